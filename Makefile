@@ -1,0 +1,35 @@
+# JXC: `make demo` opens the console chat on a seeded demo database; `make test` runs the suite.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint test-db clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	@bash scripts/system-packages.sh
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install -q --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/jxc init --demo --force
+	$(BIN)/jxc stock
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: install lint
+	$(BIN)/pytest
+
+# The ledger, concurrency and migration tests against the database in JXC_DATABASE_URL.
+test-db: install
+	$(BIN)/pytest -m db
+
+clean:
+	rm -rf $(VENV) *.egg-info

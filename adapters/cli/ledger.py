@@ -1,0 +1,232 @@
+"""`jxc init`, `jxc import`, `jxc run`, `jxc stock`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import uuid
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user, unexpected
+from adapters.db import migrate
+from domain import imports
+from domain.commands import QueryStock, command_from_dict
+from domain.errors import JxcError, MissingSlot, NotPermitted
+from domain.model import User
+
+
+@click.command()
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Seed a demo wholesaler (items, partners, users, "
+    "two years of sales history, opening stock).",
+)
+@click.option("--force", is_flag=True, help="With --demo: seed even if the database has data.")
+@pass_ctx
+def init(ctx: Ctx, demo: bool, force: bool) -> None:
+    """Create (or upgrade) the database; the warehouse MAIN is made."""
+    app = ctx.app
+    migrate(app.engine)
+    with app.uow() as uow:
+        imports.import_rows(
+            uow,
+            "warehouses",
+            [(2, {"code": "MAIN", "name": "Main warehouse", "name_zh": "总仓"})],
+            today=app.clock.today(),
+        )
+        uow.commit()
+    click.echo(f"database ready: {app.settings.database_url}")
+    if demo:
+        from adapters.demo import seed_demo
+
+        try:
+            summary = seed_demo(app, force=force)
+        except JxcError as exc:
+            fail(exc)
+        click.echo(summary)
+
+
+def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
+    """Read a CSV file (UTF-8, BOM tolerated) into its header and numbered rows."""
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        reader = csv.reader(f)
+        header = [h.strip() for h in next(reader, [])]
+        rows = []
+        for line, values in enumerate(reader, start=2):
+            if not any(v.strip() for v in values):
+                continue
+            if len(values) > len(header):
+                rows.append((line, {"__extra__": values}))
+                continue
+            rows.append((line, dict(zip(header, values, strict=False))))
+    return header, rows
+
+
+@click.command("import")
+@click.argument("kind", type=click.Choice(imports.KINDS))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--replace", is_flag=True, help="sales_history: first delete history in the file's date range."
+)
+@click.option("--user", "user_name", default=None, help="Acting user (an admin).")
+@pass_ctx
+def import_cmd(ctx: Ctx, kind: str, file: Path, replace: bool, user_name: str | None) -> None:
+    """Import warehouses, items, partners, users or sales_history from CSV (all or nothing)."""
+    app = ctx.app
+    try:
+        _check_admin(app, user_name)
+        header, rows = read_csv(file)
+        imports.check_header(kind, header)
+        bad = [f"line {n}: more values than columns" for n, r in rows if "__extra__" in r]
+        if bad:
+            raise imports.ImportRejected(bad)
+        with app.uow() as uow:
+            count = imports.import_rows(uow, kind, rows, today=app.clock.today(), replace=replace)
+            uow.audit(user_name or "cli", f"import.{kind}", "", {"file": str(file), "rows": count})
+            uow.commit()
+    except imports.ImportRejected as exc:
+        click.echo(f"{file}: nothing imported; fix these lines:", err=True)
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    except JxcError as exc:
+        fail(exc)
+    click.echo(f"imported {count} {kind} row(s) from {file}")
+
+
+def _check_admin(app, user_name: str | None) -> None:
+    """Only an admin imports; before any user exists, the operator bootstraps freely."""
+    from sqlalchemy import func, select
+
+    with app.uow(write=False) as uow:
+        users = uow.execute(select(func.count()).select_from(User.__table__)).scalar()
+    if not users and not user_name:
+        return
+    user = resolve_user(app, user_name)
+    if user.role != "admin":
+        raise NotPermitted(
+            f"{user.name} ({user.role}) may not import; only an admin may",
+            zh="只有管理员可以导入数据",
+        )
+
+
+@click.command()
+@click.argument("file", required=False, default="-")
+@click.option("--user", "user_name", default=None, help="Acting user (default: the first admin).")
+@pass_ctx
+def run(ctx: Ctx, file: str, user_name: str | None) -> None:
+    """Run typed commands given as JSON, one object a line; print one JSON result a line."""
+    app = ctx.app
+    stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
+    failed = False
+    try:
+        user = resolve_user(app, user_name)
+    except JxcError as exc:
+        emit_json({"ok": False, "intent": None, "error": exc.to_dict()})
+        sys.exit(1)
+    with stream:
+        for n, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            out = run_line(app, user, raw, n)
+            failed |= not out["ok"]
+            click.echo(json.dumps(out, ensure_ascii=False))
+            sys.stdout.flush()
+    sys.exit(1 if failed else 0)
+
+
+def run_line(app, user, raw: str, n: int) -> dict:
+    """Run one JSON command line; never raises for a user error."""
+    intent = None
+    try:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise MissingSlot(
+                f"line {n}: not a JSON object ({exc.msg})", zh=f"第 {n} 行不是 JSON 对象"
+            ) from None
+        if not isinstance(data, dict):
+            raise MissingSlot(f"line {n}: not a JSON object", zh=f"第 {n} 行不是 JSON 对象")
+        intent = data.get("intent")
+        cmd = command_from_dict(data)
+        key = str(data.get("key") or f"cli:{uuid.uuid4()}")
+        result = app.bus.execute(cmd, user, key)
+        return {"ok": True, "intent": intent, "result": result}
+    except JxcError as exc:
+        return {"ok": False, "intent": intent, "error": exc.to_dict(user.lang)}
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
+        ref = uuid.uuid4().hex[:8]
+        import logging
+
+        logging.getLogger("jxc.cli").exception("unexpected error on line %s, reference %s", n, ref)
+        return {
+            "ok": False,
+            "intent": intent,
+            "error": {"code": "internal_error", "message": f"unexpected error, reference {ref}"},
+            "detail": type(exc).__name__,
+        }
+
+
+@click.command()
+@click.argument("sku", required=False)
+@click.option("--warehouse", "-w", default=None)
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def stock(ctx: Ctx, sku: str | None, warehouse: str | None, as_json: bool) -> None:
+    """Stock per item × warehouse: on hand, reserved, available, on order, cost, value."""
+    app = ctx.app
+    try:
+        user = resolve_user(app, None)
+        rows = app.bus.execute(QueryStock(item=sku, warehouse=warehouse), user)["rows"]
+    except JxcError as exc:
+        fail(exc, as_json)
+    except Exception as exc:  # noqa: BLE001
+        unexpected(exc)
+    if as_json:
+        emit_json(rows)
+        return
+    print_stock(rows)
+
+
+def print_stock(rows: list[dict]) -> None:
+    table = Table(title="Stock")
+    for col in (
+        "sku",
+        "warehouse",
+        "on_hand",
+        "reserved",
+        "available",
+        "on_order",
+        "avg_cost",
+        "value",
+    ):
+        table.add_column(col, justify="left" if col in ("sku", "warehouse") else "right")
+    for r in rows:
+        table.add_row(
+            *[
+                str(r[c]) if r[c] is not None else "–"
+                for c in (
+                    "sku",
+                    "warehouse",
+                    "on_hand",
+                    "reserved",
+                    "available",
+                    "on_order",
+                    "avg_cost",
+                    "value",
+                )
+            ]
+        )
+    Console().print(table)
+    if not rows:
+        click.echo("no stock")
+
+
+def register(group: click.Group) -> None:
+    for command in (init, import_cmd, run, stock):
+        group.add_command(command)

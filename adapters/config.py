@@ -1,0 +1,31 @@
+"""Configuration: one typed settings object, read once by the bootstrap from the environment
+(or `.env`)."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every `JXC_*` variable of the design."""
+
+    model_config = SettingsConfigDict(env_prefix="JXC_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///jxc.db"
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    now: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    slack_port: int = 3000
+    telegram_token: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_url: str | None = None
+    llm_provider: str = "none"
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    llm_timeout: float = 20.0
+    dask_scheduler: str | None = None

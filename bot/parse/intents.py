@@ -1,0 +1,220 @@
+"""Which command a text names: keyword cues checked in a fixed order of precedence, on the text
+with catalog names and ids masked (so `快递面单` never reads as `开单`)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalog import Mention
+from bot.parse.reports import find_report
+from bot.parse.scan import Scan
+
+
+def _rx(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+HELP_ONLY = _rx(
+    r"^\s*(?:/?help|/start|帮助|帮忙|help me|help please|\?|菜单|menu|commands?|使用说明|说明|"
+    r"怎么用|how does this work|what can i do|what can you do)[\s?!.。！？]*$"
+)
+HELP = _rx(
+    r"what can you do|what do you do|你能做什么|你会做什么|你会什么|能干什么|有什么功能|怎么用"
+)
+REJECT = _rx(r"\b(?:reject|rejected|decline|declined|deny|denied|refuse)\b|驳回|拒绝|否决|不批|"
+             r"不同意|不通过|打回|不予批准")  # fmt: skip
+APPROVE = _rx(r"\b(?:approve|approved|accept|accepted|ok)\b|批准|同意|通过|准了|批了|核准")
+STRONG_DECIDE = _rx(r"\b(?:approve|reject|decline|deny)\b|批准|驳回|拒绝|否决")
+APPROVAL_LIST = _rx(
+    r"\bpending approvals?\b|\bapprovals?\b|\bapproval requests?\b|\bwhat needs (?:my )?approval\b|"
+    r"\b(?:anything|what|something) (?:for me )?to approve\b|\bawaiting approval\b|"
+    r"待审批|待批|审批列表|待审|需要审批|要审批|等我审批|等待审批|审批单|有什么要批|待我审批|要我批|审批"
+)
+ORDER_WORDS = _rx(r"\borders?\b|订单|单子|销售单|采购单|\bpos\b|\bsos\b")
+PURCHASE_WORDS = _rx(r"\bpurchase\b|\bpo\b|采购|进货单|采购单|\bsuppliers?\b|供应商")
+CANCEL = _rx(r"\b(?:cancel|void|withdraw)\b|(?<!已)(?:取消|撤销|作废|撤回)(?!的)|不要了")
+RETURN = _rx(r"\b(?:return|returns|returned|returning|send back|sent back|give back|rma)\b|"
+             r"退货|退回|退了|退给|退还|退换|退")  # fmt: skip
+TRANSFER = _rx(
+    r"\b(?:move|moved|moving|transfer|transferred|relocate|shift)\b|->|→|调拨|调货|调到|调去|调往|"
+    r"调至|移库|移到|转仓|转到|转移|挪到|调(?=\d|[零一二两三四五六七八九十百千]|\ue000)"
+)
+COUNT = _rx(
+    r"\b(?:count|counted|stocktake|stock-?take|stock count|physical count|recount|cycle count)\b|"
+    r"盘点|实盘|盘了|盘到|盘出|清点|点货|点了"
+)
+COUNT_WEAK = _rx(r"实际(?:数量|库存|有|数|是|为)?|\bactual\b|\bactually\b")
+QUESTION = _rx(r"多少|几|\bhow\b|\?|吗|呢|\bwhat\b")
+ARRIVED = _rx(
+    r"\b(?:arrived|arrive|arrives|arriving|came|come|landed|here|in|delivered|received|receive|"
+    r"receiving|got)\b|到货|到了|已到|收货|入库|收到|到仓|送到了|来了"
+)
+SHIP = _rx(
+    r"\b(?:ship|shipped|ships|shipping|dispatch|dispatched|send out|sent out|send|sent|deliver|"
+    r"delivered)\b|发货|发出|出货|发走|已发|送货|发了|配送|送出"
+)
+STATEMENT = _rx(r"\bstatements?\b|\bsoa\b|\breconciliation\b|对账单|对账|账单|往来明细|对帐")
+BALANCE = _rx(
+    r"\b(?:owe|owes|owed|owing|balance|outstanding|receivables?|payables?|debt|credit left|"
+    r"unpaid)\b|欠|余额|应收|应付|账款|未付|未收|还差多少钱|信用额度"
+)
+FORECAST = _rx(
+    r"\b(?:forecast|forecasts|forecasting|predict|predicted|prediction|projection|will we sell|"
+    r"expect to sell|expected demand|demand)\b|预测|预计|能卖多少|会卖多少|要卖多少|需求量?|预估|估计"
+)
+PAY_IN = _rx(
+    r"收款|收到|收了|回款|到账|收回|\breceived\b|\bcollected\b|\bpayment from\b|\bgot\b|"
+    r"\bcustomer paid\b"
+)
+PAY_OUT = _rx(r"\bpay\b|\bpaid to\b|付给|支付|付款给|打款给|付(?=\ue000)|结给|转给")
+PAY_GENERIC = _rx(
+    r"\b(?:paid|payment|pays|paying|settled|transferred)\b|货款|付款|款项|打款|转账|汇款|付了|"
+    r"结账|结款|付清|还款|还了|还钱|付"
+)
+MONEY_CONTEXT = _rx(r"款|钱|\bpayment\b|\bpaid\b|元|块|¥|\$|rmb|cny")
+STOCK_RECEIVE = _rx(
+    r"\b(?:receive|received|receiving|got|stock in|put away|put|restocked|booked in|goods in|"
+    r"inbound|arrived|came in)\b|入库|收货|进库|上架|到货|到了|收到|进了|入仓|收了|入(?=\ue000)"
+)
+ISSUE = _rx(
+    r"\b(?:issue|issued|take out|took out|taken out|used|use up|used up|consume|consumed|scrap|"
+    r"scrapped|write off|written off|goods out|outbound|withdrew)\b|出库|领用|领料|领取|领了|"
+    r"用了|用掉|消耗|报损|报废|拿走|取出|拿了|领"
+)
+PURCHASE = _rx(
+    r"\b(?:buy|purchase|purchasing|procure|restock from|reorder from|purchase order)\b|采购|进货|"
+    r"订购|购买|买进|补货|进(?=\d|[零一二两三四五六七八九十百千])"
+)
+SALES = _rx(
+    r"\b(?:sell|sold|selling|sale|sales order|invoice to)\b|卖给|卖|售|销售|开单|出售|下单给|销"
+)
+GENERIC_CREATE = _rx(r"\b(?:order|orders|ordered|new order|place an order|place order|wants?|needs?)"
+                     r"\b|订单|下单|订|要")  # fmt: skip
+ORDER_QUERY = _rx(
+    r"\b(?:status|where is|where's|track|tracking|orders?|progress|open orders?)\b|到哪|进度|状态|"
+    r"订单|单子|情况|怎么样了|发了没|到了没|到了吗|查单|什么状态|发货了吗|发货没"
+)
+STOCK_QUERY = _rx(
+    r"\b(?:how many|how much|stock|stocks|inventory|on hand|in stock|available|availability|"
+    r"left|remaining|have|check)\b|库存|还有多少|有多少|有货|剩|存货|还有几|有几|现货|还有吗|还剩|"
+    r"查一下|查询|查|多少"
+)
+_SUBJECT_SALES = _rx(
+    r"^\s*(?:又|还|也|再|今天|想|需要)?\s*(?:要|买|订|下单|拿|\bwants?\b|\bneeds?\b|\bordered\b|"
+    r"\borders?\b|\bbought\b|\bbuys?\b|\bwould like\b|\btakes?\b|\btook\b)"
+)
+_BEFORE_PURCHASE = _rx(r"(?:向|从|跟|找|\bfrom\b|\bbuy from\b|\bwith\b)\s*$")
+_BEFORE_SALES = _rx(r"(?:给|卖给|发给|\bto\b|\bfor\b)\s*$")
+
+
+def classify(s: Scan) -> str | None:
+    """The intent a scanned text names, or None when it names no command at all."""
+    t = s.masked
+    items = s.of_kind("item")
+    partners = s.of_kind("partner")
+    requests, pos, sos = s.ids_with("A"), s.ids_with("PO"), s.ids_with("SO")
+    has_lines = bool(items) and bool(s.qtys or s.prices or s.discounts)
+    if HELP_ONLY.search(t) or HELP.search(t):
+        return "help"
+    if requests or STRONG_DECIDE.search(t):
+        if REJECT.search(t) or (APPROVE.search(t) and not APPROVAL_LIST.search(t)):
+            return "approval.decide"
+    if CANCEL.search(t) and (pos or sos or ORDER_WORDS.search(t) or PURCHASE_WORDS.search(t)):
+        if pos or (not sos and PURCHASE_WORDS.search(t)):
+            return "purchase.cancel"
+        return "sales.cancel"
+    if RETURN.search(t) and not STATEMENT.search(t):
+        return _return_side(s, partners, pos, sos)
+    if TRANSFER.search(t) and (items or s.of_kind("warehouse")) and not partners:
+        return "stock.transfer"
+    if COUNT.search(t) or (COUNT_WEAK.search(t) and items and s.qtys and not QUESTION.search(t)):
+        return "stock.count"
+    if pos and (ARRIVED.search(t) or not (ORDER_QUERY.search(t) or QUESTION.search(t))):
+        return "purchase.receive"
+    if SHIP.search(t) and (sos or not (items or partners or ORDER_WORDS.search(t))):
+        return "sales.ship"
+    if STATEMENT.search(t):
+        return "statement"
+    if BALANCE.search(t) and not has_lines:
+        return "partner.balance"
+    if FORECAST.search(t):
+        return "forecast"
+    payment = _payment(s, t, items, partners, pos or sos)
+    if payment:
+        return payment
+    if not has_lines and find_report(t):
+        return "report"
+    if APPROVAL_LIST.search(t):
+        return "order.query" if ORDER_WORDS.search(t) else "approval.list"
+    if sos and not has_lines:
+        return "order.query"
+    if STOCK_RECEIVE.search(t) and (items or not partners):
+        return "stock.receive"
+    if ISSUE.search(t) and items and not partners:
+        return "stock.issue"
+    create = _create_side(s, t, items, partners, has_lines)
+    if create:
+        return create
+    if ISSUE.search(t):
+        return "stock.issue"
+    if pos or sos or ORDER_QUERY.search(t):
+        return "order.query"
+    if has_lines and s.qtys and not STOCK_QUERY.search(t):
+        return "sales.create"  # "M6 200个，M6螺母 200个": an order without its customer yet
+    if STOCK_QUERY.search(t) or (items and not partners) or s.of_kind("warehouse"):
+        return "stock.query"
+    return None
+
+
+def _return_side(s: Scan, partners: list[Mention], pos: list[str], sos: list[str]) -> str:
+    if pos:
+        return "purchase.return"
+    if sos:
+        return "sales.return"
+    if any(p.entities[0].kind == "supplier" for p in partners) or PURCHASE_WORDS.search(s.masked):
+        return "purchase.return"
+    return "sales.return"
+
+
+def _payment(s: Scan, t: str, items, partners, order_ids) -> str | None:
+    if items or order_ids:
+        return None
+    if not (PAY_IN.search(t) or PAY_OUT.search(t) or PAY_GENERIC.search(t)):
+        return None
+    if not (partners or s.money or MONEY_CONTEXT.search(t)):
+        return None
+    if PAY_IN.search(t) and not PAY_OUT.search(t):
+        return "payment.receive"
+    if PAY_OUT.search(t):
+        return "payment.pay"
+    verb = PAY_GENERIC.search(t)
+    if partners:
+        # "ACME paid 3000" (the partner paid us) against "paid ECH 5000" (we paid them)
+        return "payment.receive" if partners[0].start < verb.start() else "payment.pay"
+    return "payment.receive"
+
+
+def _create_side(s: Scan, t: str, items, partners, has_lines: bool) -> str | None:
+    sales = bool(SALES.search(t))
+    purchase = bool(PURCHASE.search(t))
+    for p in partners if items else ():
+        if _BEFORE_PURCHASE.search(t[: p.start]):
+            purchase = True
+        elif _BEFORE_SALES.search(t[: p.start]) or _SUBJECT_SALES.search(t[p.end :]):
+            sales = True
+    if not (items or sales or purchase) and ORDER_QUERY.search(t):
+        return None
+    if sales and not purchase:
+        return "sales.create"
+    if purchase and not sales:
+        return "purchase.create"
+    if not (sales or purchase or GENERIC_CREATE.search(t) or (partners and has_lines)):
+        return None
+    if not (items or partners or sales or purchase):
+        return None
+    if partners:
+        kind = partners[0].entities[0].kind
+        return "purchase.create" if kind == "supplier" else "sales.create"
+    if items and not has_lines and not (sales or purchase):
+        return None
+    return "sales.create"

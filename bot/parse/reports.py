@@ -1,0 +1,62 @@
+"""Report names from the many ways people ask for them (`哪些要补货` -> below_reorder)."""
+
+from __future__ import annotations
+
+import re
+
+_REPORTS: list[tuple[str, str]] = [
+    ("pending_approvals",
+     r"\b(?:pending )?approvals? report\b|\breport (?:of|on )?(?:the )?pending approvals\b|"
+     r"审批报表|待审批报表|审批报告"),
+    ("supplier_performance",
+     r"\bsupplier(?:s'?|'s)? (?:performance|scorecard|score card|rating|ranking|on-? ?time|"
+     r"delivery|reliability)\b|\bon-? ?time (?:delivery|rate)\b|\bvendor performance\b|"
+     r"\bhow (?:are|do) (?:our )?suppliers\b|\bsupplier scores?\b|"
+     r"供应商(?:的)?(?:准时率|绩效|表现|评分|评估|考核|排名|交货|到货率|准时)|准时交货率|准时率|到货及时率"),
+    ("sales_by_customer",
+     r"\bsales by customers?\b|\bsales per customer\b|\bcustomer sales\b|\brevenue by customer\b|"
+     r"\bwho (?:are our|is our) (?:best|top|biggest) customers?\b|\btop customers?\b|"
+     r"\b(?:best|biggest) customers?\b|\bwhich customers? (?:bought|buy|ordered|spent)\b|"
+     r"客户销售|按客户|各客户|客户排名|客户排行|大客户|哪个客户买得?最多|哪些客户买得?最多|"
+     r"客户.{0,4}销售额|销售额.{0,4}客户"),
+    ("top_sellers",
+     r"\btop[- ]?sell(?:ers?|ing)\b|\bbest[- ]?sell(?:ers?|ing)\b|\bbest sold\b|"
+     r"\b(?:what|which items?|which products?) sold (?:the )?(?:best|most)\b|\btop (?:\d+ )?(?:items|products)\b|"
+     r"\bfast[- ]?movers?\b|\bfast[- ]?moving\b|\bhot items?\b|"
+     r"畅销|热销|卖得(?:最)?好|卖得最多|销量(?:排行|排名|前十|最高|top)|销售排行|销售排名|爆款|卖得最快"),
+    ("slow_moving",
+     r"\bslow[- ]?mov(?:ing|ers?)\b|\bdead stock\b|\bnon[- ]?moving\b|\bobsolete stock\b|"
+     r"\bnot sold\b|\bnothing sold\b|\bstale stock\b|\bidle stock\b|"
+     r"呆滞|滞销|不动销|积压|卖不动|没动过|长期没卖|死库存|库存积压"),
+    ("below_reorder",
+     r"\bbelow (?:the )?(?:reorder|rop|min(?:imum)?)\b|\breorder (?:point|list|report|level)s?\b|"
+     r"\bneeds? (?:re-?ordering|restocking|to be re-?ordered)\b|\bwhat (?:should|do) (?:we|i) "
+     r"(?:re-?order|restock|buy)\b|\brunning low\b|\blow stock\b|\bshort(?:age)? list\b|"
+     r"\bwhat to re-?order\b|\bre-?order suggestions?\b|\bout of stock soon\b|"
+     r"哪些要补货|需要补货|该补货|要补货|补货(?:清单|提醒|建议|列表)|什么要补|低于(?:再)?订货点|"
+     r"再订货点|订货点以下|库存不足|缺货预警|快没货|快缺货|库存预警|低库存|补货"),
+    ("abc", r"\babc\b|abc(?:分类|分析|分级)"),
+    ("turnover",
+     r"\bturnover\b|\bstock turns?\b|\binventory turns?\b|\bturn rate\b|\bdays of inventory\b|"
+     r"周转率|周转天数|周转|动销率"),
+    ("kpi",
+     r"\bkpis?\b|\bkey (?:figures|metrics|indicators)\b|\bfill rate\b|\bperformance indicators\b|"
+     r"\bcount discrepancy\b|\bdashboard\b|关键指标|经营指标|绩效指标|满足率|订单满足率|核心指标|kpi指标"),
+    ("stock_status",
+     r"\bstock (?:status|report|summary|overview|position|valuation|value)\b|"
+     r"\binventory (?:status|report|summary|overview|position|valuation|value)\b|"
+     r"\bstock levels? report\b|\bvalue of (?:the )?(?:stock|inventory)\b|"
+     r"库存(?:状况|状态|报表|报告|汇总|总览|概况|明细表|价值|金额|总额|情况表)|库存表|存货报表|盘存表"),
+]  # fmt: skip
+REPORT_RES = [(name, re.compile(rx)) for name, rx in _REPORTS]
+WEAK_REORDER = re.compile(r"补货|\bre-?order\b")
+REPORT_WORD = re.compile(r"\breports?\b|报表|报告|分析|统计")
+
+
+def find_report(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The report a folded text asks for, and the span of the phrase."""
+    for name, rx in REPORT_RES:
+        m = rx.search(text)
+        if m:
+            return name, m.span()
+    return None

@@ -1,0 +1,293 @@
+"""Master data and sales history from CSV rows: validated whole, then written in one
+transaction. Bad rows are reported as `line N: …` (the header is line 1); nothing is
+half-imported. Re-importing updates by code; sales history appends (or replaces a date range).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, select, update
+
+from domain.errors import InvalidState, JxcError
+from domain.model import Balance, Item, Partner, SalesHistory, User, Warehouse
+from domain.numbers import amount, quantity, unit_cost
+from domain.roles import ROLES
+
+KINDS = ("warehouses", "items", "partners", "users", "sales_history")
+COLUMNS = {
+    "warehouses": ["code", "name", "name_zh"],
+    "items": [
+        "sku",
+        "name",
+        "name_zh",
+        "uom",
+        "category",
+        "unit_price",
+        "unit_cost",
+        "lead_time_days",
+        "moq",
+        "aliases",
+    ],
+    "partners": ["code", "name", "name_zh", "kind", "credit_limit", "aliases"],
+    "users": ["name", "role", "slack_id", "telegram_id", "lang"],
+    "sales_history": ["date", "sku", "qty", "customer", "unit_price"],
+}
+OPTIONAL = {"items": ["costing", "barcode"], "partners": ["payment_days"]}
+
+
+class ImportRejected(InvalidState):
+    """A CSV file has bad lines; `lines` lists them as `line N: …`."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+        text = "\n".join(lines[:50]) + (
+            f"\n… and {len(lines) - 50} more" if len(lines) > 50 else ""
+        )
+        super().__init__(text, zh=text)
+
+
+def barcode_ok(code: str) -> bool:
+    """Validate an EAN-13, EAN-8, UPC-A or GTIN-14 check digit."""
+    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
+        return False
+    digits = [int(c) for c in code]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def check_header(kind: str, header: list[str]) -> None:
+    """The header must hold the kind's columns (optional ones may follow)."""
+    need = COLUMNS[kind]
+    missing = [c for c in need if c not in header]
+    unknown = [c for c in header if c not in need and c not in OPTIONAL.get(kind, [])]
+    if missing or unknown:
+        msg = "line 1: "
+        if missing:
+            msg += f"missing column(s) {', '.join(missing)}"
+        if unknown:
+            msg += ("; " if missing else "") + f"unknown column(s) {', '.join(unknown)}"
+        raise ImportRejected([msg + f" (expected {','.join(need + OPTIONAL.get(kind, []))})"])
+
+
+def _lookup(uow, table, column) -> dict[str, int]:
+    return {k.upper(): v for k, v in uow.execute(select(column, table.c.id))}
+
+
+def import_rows(
+    uow, kind: str, rows: Iterable[tuple[int, dict]], *, today: date, replace: bool = False
+) -> int:
+    """Validate every row, then write them all; returns the number of rows written."""
+    validate = {
+        "warehouses": _warehouse,
+        "items": _item,
+        "partners": _partner,
+        "users": _user,
+        "sales_history": _history,
+    }[kind]
+    ctx = _Context(uow, today)
+    good, bad = [], []
+    for line, row in rows:
+        try:
+            good.append(validate(ctx, row))
+        except (JxcError, ValueError) as exc:
+            bad.append(f"line {line}: {getattr(exc, 'message', str(exc))}")
+    if bad:
+        raise ImportRejected(bad)
+    if not good:
+        return 0
+    _write(uow, kind, good, replace)
+    return len(good)
+
+
+class _Context:
+    def __init__(self, uow, today: date):
+        self.uow = uow
+        self.today = today
+        self.seen: set[str] = set()
+        self.barcodes: set[str] = set()
+        self._items = self._partners = None
+
+    @property
+    def items(self):
+        if self._items is None:
+            self._items = {
+                r.sku.upper(): r
+                for r in self.uow.execute(
+                    select(Item.__table__.c.id, Item.__table__.c.sku, Item.__table__.c.uom)
+                )
+            }
+        return self._items
+
+    @property
+    def partners(self):
+        if self._partners is None:
+            t = Partner.__table__
+            self._partners = {
+                r.code.upper(): r for r in self.uow.execute(select(t.c.id, t.c.code, t.c.kind))
+            }
+        return self._partners
+
+    def unique(self, key: str, what: str) -> str:
+        key = key.strip()
+        if not key:
+            raise ValueError(f"{what} is empty")
+        if key.upper() in self.seen:
+            raise ValueError(f"{what} {key!r} appears twice in the file")
+        self.seen.add(key.upper())
+        return key
+
+
+def _text(row, col, limit=200) -> str:
+    value = (row.get(col) or "").strip()
+    if len(value) > limit:
+        raise ValueError(f"{col} is longer than {limit} characters")
+    return value
+
+
+def _warehouse(ctx, row) -> dict:
+    return {
+        "code": ctx.unique(row.get("code") or "", "code").upper(),
+        "name": _text(row, "name"),
+        "name_zh": _text(row, "name_zh"),
+    }
+
+
+def _item(ctx, row) -> dict:
+    sku = ctx.unique(row.get("sku") or "", "sku")
+    uom = _text(row, "uom", 16) or "pcs"
+    costing = (_text(row, "costing") or "average").lower()
+    if costing not in ("average", "fifo"):
+        raise ValueError(f"costing must be average or fifo, not {costing!r}")
+    barcode = _text(row, "barcode", 32) or None
+    if barcode:
+        if not barcode_ok(barcode):
+            raise ValueError(f"barcode {barcode} has a wrong check digit or length")
+        if barcode in ctx.barcodes:
+            raise ValueError(f"barcode {barcode} appears twice in the file")
+        ctx.barcodes.add(barcode)
+        t = Item.__table__
+        other = ctx.uow.execute(
+            select(t.c.sku).where((t.c.barcode == barcode) & (func.upper(t.c.sku) != sku.upper()))
+        ).first()
+        if other:
+            raise ValueError(f"barcode {barcode} already belongs to {other.sku}")
+    lead = _text(row, "lead_time_days") or "0"
+    if not lead.isdigit() or int(lead) > 3650:
+        raise ValueError(f"lead_time_days must be a whole number of days, not {lead!r}")
+    moq = _text(row, "moq") or "0"
+    existing = ctx.items.get(sku.upper())
+    if existing is not None:
+        t = Balance.__table__
+        stocked = ctx.uow.execute(
+            select(func.count())
+            .select_from(t)
+            .where((t.c.item_id == existing.id) & (t.c.on_hand != Decimal(0)))
+        ).scalar()
+        it = Item.__table__
+        old = ctx.uow.execute(select(it.c.costing).where(it.c.id == existing.id)).scalar()
+        if stocked and old != costing:
+            raise ValueError(f"{sku} has stock; its costing cannot change from {old} to {costing}")
+    return {
+        "sku": sku,
+        "name": _text(row, "name"),
+        "name_zh": _text(row, "name_zh"),
+        "uom": uom,
+        "category": _text(row, "category", 64),
+        "unit_price": unit_cost(_text(row, "unit_price") or "0"),
+        "unit_cost": unit_cost(_text(row, "unit_cost") or "0"),
+        "lead_time_days": int(lead),
+        "moq": quantity(moq, uom, allow_zero=True),
+        "aliases": _text(row, "aliases", 1000),
+        "costing": costing,
+        "barcode": barcode,
+    }
+
+
+def _partner(ctx, row) -> dict:
+    code = ctx.unique(row.get("code") or "", "code").upper()
+    kind = _text(row, "kind").lower()
+    if kind not in ("customer", "supplier"):
+        raise ValueError(f"kind must be customer or supplier, not {kind!r}")
+    days = _text(row, "payment_days") or "30"
+    if not days.isdigit():
+        raise ValueError(f"payment_days must be a whole number, not {days!r}")
+    return {
+        "code": code,
+        "name": _text(row, "name"),
+        "name_zh": _text(row, "name_zh"),
+        "kind": kind,
+        "credit_limit": amount(_text(row, "credit_limit") or "0", "credit_limit"),
+        "aliases": _text(row, "aliases", 1000),
+        "payment_days": int(days),
+    }
+
+
+def _user(ctx, row) -> dict:
+    name = ctx.unique(row.get("name") or "", "name")
+    role = _text(row, "role").lower()
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+    lang = _text(row, "lang").lower() or "en"
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be en or zh, not {lang!r}")
+    return {
+        "name": name,
+        "role": role,
+        "slack_id": _text(row, "slack_id", 64) or None,
+        "telegram_id": _text(row, "telegram_id", 64) or None,
+        "lang": lang,
+    }
+
+
+def _history(ctx, row) -> dict:
+    try:
+        day = date.fromisoformat(_text(row, "date"))
+    except ValueError:
+        raise ValueError(f"date {row.get('date')!r} is not YYYY-MM-DD") from None
+    if day > ctx.today:
+        raise ValueError(f"date {day} is in the future")
+    sku = _text(row, "sku")
+    item = ctx.items.get(sku.upper())
+    if item is None:
+        raise ValueError(f"unknown SKU {sku!r}")
+    cust = _text(row, "customer")
+    partner = ctx.partners.get(cust.upper())
+    if partner is None:
+        raise ValueError(f"unknown customer {cust!r}")
+    if partner.kind != "customer":
+        raise ValueError(f"{cust} is a supplier, not a customer")
+    price = _text(row, "unit_price")
+    return {
+        "day": day,
+        "item_id": item.id,
+        "qty": quantity(_text(row, "qty"), item.uom),
+        "partner_id": partner.id,
+        "unit_price": unit_cost(price) if price else None,
+    }
+
+
+def _write(uow, kind: str, good: list[dict], replace: bool) -> None:
+    if kind == "sales_history":
+        t = SalesHistory.__table__
+        if replace:
+            lo, hi = min(r["day"] for r in good), max(r["day"] for r in good)
+            uow.execute(delete(t).where((t.c.day >= lo) & (t.c.day <= hi)))
+        uow.execute(insert(t), good)
+        return
+    table, key = {
+        "warehouses": (Warehouse.__table__, "code"),
+        "items": (Item.__table__, "sku"),
+        "partners": (Partner.__table__, "code"),
+        "users": (User.__table__, "name"),
+    }[kind]
+    existing = _lookup(uow, table, table.c[key])
+    new = [r for r in good if r[key].upper() not in existing]
+    for r in good:
+        if r[key].upper() in existing:
+            uow.execute(update(table).where(table.c.id == existing[r[key].upper()]).values(**r))
+    if new:
+        uow.execute(insert(table), new)

@@ -1,0 +1,287 @@
+"""Stock moves, balances and valuation (moving average or FIFO), inside a unit of work.
+
+Every function here runs in the caller's transaction. The balance row is locked before it is
+read (`FOR UPDATE` on PostgreSQL; SQLite write transactions are `BEGIN IMMEDIATE`), and the
+decrement is a guarded `UPDATE … WHERE on_hand - reserved >= q`, so no concurrent writer can take
+available stock below zero.
+
+Valuation follows the design: each move's value is rounded to 0.01 half-up; an average-cost issue
+is `qty × value ÷ on_hand`; the move that empties a balance takes all of its remaining value; a
+transfer moves value at the source's cost and FIFO layers travel with their costs, oldest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import insert, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from domain import settings
+from domain.errors import InsufficientStock
+from domain.model import Balance, FifoLayer, Item, StockMove
+from domain.numbers import money, qty_str
+from domain.types import Money, Qty
+
+balance_t = Balance.__table__
+move_t = StockMove.__table__
+layer_t = FifoLayer.__table__
+item_t = Item.__table__
+ZERO = Decimal(0)
+
+
+@dataclass
+class BalanceRow:
+    """A locked balance as read inside the transaction."""
+
+    on_hand: Decimal
+    reserved: Decimal
+    value: Decimal
+
+    @property
+    def available(self) -> Decimal:
+        return self.on_hand - self.reserved
+
+
+@dataclass
+class Outgoing:
+    """What an outgoing move took: its value (cost) and, for FIFO, the layers consumed."""
+
+    value: Decimal
+    layers: list[tuple[Decimal, Decimal]]
+
+
+def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
+    """Read a balance row for update, creating a zero row when there is none."""
+    where = (balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id == wh_id)
+    stmt = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(where)
+    if uow.dialect == "postgresql":
+        stmt = stmt.with_for_update()
+    row = uow.execute(stmt).first()
+    if row is None:
+        ins = (postgresql.insert if uow.dialect == "postgresql" else sqlite.insert)(balance_t)
+        uow.execute(
+            ins.values(
+                item_id=item_id, warehouse_id=wh_id, on_hand=ZERO, reserved=ZERO, value=ZERO
+            ).on_conflict_do_nothing()
+        )
+        row = uow.execute(stmt).first()
+    return BalanceRow(row.on_hand, row.reserved, row.value)
+
+
+def allow_negative(uow, wh_code: str) -> bool:
+    """Whether a warehouse lets stock go below zero (`stock.allow_negative[.WH]`)."""
+    return settings.is_on(uow, f"stock.allow_negative.{wh_code}")
+
+
+def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> int:
+    unit = (abs(value) / abs(qty)).quantize(Decimal("0.000001")) if qty else None
+    res = uow.execute(
+        insert(move_t).values(
+            at=uow.now,
+            item_id=item_id,
+            warehouse_id=wh_id,
+            kind=kind,
+            qty=qty,
+            value=value,
+            unit_cost=unit,
+            ref=ref,
+            reason=reason or "",
+            user_name=user,
+        )
+    )
+    return res.inserted_primary_key[0]
+
+
+def stock_in(
+    uow,
+    item,
+    wh_id: int,
+    qty: Decimal,
+    *,
+    unit_cost: Decimal | None = None,
+    value: Decimal | None = None,
+    layers: list[tuple[Decimal, Decimal]] | None = None,
+    kind: str,
+    ref: str = "",
+    reason: str = "",
+    user: str = "",
+) -> Decimal:
+    """Add `qty` to a balance at `unit_cost` (or at an exact `value` carried from a transfer,
+    with its FIFO `layers`). Returns the move's value."""
+    lock_balance(uow, item.id, wh_id)
+    if value is None:
+        value = money(qty * unit_cost)
+    uow.execute(
+        update(balance_t)
+        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
+        .values(
+            on_hand=balance_t.c.on_hand + literal(qty, Qty()),
+            value=balance_t.c.value + literal(value, Money()),
+        )
+    )
+    if item.costing == "fifo":
+        for lq, lc in layers or [(qty, unit_cost if unit_cost is not None else value / qty)]:
+            uow.execute(
+                insert(layer_t).values(
+                    at=uow.now,
+                    item_id=item.id,
+                    warehouse_id=wh_id,
+                    qty_in=lq,
+                    qty_left=lq,
+                    unit_cost=lc,
+                )
+            )
+    _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user)
+    return value
+
+
+def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken."""
+    taken: list[tuple[Decimal, Decimal]] = []
+    left = qty
+    rows = uow.execute(
+        select(layer_t.c.id, layer_t.c.qty_left, layer_t.c.unit_cost)
+        .where(
+            (layer_t.c.item_id == item_id)
+            & (layer_t.c.warehouse_id == wh_id)
+            & (layer_t.c.qty_left > literal(ZERO, Qty()))
+        )
+        .order_by(layer_t.c.id)
+    )
+    for layer_id, qty_left, cost in rows.all():
+        if left <= 0:
+            break
+        take = min(left, qty_left)
+        uow.execute(
+            update(layer_t).where(layer_t.c.id == layer_id).values(qty_left=qty_left - take)
+        )
+        taken.append((take, cost))
+        left -= take
+    return taken
+
+
+def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outgoing:
+    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items)."""
+    layers: list[tuple[Decimal, Decimal]] = []
+    if item.costing == "fifo":
+        layers = _fifo_take(uow, item.id, wh_id, qty)
+    if bal.on_hand <= 0:
+        fallback = item.last_receipt_cost or item.unit_cost or ZERO
+        return Outgoing(money(qty * fallback), layers or [(qty, fallback)])
+    if qty >= bal.on_hand:
+        # The move that empties the balance takes all its value; beyond it (negative stock
+        # allowed) the rest is valued at the last known cost.
+        extra = qty - bal.on_hand
+        fallback = item.last_receipt_cost or item.unit_cost or ZERO
+        value = bal.value + money(extra * fallback)
+        if extra and item.costing == "fifo":
+            layers.append((extra, fallback))
+        return Outgoing(value, layers)
+    if item.costing == "fifo":
+        return Outgoing(money(sum((q * c for q, c in layers), ZERO)), layers)
+    return Outgoing(money(qty * bal.value / bal.on_hand), [])
+
+
+def stock_out(
+    uow,
+    item,
+    wh_id: int,
+    wh_code: str,
+    qty: Decimal,
+    *,
+    kind: str,
+    from_reserved: Decimal = ZERO,
+    force: bool = False,
+    ref: str = "",
+    reason: str = "",
+    user: str = "",
+) -> Outgoing:
+    """Take `qty` out of a balance, `from_reserved` of it out of its reservation (shipping).
+
+    Refused with `InsufficientStock` when available stock would go below zero, unless the
+    warehouse allows negative stock or `force` is set (a count records what is physically
+    there)."""
+    bal = lock_balance(uow, item.id, wh_id)
+    need = qty - from_reserved
+    negative_ok = force or allow_negative(uow, wh_code)
+    if not negative_ok and need > bal.available:
+        raise InsufficientStock(
+            f"only {qty_str(bal.available)} {item.uom} of {item.sku} available in {wh_code}, "
+            f"{qty_str(need)} needed",
+            zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(need)}",
+        )
+    out = outgoing_value(uow, item, wh_id, bal, qty)
+    stmt = (
+        update(balance_t)
+        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
+        .values(
+            on_hand=balance_t.c.on_hand - literal(qty, Qty()),
+            reserved=balance_t.c.reserved - literal(from_reserved, Qty()),
+            value=balance_t.c.value - literal(out.value, Money()),
+        )
+    )
+    if not negative_ok:
+        stmt = stmt.where(balance_t.c.on_hand - balance_t.c.reserved >= literal(need, Qty()))
+    if uow.execute(stmt).rowcount != 1:
+        raise InsufficientStock(
+            f"{item.sku} in {wh_code}: stock changed meanwhile, not enough available",
+            zh=f"{wh_code} 的 {item.sku} 库存已变化，可用不足",
+        )
+    if bal.on_hand - qty < 0:
+        uow.emit(
+            "StockWentNegative",
+            sku=item.sku,
+            warehouse=wh_code,
+            on_hand=qty_str(bal.on_hand - qty),
+        )
+    _move(uow, item.id, wh_id, kind, -qty, -out.value, ref, reason, user)
+    return out
+
+
+def reserve(uow, item, wh_id: int, wh_code: str, qty: Decimal) -> None:
+    """Reserve `qty` of available stock (a confirmed sales order)."""
+    bal = lock_balance(uow, item.id, wh_id)
+    stmt = (
+        update(balance_t)
+        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
+        .values(reserved=balance_t.c.reserved + literal(qty, Qty()))
+    )
+    if not allow_negative(uow, wh_code):
+        if qty > bal.available:
+            raise InsufficientStock(
+                f"only {qty_str(bal.available)} {item.uom} of {item.sku} available in {wh_code}, "
+                f"{qty_str(qty)} needed",
+                zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(qty)}",
+            )
+        stmt = stmt.where(balance_t.c.on_hand - balance_t.c.reserved >= literal(qty, Qty()))
+    if uow.execute(stmt).rowcount != 1:
+        raise InsufficientStock(f"{item.sku}: not enough available to reserve")
+
+
+def release(uow, item_id: int, wh_id: int, qty: Decimal) -> None:
+    """Release a reservation (a cancelled order)."""
+    lock_balance(uow, item_id, wh_id)
+    uow.execute(
+        update(balance_t)
+        .where((balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id == wh_id))
+        .values(reserved=balance_t.c.reserved - literal(qty, Qty()))
+    )
+
+
+def current_cost(uow, item, wh_id: int, bal: BalanceRow) -> Decimal:
+    """The cost at which a count adds stock: the balance's own cost, else the last receipt's,
+    else the standard cost; FIFO: the newest layer's cost."""
+    if item.costing == "fifo":
+        row = uow.execute(
+            select(layer_t.c.unit_cost)
+            .where((layer_t.c.item_id == item.id) & (layer_t.c.warehouse_id == wh_id))
+            .order_by(layer_t.c.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            return row[0]
+    elif bal.on_hand > 0 and bal.value > 0:
+        return bal.value / bal.on_hand
+    return item.last_receipt_cost or item.unit_cost or ZERO

@@ -1,0 +1,82 @@
+"""Exact lookups of master data by SKU or code (case-insensitive), inside a unit of work.
+
+Names and aliases are the parser's job (`bot.catalog`); here an unknown code is an error that
+names the closest codes.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from sqlalchemy import func, select
+
+from domain.errors import UnknownItem, UnknownPartner, UnknownWarehouse, WrongPartnerKind
+from domain.model import Item, Partner, User, Warehouse
+
+item_t = Item.__table__
+partner_t = Partner.__table__
+wh_t = Warehouse.__table__
+user_t = User.__table__
+
+
+def _closest(uow, column, text: str) -> list[str]:
+    names = [r[0] for r in uow.execute(select(column))]
+    upper = {n.upper(): n for n in names}
+    return [upper[m] for m in difflib.get_close_matches(text.upper(), list(upper), n=5, cutoff=0.4)]
+
+
+def item(uow, sku: str):
+    """The item with this SKU (case-insensitive), or `UnknownItem` naming the closest SKUs."""
+    row = uow.execute(select(item_t).where(func.upper(item_t.c.sku) == sku.strip().upper())).first()
+    if row is None:
+        near = _closest(uow, item_t.c.sku, sku)
+        hint = f"; did you mean {', '.join(near)}?" if near else ""
+        raise UnknownItem(f"unknown item {sku!r}{hint}", zh=f"没有物品 “{sku}”", suggestions=near)
+    return row
+
+
+def warehouse(uow, code: str | None):
+    """The warehouse with this code (default `MAIN`)."""
+    code = (code or "MAIN").strip()
+    row = uow.execute(select(wh_t).where(func.upper(wh_t.c.code) == code.upper())).first()
+    if row is None:
+        near = _closest(uow, wh_t.c.code, code)
+        raise UnknownWarehouse(
+            f"unknown warehouse {code!r}" + (f"; known: {', '.join(near)}" if near else ""),
+            zh=f"没有仓库 “{code}”",
+            suggestions=near,
+        )
+    return row
+
+
+def partner(uow, code: str, kind: str | None = None):
+    """The partner with this code; `WrongPartnerKind` when it is not of `kind`."""
+    row = uow.execute(
+        select(partner_t).where(func.upper(partner_t.c.code) == code.strip().upper())
+    ).first()
+    if row is None:
+        near = _closest(uow, partner_t.c.code, code)
+        raise UnknownPartner(
+            f"unknown partner {code!r}" + (f"; did you mean {', '.join(near)}?" if near else ""),
+            zh=f"没有往来单位 “{code}”",
+            suggestions=near,
+        )
+    if kind and row.kind != kind:
+        raise WrongPartnerKind(
+            f"{row.code} is a {row.kind}, not a {kind}",
+            zh=f"{row.code} 是{'供应商' if row.kind == 'supplier' else '客户'}，"
+            f"不是{'供应商' if kind == 'supplier' else '客户'}",
+        )
+    return row
+
+
+def user_by_name(uow, name: str):
+    """A registered user by name, or None."""
+    return uow.execute(select(user_t).where(func.lower(user_t.c.name) == name.lower())).first()
+
+
+def first_admin(uow):
+    """The first admin user, or None."""
+    return uow.execute(
+        select(user_t).where(user_t.c.role == "admin").order_by(user_t.c.id).limit(1)
+    ).first()

@@ -1,0 +1,151 @@
+"""The service layer's front door: run one typed command as one unit of work.
+
+`execute()` checks the user's role, honours the idempotency key (the same key and command returns
+the stored first result, a refusal included, and changes nothing; the same key with another
+command is `duplicate_request`), runs the service, writes the audit row and the outbox events,
+and commits — all in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+
+from domain import lookup
+from domain.commands import Command, Pending
+from domain.errors import DuplicateRequest, JxcError, NotAvailable, NotPermitted, error_from_dict
+from domain.roles import authorize
+from domain.uow import KeyTaken, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Command, UnitOfWork, object], dict]
+
+
+def _handlers() -> dict[str, Handler]:
+    from domain.services import stock
+
+    handlers: dict[str, Handler] = {
+        "stock.query": stock.query_stock,
+        "stock.receive": stock.receive_stock,
+        "stock.issue": stock.issue_stock,
+        "stock.transfer": stock.transfer_stock,
+        "stock.count": stock.count_stock,
+    }
+    try:
+        from domain.services import orders
+    except ImportError:  # pragma: no cover - Ledger core II not present
+        return handlers
+    handlers.update(orders.HANDLERS)
+    return handlers
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler_for(intent: str) -> Handler | None:
+    """The service function of an intent, or None when it does not exist yet."""
+    if not HANDLERS:
+        HANDLERS.update(_handlers())
+    return HANDLERS.get(intent)
+
+
+class MessageBus:
+    """Runs commands for users against one database (through a unit-of-work factory)."""
+
+    def __init__(self, uow_factory: Callable[..., UnitOfWork]):
+        self.uow_factory = uow_factory
+
+    def user(self, name: str):
+        """A registered user by name, or `NotPermitted`."""
+        with self.uow_factory(write=False) as uow:
+            row = lookup.user_by_name(uow, name)
+        if row is None:
+            raise NotPermitted(
+                f"{name!r} is not a registered user; an admin adds users with "
+                "`jxc import users FILE.csv`",
+                zh=f"“{name}” 不是已登记的用户；请管理员用 `jxc import users` 登记",
+            )
+        return row
+
+    def execute(self, cmd: Command, user, key: str | None = None) -> dict:
+        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`."""
+        intent = cmd.intent_name if isinstance(cmd, Pending) else cmd.intent
+        authorize(user.name, user.role, intent)
+        service = handler_for(intent)
+        if service is None:
+            raise NotAvailable(
+                f"{intent} is understood but not available yet",
+                zh=f"已理解“{intent}”，但该功能尚未开放",
+            )
+        if not cmd.WRITE:
+            with self.uow_factory(write=False) as uow:
+                return service(cmd, uow, user)
+        key = key or f"auto:{uuid.uuid4()}"
+        fingerprint = cmd.fingerprint()
+        try:
+            with self.uow_factory(write=True) as uow:
+                stored = uow.find_key(key)
+                if stored is not None:
+                    return _replay(stored, fingerprint, key)
+                uow.claim_key(key, fingerprint, user.name, True, "")
+                result = service(cmd, uow, user)
+                _store_result(uow, key, True, result)
+                uow.audit(user.name, intent, key, cmd.to_dict())
+                uow.commit()
+                return result
+        except KeyTaken:
+            return self._replay_committed(key, fingerprint)
+        except JxcError as refusal:
+            self._store_refusal(key, fingerprint, user, intent, cmd, refusal)
+            raise
+
+    def _replay_committed(self, key: str, fingerprint: str) -> dict:
+        with self.uow_factory(write=False) as uow:
+            return _replay(uow.find_key(key), fingerprint, key)
+
+    def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError) -> None:
+        """Remember a refusal under its key, so a replay gets the same answer."""
+        if isinstance(refusal, DuplicateRequest):
+            return
+        data = {
+            "code": refusal.code,
+            "message": refusal.message,
+            "zh": refusal.zh,
+            "suggestions": refusal.suggestions,
+        }
+        try:
+            with self.uow_factory(write=True) as uow:
+                if uow.find_key(key) is not None:
+                    return
+                uow.claim_key(
+                    key, fingerprint, user.name, False, json.dumps(data, ensure_ascii=False)
+                )
+                uow.audit(user.name, intent, key, {"refused": refusal.code, **cmd.to_dict()})
+                uow.commit()
+        except KeyTaken:
+            return
+
+
+def _store_result(uow: UnitOfWork, key: str, ok: bool, result: dict) -> None:
+    from domain.uow import keys_t
+
+    uow.execute(
+        keys_t.update()
+        .where(keys_t.c.key == key)
+        .values(ok=ok, result=json.dumps(result, ensure_ascii=False, default=str))
+    )
+
+
+def _replay(stored, fingerprint: str, key: str) -> dict:
+    if stored.command_hash != fingerprint:
+        raise DuplicateRequest(
+            f"key {key!r} was already used for a different command",
+            zh=f"请求编号 {key!r} 已用于另一条指令",
+        )
+    if not stored.ok:
+        raise error_from_dict(json.loads(stored.result))
+    result = json.loads(stored.result)
+    return result

@@ -1,0 +1,220 @@
+"""The schema: SQLModel tables of the ledger.
+
+Quantities, money and costs are exact decimals (see `domain.types`). Times are aware UTC.
+Stock moves are append-only; `Balance` is kept in the same transaction as the move that changes it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from domain.types import Cost, Money, Qty, UTCDateTime
+
+ROLES = ("viewer", "sales", "clerk", "buyer", "accountant", "approver", "admin")
+
+
+def _qty(**kw):
+    return Field(default=Decimal(0), sa_type=Qty(), **kw)
+
+
+def _money(**kw):
+    return Field(default=Decimal(0), sa_type=Money(), **kw)
+
+
+def _cost(**kw):
+    return Field(default=None, sa_type=Cost(), **kw)
+
+
+def _utc(**kw):
+    return Field(sa_column=Column(UTCDateTime(), nullable=False, **kw))
+
+
+class Warehouse(SQLModel, table=True):
+    """A place that holds stock. `MAIN` is made by `jxc init` and is the default."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+
+
+class Item(SQLModel, table=True):
+    """Something we buy, stock and sell."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sku: str = Field(unique=True, max_length=64)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    uom: str = Field(default="pcs", max_length=16)
+    category: str = Field(default="", max_length=64)
+    unit_price: Decimal | None = _cost()
+    unit_cost: Decimal | None = _cost()
+    lead_time_days: int = 7
+    moq: Decimal = _qty()
+    aliases: str = Field(default="", max_length=1000)
+    costing: str = Field(default="average", max_length=16)
+    barcode: str | None = Field(default=None, unique=True, max_length=32)
+    last_receipt_cost: Decimal | None = _cost()
+
+
+class Partner(SQLModel, table=True):
+    """A customer or a supplier."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    name: str = Field(default="", max_length=200)
+    name_zh: str = Field(default="", max_length=200)
+    kind: str = Field(max_length=16)  # customer | supplier
+    credit_limit: Decimal = _money()
+    aliases: str = Field(default="", max_length=1000)
+    payment_days: int = 30
+
+
+class User(SQLModel, table=True):
+    """A person who may use JXC, with one role and the chat ids they are known by."""
+
+    __tablename__ = "jxc_user"
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=16)
+    slack_id: str | None = Field(default=None, unique=True, max_length=64)
+    telegram_id: str | None = Field(default=None, unique=True, max_length=64)
+    lang: str = Field(default="en", max_length=8)
+
+
+class Balance(SQLModel, table=True):
+    """On hand, reserved and value of one item in one warehouse."""
+
+    item_id: int = Field(foreign_key="item.id", primary_key=True)
+    warehouse_id: int = Field(foreign_key="warehouse.id", primary_key=True)
+    on_hand: Decimal = _qty()
+    reserved: Decimal = _qty()
+    value: Decimal = _money()
+
+
+class StockMove(SQLModel, table=True):
+    """One append-only change of stock: positive qty in, negative out, with its value
+    (cost of goods for outgoing moves)."""
+
+    __table_args__ = (Index("ix_stockmove_item_wh", "item_id", "warehouse_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    item_id: int = Field(foreign_key="item.id")
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    kind: str = Field(max_length=24)
+    qty: Decimal = _qty()
+    value: Decimal = _money()
+    unit_cost: Decimal | None = _cost()
+    ref: str = Field(default="", max_length=64)
+    reason: str = Field(default="", max_length=200)
+    user_name: str = Field(default="", max_length=64)
+
+
+class FifoLayer(SQLModel, table=True):
+    """A FIFO cost layer: what is left of one receipt of a FIFO item in one warehouse."""
+
+    __table_args__ = (Index("ix_fifolayer_item_wh", "item_id", "warehouse_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    item_id: int = Field(foreign_key="item.id")
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    qty_in: Decimal = _qty()
+    qty_left: Decimal = _qty()
+    unit_cost: Decimal = Field(default=Decimal(0), sa_type=Cost())
+
+
+class StockCount(SQLModel, table=True):
+    """A stocktake (盘点) of one item in one warehouse and the discrepancy it found."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    item_id: int = Field(foreign_key="item.id")
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    book_qty: Decimal = _qty()
+    counted_qty: Decimal = _qty()
+    diff_qty: Decimal = _qty()
+    diff_value: Decimal = _money()
+    status: str = Field(default="posted", max_length=24)
+    user_name: str = Field(default="", max_length=64)
+
+
+class SalesHistory(SQLModel, table=True):
+    """Past demand from an earlier system: feeds forecasts and reorder points, not stock."""
+
+    __table_args__ = (Index("ix_saleshistory_item_date", "item_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    item_id: int = Field(foreign_key="item.id")
+    qty: Decimal = _qty()
+    partner_id: int = Field(foreign_key="partner.id")
+    unit_price: Decimal | None = _cost()
+
+
+class RequestKey(SQLModel, table=True):
+    """An idempotency key and the first result given for it (a refusal included)."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    command_hash: str = Field(max_length=64)
+    ok: bool = True
+    result: str = ""
+    at: datetime = _utc()
+    user_name: str = Field(default="", max_length=64)
+
+
+class Outbox(SQLModel, table=True):
+    """Domain events, written in the command's transaction, read by the rules feed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    event: str = Field(max_length=64)
+    payload: str = ""
+    processed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class Audit(SQLModel, table=True):
+    """Who did what, when, under which key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _utc()
+    user_name: str = Field(default="", max_length=64)
+    intent: str = Field(max_length=64)
+    key: str = Field(default="", max_length=200)
+    detail: str = ""
+
+
+class Setting(SQLModel, table=True):
+    """A named threshold or switch, editable at run time (`jxc rules set`)."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=200)
+
+
+class Sequence(SQLModel, table=True):
+    """Counters for document numbers (PO-0001, SO-0001, A-1…)."""
+
+    name: str = Field(primary_key=True, max_length=32)
+    value: int = 0
+
+
+__all__ = [
+    "ROLES",
+    "Audit",
+    "Balance",
+    "FifoLayer",
+    "Item",
+    "Outbox",
+    "Partner",
+    "RequestKey",
+    "SalesHistory",
+    "Sequence",
+    "Setting",
+    "StockCount",
+    "StockMove",
+    "UniqueConstraint",
+    "User",
+    "Warehouse",
+]

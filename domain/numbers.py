@@ -1,0 +1,119 @@
+"""Quantities and money as `Decimal`, with the design's rules of precision.
+
+Quantities have at most 3 decimals and are whole for counted units; a line over 1,000,000 is
+refused. Money is rounded to 0.01 half-up per line; unit costs keep up to 6 decimals.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from domain.errors import InvalidAmount, InvalidQuantity
+
+COUNTED_UNITS = frozenset(
+    {"pcs", "pc", "pair", "roll", "box", "set", "个", "双", "卷", "台", "箱", "件", "只", "套"}
+)
+MAX_LINE_QTY = Decimal("1000000")
+CENT = Decimal("0.01")
+QTY_PLACES = 3
+COST_PLACES = 6
+
+
+def to_decimal(value: object, what: str = "value") -> Decimal:
+    """Read a string, int or Decimal as an exact Decimal (floats are refused: they are not exact)."""
+    if isinstance(value, Decimal):
+        d = value
+    elif isinstance(value, bool) or isinstance(value, float):
+        raise InvalidQuantity(f"{what} must be given as a decimal string, not {value!r}")
+    elif isinstance(value, int):
+        d = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            d = Decimal(value.strip().replace(",", ""))
+        except InvalidOperation:
+            raise InvalidQuantity(
+                f"{what} {value!r} is not a number", zh=f"{what} “{value}” 不是数字"
+            ) from None
+    else:
+        raise InvalidQuantity(f"{what} {value!r} is not a number")
+    if not d.is_finite():
+        raise InvalidQuantity(f"{what} {value!r} is not a number")
+    return d
+
+
+def quantity(value: object, uom: str = "pcs", *, allow_zero: bool = False) -> Decimal:
+    """Validate a line quantity: positive (or zero for a count), at most 3 decimals, whole for
+    counted units, not over 1,000,000."""
+    q = to_decimal(value, "quantity")
+    if q < 0 or (q == 0 and not allow_zero):
+        raise InvalidQuantity(
+            f"quantity must be {'zero or more' if allow_zero else 'more than zero'}, got {q}",
+            zh=f"数量必须{'不小于' if allow_zero else '大于'}零，收到 {q}",
+        )
+    if q > MAX_LINE_QTY:
+        raise InvalidQuantity(
+            f"quantity {q} is over the limit of 1,000,000 per line",
+            zh=f"数量 {q} 超过每行 1,000,000 的上限",
+        )
+    if q != q.quantize(Decimal(1).scaleb(-QTY_PLACES), rounding=ROUND_HALF_UP):
+        raise InvalidQuantity(
+            f"quantity {q} has more than 3 decimals", zh=f"数量 {q} 超过 3 位小数"
+        )
+    if uom in COUNTED_UNITS and q != q.to_integral_value():
+        raise InvalidQuantity(
+            f"quantity {q} must be whole for items counted in {uom}",
+            zh=f"以“{uom}”计的物品数量必须是整数，收到 {q}",
+        )
+    return normalize(q)
+
+
+def amount(value: object, what: str = "amount", *, places: int = 2) -> Decimal:
+    """Validate a money value or unit cost: zero or more, at most `places` decimals."""
+    try:
+        a = to_decimal(value, what)
+    except InvalidQuantity as exc:
+        raise InvalidAmount(exc.message, zh=exc.zh) from None
+    if a < 0:
+        raise InvalidAmount(f"{what} must not be negative, got {a}", zh=f"金额不能为负：{a}")
+    if a > Decimal("1000000000"):
+        raise InvalidAmount(f"{what} {a} is implausibly large", zh=f"金额 {a} 过大")
+    if a != a.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        raise InvalidAmount(
+            f"{what} {a} has more than {places} decimals", zh=f"{what} {a} 超过 {places} 位小数"
+        )
+    return a
+
+
+def unit_cost(value: object) -> Decimal:
+    """A unit cost or price: up to 6 decimals, kept as given."""
+    return amount(value, "unit cost", places=COST_PLACES)
+
+
+def money(value: Decimal) -> Decimal:
+    """Round to 0.01, half-up (the design's rule for each line and move value)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def normalize(d: Decimal) -> Decimal:
+    """Drop trailing zeros without switching to exponent notation (`20.000` → `20`)."""
+    n = d.normalize()
+    if n == n.to_integral_value():
+        return n.quantize(Decimal(1))
+    return n
+
+
+def qty_str(d: Decimal) -> str:
+    """A quantity as the JSON string the design shows (`"20"`, `"1.5"`)."""
+    return format(normalize(d), "f")
+
+
+def money_str(d: Decimal) -> str:
+    """Money as a string with two decimals (`"5.00"`)."""
+    return format(money(d), "f")
+
+
+def cost_str(d: Decimal | None) -> str | None:
+    """An average cost shown to 4 decimals, or None."""
+    if d is None:
+        return None
+    return format(d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "f")

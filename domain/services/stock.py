@@ -1,0 +1,267 @@
+"""Stock services: receive, issue, transfer, count, query."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import insert, select, update
+
+from domain import ledger, lookup
+from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
+from domain.errors import InvalidState
+from domain.ledger import balance_t, item_t
+from domain.model import StockCount, Warehouse
+from domain.numbers import cost_str, money, money_str, qty_str, quantity, unit_cost
+
+count_t = StockCount.__table__
+wh_t = Warehouse.__table__
+ZERO = Decimal(0)
+
+
+def _balance_dict(uow, item, wh) -> dict:
+    bal = uow.execute(
+        select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
+            (balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh.id)
+        )
+    ).first()
+    on_hand, reserved, value = bal if bal else (ZERO, ZERO, ZERO)
+    return {
+        "sku": item.sku,
+        "warehouse": wh.code,
+        "on_hand": qty_str(on_hand),
+        "reserved": qty_str(reserved),
+        "available": qty_str(on_hand - reserved),
+        "value": money_str(value),
+    }
+
+
+def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
+    """Put goods into stock at a unit cost (default: the item's standard cost)."""
+    item = lookup.item(uow, cmd.item)
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    qty = quantity(cmd.qty, item.uom)
+    cost = unit_cost(cmd.unit_cost if cmd.unit_cost is not None else (item.unit_cost or ZERO))
+    value = ledger.stock_in(
+        uow, item, wh.id, qty, unit_cost=cost, kind="receipt", ref="", user=user.name
+    )
+    uow.execute(update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=cost))
+    uow.emit(
+        "StockReceived",
+        sku=item.sku,
+        warehouse=wh.code,
+        qty=qty_str(qty),
+        unit_cost=str(cost),
+        value=money_str(value),
+        user=user.name,
+    )
+    return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "move_value": money_str(value)}
+
+
+def issue_stock(cmd: IssueStock, uow, user) -> dict:
+    """Take goods out of stock (repairs, samples, scrap), valued at cost."""
+    item = lookup.item(uow, cmd.item)
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    qty = quantity(cmd.qty, item.uom)
+    out = ledger.stock_out(
+        uow, item, wh.id, wh.code, qty, kind="issue", reason=cmd.reason or "", user=user.name
+    )
+    uow.emit(
+        "StockIssued",
+        sku=item.sku,
+        warehouse=wh.code,
+        qty=qty_str(qty),
+        value=money_str(out.value),
+        reason=cmd.reason or "",
+        user=user.name,
+    )
+    return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "cost": money_str(out.value)}
+
+
+def transfer_stock(cmd: TransferStock, uow, user) -> dict:
+    """Move goods between warehouses at the source's cost (FIFO layers travel)."""
+    item = lookup.item(uow, cmd.item)
+    src = lookup.warehouse(uow, cmd.from_)
+    dst = lookup.warehouse(uow, cmd.to)
+    if src.id == dst.id:
+        raise InvalidState(
+            "a transfer needs two different warehouses", zh="调拨的源仓库和目标仓库不能相同"
+        )
+    qty = quantity(cmd.qty, item.uom)
+    ref = f"{src.code}>{dst.code}"
+    out = ledger.stock_out(
+        uow, item, src.id, src.code, qty, kind="transfer_out", ref=ref, user=user.name
+    )
+    ledger.stock_in(
+        uow,
+        item,
+        dst.id,
+        qty,
+        value=out.value,
+        layers=out.layers,
+        kind="transfer_in",
+        ref=ref,
+        user=user.name,
+    )
+    uow.emit(
+        "StockTransferred",
+        sku=item.sku,
+        source=src.code,
+        target=dst.code,
+        qty=qty_str(qty),
+        value=money_str(out.value),
+        user=user.name,
+    )
+    return {
+        "sku": item.sku,
+        "qty": qty_str(qty),
+        "value": money_str(out.value),
+        "from": _balance_dict(uow, item, src),
+        "to": _balance_dict(uow, item, dst),
+    }
+
+
+def count_stock(cmd: CountStock, uow, user, *, approved: bool = False) -> dict:
+    """Record a stocktake: post the difference as an adjustment move and keep the discrepancy."""
+    item = lookup.item(uow, cmd.item)
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    counted = quantity(cmd.counted_qty, item.uom, allow_zero=True)
+    bal = ledger.lock_balance(uow, item.id, wh.id)
+    diff = counted - bal.on_hand
+    if diff > 0:
+        cost = ledger.current_cost(uow, item, wh.id, bal)
+        value = money(diff * cost)
+        ledger.stock_in(
+            uow,
+            item,
+            wh.id,
+            diff,
+            unit_cost=cost,
+            value=value,
+            layers=[(diff, cost.quantize(Decimal("0.000001")))],
+            kind="count",
+            ref="count",
+            user=user.name,
+        )
+    elif diff < 0:
+        value = -ledger.stock_out(
+            uow, item, wh.id, wh.code, -diff, kind="count", force=True, ref="count", user=user.name
+        ).value
+    else:
+        value = ZERO
+    count_id = uow.execute(
+        insert(count_t).values(
+            at=uow.now,
+            item_id=item.id,
+            warehouse_id=wh.id,
+            book_qty=bal.on_hand,
+            counted_qty=counted,
+            diff_qty=diff,
+            diff_value=value,
+            status="posted",
+            user_name=user.name,
+        )
+    ).inserted_primary_key[0]
+    uow.emit(
+        "StockCounted",
+        sku=item.sku,
+        warehouse=wh.code,
+        book_qty=qty_str(bal.on_hand),
+        counted_qty=qty_str(counted),
+        diff_qty=qty_str(diff),
+        diff_value=money_str(value),
+        user=user.name,
+    )
+    return {
+        **_balance_dict(uow, item, wh),
+        "count": count_id,
+        "book_qty": qty_str(bal.on_hand),
+        "counted_qty": qty_str(counted),
+        "diff_qty": qty_str(diff),
+        "diff_value": money_str(value),
+    }
+
+
+def on_order_by_item(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
+    """Open purchase quantities per (item, warehouse); empty until purchase orders exist."""
+    from domain.services import purchasing  # late: purchasing builds on this module
+
+    return purchasing.on_order(uow, item_ids, wh_id)
+
+
+def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> list[dict]:
+    """Stock rows `{sku, warehouse, on_hand, reserved, available, on_order, avg_cost, value}`.
+
+    A known item with no stock gives a zero row (in the warehouse asked, else `MAIN`)."""
+    wh = lookup.warehouse(uow, warehouse) if warehouse else None
+    q = (
+        select(
+            item_t.c.id.label("item_id"),
+            item_t.c.sku,
+            wh_t.c.id.label("wh_id"),
+            wh_t.c.code,
+            balance_t.c.on_hand,
+            balance_t.c.reserved,
+            balance_t.c.value,
+        )
+        .select_from(
+            balance_t.join(item_t, item_t.c.id == balance_t.c.item_id).join(
+                wh_t, wh_t.c.id == balance_t.c.warehouse_id
+            )
+        )
+        .order_by(item_t.c.sku, wh_t.c.code)
+    )
+    item = None
+    if sku:
+        item = lookup.item(uow, sku)
+        q = q.where(balance_t.c.item_id == item.id)
+    if wh is not None:
+        q = q.where(balance_t.c.warehouse_id == wh.id)
+    rows = uow.execute(q).all()
+    if not sku:
+        rows = [r for r in rows if r.on_hand != 0 or r.reserved != 0]
+    on_order = on_order_by_item(uow, [item.id] if item else None, wh.id if wh else None)
+    out = []
+    seen = set()
+    for r in rows:
+        seen.add((r.item_id, r.wh_id))
+        out.append(
+            _row(
+                r.sku,
+                r.code,
+                r.on_hand,
+                r.reserved,
+                r.value,
+                on_order.get((r.item_id, r.wh_id), ZERO),
+            )
+        )
+    for (item_id, wh_id), qty in on_order.items():
+        if (item_id, wh_id) in seen or qty <= 0:
+            continue
+        isku = uow.execute(select(item_t.c.sku).where(item_t.c.id == item_id)).scalar_one()
+        wcode = uow.execute(select(wh_t.c.code).where(wh_t.c.id == wh_id)).scalar_one()
+        out.append(_row(isku, wcode, ZERO, ZERO, ZERO, qty))
+    if item is not None and not out:
+        target = wh or lookup.warehouse(uow, None)
+        out.append(_row(item.sku, target.code, ZERO, ZERO, ZERO, ZERO))
+    out.sort(key=lambda r: (r["sku"], r["warehouse"]))
+    return out
+
+
+def _row(sku, wh, on_hand, reserved, value, on_order) -> dict:
+    available = on_hand - reserved
+    return {
+        "sku": sku,
+        "warehouse": wh,
+        "on_hand": qty_str(on_hand),
+        "reserved": qty_str(reserved),
+        "available": qty_str(available),
+        "on_order": qty_str(on_order),
+        "projected": qty_str(available + on_order),
+        "avg_cost": cost_str(value / on_hand) if on_hand > 0 else None,
+        "value": money_str(value),
+    }
+
+
+def query_stock(cmd: QueryStock, uow, user) -> dict:
+    """Answer a stock question: one item, or all stock (of a warehouse)."""
+    return {"rows": stock_rows(uow, cmd.item, cmd.warehouse)}
