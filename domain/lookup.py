@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from domain.errors import UnknownItem, UnknownPartner, UnknownWarehouse, WrongPartnerKind
 from domain.model import Item, Partner, User, Warehouse
@@ -17,6 +17,11 @@ item_t = Item.__table__
 partner_t = Partner.__table__
 wh_t = Warehouse.__table__
 user_t = User.__table__
+# Exact SKU first (uses the unique index), any case only when that misses.
+_ITEM_EXACT = select(item_t).where(item_t.c.sku == bindparam("sku"))
+_ITEM_ANY_CASE = select(item_t).where(func.upper(item_t.c.sku) == bindparam("sku"))
+# Warehouse codes are stored upper-case by the import.
+_WH = select(wh_t).where(wh_t.c.code == bindparam("code"))
 
 
 def _closest(uow, column, text: str) -> list[str]:
@@ -27,7 +32,11 @@ def _closest(uow, column, text: str) -> list[str]:
 
 def item(uow, sku: str):
     """The item with this SKU (case-insensitive), or `UnknownItem` naming the closest SKUs."""
-    row = uow.execute(select(item_t).where(func.upper(item_t.c.sku) == sku.strip().upper())).first()
+    sku = sku.strip()
+    row = (
+        uow.execute(_ITEM_EXACT, {"sku": sku}).first()
+        or uow.execute(_ITEM_ANY_CASE, {"sku": sku.upper()}).first()
+    )
     if row is None:
         near = _closest(uow, item_t.c.sku, sku)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -38,7 +47,7 @@ def item(uow, sku: str):
 def warehouse(uow, code: str | None):
     """The warehouse with this code (default `MAIN`)."""
     code = (code or "MAIN").strip()
-    row = uow.execute(select(wh_t).where(func.upper(wh_t.c.code) == code.upper())).first()
+    row = uow.execute(_WH, {"code": code.upper()}).first()
     if row is None:
         near = _closest(uow, wh_t.c.code, code)
         raise UnknownWarehouse(
@@ -80,3 +89,8 @@ def first_admin(uow):
     return uow.execute(
         select(user_t).where(user_t.c.role == "admin").order_by(user_t.c.id).limit(1)
     ).first()
+
+
+def warehouse_code(uow, wh_id: int) -> str:
+    """The code of a warehouse by id."""
+    return uow.execute(select(wh_t.c.code).where(wh_t.c.id == wh_id)).scalar_one()

@@ -17,38 +17,26 @@ from domain import lookup
 from domain.commands import Command, Pending
 from domain.errors import DuplicateRequest, JxcError, NotAvailable, NotPermitted, error_from_dict
 from domain.roles import authorize
-from domain.uow import KeyTaken, UnitOfWork
+from domain.services import orders, stock
+from domain.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Command, UnitOfWork, object], dict]
 
 
-def _handlers() -> dict[str, Handler]:
-    from domain.services import stock
-
-    handlers: dict[str, Handler] = {
-        "stock.query": stock.query_stock,
-        "stock.receive": stock.receive_stock,
-        "stock.issue": stock.issue_stock,
-        "stock.transfer": stock.transfer_stock,
-        "stock.count": stock.count_stock,
-    }
-    try:
-        from domain.services import orders
-    except ImportError:  # pragma: no cover - Ledger core II not present
-        return handlers
-    handlers.update(orders.HANDLERS)
-    return handlers
-
-
-HANDLERS: dict[str, Handler] = {}
+HANDLERS: dict[str, Handler] = {
+    "stock.query": stock.query_stock,
+    "stock.receive": stock.receive_stock,
+    "stock.issue": stock.issue_stock,
+    "stock.transfer": stock.transfer_stock,
+    "stock.count": stock.count_stock,
+    **orders.HANDLERS,
+}
 
 
 def handler_for(intent: str) -> Handler | None:
     """The service function of an intent, or None when it does not exist yet."""
-    if not HANDLERS:
-        HANDLERS.update(_handlers())
     return HANDLERS.get(intent)
 
 
@@ -90,14 +78,14 @@ class MessageBus:
                 stored = uow.find_key(key)
                 if stored is not None:
                     return _replay(stored, fingerprint, key)
-                uow.claim_key(key, fingerprint, user.name, True, "")
                 result = service(cmd, uow, user)
-                _store_result(uow, key, True, result)
+                raw = json.dumps(result, ensure_ascii=False, default=str)
+                if not uow.store_key(key, fingerprint, user.name, True, raw):
+                    uow.rollback()  # a concurrent delivery of the same key won
+                    return self._replay_committed(key, fingerprint)
                 uow.audit(user.name, intent, key, cmd.to_dict())
                 uow.commit()
                 return result
-        except KeyTaken:
-            return self._replay_committed(key, fingerprint)
         except JxcError as refusal:
             self._store_refusal(key, fingerprint, user, intent, cmd, refusal)
             raise
@@ -116,27 +104,11 @@ class MessageBus:
             "zh": refusal.zh,
             "suggestions": refusal.suggestions,
         }
-        try:
-            with self.uow_factory(write=True) as uow:
-                if uow.find_key(key) is not None:
-                    return
-                uow.claim_key(
-                    key, fingerprint, user.name, False, json.dumps(data, ensure_ascii=False)
-                )
+        with self.uow_factory(write=True) as uow:
+            raw = json.dumps(data, ensure_ascii=False)
+            if uow.store_key(key, fingerprint, user.name, False, raw):
                 uow.audit(user.name, intent, key, {"refused": refusal.code, **cmd.to_dict()})
                 uow.commit()
-        except KeyTaken:
-            return
-
-
-def _store_result(uow: UnitOfWork, key: str, ok: bool, result: dict) -> None:
-    from domain.uow import keys_t
-
-    uow.execute(
-        keys_t.update()
-        .where(keys_t.c.key == key)
-        .values(ok=ok, result=json.dumps(result, ensure_ascii=False, default=str))
-    )
 
 
 def _replay(stored, fingerprint: str, key: str) -> dict:

@@ -200,16 +200,96 @@ class Sequence(SQLModel, table=True):
     value: int = 0
 
 
+class PurchaseOrder(SQLModel, table=True):
+    """An order to a supplier (`PO-0001`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=16)
+    partner_id: int = Field(foreign_key="partner.id")
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    status: str = Field(max_length=24, index=True)
+    total: Decimal = _money()
+    approval: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _utc()
+    created_by: str = Field(default="", max_length=64)
+
+
+class PurchaseLine(SQLModel, table=True):
+    """One line of a purchase order and how much of it has arrived."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="purchaseorder.id", index=True)
+    line_no: int
+    item_id: int = Field(foreign_key="item.id", index=True)
+    qty: Decimal = _qty()
+    price: Decimal = Field(default=Decimal(0), sa_type=Cost())
+    amount: Decimal = _money()
+    received_qty: Decimal = _qty()
+
+
+class SalesOrder(SQLModel, table=True):
+    """An order from a customer (`SO-0001`)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=16)
+    partner_id: int = Field(foreign_key="partner.id")
+    warehouse_id: int = Field(foreign_key="warehouse.id")
+    status: str = Field(max_length=24, index=True)
+    total: Decimal = _money()
+    approval: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _utc()
+    created_by: str = Field(default="", max_length=64)
+    shipped_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+
+
+class SalesLine(SQLModel, table=True):
+    """One line of a sales order, with the list price it was sold against and its cost once
+    shipped."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="salesorder.id", index=True)
+    line_no: int
+    item_id: int = Field(foreign_key="item.id", index=True)
+    qty: Decimal = _qty()
+    price: Decimal = Field(default=Decimal(0), sa_type=Cost())
+    list_price: Decimal = Field(default=Decimal(0), sa_type=Cost())
+    discount_pct: Decimal = Field(default=Decimal(0), sa_type=Cost())
+    amount: Decimal = _money()
+    shipped_qty: Decimal = _qty()
+    cost: Decimal = _money()
+
+
+class ApprovalRequest(SQLModel, table=True):
+    """A request for a second pair of eyes (`A-1`): pending, approved, rejected or cancelled."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=16)
+    subject_kind: str = Field(max_length=24)  # purchase_order | sales_order | stock_count
+    subject: str = Field(max_length=32)
+    status: str = Field(default="pending", max_length=16, index=True)
+    reasons: str = ""
+    requested_by: str = Field(default="", max_length=64)
+    requested_at: datetime = _utc()
+    decided_by: str | None = Field(default=None, max_length=64)
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    decision_reason: str | None = Field(default=None, max_length=500)
+
+
 __all__ = [
     "ROLES",
+    "ApprovalRequest",
     "Audit",
     "Balance",
     "FifoLayer",
     "Item",
     "Outbox",
     "Partner",
+    "PurchaseLine",
+    "PurchaseOrder",
     "RequestKey",
     "SalesHistory",
+    "SalesLine",
+    "SalesOrder",
     "Sequence",
     "Setting",
     "StockCount",

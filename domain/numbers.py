@@ -117,3 +117,11 @@ def cost_str(d: Decimal | None) -> str | None:
     if d is None:
         return None
     return format(d.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP), "f")
+
+
+def price_str(d: Decimal) -> str:
+    """A unit price or cost: at least 2 decimals, up to 6, no trailing zeros beyond 2."""
+    q = d.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    text = format(q, "f").rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"

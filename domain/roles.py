@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from domain.errors import NotPermitted
 
-VIEWER = frozenset({"stock.query", "order.query", "forecast", "report", "partner.balance", "help"})
+# Everyone may list approval requests: approvers see all pending ones, others their own.
+VIEWER = frozenset(
+    {"stock.query", "order.query", "forecast", "report", "partner.balance", "help", "approval.list"}
+)
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": VIEWER,
     "sales": VIEWER | {"sales.create", "sales.cancel", "sales.return"},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from domain.errors import InvalidAmount, MissingSlot
 from domain.model import Setting
@@ -79,14 +79,19 @@ def validate(name: str, value: str) -> str:
     return format(d.normalize(), "f") if kind != "int" else str(int(d))
 
 
+_GET = select(setting_t.c.name, setting_t.c.value).where(
+    setting_t.c.name.in_(bindparam("names", expanding=True))
+)
+
+
 def get(uow, name: str) -> str:
-    """The current value of a setting (its default when never set)."""
-    row = uow.execute(select(setting_t.c.value).where(setting_t.c.name == name)).first()
-    if row is not None:
-        return row[0]
-    if name.startswith("stock.allow_negative."):
-        return get(uow, "stock.allow_negative")
-    return DEFAULTS[name][0]
+    """The current value of a setting (its default when never set); a per-warehouse setting
+    (`stock.allow_negative.SH`) falls back to its general one."""
+    general = "stock.allow_negative" if name.startswith("stock.allow_negative.") else name
+    found = dict(uow.execute(_GET, {"names": [name, general]}).all())
+    if name in found:
+        return found[name]
+    return found.get(general, DEFAULTS[general][0])
 
 
 def get_decimal(uow, name: str) -> Decimal:

@@ -11,8 +11,8 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.clock import Clock
 from domain.events import Event
@@ -23,10 +23,9 @@ WRITE_FLAG = "jxc_write"
 outbox_t = Outbox.__table__
 audit_t = Audit.__table__
 keys_t = RequestKey.__table__
-
-
-class KeyTaken(Exception):
-    """Another transaction stored the same idempotency key first (internal signal)."""
+_FIND_KEY = select(keys_t).where(keys_t.c.key == bindparam("key"))
+_AUDIT = insert(audit_t)
+_OUTBOX = insert(outbox_t)
 
 
 class UnitOfWork:
@@ -71,7 +70,7 @@ class UnitOfWork:
         """Write the collected events to the outbox and commit everything at once."""
         if self.events:
             self.conn.execute(
-                insert(outbox_t),
+                _OUTBOX,
                 [
                     {
                         "at": self.now,
@@ -93,35 +92,36 @@ class UnitOfWork:
 
     def find_key(self, key: str):
         """The stored row of an idempotency key, or None."""
-        return self.conn.execute(select(keys_t).where(keys_t.c.key == key)).first()
+        return self.conn.execute(_FIND_KEY, {"key": key}).first()
 
-    def claim_key(self, key: str, command_hash: str, user: str, ok: bool, result: str) -> None:
-        """Store the key with its result; `KeyTaken` when a concurrent writer stored it first."""
-        try:
-            with self.conn.begin_nested():
-                self.conn.execute(
-                    insert(keys_t).values(
-                        key=key,
-                        command_hash=command_hash,
-                        ok=ok,
-                        result=result,
-                        at=self.now,
-                        user_name=user,
-                    )
-                )
-        except IntegrityError as exc:
-            raise KeyTaken(key) from exc
+    def store_key(self, key: str, command_hash: str, user: str, ok: bool, result: str) -> bool:
+        """Store the key with its result; False when another transaction stored it first
+        (on PostgreSQL the insert waits for that transaction, then does nothing)."""
+        ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(keys_t)
+        res = self.conn.execute(
+            ins.on_conflict_do_nothing(),
+            {
+                "key": key,
+                "command_hash": command_hash,
+                "ok": ok,
+                "result": result,
+                "at": self.now,
+                "user_name": user,
+            },
+        )
+        return res.rowcount == 1
 
     def audit(self, user: str, intent: str, key: str, detail: dict) -> None:
         """Add a row to the audit trail."""
         self.conn.execute(
-            insert(audit_t).values(
-                at=self.now,
-                user_name=user,
-                intent=intent,
-                key=key,
-                detail=json.dumps(detail, ensure_ascii=False, default=str),
-            )
+            _AUDIT,
+            {
+                "at": self.now,
+                "user_name": user,
+                "intent": intent,
+                "key": key,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
+            },
         )
 
 

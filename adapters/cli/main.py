@@ -7,7 +7,7 @@ import os
 
 import click
 
-from adapters.cli import ledger
+from adapters.cli import ledger, orders
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +20,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for module in (ledger,):
+for module in (ledger, orders):
     module.register(cli)
 
 

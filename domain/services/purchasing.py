@@ -1,10 +1,230 @@
-"""Purchase orders (Ledger core II)."""
+"""Purchase orders: create (approval when the total is over the threshold), receive (full or
+per line, partial allowed), cancel. Open lines are stock on order."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+
+from domain import ledger, lookup
+from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePurchaseOrder
+from domain.errors import InvalidQuantity, InvalidState, UnknownOrder
+from domain.ledger import item_t
+from domain.model import PurchaseLine, PurchaseOrder
+from domain.numbers import money, money_str, price_str, qty_str, quantity, unit_cost
+from domain.sequences import next_number
+from domain.services import approvals
+
+po_t = PurchaseOrder.__table__
+pl_t = PurchaseLine.__table__
+OPEN = ("confirmed", "partially_received")
+ZERO = Decimal(0)
 
 
 def on_order(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
-    """Open purchase quantities per (item, warehouse)."""
-    return {}
+    """Open purchase quantities per (item, warehouse): confirmed lines not yet received."""
+    q = (
+        select(pl_t.c.item_id, po_t.c.warehouse_id, pl_t.c.qty, pl_t.c.received_qty)
+        .select_from(pl_t.join(po_t, po_t.c.id == pl_t.c.order_id))
+        .where(po_t.c.status.in_(OPEN))
+    )
+    if item_ids:
+        q = q.where(pl_t.c.item_id.in_(item_ids))
+    if wh_id is not None:
+        q = q.where(po_t.c.warehouse_id == wh_id)
+    out: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for item_id, wh, qty, received in uow.execute(q):
+        if qty > received:
+            out[(item_id, wh)] += qty - received
+    return dict(out)
+
+
+def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
+    """Order goods from a supplier; over `approval.purchase_total` it waits for approval."""
+    supplier = lookup.partner(uow, cmd.supplier, "supplier")
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    lines = []
+    for n, line in enumerate(cmd.lines, start=1):
+        item = lookup.item(uow, line.item)
+        qty = quantity(line.qty, item.uom)
+        price = unit_cost(line.price if line.price is not None else (item.unit_cost or ZERO))
+        lines.append((n, item, qty, price, money(qty * price)))
+    total = sum((amount for *_, amount in lines), ZERO)
+    number = next_number(uow, "PO")
+    limit = approvals.threshold(uow, "approval.purchase_total")
+    reasons = [f"total {money_str(total)} is over {money_str(limit)}"] if total > limit else []
+    status = "pending_approval" if reasons else "confirmed"
+    order_id = uow.execute(
+        insert(po_t).values(
+            number=number,
+            partner_id=supplier.id,
+            warehouse_id=wh.id,
+            status=status,
+            total=total,
+            created_at=uow.now,
+            created_by=user.name,
+        )
+    ).inserted_primary_key[0]
+    uow.execute(
+        insert(pl_t),
+        [
+            {
+                "order_id": order_id,
+                "line_no": n,
+                "item_id": item.id,
+                "qty": qty,
+                "price": price,
+                "amount": amount,
+                "received_qty": ZERO,
+            }
+            for n, item, qty, price, amount in lines
+        ],
+    )
+    result = {
+        "order": number,
+        "status": status,
+        "supplier": supplier.code,
+        "warehouse": wh.code,
+        "total": money_str(total),
+    }
+    if reasons:
+        request = approvals.request_approval(uow, "purchase_order", number, reasons, user)
+        uow.execute(update(po_t).where(po_t.c.id == order_id).values(approval=request))
+        result.update(approval=request, reasons=reasons)
+    uow.emit(
+        "PurchaseOrderCreated",
+        order=number,
+        supplier=supplier.code,
+        status=status,
+        total=money_str(total),
+        user=user.name,
+    )
+    result["lines"] = [
+        {
+            "item": item.sku,
+            "qty": qty_str(qty),
+            "price": price_str(price),
+            "amount": money_str(amount),
+        }
+        for _, item, qty, price, amount in lines
+    ]
+    return result
+
+
+def _order(uow, number: str):
+    number = number.strip().upper()
+    stmt = select(po_t).where(po_t.c.number == number)
+    if uow.dialect == "postgresql":
+        stmt = stmt.with_for_update()
+    row = uow.execute(stmt).first()
+    if row is None:
+        raise UnknownOrder(f"no purchase order {number}", zh=f"没有采购单 {number}")
+    return row
+
+
+def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
+    """Receive what arrived: every open line in full, or the lines given (partial allowed;
+    more than ordered is refused)."""
+    po = _order(uow, cmd.order)
+    if po.status not in OPEN:
+        raise InvalidState(
+            f"{po.number} is {po.status}; only confirmed orders can be received",
+            zh=f"{po.number} 状态为 {po.status}，只有已确认的采购单可以收货",
+        )
+    wh = lookup.warehouse(uow, cmd.warehouse) if cmd.warehouse else None
+    wh_id = wh.id if wh else po.warehouse_id
+    wh_code = wh.code if wh else lookup.warehouse_code(uow, po.warehouse_id)
+    lines = uow.execute(
+        select(pl_t, item_t.c.sku, item_t.c.uom)
+        .select_from(pl_t.join(item_t, item_t.c.id == pl_t.c.item_id))
+        .where(pl_t.c.order_id == po.id)
+        .order_by(pl_t.c.line_no)
+    ).all()
+    wanted: dict[int, Decimal] = {}
+    if cmd.lines:
+        by_sku = {ln.sku.upper(): ln for ln in lines}
+        for given in cmd.lines:
+            item = lookup.item(uow, given.item)
+            line = by_sku.get(item.sku.upper())
+            if line is None:
+                raise InvalidState(
+                    f"{item.sku} is not on {po.number}", zh=f"{po.number} 上没有 {item.sku}"
+                )
+            wanted[line.id] = wanted.get(line.id, ZERO) + quantity(given.qty, line.uom)
+    else:
+        wanted = {ln.id: ln.qty - ln.received_qty for ln in lines if ln.qty > ln.received_qty}
+    received = []
+    for line in lines:
+        qty = wanted.get(line.id)
+        if not qty:
+            continue
+        if line.received_qty + qty > line.qty:
+            raise InvalidQuantity(
+                f"{line.sku}: receiving {qty_str(qty)} would exceed the "
+                f"{qty_str(line.qty - line.received_qty)} still open on {po.number}",
+                zh=f"{line.sku} 收货 {qty_str(qty)} 超过 {po.number} 未收数量 "
+                f"{qty_str(line.qty - line.received_qty)}",
+            )
+        item = lookup.item(uow, line.sku)
+        value = ledger.stock_in(
+            uow,
+            item,
+            wh_id,
+            qty,
+            unit_cost=line.price,
+            kind="purchase",
+            ref=po.number,
+            user=user.name,
+        )
+        uow.execute(
+            update(pl_t).where(pl_t.c.id == line.id).values(received_qty=line.received_qty + qty)
+        )
+        uow.execute(
+            update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=line.price)
+        )
+        received.append({"item": line.sku, "qty": qty_str(qty), "value": money_str(value)})
+    if not received:
+        raise InvalidState(f"{po.number} has nothing left to receive", zh=f"{po.number} 已全部收货")
+    open_left = uow.execute(
+        select(func.count())
+        .select_from(pl_t)
+        .where((pl_t.c.order_id == po.id) & (pl_t.c.received_qty < pl_t.c.qty))
+    ).scalar()
+    status = "partially_received" if open_left else "received"
+    uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
+    uow.emit(
+        "PurchaseOrderReceived",
+        order=po.number,
+        status=status,
+        warehouse=wh_code,
+        lines=received,
+        user=user.name,
+    )
+    return {"order": po.number, "status": status, "warehouse": wh_code, "received": received}
+
+
+def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
+    """Cancel a purchase order that has received nothing (its pending request too)."""
+    po = _order(uow, cmd.order)
+    if po.status not in ("pending_approval", "confirmed"):
+        raise InvalidState(
+            f"{po.number} is {po.status} and cannot be cancelled",
+            zh=f"{po.number} 状态为 {po.status}，不能取消",
+        )
+    uow.execute(update(po_t).where(po_t.c.id == po.id).values(status="cancelled"))
+    if po.status == "pending_approval":
+        approvals.cancel_request(uow, po.approval, user)
+    uow.emit("PurchaseOrderCancelled", order=po.number, user=user.name)
+    return {"order": po.number, "status": "cancelled"}
+
+
+def on_decision(uow, number: str, approved: bool, user) -> str:
+    """Apply an approval decision to a pending purchase order."""
+    po = _order(uow, number)
+    if po.status != "pending_approval":
+        raise InvalidState(f"{po.number} is {po.status}, not pending approval")
+    status = "confirmed" if approved else "cancelled"
+    uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
+    return status

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 
-from domain import ledger, lookup
+from domain import ledger, lookup, settings
 from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
 from domain.errors import InvalidState
 from domain.ledger import balance_t, item_t
 from domain.model import StockCount, Warehouse
 from domain.numbers import cost_str, money, money_str, qty_str, quantity, unit_cost
+from domain.services import approvals, purchasing
 
 count_t = StockCount.__table__
 wh_t = Warehouse.__table__
@@ -120,11 +121,80 @@ def transfer_stock(cmd: TransferStock, uow, user) -> dict:
     }
 
 
-def count_stock(cmd: CountStock, uow, user, *, approved: bool = False) -> dict:
-    """Record a stocktake: post the difference as an adjustment move and keep the discrepancy."""
+def count_stock(cmd: CountStock, uow, user) -> dict:
+    """Record a stocktake. Within the thresholds the difference is posted at once as an
+    adjustment move; beyond them (`approval.count_value`, `approval.count_pct`) the count waits
+    for an approver and nothing moves until then."""
     item = lookup.item(uow, cmd.item)
     wh = lookup.warehouse(uow, cmd.warehouse)
     counted = quantity(cmd.counted_qty, item.uom, allow_zero=True)
+    bal = ledger.lock_balance(uow, item.id, wh.id)
+    diff = counted - bal.on_hand
+    if diff > 0:
+        value = money(diff * ledger.current_cost(uow, item, wh.id, bal))
+    elif diff < 0:
+        value = -money(-diff * bal.value / bal.on_hand) if bal.on_hand > 0 else ZERO
+    else:
+        value = ZERO
+    reasons = _count_reasons(uow, bal.on_hand, diff, value)
+    count_id = uow.execute(
+        insert(count_t).values(
+            at=uow.now,
+            item_id=item.id,
+            warehouse_id=wh.id,
+            book_qty=bal.on_hand,
+            counted_qty=counted,
+            diff_qty=diff,
+            diff_value=value,
+            status="pending_approval" if reasons else "posted",
+            user_name=user.name,
+        )
+    ).inserted_primary_key[0]
+    result = {
+        "count": count_id,
+        "book_qty": qty_str(bal.on_hand),
+        "counted_qty": qty_str(counted),
+        "diff_qty": qty_str(diff),
+    }
+    if reasons:
+        request = approvals.request_approval(uow, "stock_count", str(count_id), reasons, user)
+        result.update(
+            status="pending_approval",
+            approval=request,
+            reasons=reasons,
+            diff_value=money_str(value),
+        )
+    else:
+        value = _post_count(uow, item, wh, counted, user)
+        result.update(status="posted", diff_value=money_str(value))
+    uow.emit(
+        "StockCounted",
+        sku=item.sku,
+        warehouse=wh.code,
+        book_qty=qty_str(bal.on_hand),
+        counted_qty=qty_str(counted),
+        diff_qty=qty_str(diff),
+        diff_value=money_str(value),
+        status=result["status"],
+        user=user.name,
+    )
+    return {**_balance_dict(uow, item, wh), **result}
+
+
+def _count_reasons(uow, book: Decimal, diff: Decimal, value: Decimal) -> list[str]:
+    limit = settings.get_decimal(uow, "approval.count_value")
+    pct = settings.get_decimal(uow, "approval.count_pct")
+    reasons = []
+    if abs(value) > limit:
+        reasons.append(f"adjustment value {money_str(abs(value))} is over {money_str(limit)}")
+    if diff and (book <= 0 or abs(diff) / book * 100 > pct):
+        share = "∞" if book <= 0 else f"{(abs(diff) / book * 100).quantize(Decimal('0.1'))}"
+        reasons.append(f"discrepancy {share}% of on hand is over {pct}%")
+    return reasons
+
+
+def _post_count(uow, item, wh, counted: Decimal, user) -> Decimal:
+    """Post the adjustment that brings the book to the counted quantity; returns its value."""
     bal = ledger.lock_balance(uow, item.id, wh.id)
     diff = counted - bal.on_hand
     if diff > 0:
@@ -142,49 +212,31 @@ def count_stock(cmd: CountStock, uow, user, *, approved: bool = False) -> dict:
             ref="count",
             user=user.name,
         )
-    elif diff < 0:
-        value = -ledger.stock_out(
+        return value
+    if diff < 0:
+        return -ledger.stock_out(
             uow, item, wh.id, wh.code, -diff, kind="count", force=True, ref="count", user=user.name
         ).value
-    else:
-        value = ZERO
-    count_id = uow.execute(
-        insert(count_t).values(
-            at=uow.now,
-            item_id=item.id,
-            warehouse_id=wh.id,
-            book_qty=bal.on_hand,
-            counted_qty=counted,
-            diff_qty=diff,
-            diff_value=value,
-            status="posted",
-            user_name=user.name,
-        )
-    ).inserted_primary_key[0]
-    uow.emit(
-        "StockCounted",
-        sku=item.sku,
-        warehouse=wh.code,
-        book_qty=qty_str(bal.on_hand),
-        counted_qty=qty_str(counted),
-        diff_qty=qty_str(diff),
-        diff_value=money_str(value),
-        user=user.name,
-    )
-    return {
-        **_balance_dict(uow, item, wh),
-        "count": count_id,
-        "book_qty": qty_str(bal.on_hand),
-        "counted_qty": qty_str(counted),
-        "diff_qty": qty_str(diff),
-        "diff_value": money_str(value),
-    }
+    return ZERO
+
+
+def on_count_decision(uow, count_id: str, approved: bool, user) -> str:
+    """Approval posts a waiting count (against the book as it is now); rejection drops it."""
+    row = uow.execute(select(count_t).where(count_t.c.id == int(count_id))).first()
+    if row is None or row.status != "pending_approval":
+        raise InvalidState(f"count {count_id} is not waiting for approval")
+    status = "posted" if approved else "rejected"
+    values = {"status": status}
+    if approved:
+        item = uow.execute(select(item_t).where(item_t.c.id == row.item_id)).first()
+        wh = uow.execute(select(wh_t).where(wh_t.c.id == row.warehouse_id)).first()
+        values["diff_value"] = _post_count(uow, item, wh, row.counted_qty, user)
+    uow.execute(update(count_t).where(count_t.c.id == row.id).values(**values))
+    return status
 
 
 def on_order_by_item(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
-    """Open purchase quantities per (item, warehouse); empty until purchase orders exist."""
-    from domain.services import purchasing  # late: purchasing builds on this module
-
+    """Open purchase quantities per (item, warehouse)."""
     return purchasing.on_order(uow, item_ids, wh_id)
 
 

@@ -1,0 +1,94 @@
+"""`jxc orders` and `jxc rules`."""
+
+from __future__ import annotations
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from domain import settings
+from domain.commands import QueryOrders
+from domain.errors import JxcError, NotPermitted
+from domain.services.orders import STATUSES
+
+
+@click.command()
+@click.argument("order", required=False)
+@click.option("--status", type=click.Choice(STATUSES), default=None)
+@click.option("--partner", default=None, help="Customer or supplier code.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def orders(
+    ctx: Ctx, order: str | None, status: str | None, partner: str | None, as_json: bool
+) -> None:
+    """Purchase and sales orders: {order, kind, partner, status, total, lines}."""
+    app = ctx.app
+    try:
+        user = resolve_user(app, None)
+        rows = app.bus.execute(QueryOrders(order=order, status=status, partner=partner), user)[
+            "orders"
+        ]
+    except JxcError as exc:
+        fail(exc, as_json)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(title="Orders")
+    for col in ("order", "kind", "partner", "status", "total", "lines"):
+        table.add_column(col, justify="right" if col == "total" else "left")
+    for r in rows:
+        lines = ", ".join(f"{ln['item']} × {ln['qty']} @ {ln['price']}" for ln in r["lines"])
+        table.add_row(r["order"], r["kind"], r["partner"], r["status"], r["total"], lines)
+    Console().print(table)
+    if not rows:
+        click.echo("no orders")
+
+
+@click.group()
+def rules() -> None:
+    """Show or change the named thresholds (approval, anomaly, reorder, stock)."""
+
+
+@rules.command("show")
+@click.option("--json", "as_json", is_flag=True)
+@pass_ctx
+def rules_show(ctx: Ctx, as_json: bool) -> None:
+    """Every named setting with its current value."""
+    with ctx.app.uow(write=False) as uow:
+        values = settings.all_settings(uow)
+    if as_json:
+        emit_json(values)
+        return
+    for name, value in values.items():
+        click.echo(f"{name} = {value}")
+
+
+@rules.command("set")
+@click.argument("name")
+@click.argument("value")
+@click.option("--user", "user_name", default=None, help="Acting user (an admin).")
+@pass_ctx
+def rules_set(ctx: Ctx, name: str, value: str, user_name: str | None) -> None:
+    """Change a named setting (validated), e.g. `jxc rules set approval.purchase_total 20000`."""
+    app = ctx.app
+    try:
+        user = resolve_user(app, user_name)
+        if user.role != "admin":
+            raise NotPermitted(
+                f"{user.name} ({user.role}) may not change rules; only an admin may",
+                zh="只有管理员可以修改规则",
+            )
+        with app.uow() as uow:
+            old = settings.get(uow, name) if name in settings.DEFAULTS else None
+            stored = settings.set_value(uow, name, value)
+            uow.audit(user.name, "rules.set", "", {"name": name, "old": old, "new": stored})
+            uow.commit()
+    except JxcError as exc:
+        fail(exc)
+    click.echo(f"{name} = {stored}")
+
+
+def register(group: click.Group) -> None:
+    group.add_command(orders)
+    group.add_command(rules)

@@ -1,0 +1,127 @@
+"""Order questions, and the table of order and approval services for the message bus."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from domain import lookup
+from domain.commands import QueryOrders
+from domain.errors import UnknownOrder
+from domain.ledger import item_t
+from domain.model import Partner
+from domain.numbers import money_str, price_str, qty_str
+from domain.services import approvals, purchasing, sales
+
+partner_t = Partner.__table__
+CLOSED = ("shipped", "received", "cancelled")
+STATUSES = (
+    "pending_approval",
+    "confirmed",
+    "partially_received",
+    "partially_shipped",
+    "received",
+    "shipped",
+    "cancelled",
+    "open",
+)
+
+
+def _orders(uow, kind: str, where) -> list[dict]:
+    order_t, line_t = (
+        (purchasing.po_t, purchasing.pl_t) if kind == "purchase" else (sales.so_t, sales.sl_t)
+    )
+    done_col = line_t.c.received_qty if kind == "purchase" else line_t.c.shipped_qty
+    heads = uow.execute(
+        select(order_t, partner_t.c.code.label("partner"))
+        .select_from(order_t.join(partner_t, partner_t.c.id == order_t.c.partner_id))
+        .where(*where(order_t))
+        .order_by(order_t.c.id)
+    ).all()
+    out = []
+    for h in heads:
+        lines = uow.execute(
+            select(item_t.c.sku, line_t.c.qty, line_t.c.price, line_t.c.amount, done_col)
+            .select_from(line_t.join(item_t, item_t.c.id == line_t.c.item_id))
+            .where(line_t.c.order_id == h.id)
+            .order_by(line_t.c.line_no)
+        ).all()
+        row = {
+            "order": h.number,
+            "kind": kind,
+            "partner": h.partner,
+            "status": h.status,
+            "total": money_str(h.total),
+            "created_at": h.created_at.isoformat(),
+            "created_by": h.created_by,
+            "lines": [
+                {
+                    "item": sku,
+                    "qty": qty_str(q),
+                    "price": price_str(p),
+                    "amount": money_str(a),
+                    ("received" if kind == "purchase" else "shipped"): qty_str(d),
+                }
+                for sku, q, p, a, d in lines
+            ],
+        }
+        if h.approval:
+            row["approval"] = h.approval
+        out.append(row)
+    return out
+
+
+def order_rows(
+    uow,
+    order: str | None = None,
+    partner: str | None = None,
+    status: str | None = None,
+    mine_of: str | None = None,
+) -> list[dict]:
+    """Orders as `{order, kind, partner, status, total, lines}`, filtered."""
+    partner_id = lookup.partner(uow, partner).id if partner else None
+
+    def where(t):
+        cond = []
+        if order:
+            cond.append(t.c.number == order.strip().upper())
+        if partner_id is not None:
+            cond.append(t.c.partner_id == partner_id)
+        if status == "open":
+            cond.append(t.c.status.not_in(CLOSED))
+        elif status:
+            cond.append(t.c.status == status)
+        if mine_of:
+            cond.append(func.lower(t.c.created_by) == mine_of.lower())
+        return cond
+
+    kinds = ["purchase", "sales"]
+    if order and order.strip().upper().startswith("SO-"):
+        kinds = ["sales"]
+    elif order and order.strip().upper().startswith("PO-"):
+        kinds = ["purchase"]
+    rows = [r for kind in kinds for r in _orders(uow, kind, where)]
+    if order and not rows:
+        raise UnknownOrder(f"no order {order.upper()}", zh=f"没有订单 {order.upper()}")
+    return rows
+
+
+def query_orders(cmd: QueryOrders, uow, user) -> dict:
+    """Answer an order question: one order, a partner's, a status, or one's own."""
+    return {
+        "orders": order_rows(
+            uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None
+        )
+    }
+
+
+HANDLERS = {
+    "purchase.create": purchasing.create_purchase_order,
+    "purchase.receive": purchasing.receive_purchase_order,
+    "purchase.cancel": purchasing.cancel_purchase_order,
+    "sales.create": sales.create_sales_order,
+    "sales.ship": sales.ship_sales_order,
+    "sales.cancel": sales.cancel_sales_order,
+    "order.query": query_orders,
+    "approval.list": approvals.list_approvals,
+    "approval.decide": approvals.decide_approval,
+}
