@@ -275,10 +275,36 @@ class ApprovalRequest(SQLModel, table=True):
     decision_reason: str | None = Field(default=None, max_length=500)
 
 
+class StoredForecast(SQLModel, table=True):
+    """A forecast of one item's daily demand, stored by data version: an unchanged item is not
+    refit, and reorder points read a fresh one."""
+
+    __table_args__ = (UniqueConstraint("item_id", "data_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", index=True)
+    data_version: str = Field(max_length=64)
+    model: str = Field(max_length=32)
+    reason: str = Field(default="", max_length=500)
+    days: int
+    points: str = ""
+    created_at: datetime = _utc()
+
+
+class Conversation(SQLModel, table=True):
+    """What a chat user is in the middle of (a command awaiting confirmation or a missing
+    value), per user and channel, so a restart loses nothing."""
+
+    user_name: str = Field(primary_key=True, max_length=64)
+    channel: str = Field(primary_key=True, max_length=128)
+    state: str = ""
+    updated_at: datetime = _utc()
+
+
 __all__ = [
     "ROLES",
     "ApprovalRequest",
     "Audit",
+    "Conversation",
     "Balance",
     "FifoLayer",
     "Item",
@@ -294,6 +320,7 @@ __all__ = [
     "Setting",
     "StockCount",
     "StockMove",
+    "StoredForecast",
     "UniqueConstraint",
     "User",
     "Warehouse",

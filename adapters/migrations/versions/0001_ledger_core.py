@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:09:18.363684
+Create Date: 2026-11-26 01:12:19.249781
 """
 
 import sqlalchemy as sa
@@ -47,6 +47,14 @@ def upgrade() -> None:
         sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
         sa.Column("detail", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_table(
+        "conversation",
+        sa.Column("user_name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("updated_at", domain.types.UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("user_name", "channel"),
     )
     op.create_table(
         "item",
@@ -298,6 +306,26 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "storedforecast",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.Column("data_version", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("model", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("points", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+        sa.Column("created_at", domain.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"],
+            ["item.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("item_id", "data_version"),
+    )
+    with op.batch_alter_table("storedforecast", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_storedforecast_item_id"), ["item_id"], unique=False)
+
+    op.create_table(
         "purchaseline",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
@@ -363,6 +391,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_purchaseline_item_id"))
 
     op.drop_table("purchaseline")
+    with op.batch_alter_table("storedforecast", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_storedforecast_item_id"))
+
+    op.drop_table("storedforecast")
     with op.batch_alter_table("stockmove", schema=None) as batch_op:
         batch_op.drop_index("ix_stockmove_item_wh")
 
@@ -393,6 +425,7 @@ def downgrade() -> None:
     op.drop_table("outbox")
     op.drop_table("jxc_user")
     op.drop_table("item")
+    op.drop_table("conversation")
     op.drop_table("audit")
     with op.batch_alter_table("approvalrequest", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_approvalrequest_status"))

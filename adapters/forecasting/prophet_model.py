@@ -1,0 +1,201 @@
+"""Prophet behind the domain's ``prophet_fitter`` port: weekly and yearly seasonality set
+explicitly, CN public holidays, an optional holiday file, 80 % intervals, clipped at zero.
+
+Prophet (and pandas, cmdstanpy) are imported lazily, on the first fit, so importing this module
+costs nothing and a CLI that never forecasts never loads Stan.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import threading
+import warnings
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from domain.forecasting import ForecastPoint, Series
+
+logger = logging.getLogger(__name__)
+
+HOLIDAY_KINDS = ("holiday", "closed", "workday")
+MAKE_UP_WORKDAY = "make-up workday"
+# Bump when the way a model is fitted changes, so cached forecasts are refitted.
+MODEL_VERSION = "prophet-1"
+
+_import_lock = threading.Lock()
+_prophet_class = None
+
+
+class HolidayFileError(ValueError):
+    """The holiday file cannot be read: a bad date, a missing name or an unknown kind."""
+
+
+@dataclass(frozen=True)
+class HolidayEntry:
+    """A local day off (``closed``), a make-up working day (``workday``) or a plain holiday."""
+
+    day: date
+    name: str
+    kind: str = "holiday"
+
+
+def _quiet_logs() -> None:
+    # cmdstanpy adds its own INFO handler unless the logger already has one.
+    stan = logging.getLogger("cmdstanpy")
+    if not any(isinstance(h, logging.NullHandler) for h in stan.handlers):
+        stan.addHandler(logging.NullHandler())
+    stan.setLevel(logging.ERROR)
+    stan.propagate = False
+    # Logged (at ERROR) when prophet is imported without plotly, which we never use.
+    logging.getLogger("prophet.plot").setLevel(logging.CRITICAL)
+
+
+def _prophet():
+    """Import Prophet once, silencing its chatter (it resets its own logger level on import)."""
+    global _prophet_class
+    with _import_lock:
+        if _prophet_class is None:
+            _quiet_logs()
+            from prophet import Prophet
+
+            logging.getLogger("prophet").setLevel(logging.ERROR)
+            _prophet_class = Prophet
+    return _prophet_class
+
+
+def read_holiday_file(path: str | Path) -> tuple[HolidayEntry, ...]:
+    """Read ``date,name[,kind]`` rows (header optional; kind ``closed``, ``workday`` or empty)."""
+    entries: list[HolidayEntry] = []
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        for lineno, row in enumerate(csv.reader(fh), start=1):
+            if not row or not "".join(row).strip() or row[0].strip().startswith("#"):
+                continue
+            if lineno == 1 and row[0].strip().lower() == "date":
+                continue
+            try:
+                day = date.fromisoformat(row[0].strip())
+            except ValueError:
+                raise HolidayFileError(f"line {lineno}: bad date {row[0]!r}") from None
+            name = row[1].strip() if len(row) > 1 else ""
+            kind = (row[2].strip().lower() if len(row) > 2 else "") or "holiday"
+            if not name:
+                raise HolidayFileError(f"line {lineno}: a holiday needs a name")
+            if kind not in HOLIDAY_KINDS:
+                raise HolidayFileError(
+                    f"line {lineno}: kind must be closed or workday, got {row[2].strip()!r}"
+                )
+            entries.append(HolidayEntry(day, name, kind))
+    return tuple(entries)
+
+
+@dataclass(frozen=True)
+class ProphetFitter:
+    """A picklable ``(series, days) -> list[ForecastPoint]`` fitting one Prophet model per call.
+
+    ``extra_holidays`` come from a holiday file: every entry is a holiday effect Prophet learns
+    where it occurs in the history (make-up working days share one effect); a ``closed`` day in
+    the forecast horizon is forecast as zero, since nothing is sold on it.
+    """
+
+    extra_holidays: tuple[HolidayEntry, ...] = ()
+    country: str | None = "CN"
+    interval_width: float = 0.8
+    uncertainty_samples: int = 300
+    seed: int = 0
+
+    @classmethod
+    def from_holiday_file(cls, path: str | Path | None, **kwargs) -> ProphetFitter:
+        """A fitter with the entries of a holiday file (none when ``path`` is None)."""
+        return cls(extra_holidays=read_holiday_file(path) if path else (), **kwargs)
+
+    def settings_key(self) -> str:
+        """A short stable hash of everything that changes a fit, for the forecast cache."""
+        text = repr(
+            (
+                MODEL_VERSION,
+                self.country,
+                self.interval_width,
+                self.uncertainty_samples,
+                self.seed,
+                sorted((h.day.isoformat(), h.name, h.kind) for h in self.extra_holidays),
+            )
+        )
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _holiday_frame(self):
+        import pandas as pd
+
+        if not self.extra_holidays:
+            return None
+        return pd.DataFrame(
+            {
+                "holiday": [
+                    MAKE_UP_WORKDAY if h.kind == "workday" else h.name for h in self.extra_holidays
+                ],
+                "ds": pd.to_datetime([h.day for h in self.extra_holidays]),
+                "lower_window": 0,
+                "upper_window": 0,
+            }
+        )
+
+    def __call__(self, series: Series, days: int) -> list[ForecastPoint]:
+        """Fit on the daily series and forecast the ``days`` days after its last date."""
+        import numpy as np
+        import pandas as pd
+
+        prophet_class = _prophet()
+        if len(series) < 2:
+            raise ValueError("Prophet needs at least two days of history")
+        df = pd.DataFrame(
+            {
+                "ds": pd.to_datetime([d for d, _ in series]),
+                "y": np.asarray([q for _, q in series], dtype=float),
+            }
+        )
+        model = prophet_class(
+            # Explicit: "auto" turns yearly off for a history just under two years.
+            yearly_seasonality=True,
+            weekly_seasonality=True,
+            daily_seasonality=False,
+            holidays=self._holiday_frame(),
+            interval_width=self.interval_width,
+            uncertainty_samples=self.uncertainty_samples,
+        )
+        if self.country:
+            model.add_country_holidays(country_name=self.country)
+        start = series[-1][0] + timedelta(days=1)
+        dates = [start + timedelta(days=i) for i in range(days)]
+        with warnings.catch_warnings():
+            # Prophet 1.5 trips pandas' deprecation warnings (inplace=...) on every fit.
+            warnings.filterwarnings("ignore", module=r"prophet(\.|$)")
+            model.fit(df)
+            # Prophet samples its intervals from numpy's global generator: seed it so that the
+            # same data gives the same forecast.
+            np.random.seed(self.seed)
+            out = model.predict(pd.DataFrame({"ds": pd.to_datetime(dates)}))
+        closed = {h.day for h in self.extra_holidays if h.kind == "closed"}
+        points = []
+        for day, yhat, lo, hi in zip(
+            dates,
+            out["yhat"].to_numpy(),
+            out["yhat_lower"].to_numpy(),
+            out["yhat_upper"].to_numpy(),
+            strict=True,
+        ):
+            if day in closed:
+                points.append(ForecastPoint(day, 0.0, 0.0, 0.0))
+                continue
+            y = max(float(yhat), 0.0)
+            points.append(ForecastPoint(day, y, min(max(float(lo), 0.0), y), max(float(hi), y)))
+        return points
+
+
+_default_fitter = ProphetFitter()
+
+
+def fit_predict(series: Series, days: int) -> list[ForecastPoint]:
+    """Fit Prophet (CN holidays, no holiday file) on a daily series; forecast ``days`` ahead."""
+    return _default_fitter(series, days)

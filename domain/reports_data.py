@@ -1,0 +1,181 @@
+"""The figures reports are made of, read in one unit of work: sales (history and shipments),
+demand per day, stock moves and stock values at past dates.
+
+Sales are the earlier system's `sales_history` plus shipped sales order lines, the shipment dated
+by `salesorder.shipped_at` in the clock's time zone. "The last day of history" is the latest date
+of the two together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from domain.model import (
+    Item,
+    Partner,
+    SalesHistory,
+    SalesLine,
+    SalesOrder,
+    StockMove,
+    Warehouse,
+)
+from domain.numbers import money
+
+item_t = Item.__table__
+partner_t = Partner.__table__
+history_t = SalesHistory.__table__
+so_t = SalesOrder.__table__
+sl_t = SalesLine.__table__
+move_t = StockMove.__table__
+wh_t = Warehouse.__table__
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Sale:
+    """One sold quantity: a history row or a shipped order line, with its value at the price
+    sold at."""
+
+    day: date
+    item_id: int
+    partner_id: int
+    qty: Decimal
+    revenue: Decimal
+    order: str | None = None
+
+
+def utc_bounds(uow, start: date, end: date) -> tuple[datetime, datetime]:
+    """The UTC instants from the start of `start` to the end of `end` (exclusive), local dates
+    taken in the clock's time zone."""
+    tz = uow.clock.tz
+    lo = datetime.combine(start, time(0), tzinfo=tz).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    return lo, hi
+
+
+def local_day(uow, at: datetime) -> date:
+    """The local date of a stored UTC instant."""
+    return uow.clock.local(at).date()
+
+
+def items(uow) -> dict[int, object]:
+    """Every item by id."""
+    return {r.id: r for r in uow.execute(select(item_t).order_by(item_t.c.sku))}
+
+
+def partners(uow) -> dict[int, object]:
+    """Every partner by id."""
+    return {r.id: r for r in uow.execute(select(partner_t))}
+
+
+def last_history_day(uow) -> date | None:
+    """The latest date of sales history and shipments together, or None when there is neither."""
+    hist = uow.execute(select(func.max(history_t.c.day))).scalar()
+    shipped = uow.execute(select(func.max(so_t.c.shipped_at))).scalar()
+    days = []
+    if hist is not None:
+        days.append(hist if isinstance(hist, date) else date.fromisoformat(str(hist)[:10]))
+    if shipped is not None:
+        if shipped.tzinfo is None:
+            shipped = shipped.replace(tzinfo=UTC)
+        days.append(local_day(uow, shipped))
+    return max(days) if days else None
+
+
+def sales(uow, start: date | None = None, end: date | None = None) -> list[Sale]:
+    """Sales between two local dates (inclusive; open ends when None). A history row without a
+    price is valued at the item's list price."""
+    list_price = {r.id: r.unit_price or ZERO for r in uow.execute(select(item_t))}
+    q = select(
+        history_t.c.day,
+        history_t.c.item_id,
+        history_t.c.partner_id,
+        history_t.c.qty,
+        history_t.c.unit_price,
+    )
+    if start is not None:
+        q = q.where(history_t.c.day >= start)
+    if end is not None:
+        q = q.where(history_t.c.day <= end)
+    out = [
+        Sale(
+            day,
+            item_id,
+            partner_id,
+            qty,
+            money(qty * (price if price is not None else list_price.get(item_id, ZERO))),
+        )
+        for day, item_id, partner_id, qty, price in uow.execute(q)
+    ]
+    q = (
+        select(
+            so_t.c.number,
+            so_t.c.shipped_at,
+            so_t.c.partner_id,
+            sl_t.c.item_id,
+            sl_t.c.shipped_qty,
+            sl_t.c.price,
+        )
+        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+        .where(so_t.c.shipped_at.is_not(None) & (sl_t.c.shipped_qty > 0))
+    )
+    if start is not None or end is not None:
+        lo, hi = utc_bounds(uow, start or date(1900, 1, 1), end or date(9999, 12, 30))
+        q = q.where((so_t.c.shipped_at >= lo) & (so_t.c.shipped_at < hi))
+    for number, shipped_at, partner_id, item_id, qty, price in uow.execute(q):
+        out.append(
+            Sale(local_day(uow, shipped_at), item_id, partner_id, qty, money(qty * price), number)
+        )
+    return out
+
+
+def demand_by_item(uow, end: date, item_ids=None) -> dict[int, list[tuple[date, Decimal]]]:
+    """Daily demand rows `(day, qty)` per item up to `end`: history plus shipments."""
+    out: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for s in sales(uow, None, end):
+        if item_ids is None or s.item_id in item_ids:
+            out[s.item_id].append((s.day, s.qty))
+    return dict(out)
+
+
+def moves(uow, end: date | None = None, kinds=None):
+    """Stock moves (id, local day, item, warehouse, kind, qty, value, ref) up to a local date."""
+    q = select(
+        move_t.c.id,
+        move_t.c.at,
+        move_t.c.item_id,
+        move_t.c.warehouse_id,
+        move_t.c.kind,
+        move_t.c.qty,
+        move_t.c.value,
+        move_t.c.ref,
+    ).order_by(move_t.c.id)
+    if end is not None:
+        q = q.where(move_t.c.at < utc_bounds(uow, end, end)[1])
+    if kinds is not None:
+        q = q.where(move_t.c.kind.in_(tuple(kinds)))
+    return [(r[0], local_day(uow, r[1]), *r[2:]) for r in uow.execute(q)]
+
+
+def stock_values_at(uow, days: list[date], key=lambda item_id: None) -> dict:
+    """Stock value at the end of each local date, reconstructed from the moves' values, grouped
+    by `key(item_id)`: `{group: [value at days[0], value at days[1], …]}`."""
+    if not days:
+        return {}
+    rows = sorted(moves(uow, max(days)), key=lambda r: r[1])
+    out: dict = defaultdict(lambda: [ZERO] * len(days))
+    running: dict = defaultdict(Decimal)
+    i = 0
+    ordered = sorted(range(len(days)), key=lambda k: days[k])
+    for k in ordered:
+        while i < len(rows) and rows[i][1] <= days[k]:
+            running[key(rows[i][2])] += rows[i][6]
+            i += 1
+        for group, value in running.items():
+            out[group][k] = value
+    return dict(out)

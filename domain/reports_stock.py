@@ -1,0 +1,307 @@
+"""Stock reports: stock status, below reorder point, slow-moving stock, ABC, turnover."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from domain import formulas, settings
+from domain.forecasting import daily_series
+from domain.ledger import balance_t
+from domain.numbers import money_str, qty_str
+from domain.reports_data import demand_by_item, items, last_history_day, moves, sales
+from domain.reports_data import stock_values_at as values_at
+from domain.reports_periods import Period, month_ends, year_before
+from domain.services import purchasing
+from domain.services.stock import stock_rows
+
+ZERO = Decimal(0)
+SLOW_DAYS = 90
+# Outgoing moves that are not demand: a transfer stays in the company, a count corrects the book.
+NOT_DEMAND = ("transfer_out", "count")
+COGS_KINDS = ("sale", "sales_return")
+
+
+def _r(x: float | None, places: int = 3) -> float | None:
+    return None if x is None else round(float(x), places)
+
+
+def _totals(uow) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """(on hand, reserved, value) per item, all warehouses together."""
+    out: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    for item_id, on_hand, reserved, value in uow.execute(
+        select(balance_t.c.item_id, balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value)
+    ):
+        t = out[item_id]
+        t[0] += on_hand
+        t[1] += reserved
+        t[2] += value
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def stock_status(uow, period: Period | None) -> dict:
+    """Every item × warehouse with stock, and the stock value by category and by warehouse."""
+    by_sku = {i.sku: i for i in items(uow).values()}
+    rows, by_cat, by_wh = [], defaultdict(Decimal), defaultdict(Decimal)
+    for r in stock_rows(uow):
+        item = by_sku[r["sku"]]
+        rows.append({**r, "name": item.name, "name_zh": item.name_zh, "category": item.category})
+        by_cat[item.category or "-"] += Decimal(r["value"])
+        by_wh[r["warehouse"]] += Decimal(r["value"])
+    total = sum(by_cat.values(), ZERO)
+    return {
+        "rows": rows,
+        "summary": {
+            "lines": len(rows),
+            "items": len({r["sku"] for r in rows}),
+            "total_value": money_str(total),
+            "by_category": {k: money_str(v) for k, v in sorted(by_cat.items())},
+            "by_warehouse": {k: money_str(v) for k, v in sorted(by_wh.items())},
+        },
+        "notes": [] if rows else ["no stock on hand or on order"],
+    }
+
+
+@dataclass(frozen=True)
+class ReorderInputs:
+    """Daily demand of one item for the reorder point: mean, sample sd, and where they came from."""
+
+    mean_daily: float
+    sd_daily: float
+    days: int
+    source: str = "history"
+
+
+def reorder_inputs(uow, item, demand=None, last_day: date | None = None) -> ReorderInputs | None:
+    """Mean and σ of an item's daily demand over `reorder.history_days` ending at the last day of
+    history (zero days included; the window starts no earlier than the item's first sale). None
+    when the item sold nothing in the window: it has no reorder point.
+
+    The hook where stored forecasts will replace the history: return their mean and σ instead.
+    """
+    last_day = last_day or last_history_day(uow)
+    if last_day is None:
+        return None
+    if demand is None:
+        demand = demand_by_item(uow, last_day, {item.id}).get(item.id, [])
+    days = int(settings.get_decimal(uow, "reorder.history_days"))
+    window = daily_series(demand, last_day)[-days:] if days > 0 else []
+    if not any(q for _, q in window):
+        return None
+    mean, sd = formulas.demand_stats([q for _, q in window])
+    return ReorderInputs(mean, sd, len(window))
+
+
+def _unit_cost(item, on_hand: Decimal, value: Decimal) -> Decimal | None:
+    if on_hand > 0 and value > 0:
+        return value / on_hand
+    return item.unit_cost or item.last_receipt_cost
+
+
+def below_reorder(uow, period: Period | None) -> dict:
+    """Items whose projected quantity (available + on order) is at or below the reorder point,
+    with the order quantity to suggest, max(EOQ, MOQ)."""
+    last_day = last_history_day(uow)
+    if last_day is None:
+        return {"rows": [], "summary": {"items": 0}, "notes": ["no sales history yet"]}
+    z = formulas.z_for_service_level(settings.get_decimal(uow, "reorder.service_level"))
+    order_cost = settings.get_decimal(uow, "reorder.order_cost")
+    holding_pct = settings.get_decimal(uow, "reorder.holding_pct")
+    demand = demand_by_item(uow, last_day)
+    totals = _totals(uow)
+    on_order: dict[int, Decimal] = defaultdict(Decimal)
+    for (item_id, _), qty in purchasing.on_order(uow).items():
+        on_order[item_id] += qty
+    rows, no_history, no_eoq = [], [], []
+    for item in items(uow).values():
+        inputs = reorder_inputs(uow, item, demand.get(item.id, []), last_day)
+        if inputs is None:
+            no_history.append(item.sku)
+            continue
+        on_hand, reserved, value = totals.get(item.id, (ZERO, ZERO, ZERO))
+        projected = on_hand - reserved + on_order[item.id]
+        ss = formulas.safety_stock(z, inputs.sd_daily, item.lead_time_days)
+        rop = formulas.reorder_point(inputs.mean_daily, item.lead_time_days, ss)
+        if float(projected) > rop:
+            continue
+        cost = _unit_cost(item, on_hand, value)
+        holding = cost * holding_pct / 100 if cost else ZERO
+        eoq = None
+        if holding > 0:
+            eoq = formulas.eoq(inputs.mean_daily * 365, order_cost, holding)
+        else:
+            no_eoq.append(item.sku)
+        rows.append(
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "name_zh": item.name_zh,
+                "available": qty_str(on_hand - reserved),
+                "on_order": qty_str(on_order[item.id]),
+                "projected": qty_str(projected),
+                "mean_daily": _r(inputs.mean_daily),
+                "sd_daily": _r(inputs.sd_daily),
+                "lead_time_days": item.lead_time_days,
+                "safety_stock": _r(ss),
+                "reorder_point": _r(rop),
+                "eoq": _r(eoq),
+                "moq": qty_str(item.moq),
+                "suggested_qty": qty_str(formulas.suggested_order_qty(eoq or 0, item.moq)),
+                "demand_source": inputs.source,
+            }
+        )
+    rows.sort(key=lambda r: (float(r["projected"]) - r["reorder_point"], r["sku"]))
+    notes = [
+        f"demand over {int(settings.get_decimal(uow, 'reorder.history_days'))} days ending "
+        f"{last_day.isoformat()} (the last day of history); z = {z:.3f}"
+    ]
+    if no_history:
+        notes.append(
+            "no demand in the window, so no reorder point (not listed): " + ", ".join(no_history)
+        )
+    if no_eoq:
+        notes.append("no unit cost, so no EOQ (MOQ suggested): " + ", ".join(no_eoq))
+    return {
+        "rows": rows,
+        "summary": {"items": len(rows), "last_day_of_history": last_day.isoformat()},
+        "notes": notes,
+    }
+
+
+def slow_moving(uow, period: Period | None) -> dict:
+    """Items in stock with no outgoing move and no sales history in the last 90 days, and the
+    value they tie up."""
+    today = uow.clock.today()
+    since = today - timedelta(days=SLOW_DAYS - 1)
+    last_out: dict[int, date] = {}
+    for _, day, item_id, _, kind, qty, _, _ in moves(uow):
+        if qty < 0 and kind not in NOT_DEMAND:
+            last_out[item_id] = max(day, last_out.get(item_id, day))
+    for s in sales(uow):
+        last_out[s.item_id] = max(s.day, last_out.get(s.item_id, s.day))
+    rows, tied, catalog = [], ZERO, items(uow)
+    for item_id, (on_hand, _, value) in _totals(uow).items():
+        last = last_out.get(item_id)
+        if on_hand <= 0 or (last is not None and last >= since):
+            continue
+        item = catalog[item_id]
+        rows.append(
+            {
+                "sku": item.sku,
+                "name": item.name,
+                "name_zh": item.name_zh,
+                "on_hand": qty_str(on_hand),
+                "value": money_str(value),
+                "last_out": last.isoformat() if last else None,
+                "days_idle": (today - last).days if last else None,
+            }
+        )
+        tied += value
+    rows.sort(key=lambda r: (-Decimal(r["value"]), r["sku"]))
+    return {
+        "rows": rows,
+        "summary": {"items": len(rows), "value_tied_up": money_str(tied), "days": SLOW_DAYS},
+        "notes": [f"no outgoing move and no sales since {since.isoformat()}"],
+    }
+
+
+def abc(uow, period: Period | None) -> dict:
+    """ABC classes by sales value (quantity × the price sold at) over the 12 months ending at the
+    last day of history; items that sold nothing are C."""
+    last_day = last_history_day(uow)
+    catalog = items(uow)
+    if last_day is None:
+        return {"rows": [], "summary": {}, "notes": ["no sales history yet"]}
+    start = year_before(last_day)
+    value: dict[int, Decimal] = {i: ZERO for i in catalog}
+    for s in sales(uow, start, last_day):
+        value[s.item_id] = value.get(s.item_id, ZERO) + s.revenue
+    ranked = formulas.abc_classes((catalog[i].sku, v) for i, v in value.items())
+    rows, classes = [], {}
+    total = sum(value.values(), ZERO)
+    for r in ranked:
+        c = classes.setdefault(r["class"], {"items": 0, "value": ZERO})
+        c["items"] += 1
+        c["value"] += r["value"]
+        rows.append(
+            {
+                "sku": r["sku"],
+                "class": r["class"],
+                "value": money_str(r["value"]),
+                "share": _r(r["share"], 6),
+                "cum_share": _r(r["cum_share"], 6),
+            }
+        )
+    summary = {
+        "window": {"start": start.isoformat(), "end": last_day.isoformat()},
+        "total_value": money_str(total),
+        "classes": {
+            k: {
+                "items": classes.get(k, {"items": 0})["items"],
+                "value": money_str(classes.get(k, {"value": ZERO})["value"]),
+                "share": _r(classes[k]["value"] / total, 6) if k in classes and total else 0.0,
+                "count_per_year": formulas.count_frequency(k),
+            }
+            for k in ("A", "B", "C")
+        },
+    }
+    return {
+        "rows": rows,
+        "summary": summary,
+        "notes": [
+            "A while the cumulative share before the item is < 80 %, B < 95 %, C the rest; "
+            "count A 12×, B 4×, C 1× a year"
+        ],
+    }
+
+
+def turnover(uow, period: Period) -> dict:
+    """COGS of the period ÷ the average of its month-end stock values, per category and in
+    total; days of inventory = 365 ÷ the annualised turnover."""
+    catalog = items(uow)
+    ends = month_ends(period)
+    cat_of = {i: (it.category or "-") for i, it in catalog.items()}
+    by_cat = values_at(uow, ends, lambda item_id: cat_of.get(item_id, "-"))
+    totals = [sum((v[k] for v in by_cat.values()), ZERO) for k in range(len(ends))]
+    cogs: dict[str, Decimal] = defaultdict(Decimal)
+    for _, day, item_id, _, _, _, value, _ in moves(uow, period.end, COGS_KINDS):
+        if day >= period.start:
+            cogs[cat_of.get(item_id, "-")] -= value
+    rows = []
+    for cat in sorted(set(by_cat) | set(cogs)):
+        rows.append(_turn_row({"category": cat}, cogs[cat], by_cat.get(cat, [ZERO]), period))
+    total = _turn_row({}, sum(cogs.values(), ZERO), totals, period)
+    notes = [
+        "turnover = COGS of the period ÷ average of the month-end stock values; annualised × "
+        f"365 ÷ {period.days} days; days of inventory = 365 ÷ annualised turnover"
+    ]
+    if not any(totals):
+        notes.append("no stock value in the period: turnover is undefined")
+    return {
+        "rows": rows,
+        "summary": {
+            **total,
+            "month_ends": [
+                {"date": d.isoformat(), "value": money_str(v)} for d, v in zip(ends, totals)
+            ],
+        },
+        "notes": notes,
+    }
+
+
+def _turn_row(head: dict, cogs: Decimal, values: list[Decimal], period: Period) -> dict:
+    ratio, _ = formulas.turnover(cogs, values)
+    annual = ratio * 365 / period.days if ratio is not None else None
+    days = Decimal(365) / annual if annual else None
+    return {
+        **head,
+        "cogs": money_str(cogs),
+        "avg_value": money_str(sum(values, ZERO) / len(values)),
+        "turnover": _r(ratio, 4),
+        "annualised_turnover": _r(annual, 4),
+        "days_of_inventory": _r(days, 1),
+    }
