@@ -35,16 +35,18 @@ HANDLERS: dict[str, Handler] = {
 }
 
 
-def handler_for(intent: str) -> Handler | None:
-    """The service function of an intent, or None when it does not exist yet."""
-    return HANDLERS.get(intent)
-
-
 class MessageBus:
     """Runs commands for users against one database (through a unit-of-work factory)."""
 
-    def __init__(self, uow_factory: Callable[..., UnitOfWork]):
+    def __init__(
+        self,
+        uow_factory: Callable[..., UnitOfWork],
+        extra_handlers: dict[str, Handler] | None = None,
+    ):
+        """`extra_handlers` lets the bootstrap add services that need ports from the edges
+        (e.g. a forecast service handed a Prophet fitter)."""
         self.uow_factory = uow_factory
+        self.handlers = {**HANDLERS, **(extra_handlers or {})}
 
     def user(self, name: str):
         """A registered user by name, or `NotPermitted`."""
@@ -62,7 +64,7 @@ class MessageBus:
         """Run `cmd` as `user`; returns the result dict or raises a `JxcError`."""
         intent = cmd.intent_name if isinstance(cmd, Pending) else cmd.intent
         authorize(user.name, user.role, intent)
-        service = handler_for(intent)
+        service = self.handlers.get(intent)
         if service is None:
             raise NotAvailable(
                 f"{intent} is understood but not available yet",
