@@ -94,3 +94,9 @@ def first_admin(uow):
 def warehouse_code(uow, wh_id: int) -> str:
     """The code of a warehouse by id."""
     return uow.execute(select(wh_t.c.code).where(wh_t.c.id == wh_id)).scalar_one()
+
+
+def user_by_chat_id(uow, field: str, value: str):
+    """A user by `slack_id` or `telegram_id`, or None."""
+    column = {"slack_id": user_t.c.slack_id, "telegram_id": user_t.c.telegram_id}[field]
+    return uow.execute(select(user_t).where(column == str(value))).first()
