@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/jxc init --demo --force
-	$(BIN)/jxc stock
+	$(BIN)/jxc init --demo
+	$(BIN)/jxc chat
 
 lint: install
 	$(BIN)/ruff check .

@@ -48,7 +48,49 @@ def main(argv: list[str] | None = None) -> int:
     p50, p99 = statistics.median(samples), _percentile(samples, 99)
     print(f"catalog load_ms={load_ms:.2f}")
     print(f"parse p50_ms={p50:.2f} p99_ms={p99:.2f} n={len(samples)}")
+    round_trips(20 if args.quick else 200)
     return 0
+
+
+def round_trips(n: int) -> None:
+    """Console round trips in-process (no process start-up): a question, and a write proposed
+    and confirmed, on a fresh SQLite database with the demo master data."""
+    import csv
+    import tempfile
+    from datetime import date
+    from decimal import Decimal
+
+    from adapters.bootstrap import bootstrap
+    from adapters.config import Settings
+    from bot.conversation import Conversation
+    from domain import imports
+    from domain.commands import ReceiveStock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        app = bootstrap(Settings(database_url=f"sqlite:///{tmp}/chat.db"), migrate_schema=True)
+        with app.uow() as uow:
+            for kind in ("warehouses", "items", "partners", "users"):
+                with (DEMO / f"{kind}.csv").open(newline="", encoding="utf-8") as f:
+                    rows = list(enumerate(csv.DictReader(f), start=2))
+                imports.import_rows(uow, kind, rows, today=date.today())
+            uow.commit()
+        app.bus.execute(ReceiveStock(item="M6-20", qty=Decimal(100000)), app.bus.user("admin"))
+        chat = Conversation(app.bus, app.uow, app.clock)
+        chat.handle("admin", "bench", "how many M6")  # warm-up: catalog load
+        question, write = [], []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            chat.handle("admin", "bench", "how many M6 do we have")
+            question.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            chat.handle("admin", "bench", "sell 1 M6 to ACME")
+            chat.handle("admin", "bench", "yes")
+            write.append((time.perf_counter() - t0) * 1000)
+        app.engine.dispose()
+    for name, values in (("question", question), ("confirmed_write", write)):
+        values.sort()
+        print(f"console round trip {name} p50_ms={statistics.median(values):.2f} "
+              f"p99_ms={_percentile(values, 99):.2f} n={n}")
 
 
 if __name__ == "__main__":

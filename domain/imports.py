@@ -109,6 +109,7 @@ class _Context:
         self.today = today
         self.seen: set[str] = set()
         self.barcodes: set[str] = set()
+        self.memo: dict[str, dict] = {}
         self._items = self._partners = None
 
     @property
@@ -243,30 +244,46 @@ def _user(ctx, row) -> dict:
     }
 
 
-def _history(ctx, row) -> dict:
+def _memo(ctx, kind: str, raw: str, parse):
+    """Parse a repeated cell once: history files repeat the same dates, quantities and prices
+    thousands of times. A failure is not cached (its message is raised each time)."""
+    cache = ctx.memo.setdefault(kind, {})
+    if raw in cache:
+        return cache[raw]
+    value = cache[raw] = parse(raw)
+    return value
+
+
+def _day(ctx, raw: str) -> date:
     try:
-        day = date.fromisoformat(_text(row, "date"))
+        day = date.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"date {row.get('date')!r} is not YYYY-MM-DD") from None
+        raise ValueError(f"date {raw!r} is not YYYY-MM-DD") from None
     if day > ctx.today:
         raise ValueError(f"date {day} is in the future")
-    sku = _text(row, "sku")
+    return day
+
+
+def _history(ctx, row) -> dict:
+    day = _memo(ctx, "day", (row.get("date") or "").strip(), lambda raw: _day(ctx, raw))
+    sku = (row.get("sku") or "").strip()
     item = ctx.items.get(sku.upper())
     if item is None:
         raise ValueError(f"unknown SKU {sku!r}")
-    cust = _text(row, "customer")
+    cust = (row.get("customer") or "").strip()
     partner = ctx.partners.get(cust.upper())
     if partner is None:
         raise ValueError(f"unknown customer {cust!r}")
     if partner.kind != "customer":
         raise ValueError(f"{cust} is a supplier, not a customer")
-    price = _text(row, "unit_price")
+    qty_raw = (row.get("qty") or "").strip()
+    price = (row.get("unit_price") or "").strip()
     return {
         "day": day,
         "item_id": item.id,
-        "qty": quantity(_text(row, "qty"), item.uom),
+        "qty": _memo(ctx, f"qty:{item.uom}", qty_raw, lambda raw: quantity(raw, item.uom)),
         "partner_id": partner.id,
-        "unit_price": unit_cost(price) if price else None,
+        "unit_price": _memo(ctx, "price", price, unit_cost) if price else None,
     }
 
 

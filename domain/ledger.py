@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import insert, literal, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain import settings
@@ -52,21 +52,73 @@ class Outgoing:
     layers: list[tuple[Decimal, Decimal]]
 
 
+# Statements of the hot path are built once; executions only bind values.
+_THIS_BALANCE = (balance_t.c.item_id == bindparam("b_item")) & (
+    balance_t.c.warehouse_id == bindparam("b_wh")
+)
+_READ_BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
+    _THIS_BALANCE
+)
+_LOCK_BALANCE = {"postgresql": _READ_BALANCE.with_for_update()}
+_NEW_BALANCE = {
+    "postgresql": postgresql.insert(balance_t).on_conflict_do_nothing(),
+    "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
+}
+_INSERT_MOVE = insert(move_t)
+_ADD = (
+    update(balance_t)
+    .where(_THIS_BALANCE)
+    .values(
+        on_hand=balance_t.c.on_hand + bindparam("d_qty", type_=Qty()),
+        reserved=balance_t.c.reserved + bindparam("d_reserved", type_=Qty()),
+        value=balance_t.c.value + bindparam("d_value", type_=Money()),
+    )
+)
+# The guard: no writer takes available below zero, whatever the others do meanwhile.
+_ADD_GUARDED = _ADD.where(
+    balance_t.c.on_hand - balance_t.c.reserved >= bindparam("need", type_=Qty())
+)
+
+
+def _change(
+    uow, item_id: int, wh_id: int, qty=ZERO, reserved=ZERO, value=ZERO, need: Decimal | None = None
+) -> bool:
+    """Add deltas to a balance; with `need`, only while available ≥ need. True when applied."""
+    params = {
+        "b_item": item_id,
+        "b_wh": wh_id,
+        "d_qty": qty,
+        "d_reserved": reserved,
+        "d_value": value,
+    }
+    if need is None:
+        return uow.execute(_ADD, params).rowcount == 1
+    return uow.execute(_ADD_GUARDED, {**params, "need": need}).rowcount == 1
+
+
+def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
+    """A balance as it stands (zero when the item never was in the warehouse), unlocked."""
+    row = uow.execute(_READ_BALANCE, {"b_item": item_id, "b_wh": wh_id}).first()
+    return BalanceRow(*row) if row else BalanceRow(ZERO, ZERO, ZERO)
+
+
 def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
     """Read a balance row for update, creating a zero row when there is none."""
-    where = (balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id == wh_id)
-    stmt = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(where)
-    if uow.dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    row = uow.execute(stmt).first()
+    stmt = _LOCK_BALANCE.get(uow.dialect, _READ_BALANCE)
+    key = {"b_item": item_id, "b_wh": wh_id}
+    row = uow.execute(stmt, key).first()
     if row is None:
-        ins = (postgresql.insert if uow.dialect == "postgresql" else sqlite.insert)(balance_t)
         uow.execute(
-            ins.values(
-                item_id=item_id, warehouse_id=wh_id, on_hand=ZERO, reserved=ZERO, value=ZERO
-            ).on_conflict_do_nothing()
+            _NEW_BALANCE[uow.dialect],
+            {
+                "item_id": item_id,
+                "warehouse_id": wh_id,
+                "on_hand": ZERO,
+                "reserved": ZERO,
+                "value": ZERO,
+            },
         )
-        row = uow.execute(stmt).first()
+        row = uow.execute(stmt, key).first()
     return BalanceRow(row.on_hand, row.reserved, row.value)
 
 
@@ -78,18 +130,19 @@ def allow_negative(uow, wh_code: str) -> bool:
 def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> int:
     unit = (abs(value) / abs(qty)).quantize(Decimal("0.000001")) if qty else None
     res = uow.execute(
-        insert(move_t).values(
-            at=uow.now,
-            item_id=item_id,
-            warehouse_id=wh_id,
-            kind=kind,
-            qty=qty,
-            value=value,
-            unit_cost=unit,
-            ref=ref,
-            reason=reason or "",
-            user_name=user,
-        )
+        _INSERT_MOVE,
+        {
+            "at": uow.now,
+            "item_id": item_id,
+            "warehouse_id": wh_id,
+            "kind": kind,
+            "qty": qty,
+            "value": value,
+            "unit_cost": unit,
+            "ref": ref,
+            "reason": reason or "",
+            "user_name": user,
+        },
     )
     return res.inserted_primary_key[0]
 
@@ -113,14 +166,7 @@ def stock_in(
     lock_balance(uow, item.id, wh_id)
     if value is None:
         value = money(qty * unit_cost)
-    uow.execute(
-        update(balance_t)
-        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
-        .values(
-            on_hand=balance_t.c.on_hand + literal(qty, Qty()),
-            value=balance_t.c.value + literal(value, Money()),
-        )
-    )
+    _change(uow, item.id, wh_id, qty=qty, value=value)
     if item.costing == "fifo":
         for lq, lc in layers or [(qty, unit_cost if unit_cost is not None else value / qty)]:
             uow.execute(
@@ -137,28 +183,48 @@ def stock_in(
     return value
 
 
-def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
-    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken."""
-    taken: list[tuple[Decimal, Decimal]] = []
-    left = qty
-    rows = uow.execute(
-        select(layer_t.c.id, layer_t.c.qty_left, layer_t.c.unit_cost)
-        .where(
-            (layer_t.c.item_id == item_id)
-            & (layer_t.c.warehouse_id == wh_id)
-            & (layer_t.c.qty_left > literal(ZERO, Qty()))
-        )
-        .order_by(layer_t.c.id)
+_OPEN_LAYERS = (
+    select(layer_t.c.id, layer_t.c.qty_left, layer_t.c.unit_cost)
+    .where(
+        (layer_t.c.item_id == bindparam("l_item"))
+        & (layer_t.c.warehouse_id == bindparam("l_wh"))
+        & (layer_t.c.qty_left > bindparam("zero", type_=Qty()))
     )
-    for layer_id, qty_left, cost in rows.all():
-        if left <= 0:
-            break
+    .order_by(layer_t.c.id)
+)
+_EMPTY_LAYERS = (
+    update(layer_t)
+    .where(layer_t.c.id.in_(bindparam("ids", expanding=True)))
+    .values(qty_left=bindparam("left", type_=Qty()))
+)
+
+
+def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
+    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken. Layers used up are
+    emptied in one statement, the one partly used in another."""
+    taken: list[tuple[Decimal, Decimal]] = []
+    emptied: list[int] = []
+    left = qty
+    rows = uow.execute(_OPEN_LAYERS, {"l_item": item_id, "l_wh": wh_id, "zero": ZERO})
+    for layer_id, qty_left, cost in rows:
         take = min(left, qty_left)
-        uow.execute(
-            update(layer_t).where(layer_t.c.id == layer_id).values(qty_left=qty_left - take)
-        )
         taken.append((take, cost))
         left -= take
+        if take == qty_left:
+            emptied.append(layer_id)
+        else:
+            partial = (layer_id, qty_left - take)
+            break
+        if left <= 0:
+            partial = None
+            break
+    else:
+        partial = None
+    rows.close()
+    if emptied:
+        uow.execute(_EMPTY_LAYERS, {"ids": emptied, "left": ZERO})
+    if partial:
+        uow.execute(_EMPTY_LAYERS, {"ids": [partial[0]], "left": partial[1]})
     return taken
 
 
@@ -213,18 +279,16 @@ def stock_out(
             zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(need)}",
         )
     out = outgoing_value(uow, item, wh_id, bal, qty)
-    stmt = (
-        update(balance_t)
-        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
-        .values(
-            on_hand=balance_t.c.on_hand - literal(qty, Qty()),
-            reserved=balance_t.c.reserved - literal(from_reserved, Qty()),
-            value=balance_t.c.value - literal(out.value, Money()),
-        )
+    applied = _change(
+        uow,
+        item.id,
+        wh_id,
+        qty=-qty,
+        reserved=-from_reserved,
+        value=-out.value,
+        need=None if negative_ok else need,
     )
-    if not negative_ok:
-        stmt = stmt.where(balance_t.c.on_hand - balance_t.c.reserved >= literal(need, Qty()))
-    if uow.execute(stmt).rowcount != 1:
+    if not applied:
         raise InsufficientStock(
             f"{item.sku} in {wh_code}: stock changed meanwhile, not enough available",
             zh=f"{wh_code} 的 {item.sku} 库存已变化，可用不足",
@@ -243,31 +307,22 @@ def stock_out(
 def reserve(uow, item, wh_id: int, wh_code: str, qty: Decimal) -> None:
     """Reserve `qty` of available stock (a confirmed sales order)."""
     bal = lock_balance(uow, item.id, wh_id)
-    stmt = (
-        update(balance_t)
-        .where((balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh_id))
-        .values(reserved=balance_t.c.reserved + literal(qty, Qty()))
-    )
-    if not allow_negative(uow, wh_code):
+    negative_ok = allow_negative(uow, wh_code)
+    if not negative_ok:
         if qty > bal.available:
             raise InsufficientStock(
                 f"only {qty_str(bal.available)} {item.uom} of {item.sku} available in {wh_code}, "
                 f"{qty_str(qty)} needed",
                 zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(qty)}",
             )
-        stmt = stmt.where(balance_t.c.on_hand - balance_t.c.reserved >= literal(qty, Qty()))
-    if uow.execute(stmt).rowcount != 1:
+    if not _change(uow, item.id, wh_id, reserved=qty, need=None if negative_ok else qty):
         raise InsufficientStock(f"{item.sku}: not enough available to reserve")
 
 
 def release(uow, item_id: int, wh_id: int, qty: Decimal) -> None:
     """Release a reservation (a cancelled order)."""
     lock_balance(uow, item_id, wh_id)
-    uow.execute(
-        update(balance_t)
-        .where((balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id == wh_id))
-        .values(reserved=balance_t.c.reserved - literal(qty, Qty()))
-    )
+    _change(uow, item_id, wh_id, reserved=-qty)
 
 
 def current_cost(uow, item, wh_id: int, bal: BalanceRow) -> Decimal:

@@ -232,7 +232,7 @@ class SalesOrder(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True, max_length=16)
-    partner_id: int = Field(foreign_key="partner.id")
+    partner_id: int = Field(foreign_key="partner.id", index=True)
     warehouse_id: int = Field(foreign_key="warehouse.id")
     status: str = Field(max_length=24, index=True)
     total: Decimal = _money()

@@ -20,12 +20,8 @@ ZERO = Decimal(0)
 
 
 def _balance_dict(uow, item, wh) -> dict:
-    bal = uow.execute(
-        select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
-            (balance_t.c.item_id == item.id) & (balance_t.c.warehouse_id == wh.id)
-        )
-    ).first()
-    on_hand, reserved, value = bal if bal else (ZERO, ZERO, ZERO)
+    bal = ledger.read_balance(uow, item.id, wh.id)
+    on_hand, reserved, value = bal.on_hand, bal.reserved, bal.value
     return {
         "sku": item.sku,
         "warehouse": wh.code,
@@ -45,7 +41,8 @@ def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
     value = ledger.stock_in(
         uow, item, wh.id, qty, unit_cost=cost, kind="receipt", ref="", user=user.name
     )
-    uow.execute(update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=cost))
+    if item.last_receipt_cost != cost:
+        uow.execute(update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=cost))
     uow.emit(
         "StockReceived",
         sku=item.sku,

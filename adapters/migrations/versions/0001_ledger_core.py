@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 01:12:19.249781
+Create Date: 2026-11-26 01:20:31.600662
 """
 
 import sqlalchemy as sa
@@ -253,6 +253,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("number"),
     )
     with op.batch_alter_table("salesorder", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_salesorder_partner_id"), ["partner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_salesorder_status"), ["status"], unique=False)
 
     op.create_table(
@@ -402,6 +403,7 @@ def downgrade() -> None:
     op.drop_table("stockcount")
     with op.batch_alter_table("salesorder", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_salesorder_status"))
+        batch_op.drop_index(batch_op.f("ix_salesorder_partner_id"))
 
     op.drop_table("salesorder")
     with op.batch_alter_table("saleshistory", schema=None) as batch_op:
