@@ -10,8 +10,10 @@ from sqlalchemy import Engine
 
 from adapters.config import Settings
 from adapters.db import make_engine, migrate
+from adapters.forecasting.prophet_model import ProphetFitter
 from domain.clock import Clock, clock_from_setting
 from domain.messagebus import MessageBus
+from domain.services.forecasts import forecast_item
 from domain.uow import UnitOfWork
 
 
@@ -38,5 +40,9 @@ def bootstrap(
     if migrate_schema:
         migrate(engine)
     clock = clock or clock_from_setting(settings.now, settings.timezone)
-    bus = MessageBus(partial(UnitOfWork, engine, clock))
+    # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
+    bus = MessageBus(
+        partial(UnitOfWork, engine, clock),
+        extra_handlers={"forecast": partial(forecast_item, fitter=ProphetFitter())},
+    )
     return App(settings=settings, engine=engine, clock=clock, bus=bus)

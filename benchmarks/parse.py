@@ -89,8 +89,10 @@ def round_trips(n: int) -> None:
         app.engine.dispose()
     for name, values in (("question", question), ("confirmed_write", write)):
         values.sort()
-        print(f"console round trip {name} p50_ms={statistics.median(values):.2f} "
-              f"p99_ms={_percentile(values, 99):.2f} n={n}")
+        print(
+            f"console round trip {name} p50_ms={statistics.median(values):.2f} "
+            f"p99_ms={_percentile(values, 99):.2f} n={n}"
+        )
 
 
 if __name__ == "__main__":

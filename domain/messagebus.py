@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from domain import lookup
+from domain import lookup, reports
 from domain.commands import Command, Pending
 from domain.errors import DuplicateRequest, JxcError, NotAvailable, NotPermitted, error_from_dict
 from domain.roles import authorize
@@ -32,6 +32,7 @@ HANDLERS: dict[str, Handler] = {
     "stock.transfer": stock.transfer_stock,
     "stock.count": stock.count_stock,
     **orders.HANDLERS,
+    "report": reports.run_report,
 }
 
 

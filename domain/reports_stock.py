@@ -17,6 +17,7 @@ from domain.reports_data import demand_by_item, items, last_history_day, moves, 
 from domain.reports_data import stock_values_at as values_at
 from domain.reports_periods import Period, month_ends, year_before
 from domain.services import purchasing
+from domain.services.forecasts import fresh_forecast
 from domain.services.stock import stock_rows
 
 ZERO = Decimal(0)
@@ -81,11 +82,15 @@ def reorder_inputs(uow, item, demand=None, last_day: date | None = None) -> Reor
     history (zero days included; the window starts no earlier than the item's first sale). None
     when the item sold nothing in the window: it has no reorder point.
 
-    The hook where stored forecasts will replace the history: return their mean and σ instead.
+    A fresh stored forecast (`jxc forecast --all`, at most a week old) takes the place of the
+    history: the mean and σ of its daily demand over the lead time.
     """
     last_day = last_day or last_history_day(uow)
     if last_day is None:
         return None
+    fc = fresh_forecast(uow, item.id, lead_time_days=item.lead_time_days, after=last_day)
+    if fc is not None and fc.mean_daily > 0:
+        return ReorderInputs(fc.mean_daily, fc.sd_daily, fc.days, f"forecast:{fc.model}")
     if demand is None:
         demand = demand_by_item(uow, last_day, {item.id}).get(item.id, [])
     days = int(settings.get_decimal(uow, "reorder.history_days"))
@@ -286,7 +291,8 @@ def turnover(uow, period: Period) -> dict:
         "summary": {
             **total,
             "month_ends": [
-                {"date": d.isoformat(), "value": money_str(v)} for d, v in zip(ends, totals)
+                {"date": d.isoformat(), "value": money_str(v)}
+                for d, v in zip(ends, totals, strict=True)
             ],
         },
         "notes": notes,

@@ -7,7 +7,7 @@ import os
 
 import click
 
-from adapters.cli import ledger, orders
+from adapters.cli import analytics, conversation, digest, forecasting, ledger, orders, serve
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,7 +20,7 @@ def cli(verbose: bool) -> None:
     )
 
 
-for module in (ledger, orders):
+for module in (ledger, orders, analytics, conversation, forecasting, digest, serve):
     module.register(cli)
 
 

@@ -1,0 +1,272 @@
+"""`jxc forecast`: one item (through the message bus), a backtest of every item, or a batch
+forecast of the whole catalogue stored for reorder points."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import statistics
+import sys
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from domain import lookup
+from domain.commands import Forecast as ForecastCommand
+from domain.errors import JxcError
+from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, backtest_item, daily_series
+from domain.model import Item
+from domain.reports_data import last_history_day
+from domain.services.forecasts import DEFAULT_DAYS, StoredForecastCache, demand_rows_by_item
+
+log = logging.getLogger(__name__)
+item_t = Item.__table__
+
+
+def _fitter():
+    from adapters.forecasting.prophet_model import ProphetFitter
+
+    return ProphetFitter()
+
+
+def _as_forecast(result: dict) -> Forecast:
+    return Forecast(
+        result["sku"],
+        result["model"],
+        result.get("reason", ""),
+        [
+            ForecastPoint(
+                date.fromisoformat(p["date"]), p["yhat"], p["yhat_lower"], p["yhat_upper"]
+            )
+            for p in result["points"]
+        ],
+    )
+
+
+def _print_forecast(result: dict) -> None:
+    pts = result["points"]
+    total = sum(p["yhat"] for p in pts)
+    lo = sum(p["yhat_lower"] for p in pts)
+    hi = sum(p["yhat_upper"] for p in pts)
+    click.echo(f"{result['sku']}: {result['model']} — {result['reason']}")
+    click.echo(
+        f"next {len(pts)} days ({pts[0]['date']} – {pts[-1]['date']}): about {total:,.1f} "
+        f"(80 % range of the daily sums {lo:,.1f} – {hi:,.1f})"
+    )
+    for p in pts:
+        click.echo(
+            f"  {p['date']}  {p['yhat']:>10.2f}  [{p['yhat_lower']:.2f} – {p['yhat_upper']:.2f}]"
+        )
+
+
+def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_name) -> None:
+    app = ctx.app
+    try:
+        user = resolve_user(app, user_name)
+        result = app.bus.execute(ForecastCommand(item=sku, days=days), user)
+        if png is not None:
+            from adapters.forecasting.chart import render_forecast_png
+
+            with app.uow(write=False) as uow:
+                item = lookup.item(uow, sku)
+                last_day = last_history_day(uow)
+                rows = demand_rows_by_item(uow, item.id).get(item.id, [])
+            series = daily_series(rows, last_day) if last_day else []
+            render_forecast_png(_as_forecast(result), series, png, item.name_zh or item.name)
+    except JxcError as exc:
+        fail(exc, as_json)
+    if as_json:
+        emit_json(result)
+    else:
+        _print_forecast(result)
+    if png is not None:
+        click.echo(f"chart: {png}", err=as_json)
+
+
+def _catalogue(app, only: list[str] | None) -> tuple[dict[str, list], dict[str, int], object]:
+    """Demand rows per SKU (items with any), SKU → item id, and the last day of history."""
+    with app.uow(write=False) as uow:
+        wanted = [lookup.item(uow, s) for s in only] if only else None
+        rows = wanted or uow.execute(select(item_t).order_by(item_t.c.sku)).all()
+        demand = demand_rows_by_item(uow)
+        last_day = last_history_day(uow)
+    ids = {r.sku: r.id for r in rows}
+    return {r.sku: demand[r.id] for r in rows if demand.get(r.id)}, ids, last_day
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def _backtest(ctx: Ctx, horizon: int, as_json: bool, only: list[str] | None, jobs: int) -> None:
+    import joblib
+
+    app = ctx.app
+    try:
+        items, _, last_day = _catalogue(app, only)
+    except JxcError as exc:
+        fail(exc, as_json)
+    fitter = _fitter()
+    skus = sorted(items)
+    series = [daily_series(items[s], last_day) for s in skus]
+    results = joblib.Parallel(n_jobs=jobs)(
+        joblib.delayed(backtest_item)(s, fitter, horizon) for s in series
+    )
+    rows = [
+        {"sku": sku, "model": model, "mase": _r(res.mase), "mase_naive": _r(res.mase_naive)}
+        for sku, (model, res) in zip(skus, results, strict=True)
+    ]
+    scored = [r for r in rows if r["mase"] is not None and r["mase_naive"] is not None]
+    out = {
+        "items": rows,
+        "mean_mase": _r(statistics.fmean(r["mase"] for r in scored)) if scored else None,
+        "mean_mase_naive": (
+            _r(statistics.fmean(r["mase_naive"] for r in scored)) if scored else None
+        ),
+    }
+    if as_json:
+        emit_json(out)
+        return
+    click.echo(f"backtest: 4 origins 28 days apart, horizon {horizon}; MASE (lower is better)")
+    click.echo(f"{'sku':<12} {'model':<14} {'mase':>8} {'naive':>8}")
+    for r in rows:
+        m, n = r["mase"], r["mase_naive"]
+        click.echo(
+            f"{r['sku']:<12} {r['model']:<14} "
+            f"{'-' if m is None else f'{m:.3f}':>8} {'-' if n is None else f'{n:.3f}':>8}"
+        )
+    click.echo(f"mean MASE {out['mean_mase']} vs seasonal naive {out['mean_mase_naive']}")
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool):
+    """A rich progress bar on a terminal (stderr); otherwise no progress callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("forecasting", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
+def _all(ctx: Ctx, days: int, as_json: bool, only: list[str] | None, jobs: int) -> None:
+    from adapters.forecasting.batch import forecast_all
+
+    app = ctx.app
+    try:
+        items, ids, last_day = _catalogue(app, only)
+    except JxcError as exc:
+        fail(exc, as_json)
+    if not items:
+        click.echo("no item has sales history: nothing to forecast", err=True)
+        sys.exit(1)
+    with app.uow(write=False) as uow, _progress(sys.stderr.isatty() and not as_json) as progress:
+        cache = StoredForecastCache(uow, ids)
+        result = forecast_all(
+            items,
+            days,
+            last_day,
+            n_jobs=jobs,
+            dask_scheduler=app.settings.dask_scheduler,
+            progress=progress,
+            cache=cache,
+            fitter=_fitter(),
+        )
+    with app.uow() as uow:
+        stored = cache.save(uow)
+        uow.commit()
+    models = Counter(fc.model for fc in result.forecasts.values())
+    summary = {
+        "items": len(items),
+        "days": days,
+        "last_day_of_history": last_day.isoformat(),
+        "fitted": len(result.fitted),
+        "cached": len(result.cached),
+        "stored": stored,
+        "failed": {sku: str(exc) for sku, exc in sorted(result.errors.items())},
+        "models": dict(sorted(models.items())),
+    }
+    if as_json:
+        emit_json(summary)
+    else:
+        click.echo(
+            f"forecast {summary['items']} items for {days} days after {last_day}: "
+            f"{summary['fitted']} fitted, {summary['cached']} unchanged (stored forecast reused), "
+            f"{len(summary['failed'])} failed; models: "
+            + ", ".join(f"{m} {n}" for m, n in summary["models"].items())
+        )
+        for sku, msg in summary["failed"].items():
+            click.echo(f"  {sku}: {msg}", err=True)
+    if result.errors:
+        sys.exit(1)
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+
+
+@click.command()
+@click.argument("sku", required=False)
+@click.option(
+    "--days",
+    type=click.IntRange(1, MAX_DAYS),
+    default=DEFAULT_DAYS,
+    show_default=True,
+    help=f"Days to forecast (1–{MAX_DAYS}).",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Write a chart.")
+@click.option("--backtest", is_flag=True, help="Rolling-origin backtest (MASE) of every item.")
+@click.option("--horizon", type=click.IntRange(1, MAX_DAYS), default=28, show_default=True)
+@click.option("--all", "all_items", is_flag=True, help="Forecast every item and store it.")
+@click.option("--items", help="With --backtest or --all: only these SKUs (comma-separated).")
+@click.option(
+    "--jobs", type=int, default=-1, show_default=True, help="Parallel workers (-1: all cores)."
+)
+@click.option("--user", "user_name", default=None, help="Acting user (default: first admin).")
+@pass_ctx
+def forecast(
+    ctx: Ctx,
+    sku: str | None,
+    days: int,
+    as_json: bool,
+    png: Path | None,
+    backtest: bool,
+    horizon: int,
+    all_items: bool,
+    items: str | None,
+    jobs: int,
+    user_name: str | None,
+) -> None:
+    """Forecast daily demand: `jxc forecast SKU [--days N] [--json] [--png FILE]`,
+    `jxc forecast --backtest [--horizon 28] [--items A,B]`, `jxc forecast --all [--days N]`."""
+    modes = sum(bool(x) for x in (sku, backtest, all_items))
+    if modes != 1:
+        raise click.UsageError("give a SKU, or --backtest, or --all (exactly one)")
+    if sku and items:
+        raise click.UsageError("--items goes with --backtest or --all")
+    if png is not None and not sku:
+        raise click.UsageError("--png goes with a single SKU")
+    if backtest:
+        _backtest(ctx, horizon, as_json, _split(items), jobs)
+    elif all_items:
+        _all(ctx, days, as_json, _split(items), jobs)
+    else:
+        _one(ctx, sku, days, as_json, png, user_name)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(forecast)

@@ -1,0 +1,315 @@
+"""Scheduled digests: what they say (`build_digest`), who gets them and when (definitions stored
+as data in the `setting` table), and handing them to a notifier (`send_digest`).
+
+A digest gathers the design's reports — stock value, items below reorder point, top sellers,
+pending approvals, KPIs — into one short text and one chart. A digest with nothing to report
+says so, and has no chart.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from domain import reports
+from domain.commands import Report
+from domain.errors import InvalidAmount, JxcError
+from domain.model import ROLES, Setting, User
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("daily", "weekly")
+SETTING = "digest.schedules"
+# Compact on purpose: `setting.value` holds at most 200 characters.
+DEFAULT_SCHEDULES = (
+    {"kind": "daily", "at": "08:30", "to": ["admin", "approver"]},
+    {"kind": "weekly", "at": "mon 08:30", "to": ["admin", "approver"]},
+)
+DAYS_OF_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Top sellers: a week for the daily digest, the previous calendar week for Monday's weekly one.
+TOP_PERIOD = {"daily": "last_7_days", "weekly": "last_week"}
+TOP_SHOWN = 5
+REORDER_SHOWN = 10
+
+setting_t = Setting.__table__
+user_t = User.__table__
+
+
+# -- definitions as data --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One digest definition: its kind, when (`HH:MM` daily, `ddd HH:MM` weekly, in
+    `JXC_TIMEZONE`) and to whom (roles and/or user names)."""
+
+    kind: str
+    at: str
+    to: tuple[str, ...]
+
+    @property
+    def day_of_week(self) -> str | None:
+        parts = self.at.split()
+        return parts[0] if len(parts) == 2 else None
+
+    @property
+    def hour_minute(self) -> tuple[int, int]:
+        hh, mm = self.at.split()[-1].split(":")
+        return int(hh), int(mm)
+
+    @property
+    def job_id(self) -> str:
+        return f"digest.{self.kind}.{self.at.replace(' ', '-')}"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "at": self.at, "to": list(self.to)}
+
+
+def _bad(message: str) -> InvalidAmount:
+    return InvalidAmount(f"digest.schedules: {message}", zh=f"digest.schedules 无效：{message}")
+
+
+def parse_schedules(data) -> list[Schedule]:
+    """Validate digest definitions (a JSON text or a list of dicts)."""
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except json.JSONDecodeError as exc:
+            raise _bad(f"not JSON ({exc.msg})") from None
+    if not isinstance(data, list):
+        raise _bad("expected a JSON list of {kind, at, to}")
+    out = []
+    for i, entry in enumerate(data, start=1):
+        if not isinstance(entry, dict):
+            raise _bad(f"entry {i} is not an object")
+        kind, at, to = entry.get("kind"), str(entry.get("at", "")).strip().lower(), entry.get("to")
+        if kind not in KINDS:
+            raise _bad(f"entry {i}: kind must be one of {', '.join(KINDS)}")
+        parts = at.split()
+        try:
+            hh, mm = (int(x) for x in parts[-1].split(":"))
+            ok = 0 <= hh < 24 and 0 <= mm < 60 and len(parts) in (1, 2)
+        except (ValueError, IndexError):
+            ok = False
+        if not ok or (len(parts) == 2 and parts[0] not in DAYS_OF_WEEK):
+            raise _bad(f"entry {i}: at must be HH:MM or 'mon HH:MM' (mon…sun), not {at!r}")
+        if isinstance(to, str):
+            to = [to]
+        if not to or not all(isinstance(x, str) and x.strip() for x in to):
+            raise _bad(f"entry {i}: to must list roles or user names")
+        out.append(Schedule(kind, at, tuple(x.strip() for x in to)))
+    return out
+
+
+def load_schedules(uow) -> list[Schedule]:
+    """The stored digest definitions, or the defaults when none were stored."""
+    raw = uow.execute(select(setting_t.c.value).where(setting_t.c.name == SETTING)).scalar()
+    return parse_schedules(raw if raw is not None else list(DEFAULT_SCHEDULES))
+
+
+def save_schedules(uow, data) -> list[Schedule]:
+    """Validate and store digest definitions (the caller commits)."""
+    schedules = parse_schedules(data)
+    text = json.dumps([s.to_dict() for s in schedules], separators=(",", ":"))
+    if len(text) > 200:
+        raise _bad("too long to store (at most 200 characters of JSON)")
+    if uow.execute(select(setting_t.c.name).where(setting_t.c.name == SETTING)).first():
+        uow.execute(setting_t.update().where(setting_t.c.name == SETTING).values(value=text))
+    else:
+        uow.execute(setting_t.insert().values(name=SETTING, value=text))
+    return schedules
+
+
+def recipients(uow, to) -> list:
+    """The users a digest goes to: everyone with a listed role, and users listed by name."""
+    roles = [x for x in to if x in ROLES]
+    names = [x.lower() for x in to if x not in ROLES]
+    rows = uow.execute(select(user_t).order_by(user_t.c.id)).all()
+    return [u for u in rows if u.role in roles or u.name.lower() in names]
+
+
+# -- the digest -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A rendered digest: its text and chart (None when there is nothing to draw)."""
+
+    kind: str
+    text: str
+    png: Path | None
+    empty: bool = False
+
+
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
+
+
+def _money(text: str) -> str:
+    return f"{float(text):,.2f}"
+
+
+def _kpi_line(row: dict) -> str:
+    pct = row["kpi"] != "turnover"
+
+    def show(x):
+        return "–" if x is None else (f"{x:.1%}" if pct else f"{x:.1f}")
+
+    mark = {True: "✓", False: "✗", None: "n/a"}[row["met"]]
+    return f"  {row['kpi']}: {show(row['value'])} (target {show(row['target'])}) {mark}"
+
+
+def _run(uow, name: str, period: str | None = None) -> dict | None:
+    try:
+        return reports.run_report(Report(name=name, period=period), uow, None)
+    except JxcError as exc:
+        logger.warning("digest: report %s unavailable: %s", name, exc.message)
+        return None
+
+
+def gather(app, kind: str = "daily") -> dict:
+    """The reports a digest is made of, read in one unit of work."""
+    with app.uow(write=False) as uow:
+        return {
+            "today": uow.clock.today(),
+            "stock": _run(uow, "stock_status"),
+            "reorder": _run(uow, "below_reorder"),
+            "top": _run(uow, "top_sellers", TOP_PERIOD[kind]),
+            "approvals": _run(uow, "pending_approvals"),
+            "kpi": _run(uow, "kpi"),
+        }
+
+
+def _rows(part: dict | None) -> list:
+    return list(part["rows"]) if part else []
+
+
+def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple[str, bool]:
+    """The digest's text and whether it had anything to report."""
+    title = _t(
+        lang, f"JXC {kind} digest — {data['today']}", f"JXC {_zh_kind(kind)}摘要 — {data['today']}"
+    )
+    stock = data["stock"]
+    total = stock["summary"].get("total_value", "0") if stock else "0"
+    reorder, top = _rows(data["reorder"]), _rows(data["top"])
+    approvals = _rows(data["approvals"])
+    if float(total) == 0 and not (reorder or top or approvals):
+        return title + "\n" + _t(
+            lang,
+            "Nothing to report: no stock on hand, nothing below its reorder point, no sales "
+            f"in the period ({TOP_PERIOD[kind]}) and no approvals waiting.",
+            f"今日无事可报：没有库存、没有低于再订货点的物品、期间（{TOP_PERIOD[kind]}）"
+            "没有销售、没有待审批的请求。",
+        ), False
+    lines = [title, ""]
+    lines.append(_t(lang, "Stock value: ", "库存价值：") + f"{_money(total)} {currency}")
+    lines.append(_t(lang, f"Below reorder point: {len(reorder)}", f"低于再订货点：{len(reorder)}"))
+    for r in reorder[:REORDER_SHOWN]:
+        lines.append(
+            f"  {r['sku']}: {r['projected']} < ROP {r['reorder_point']:g}, "
+            + _t(lang, f"suggest {r['suggested_qty']}", f"建议订 {r['suggested_qty']}")
+        )
+    if len(reorder) > REORDER_SHOWN:
+        lines.append(f"  … +{len(reorder) - REORDER_SHOWN}")
+    lines.append(_t(lang, f"Top sellers ({TOP_PERIOD[kind]}):", f"畅销（{TOP_PERIOD[kind]}）："))
+    if not top:
+        lines.append(_t(lang, "  no sales in the period", "  期间无销售"))
+    for r in top[:TOP_SHOWN]:
+        lines.append(f"  {r['rank']}. {r['sku']} {_money(r['revenue'])} ({r['share']:.1%})")
+    lines.append(_t(lang, f"Pending approvals: {len(approvals)}", f"待审批：{len(approvals)}"))
+    for r in approvals[:REORDER_SHOWN]:
+        lines.append(f"  {r['request']} {r['subject']} ({r['requested_by']}, {r['age_hours']:g} h)")
+    if data["kpi"]:
+        period = data["kpi"].get("period", {}).get("name", "")
+        lines.append(_t(lang, f"KPIs ({period}):", f"关键指标（{period}）："))
+        lines.extend(_kpi_line(r) for r in data["kpi"]["rows"])
+    return "\n".join(lines), True
+
+
+def _zh_kind(kind: str) -> str:
+    return {"daily": "每日", "weekly": "每周"}.get(kind, kind)
+
+
+def render_png(data: dict, kind: str, path: Path) -> Path:
+    """Top sellers by revenue beside stock value by category (matplotlib, Agg, CJK font)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from adapters.forecasting.chart import cjk_font
+
+    font = cjk_font()
+    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
+    if font:
+        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    top = _rows(data["top"])[: TOP_SHOWN * 2]
+    by_cat = (data["stock"] or {}).get("summary", {}).get("by_category", {})
+    with plt.rc_context(rc):
+        fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), dpi=100)
+        try:
+            labels = [f"{r['sku']} {r.get('name_zh', '')}".strip() for r in top][::-1]
+            left.barh(labels, [float(r["revenue"]) for r in top][::-1], color="#1f77b4")
+            left.set_title(f"top sellers 畅销 ({TOP_PERIOD[kind]})")
+            left.set_xlabel("revenue 销售额")
+            cats = sorted(by_cat, key=lambda c: float(by_cat[c]))
+            right.barh(cats, [float(by_cat[c]) for c in cats], color="#2ca02c")
+            right.set_title("stock value by category 库存价值（按类别）")
+            for ax in (left, right):
+                ax.grid(axis="x", alpha=0.3)
+                if not ax.has_data():
+                    ax.text(0.5, 0.5, "no data 无数据", ha="center", transform=ax.transAxes)
+            fig.suptitle(f"JXC {kind} digest {_zh_kind(kind)}摘要 — {data['today']}")
+            fig.tight_layout()
+            fig.savefig(path, format="png")
+        finally:
+            plt.close(fig)
+    return path
+
+
+def _png_path(kind: str, today, png_path: str | Path | None) -> Path:
+    if png_path:
+        return Path(png_path)
+    return Path(tempfile.gettempdir()) / f"jxc-digest-{kind}-{today}.png"
+
+
+def build_digest(
+    app, kind: str = "daily", *, lang: str = "en", png_path: str | Path | None = None
+) -> Digest:
+    """Render the digest now: text, and a chart written to `png_path` (default: a file in the
+    temporary directory named after the kind and date). Nothing to report → no chart."""
+    if kind not in KINDS:
+        raise ValueError(f"digest kind must be one of {KINDS}, got {kind!r}")
+    data = gather(app, kind)
+    text, has_news = render_text(data, kind, app.settings.currency, lang)
+    if not has_news:
+        return Digest(kind, text, None, empty=True)
+    return Digest(kind, text, render_png(data, kind, _png_path(kind, data["today"], png_path)))
+
+
+def send_digest(app, notifier, kind: str, to) -> int:
+    """Build the digest and hand it to the notifier for each recipient (text in their
+    language, one chart for all); returns how many messages were sent."""
+    with app.uow(write=False) as uow:
+        users = recipients(uow, to)
+    if not users:
+        logger.warning("digest %s has no recipients (to %s)", kind, list(to))
+        return 0
+    data = gather(app, kind)
+    texts: dict[str, tuple[str, bool]] = {}
+    png = None
+    for user in users:
+        lang = "zh" if user.lang == "zh" else "en"
+        if lang not in texts:
+            texts[lang] = render_text(data, kind, app.settings.currency, lang)
+        text, has_news = texts[lang]
+        if has_news and png is None:
+            png = render_png(data, kind, _png_path(kind, data["today"], None))
+        notifier.send(user, text, png if has_news else None)
+    logger.info("digest sent", extra={"kind": kind, "recipients": len(users)})
+    return len(users)

@@ -1,0 +1,70 @@
+"""Reports: the design's named reports, each a dict `{"report", "period"?, "rows", "summary",
+"notes"}` with amounts as strings and statistics as numbers.
+
+`run_report` is the service of the `report` intent. Periods are measured from the clock
+(`domain.reports_periods`); the figures come from `domain.reports_stock` and
+`domain.reports_trade`; `render_text` turns a result into text for people (English or Chinese).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from domain.commands import Report
+from domain.errors import MissingSlot
+from domain.reports_periods import LAST_12_MONTHS, Period, period_range
+from domain.reports_stock import abc, below_reorder, slow_moving, stock_status, turnover
+from domain.reports_text import render_text
+from domain.reports_trade import (
+    kpi,
+    pending_approvals,
+    sales_by_customer,
+    supplier_performance,
+    top_sellers,
+)
+
+ReportFn = Callable[[object, Period | None], dict]
+
+# name → (function, default period; None: the report is a snapshot and takes no period)
+REPORTS: dict[str, tuple[ReportFn, str | None]] = {
+    "stock_status": (stock_status, None),
+    "below_reorder": (below_reorder, None),
+    "slow_moving": (slow_moving, None),
+    "abc": (abc, None),
+    "turnover": (turnover, LAST_12_MONTHS),
+    "top_sellers": (top_sellers, "last_30_days"),
+    "sales_by_customer": (sales_by_customer, "last_30_days"),
+    "supplier_performance": (supplier_performance, LAST_12_MONTHS),
+    "kpi": (kpi, LAST_12_MONTHS),
+    "pending_approvals": (pending_approvals, None),
+}
+NAMES = tuple(REPORTS)
+
+
+def run_report(cmd: Report, uow, user) -> dict:
+    """Run the named report for the period asked (or the report's default period)."""
+    name = (cmd.name or "").strip().lower().replace("-", "_").replace(" ", "_")
+    if name not in REPORTS:
+        raise MissingSlot(
+            f"unknown report {cmd.name!r}; reports: {', '.join(NAMES)}",
+            zh=f"未知的报表 {cmd.name!r}；可用报表：{', '.join(NAMES)}",
+            suggestions=list(NAMES),
+        )
+    fn, default = REPORTS[name]
+    today = uow.clock.today()
+    period = None
+    if default is not None:
+        period = period_range(cmd.period or default, today)
+    elif cmd.period:
+        period_range(cmd.period, today)  # a bad name is still an error
+    body = fn(uow, period)
+    result: dict = {"report": name}
+    if period is not None:
+        result["period"] = period.to_dict()
+    result.update(rows=body["rows"], summary=body["summary"], notes=list(body["notes"]))
+    if default is None and cmd.period:
+        result["notes"].append(f"{name} is a snapshot; the period {cmd.period} was not used")
+    return result
+
+
+__all__ = ["NAMES", "REPORTS", "render_text", "run_report"]

@@ -1,0 +1,198 @@
+"""Reports as plain text for people: a title, the period, an aligned table, the summary, notes."""
+
+from __future__ import annotations
+
+import unicodedata
+
+TITLES = {
+    "stock_status": ("Stock status", "库存状况"),
+    "below_reorder": ("Below reorder point", "低于再订货点"),
+    "slow_moving": ("Slow-moving stock", "呆滞库存"),
+    "abc": ("ABC analysis", "ABC 分类"),
+    "turnover": ("Inventory turnover", "库存周转率"),
+    "top_sellers": ("Top sellers", "畅销商品"),
+    "sales_by_customer": ("Sales by customer", "客户销售额"),
+    "supplier_performance": ("Supplier performance", "供应商绩效"),
+    "kpi": ("KPIs", "关键绩效指标"),
+    "pending_approvals": ("Pending approvals", "待审批"),
+}
+
+# report → columns (key, English heading, Chinese heading)
+COLUMNS: dict[str, list[tuple[str, str, str]]] = {
+    "stock_status": [
+        ("sku", "SKU", "物品"),
+        ("warehouse", "Warehouse", "仓库"),
+        ("on_hand", "On hand", "在库"),
+        ("reserved", "Reserved", "已预留"),
+        ("available", "Available", "可用"),
+        ("on_order", "On order", "在途"),
+        ("avg_cost", "Avg cost", "平均成本"),
+        ("value", "Value", "金额"),
+    ],
+    "below_reorder": [
+        ("sku", "SKU", "物品"),
+        ("projected", "Projected", "预计可用"),
+        ("reorder_point", "ROP", "再订货点"),
+        ("safety_stock", "Safety stock", "安全库存"),
+        ("eoq", "EOQ", "经济订货量"),
+        ("moq", "MOQ", "起订量"),
+        ("suggested_qty", "Order", "建议订货"),
+    ],
+    "slow_moving": [
+        ("sku", "SKU", "物品"),
+        ("on_hand", "On hand", "在库"),
+        ("value", "Value", "金额"),
+        ("last_out", "Last out", "最后出库"),
+        ("days_idle", "Days idle", "闲置天数"),
+    ],
+    "abc": [
+        ("sku", "SKU", "物品"),
+        ("class", "Class", "类别"),
+        ("value", "Sales value", "销售额"),
+        ("share", "Share", "占比"),
+        ("cum_share", "Cumulative", "累计占比"),
+    ],
+    "turnover": [
+        ("category", "Category", "品类"),
+        ("cogs", "COGS", "销售成本"),
+        ("avg_value", "Avg stock", "平均库存"),
+        ("annualised_turnover", "Turnover/yr", "年周转率"),
+        ("days_of_inventory", "Days", "周转天数"),
+    ],
+    "top_sellers": [
+        ("rank", "#", "排名"),
+        ("sku", "SKU", "物品"),
+        ("qty", "Qty", "数量"),
+        ("revenue", "Revenue", "销售额"),
+        ("share", "Share", "占比"),
+    ],
+    "sales_by_customer": [
+        ("customer", "Customer", "客户"),
+        ("revenue", "Revenue", "销售额"),
+        ("share", "Share", "占比"),
+        ("items", "Items", "品种数"),
+    ],
+    "supplier_performance": [
+        ("supplier", "Supplier", "供应商"),
+        ("receipts", "Receipts", "到货次数"),
+        ("on_time_rate", "On time", "准时率"),
+        ("avg_lead_time_days", "Lead time", "实际交期"),
+        ("lead_time_accuracy", "LT accuracy", "交期准确度"),
+        ("score", "Score", "评分"),
+        ("na", "n/a", "无数据"),
+    ],
+    "kpi": [
+        ("kpi", "KPI", "指标"),
+        ("value", "Value", "实际"),
+        ("target", "Target", "目标"),
+        ("met", "Met", "达标"),
+        ("basis", "Basis", "依据"),
+    ],
+    "pending_approvals": [
+        ("request", "Request", "审批单"),
+        ("subject", "Subject", "对象"),
+        ("requested_by", "By", "申请人"),
+        ("age_hours", "Age (h)", "等待(小时)"),
+        ("reasons", "Reasons", "原因"),
+    ],
+}
+PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share"}
+KPI_NAMES = {
+    "turnover": ("inventory turnover", "库存周转率"),
+    "fill_rate": ("order fill rate", "订单满足率"),
+    "supplier_on_time": ("supplier on-time", "供应商准时率"),
+    "count_discrepancy": ("count discrepancy", "库存差异率"),
+}
+WORDS = {
+    "period": ("Period", "期间"),
+    "summary": ("Summary", "汇总"),
+    "notes": ("Notes", "说明"),
+    "none": ("(nothing to show)", "（无数据）"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+}
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    fill = " " * (width - _width(text))
+    return fill + text if right else text + fill
+
+
+def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return WORDS["yes" if value else "no"][zh]
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if report == "kpi" and key == "kpi":
+        return KPI_NAMES.get(value, (value, value))[zh]
+    kpi_pct = (
+        report == "kpi" and key in ("value", "target") and (row or {}).get("kpi") != "turnover"
+    )
+    if key in PCT_KEYS or kpi_pct:
+        return f"{float(value) * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def render_text(result: dict, lang: str = "en") -> str:
+    """A report result as text for people, headings in English or Chinese (`lang="zh"`)."""
+    zh = lang == "zh"
+    name = result["report"]
+    title = TITLES.get(name, (name, name))[zh]
+    lines = [title]
+    period = result.get("period")
+    if period:
+        lines.append(
+            f"{WORDS['period'][zh]}: {period['start']} – {period['end']} ({period['name']})"
+        )
+    cols = COLUMNS.get(name) or [(k, k, k) for k in (result["rows"][:1] or [{}])[0]]
+    rows = result["rows"]
+    if rows:
+        head = [zh_ if zh else en for _, en, zh_ in cols]
+        body = [[_cell(name, k, r.get(k), zh, r) for k, _, _ in cols] for r in rows]
+        widths = [max(_width(t) for t in col) for col in zip(head, *body, strict=True)]
+        right = [
+            all(_numeric(b[i]) for b in body) and not _numeric(head[i]) for i in range(len(cols))
+        ]
+        lines.append("")
+        for cells in [head, *body]:
+            lines.append(
+                "  ".join(
+                    _pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)
+                ).rstrip()
+            )
+    else:
+        lines.append(WORDS["none"][zh])
+    summary = {k: v for k, v in result.get("summary", {}).items() if not isinstance(v, list)}
+    if summary:
+        lines.append("")
+        lines.append(f"{WORDS['summary'][zh]}:")
+        for k, v in summary.items():
+            if isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()):
+                lines.append(f"  {k}:")
+                lines.extend(f"    {a}: {_pairs(b)}" for a, b in v.items())
+                continue
+            if isinstance(v, dict):
+                v = _pairs(v)
+            lines.append(f"  {k}: {_cell(name, k, v, zh)}")
+    if result.get("notes"):
+        lines.append("")
+        lines.append(f"{WORDS['notes'][zh]}:")
+        lines.extend(f"  - {n}" for n in result["notes"])
+    return "\n".join(lines)
+
+
+def _pairs(d: dict) -> str:
+    return ", ".join(f"{a}={b}" for a, b in d.items())
+
+
+def _numeric(text: str) -> bool:
+    t = text.rstrip("%").replace(".", "", 1).replace("-", "", 1)
+    return t.isdigit() or text == "-"

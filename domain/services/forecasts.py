@@ -1,0 +1,330 @@
+"""The `forecast` intent: one item's daily demand forecast, stored by data version.
+
+Demand is the sales history plus shipped sales order lines, per local day (the clock's zone), a
+day without sales being zero; the forecast starts the day after the last day of history (the
+latest date of history and shipments of all items together — never the wall clock).
+
+Stored forecasts: a forecast is kept in `storedforecast` under `(item, data version)`, the
+version being a hash of the daily series, the horizon and the model settings (the same hash as
+`adapters.forecasting.batch.data_version`, so `jxc forecast --all` and a single forecast share
+their results). An unchanged item is not refit.
+
+`Forecast` is a read command (any viewer may ask), so the bus hands the service a read-only unit
+of work. The fit runs outside any write lock; only a miss then opens its own short write unit
+to store the result (an insert that does nothing when a concurrent fit stored the same version
+first). A failure to store is not the user's problem: the forecast is still answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import statistics
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
+
+from domain import lookup
+from domain.commands import Forecast as ForecastCommand
+from domain.errors import ERROR_CODES, InvalidQuantity, JxcError, UnknownItem
+from domain.forecasting import (
+    INTERVAL_WIDTH,
+    MAX_DAYS,
+    Fitter,
+    Forecast,
+    ForecastError,
+    ForecastPoint,
+    Series,
+    check_days,
+    daily_series,
+    forecast_series,
+)
+from domain.model import Item, SalesHistory, SalesLine, SalesOrder, StoredForecast
+from domain.reports_data import last_history_day
+from domain.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS = 30
+FRESH_DAYS = 7
+
+item_t = Item.__table__
+history_t = SalesHistory.__table__
+so_t = SalesOrder.__table__
+sl_t = SalesLine.__table__
+stored_t = StoredForecast.__table__
+
+# Half-width of the 80 % interval in standard deviations (1.2816): turns a band back into σ.
+_Z = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
+
+
+# -- demand ---------------------------------------------------------------------------------
+
+
+def _day(value) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def demand_rows_by_item(uow, item_id: int | None = None) -> dict[int, list[tuple[date, float]]]:
+    """`(local day, qty)` rows per item (one item when `item_id` is given): sales history plus
+    shipped sales order lines, a shipment dated by its local day in the clock's zone."""
+    out: dict[int, list[tuple[date, float]]] = {}
+    q = select(history_t.c.item_id, history_t.c.day, history_t.c.qty)
+    if item_id is not None:
+        q = q.where(history_t.c.item_id == item_id)
+    for iid, day, qty in uow.execute(q):
+        out.setdefault(iid, []).append((_day(day), float(qty)))
+    q = (
+        select(sl_t.c.item_id, so_t.c.shipped_at, sl_t.c.shipped_qty)
+        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+        .where(so_t.c.shipped_at.is_not(None) & (sl_t.c.shipped_qty > 0))
+    )
+    if item_id is not None:
+        q = q.where(sl_t.c.item_id == item_id)
+    for iid, at, qty in uow.execute(q):
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        out.setdefault(iid, []).append((uow.clock.local(at).date(), float(qty)))
+    return out
+
+
+def demand_rows(uow, item_id: int) -> list[tuple[date, float]]:
+    """`(local day, qty)` rows of one item: sales history plus shipped sales order lines."""
+    return demand_rows_by_item(uow, item_id).get(item_id, [])
+
+
+def item_series(uow, item_id: int, last_day: date | None = None) -> Series:
+    """The item's daily demand series up to the last day of history (empty: no history)."""
+    last_day = last_day or last_history_day(uow)
+    if last_day is None:
+        return []
+    return daily_series(demand_rows(uow, item_id), last_day)
+
+
+# -- data versions and the store ------------------------------------------------------------
+
+
+def settings_key(fitter: Fitter | None) -> str:
+    """The part of the data version that describes the model settings (as the batch does)."""
+    if fitter is None:
+        return "no-prophet"
+    key = getattr(fitter, "settings_key", None)
+    return key() if callable(key) else repr(fitter)
+
+
+def data_version(series: Series, days: int, settings: str) -> str:
+    """A hash of the daily series, the horizon and the model settings (as the batch does)."""
+    h = hashlib.sha256()
+    h.update(f"{settings}|{days}|".encode())
+    for day, qty in series:
+        h.update(f"{day.isoformat()}={qty!r};".encode())
+    return h.hexdigest()[:24]
+
+
+def _points_json(fc: Forecast) -> str:
+    return json.dumps([[p.date.isoformat(), p.yhat, p.yhat_lower, p.yhat_upper] for p in fc.points])
+
+
+def _points(text: str) -> list[ForecastPoint]:
+    return [
+        ForecastPoint(date.fromisoformat(d), float(y), float(lo), float(hi))
+        for d, y, lo, hi in json.loads(text or "[]")
+    ]
+
+
+def load_stored(uow, item_id: int, sku: str, version: str) -> Forecast | None:
+    """The stored forecast of an item for a data version, or None."""
+    row = uow.execute(
+        select(stored_t.c.model, stored_t.c.reason, stored_t.c.points).where(
+            (stored_t.c.item_id == item_id) & (stored_t.c.data_version == version)
+        )
+    ).first()
+    if row is None:
+        return None
+    return Forecast(sku, row.model, row.reason, _points(row.points))
+
+
+def store(uow, item_id: int, version: str, fc: Forecast) -> None:
+    """Store a forecast in a write unit (the caller commits). Older forecasts of the item for
+    the same horizon are dropped: only the newest data version is worth keeping."""
+    ins = (postgresql.insert if uow.dialect == "postgresql" else sqlite.insert)(stored_t)
+    uow.execute(
+        delete(stored_t).where(
+            (stored_t.c.item_id == item_id)
+            & (stored_t.c.days == len(fc.points))
+            & (stored_t.c.data_version != version)
+        )
+    )
+    uow.execute(
+        ins.on_conflict_do_nothing(),
+        {
+            "item_id": item_id,
+            "data_version": version,
+            "model": fc.model,
+            "reason": fc.reason[:500],
+            "days": len(fc.points),
+            "points": _points_json(fc),
+            "created_at": uow.now,
+        },
+    )
+
+
+def _store_separately(uow, item_id: int, version: str, fc: Forecast) -> None:
+    if uow.write:
+        store(uow, item_id, version, fc)
+        return
+    try:
+        with UnitOfWork(uow.engine, uow.clock, write=True) as w:
+            store(w, item_id, version, fc)
+            w.commit()
+    except SQLAlchemyError:
+        # The answer is already made; a lost cache entry only costs a refit next time.
+        log.warning("could not store forecast", extra={"item_id": item_id}, exc_info=True)
+
+
+class StoredForecastCache(MutableMapping):
+    """The batch's cache (`adapters.forecasting.batch.forecast_all(cache=...)`) over
+    `storedforecast`: reads through an open unit of work, collects new entries in memory;
+    `save(write_uow)` stores them afterwards, so no write lock is held while fitting."""
+
+    def __init__(self, uow, item_ids: dict[str, int]):
+        self.uow = uow
+        self.item_ids = item_ids
+        self.new: dict[tuple[str, str], Forecast] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> Forecast:
+        if key in self.new:
+            return self.new[key]
+        sku, version = key
+        found = load_stored(self.uow, self.item_ids[sku], sku, version)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key: tuple[str, str], value: Forecast) -> None:
+        self.new[key] = value
+
+    def __delitem__(self, key) -> None:
+        del self.new[key]
+
+    def __iter__(self) -> Iterator:
+        return iter(self.new)
+
+    def __len__(self) -> int:
+        return len(self.new)
+
+    def save(self, write_uow) -> int:
+        """Store the forecasts fitted since loading; returns how many."""
+        for (sku, version), fc in self.new.items():
+            store(write_uow, self.item_ids[sku], version, fc)
+        return len(self.new)
+
+
+# -- the service ----------------------------------------------------------------------------
+
+
+def _days(value) -> int:
+    days = DEFAULT_DAYS if value is None else value
+    try:
+        return check_days(int(days) if not isinstance(days, bool) else days)
+    except (TypeError, ValueError):
+        raise InvalidQuantity(
+            f"days must be a whole number from 1 to {MAX_DAYS}, got {value!r}",
+            zh=f"天数必须是 1 到 {MAX_DAYS} 之间的整数，而不是 {value!r}",
+        ) from None
+
+
+def as_jxc_error(exc: ForecastError, sku: str) -> JxcError:
+    """Map a forecasting error onto the domain's error tree."""
+    if exc.code == "unknown_item":
+        return UnknownItem(
+            f"{sku} has no sales history yet, so there is nothing to forecast from; import "
+            "its sales_history or ship orders first",
+            zh=f"{sku} 还没有销售记录，无法预测；请先导入销售历史或发货",
+        )
+    return ERROR_CODES.get(exc.code, JxcError)(str(exc))
+
+
+def forecast_item(cmd: ForecastCommand, uow, user, *, fitter: Fitter | None = None) -> dict:
+    """Forecast the item's daily demand for `cmd.days` days (default 30, 1–365):
+    `{"sku", "model", "reason", "points": [{"date", "yhat", "yhat_lower", "yhat_upper"}]}`.
+
+    Reuses the stored forecast of the same data version; otherwise fits (Prophet through
+    `fitter`, or a stated fallback) and stores it. Unknown SKU → `UnknownItem`; a bad horizon →
+    `InvalidQuantity`; an item with no history → `UnknownItem` saying so.
+    """
+    days = _days(cmd.days)
+    item = lookup.item(uow, cmd.item or "")
+    series = item_series(uow, item.id)
+    if not series:
+        raise as_jxc_error(ForecastError("no history", "unknown_item"), item.sku)
+    version = data_version(series, days, settings_key(fitter))
+    fc = load_stored(uow, item.id, item.sku, version)
+    if fc is None:
+        try:
+            fc = forecast_series(item.sku, series, days, fitter)
+        except ForecastError as exc:
+            raise as_jxc_error(exc, item.sku) from exc
+        _store_separately(uow, item.id, version, fc)
+        log.info("forecast fitted", extra={"sku": item.sku, "model": fc.model})
+    return fc.to_dict()
+
+
+# -- reorder points -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastDemand:
+    """Mean and σ of forecast daily demand over the lead time, from a stored forecast."""
+
+    mean_daily: float
+    sd_daily: float
+    days: int
+    model: str
+    created_at: datetime
+    source: str = "forecast"
+
+
+def fresh_forecast(
+    uow,
+    item_id: int,
+    max_age_days: int = FRESH_DAYS,
+    *,
+    lead_time_days: int | None = None,
+    after: date | None = None,
+) -> ForecastDemand | None:
+    """Demand over the lead time from the newest stored forecast of the item made in the last
+    `max_age_days` (by the clock), or None when there is none (fall back to history).
+
+    Takes the forecast's points after `after` (default: none skipped) and the first
+    `lead_time_days` of them (default: the item's lead time). The mean is that of `yhat`; σ is
+    the forecast's own daily uncertainty, read back from each day's 80 % interval
+    (`(upper − lower) / (2 × 1.2816)`) and pooled as a root mean square.
+    """
+    since = uow.clock.now() - timedelta(days=max_age_days)
+    row = uow.execute(
+        select(stored_t.c.model, stored_t.c.points, stored_t.c.created_at)
+        .where((stored_t.c.item_id == item_id) & (stored_t.c.created_at >= since))
+        .order_by(stored_t.c.created_at.desc(), stored_t.c.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    if lead_time_days is None:
+        lead_time_days = uow.execute(
+            select(item_t.c.lead_time_days).where(item_t.c.id == item_id)
+        ).scalar()
+    points = [p for p in _points(row.points) if after is None or p.date > after]
+    points = points[: max(int(lead_time_days or 0), 1)]
+    if not points:
+        return None
+    mean = statistics.fmean(p.yhat for p in points)
+    sd = math.sqrt(
+        statistics.fmean(((p.yhat_upper - p.yhat_lower) / (2 * _Z)) ** 2 for p in points)
+    )
+    return ForecastDemand(mean, sd, len(points), row.model, row.created_at)

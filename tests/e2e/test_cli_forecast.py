@@ -1,0 +1,109 @@
+"""`jxc forecast` and `jxc digest` as real processes on a `jxc init --demo` database."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import pytest
+
+from tests.conftest import ROOT, cli_env, jxc
+
+SKU = "TAPE-48"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jxc.db'}"
+    jxc(url, "init", "--demo", check=True)
+    return url
+
+
+def test_forecast_json_is_n_days_after_the_last_day_of_history(demo_db):
+    proc = jxc(demo_db, "forecast", SKU, "--days", "10", "--json", check=True)
+    result = json.loads(proc.stdout)  # one JSON document, nothing else on stdout
+    assert result["sku"] == SKU and result["model"] == "prophet"
+    # The demo history ends the day before the clock's day (JXC_NOW 2026-06-15).
+    first = date(2026, 6, 15)
+    assert [p["date"] for p in result["points"]] == [
+        (first + timedelta(days=i)).isoformat() for i in range(10)
+    ]
+    assert all(0 <= p["yhat_lower"] <= p["yhat"] <= p["yhat_upper"] for p in result["points"])
+
+
+def test_forecast_png_writes_a_chart(demo_db, tmp_path):
+    png = tmp_path / "f.png"
+    proc = jxc(demo_db, "forecast", SKU, "--days", "10", "--png", str(png), check=True)
+    assert "prophet" in proc.stdout
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_days_are_misuse_and_unknown_sku_is_an_error(demo_db):
+    assert jxc(demo_db, "forecast", SKU, "--days", "0").returncode == 2
+    assert jxc(demo_db, "forecast", SKU, "--days", "366").returncode == 2
+    proc = jxc(demo_db, "forecast", "NO-SUCH", "--json")
+    assert proc.returncode == 1
+    assert json.loads(proc.stdout)["error"]["code"] == "unknown_item"
+
+
+def test_backtest_scores_the_chosen_model_against_seasonal_naive(demo_db):
+    # Two items in one process keep this to a few seconds (each item is 4 fits).
+    proc = jxc(
+        demo_db, "forecast", "--backtest", "--items", "TAPE-48,GLUE-AB", "--jobs", "1", "--json",
+        check=True,
+    )  # fmt: skip
+    out = json.loads(proc.stdout)
+    assert set(out) == {"items", "mean_mase", "mean_mase_naive"}
+    assert [r["sku"] for r in out["items"]] == ["GLUE-AB", "TAPE-48"]
+    for r in out["items"]:
+        assert set(r) == {"sku", "model", "mase", "mase_naive"}
+        assert r["mase"] > 0 and r["mase_naive"] > 0
+    assert out["mean_mase"] < out["mean_mase_naive"]
+
+
+def test_forecast_all_stores_forecasts_and_a_rerun_reuses_them(demo_db):
+    items = "M6-20,GLUE-AB,BOX-S"
+    first = jxc(demo_db, "forecast", "--all", "--items", items, "--jobs", "1", "--json")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["items"] == 3 and summary["fitted"] + summary["cached"] == 3
+    again = json.loads(
+        jxc(demo_db, "forecast", "--all", "--items", items, "--jobs", "1", "--json").stdout
+    )
+    assert again["cached"] == 3 and again["fitted"] == 0
+
+
+def test_digest_prints_text_and_a_chart(demo_db, tmp_path):
+    png = tmp_path / "digest.png"
+    proc = jxc(demo_db, "digest", "--png", str(png), check=True)
+    assert "Stock value" in proc.stdout and "Top sellers" in proc.stdout
+    assert f"chart: {png}" in proc.stdout and png.exists()
+    sent = jxc(demo_db, "digest", "--send", "--kind", "weekly", check=True)
+    assert sent.stdout.count("--- to ") == 3  # admin and the two approvers
+
+
+def test_serve_runs_the_scheduler_until_sigterm_and_exits_cleanly(demo_db):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "serve", "scheduler"],
+        env=cli_env(demo_db),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        line = ""
+        while "serving" not in line and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+        assert "serving: scheduler; 2 scheduled job(s)" in line
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,50 @@
+"""`jxc report` as a real process on the demo database."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from tests.conftest import _fresh_pg, jxc
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> str:
+    """One demo database for the module: seeding it takes a few seconds."""
+    pg = os.environ.get("JXC_TEST_DATABASE_URL")
+    url = _fresh_pg(pg) if pg else f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jxc.db'}"
+    jxc(url, "init", "--demo", check=True)
+    return url
+
+
+def test_abc_as_json_on_the_demo(demo_db):
+    result = json.loads(jxc(demo_db, "report", "abc", "--json", check=True).stdout)
+    assert result["report"] == "abc"
+    rows = result["rows"]
+    assert len(rows) == 30
+    assert set(rows[0]) == {"sku", "class", "value", "share", "cum_share"}
+    assert [r["class"] for r in rows] == sorted(r["class"] for r in rows)
+    assert rows[0]["class"] == "A" and rows[-1]["class"] == "C"
+    assert abs(rows[-1]["cum_share"] - 1.0) < 1e-6
+    assert abs(sum(r["share"] for r in rows) - 1.0) < 1e-4
+    assert result["summary"]["window"]["end"] == "2026-06-14"  # history ends yesterday
+    assert {k: v["count_per_year"] for k, v in result["summary"]["classes"].items()} == {
+        "A": 12,
+        "B": 4,
+        "C": 1,
+    }
+
+
+def test_kpi_with_a_chart_and_the_misuses(demo_db, tmp_path):
+    png = tmp_path / "kpi.png"
+    proc = jxc(demo_db, "report", "kpi", "--png", str(png), "--lang", "zh", check=True)
+    assert proc.stdout.startswith("关键绩效指标")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    unknown = jxc(demo_db, "report", "best_customers", "--json")
+    assert unknown.returncode == 1
+    assert json.loads(unknown.stdout)["error"]["code"] == "missing_slot"
+    assert jxc(demo_db, "report", "kpi", "--lang", "fr").returncode == 2

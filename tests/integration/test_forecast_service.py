@@ -1,0 +1,177 @@
+"""The `forecast` intent through the message bus, with a fake Prophet that counts its fits."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import partial
+
+import pytest
+from sqlalchemy import func, select
+
+from domain import imports, lookup
+from domain.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
+from domain.errors import InvalidQuantity, UnknownItem
+from domain.forecasting import ForecastPoint
+from domain.messagebus import MessageBus
+from domain.model import StoredForecast
+from domain.services.forecasts import data_version, forecast_item, fresh_forecast, settings_key
+from domain.uow import UnitOfWork
+
+pytestmark = pytest.mark.db
+D = Decimal
+TODAY = date(2026, 6, 15)
+
+
+class CountingFitter:
+    """Stands in for Prophet: a flat forecast at the mean of the last four weeks, ± 2."""
+
+    def __init__(self):
+        self.calls = 0
+        self.series = []
+
+    def settings_key(self) -> str:
+        return "counting-fitter"
+
+    def __call__(self, series, days):
+        self.calls += 1
+        self.series.append(series)
+        mean = sum(q for _, q in series[-28:]) / len(series[-28:])
+        start = series[-1][0] + timedelta(days=1)
+        return [
+            ForecastPoint(start + timedelta(days=i), mean, mean - 2, mean + 2) for i in range(days)
+        ]
+
+
+@pytest.fixture
+def fitter():
+    return CountingFitter()
+
+
+@pytest.fixture
+def bus(app, fitter):
+    return MessageBus(
+        partial(UnitOfWork, app.engine, app.clock),
+        extra_handlers={"forecast": partial(forecast_item, fitter=fitter)},
+    )
+
+
+def import_history(app, sku: str, days: list[date], qty=lambda d: 10 + d.weekday()) -> None:
+    rows = [
+        (n, {"date": d.isoformat(), "sku": sku, "qty": str(qty(d)), "customer": "ACME",
+             "unit_price": "0.50"})
+        for n, d in enumerate(days, start=2)
+    ]  # fmt: skip
+    with app.uow() as uow:
+        imports.import_rows(uow, "sales_history", rows, today=TODAY)
+        uow.commit()
+
+
+def daily(last: date, n: int) -> list[date]:
+    return [last - timedelta(days=i) for i in range(n)][::-1]
+
+
+def stored_count(app) -> int:
+    with app.uow(write=False) as uow:
+        return uow.execute(select(func.count()).select_from(StoredForecast.__table__)).scalar()
+
+
+def test_forecast_gives_n_days_from_the_day_after_the_last_day_of_history(app, users, bus):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 120))
+    result = bus.execute(Forecast(item="m6-20", days=14), users["tom"])
+    assert set(result) == {"sku", "model", "reason", "points"}
+    assert result["sku"] == "M6-20" and result["model"] == "prophet" and result["reason"]
+    dates = [p["date"] for p in result["points"]]
+    assert dates == [(date(2026, 6, 11) + timedelta(days=i)).isoformat() for i in range(14)]
+    for p in result["points"]:
+        assert set(p) == {"date", "yhat", "yhat_lower", "yhat_upper"}
+        assert all(isinstance(p[k], float) for k in ("yhat", "yhat_lower", "yhat_upper"))
+        assert 0 <= p["yhat_lower"] <= p["yhat"] <= p["yhat_upper"]
+
+
+def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
+    app, users, bus, fitter
+):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 120))
+    bus.execute(ReceiveStock(item="M6-20", qty=D(1000), unit_cost=D("0.12")), users["li"])
+    bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(25)),)), users["wang"])
+    bus.execute(ShipSalesOrder(order="SO-0001"), users["li"])
+    result = bus.execute(Forecast(item="M6-20", days=3), users["tom"])
+    assert result["points"][0]["date"] == "2026-06-16"  # shipped on the clock's day, 06-15
+    series = fitter.series[-1]
+    assert series[-1] == (date(2026, 6, 15), 25.0)
+    assert [q for _, q in series[-5:-1]] == [0.0] * 4  # 06-11 … 06-14: no sales, zeros
+
+
+def test_an_unchanged_item_is_not_refit_and_new_data_is(app, users, bus, fitter):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 90))
+    first = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+    again = bus.execute(Forecast(item="M6-20", days=30), users["mary"])
+    assert again == first
+    assert fitter.calls == 1 and stored_count(app) == 1
+    import_history(app, "M6-20", [date(2026, 6, 11)])
+    newer = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+    assert fitter.calls == 2
+    assert newer["points"][0]["date"] == "2026-06-12"
+    assert stored_count(app) == 1  # the older version of the same horizon is dropped
+
+
+def test_the_service_and_the_batch_agree_on_data_versions(fitter):
+    from adapters.forecasting import batch
+
+    series = [(date(2026, 1, 1) + timedelta(days=i), float(i % 5)) for i in range(70)]
+    assert settings_key(fitter) == batch.settings_key(fitter)
+    assert data_version(series, 30, "x") == batch.data_version(series, 30, "x")
+
+
+def test_unknown_sku_is_an_error_naming_close_matches(app, users, bus):
+    with pytest.raises(UnknownItem) as err:
+        bus.execute(Forecast(item="M6-2O", days=7), users["tom"])
+    assert "M6-20" in err.value.suggestions
+
+
+@pytest.mark.parametrize("days", [0, -3, 366])
+def test_days_outside_1_to_365_are_refused(app, users, bus, days):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 30))
+    with pytest.raises(InvalidQuantity):
+        bus.execute(Forecast(item="M6-20", days=days), users["tom"])
+
+
+def test_an_item_with_no_history_is_an_error_that_says_so(app, users, bus):
+    with pytest.raises(UnknownItem, match="no sales history"):
+        bus.execute(Forecast(item="M6-20", days=7), users["tom"])
+    import_history(app, "M8-30", daily(date(2026, 6, 10), 30))
+    with pytest.raises(UnknownItem, match="no sales history"):
+        bus.execute(Forecast(item="M6-20", days=7), users["tom"])
+
+
+def test_a_history_with_gaps_is_filled_with_zero_days(app, users, bus, fitter):
+    days = daily(date(2026, 6, 10), 100)
+    kept = days[:40] + days[55:]  # 15 days without any sale
+    import_history(app, "M6-20", kept)
+    result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
+    assert result["model"] == "prophet"
+    series = fitter.series[-1]
+    assert [d for d, _ in series] == days
+    assert [q for _, q in series[40:55]] == [0.0] * 15
+
+
+def test_short_history_falls_back_to_a_named_model_without_prophet(app, users, bus, fitter):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 20))
+    result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
+    assert result["model"] == "seasonal_mean" and "20 days" in result["reason"]
+    assert fitter.calls == 0
+
+
+def test_reorder_points_read_a_fresh_stored_forecast(app, users, bus):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 90))
+    bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+    with app.uow(write=False) as uow:
+        item = lookup.item(uow, "M6-20")
+        demand = fresh_forecast(uow, item.id)
+    assert demand is not None and demand.days == item.lead_time_days
+    assert demand.mean_daily > 0
+    assert demand.sd_daily == pytest.approx(2 / 1.2815515655, rel=1e-6)  # the ± 2 band
+    app.clock.advance(days=8)
+    with app.uow(write=False) as uow:
+        assert fresh_forecast(uow, item.id) is None

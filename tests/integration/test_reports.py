@@ -1,0 +1,293 @@
+"""Reports on a real database, arranged with the commands a user would send; figures worked out
+by hand. The clock stands at Monday 2026-06-15 10:00 in Shanghai."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from domain import imports, settings
+from domain.commands import (
+    CountStock,
+    CreatePurchaseOrder,
+    CreateSalesOrder,
+    DecideApproval,
+    Forecast,
+    IssueStock,
+    Line,
+    ReceivePurchaseOrder,
+    ReceiveStock,
+    Report,
+    ShipSalesOrder,
+)
+from domain.errors import MissingSlot
+from domain.reports import NAMES, render_text
+
+pytestmark = pytest.mark.db
+D = Decimal
+
+
+def report(app, name, period=None, user="tom"):
+    return app.bus.execute(Report(name=name, period=period), app.bus.user(user))
+
+
+def history(app, *rows):
+    """Import sales history rows `(date, sku, qty, customer, unit_price or "")`."""
+    numbered = [
+        (n, {"date": d, "sku": s, "qty": q, "customer": c, "unit_price": p})
+        for n, (d, s, q, c, p) in enumerate(rows, start=2)
+    ]
+    with app.uow() as uow:
+        imports.import_rows(uow, "sales_history", numbered, today=app.clock.today())
+        uow.commit()
+
+
+def set_rule(app, name, value):
+    with app.uow() as uow:
+        settings.set_value(uow, name, value)
+        uow.commit()
+
+
+def sell_and_ship(app, users, customer, *lines):
+    so = app.bus.execute(
+        CreateSalesOrder(customer=customer, lines=tuple(Line(s, D(q)) for s, q in lines)),
+        users["wang"],
+    )
+    app.bus.execute(ShipSalesOrder(order=so["order"]), users["li"])
+    return so["order"]
+
+
+@pytest.fixture
+def sold(app, users):
+    """History over the past year (one row just outside the twelve months) and one shipment
+    today, which makes today the last day of history."""
+    history(
+        app,
+        ("2026-06-01", "M6-20", "1000", "ACME", "0.25"),  # 250.00
+        ("2026-06-10", "M6-NUT", "1000", "BETA", "0.08"),  # 80.00
+        ("2026-05-01", "M8-30", "100", "ACME", ""),  # list price 0.45: 45.00
+        ("2025-06-15", "WASHER-6", "10000", "BETA", "0.03"),  # 300.00, before the window
+    )
+    app.bus.execute(ReceiveStock(item="BOX-S", qty=D(10), unit_cost=D("1.00")), users["li"])
+    sell_and_ship(app, users, "GREEN", ("BOX-S", 10))  # 22.00 at the list price 2.20
+    return app
+
+
+def test_an_unknown_report_lists_the_reports(app):
+    with pytest.raises(MissingSlot) as exc:
+        report(app, "best_customers")
+    assert exc.value.suggestions == list(NAMES)
+    with pytest.raises(MissingSlot):
+        report(app, "top_sellers", "next_decade")
+
+
+def test_abc_ranks_sales_value_over_the_twelve_months_ending_at_the_last_day_of_history(sold):
+    result = report(sold, "abc")
+    assert "period" not in result
+    assert result["rows"][:4] == [
+        {"sku": "M6-20", "class": "A", "value": "250.00", "share": 0.629723, "cum_share": 0.629723},
+        {"sku": "M6-NUT", "class": "A", "value": "80.00", "share": 0.201511, "cum_share": 0.831234},
+        {"sku": "M8-30", "class": "B", "value": "45.00", "share": 0.11335, "cum_share": 0.944584},
+        {"sku": "BOX-S", "class": "B", "value": "22.00", "share": 0.055416, "cum_share": 1.0},
+    ]
+    washer = next(r for r in result["rows"] if r["sku"] == "WASHER-6")
+    assert (washer["class"], washer["value"]) == ("C", "0.00")
+    s = result["summary"]
+    assert s["window"] == {"start": "2025-06-16", "end": "2026-06-15"}
+    assert s["total_value"] == "397.00"
+    assert {k: (v["items"], v["value"], v["count_per_year"]) for k, v in s["classes"].items()} == {
+        "A": (2, "330.00", 12),
+        "B": (2, "67.00", 4),
+        "C": (26, "0.00", 1),
+    }
+
+
+def test_top_sellers_and_sales_by_customer_follow_the_period(sold):
+    top = report(sold, "top_sellers")
+    assert top["period"] == {"name": "last_30_days", "start": "2026-05-17", "end": "2026-06-15"}
+    assert [(r["rank"], r["sku"], r["qty"], r["revenue"]) for r in top["rows"]] == [
+        (1, "M6-20", "1000", "250.00"),
+        (2, "M6-NUT", "1000", "80.00"),
+        (3, "BOX-S", "10", "22.00"),
+    ]
+    assert top["summary"]["revenue"] == "352.00"
+    assert top["rows"][0]["share"] == round(250 / 352, 6)
+    by_customer = report(sold, "sales_by_customer")
+    assert [(r["customer"], r["revenue"], r["orders_shipped"]) for r in by_customer["rows"]] == [
+        ("ACME", "250.00", 0),
+        ("BETA", "80.00", 0),
+        ("GREEN", "22.00", 1),
+    ]
+    may = report(sold, "sales_by_customer", "2026-05")
+    assert may["period"]["start"] == "2026-05-01"
+    assert [(r["customer"], r["revenue"]) for r in may["rows"]] == [("ACME", "45.00")]
+
+
+def test_below_reorder_compares_projected_stock_with_the_reorder_point(app, users):
+    set_rule(app, "reorder.history_days", "5")
+    # M6-20 sells 10, 0, 20, 0, 20 over 06-10..06-14: mean 10, sample sd 10, lead time 7 days.
+    history(
+        app,
+        ("2026-06-10", "M6-20", "10", "ACME", "0.25"),
+        ("2026-06-12", "M6-20", "20", "ACME", "0.25"),
+        ("2026-06-14", "M6-20", "20", "BETA", "0.25"),
+        ("2026-06-14", "M8-30", "5", "BETA", "0.45"),
+        ("2026-01-05", "M6-NUT", "5", "BETA", "0.08"),
+    )
+    li, zhao = users["li"], users["zhao"]
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(100), unit_cost=D("0.12")), li)
+    app.bus.execute(ReceiveStock(item="M8-30", qty=D(1000), unit_cost=D("0.22")), li)
+    app.bus.execute(
+        CreatePurchaseOrder(supplier="ECH", lines=(Line("M6-20", D(10), D("0.10")),)), zhao
+    )
+    result = report(app, "below_reorder")
+    assert [r["sku"] for r in result["rows"]] == ["M6-20"]
+    row = result["rows"][0]
+    # ROP = 10 × 7 + 1.645 × 10 × √7 = 113.519 ≥ projected 100 + 10;
+    # EOQ = √(2 × 3650 × 200 ÷ (0.12 × 25 %)) = 6976.15 → 6977 (over the MOQ of 1000).
+    assert (row["available"], row["on_order"], row["projected"]) == ("100", "10", "110")
+    assert (row["mean_daily"], row["sd_daily"], row["lead_time_days"]) == (10.0, 10.0, 7)
+    assert (row["safety_stock"], row["reorder_point"]) == (43.519, 113.519)
+    assert (row["eoq"], row["moq"], row["suggested_qty"]) == (6976.15, "1000", "6977")
+    assert result["summary"]["last_day_of_history"] == "2026-06-14"
+    assert any("no reorder point" in n and "M6-NUT" in n for n in result["notes"])
+
+
+def test_a_fresh_stored_forecast_replaces_history_in_the_reorder_point(app, users):
+    # 30 days of 10 a day: too short for Prophet, so the seasonal mean (10 a day) is stored.
+    history(app, *[(f"2026-05-{d:02d}", "M6-20", "10", "ACME", "0.25") for d in range(1, 31)])
+    before = report(app, "below_reorder")["rows"][0]
+    assert before["demand_source"] == "history"
+    app.bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+    row = report(app, "below_reorder")["rows"][0]
+    assert row["demand_source"] == "forecast:seasonal_mean"
+    assert row["mean_daily"] == pytest.approx(10.0)
+
+
+def test_slow_moving_lists_stock_without_outgoing_moves_for_ninety_days(app, users):
+    li = users["li"]
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(100), unit_cost=D("0.12")), li)
+    app.bus.execute(ReceiveStock(item="M8-30", qty=D(10), unit_cost=D("0.22")), li)
+    app.bus.execute(ReceiveStock(item="TAPE-48", qty=D(5), unit_cost=D("3.20")), li)
+    app.bus.execute(IssueStock(item="M8-30", qty=D(1), reason="sample"), li)
+    app.clock.advance(days=100)  # 2026-09-23
+    history(app, ("2026-09-01", "TAPE-48", "1", "ACME", "6.50"))
+    result = report(app, "slow_moving")
+    assert [(r["sku"], r["value"], r["last_out"], r["days_idle"]) for r in result["rows"]] == [
+        ("M6-20", "12.00", None, None),
+        ("M8-30", "1.98", "2026-06-15", 100),
+    ]
+    assert result["summary"]["value_tied_up"] == "13.98"
+
+
+def test_supplier_performance_scores_the_dimensions_with_data(app, users):
+    zhao, li = users["zhao"], users["li"]
+
+    def order(supplier, sku, qty, price):
+        lines = (Line(sku, D(qty), D(price)),)
+        return app.bus.execute(CreatePurchaseOrder(supplier=supplier, lines=lines), zhao)["order"]
+
+    po1 = order("ECH", "M6-20", 1000, "0.12")  # at the standard cost 0.12
+    app.bus.execute(ReceivePurchaseOrder(order=po1), li)  # same day: on time
+    po2 = order("ECH", "M6-NUT", 1000, "0.04")  # above the standard cost 0.03
+    po3 = order("HZP", "BOX-M", 100, "1.60")
+    app.clock.advance(days=3)
+    app.bus.execute(ReceivePurchaseOrder(order=po3), li)  # 3 days, promised 5: on time
+    app.clock.advance(days=7)
+    app.bus.execute(ReceivePurchaseOrder(order=po2), li)  # 10 days, promised 7: late
+    result = report(app, "supplier_performance")
+    ech, hzp = result["rows"]
+    assert (ech["supplier"], ech["receipts"], ech["on_time"], ech["on_time_rate"]) == (
+        "ECH",
+        2,
+        1,
+        0.5,
+    )
+    # lead times 0 and 10 against 7: mean error 5 days, accuracy 1 − 5/7.
+    assert (ech["avg_lead_time_days"], ech["lead_time_error_days"]) == (5.0, 5.0)
+    assert ech["lead_time_accuracy"] == 0.2857
+    # cost: standard 120 + 30 over paid 120 + 40 = 0.9375; (0.9375 × 25 + 0.5 × 20) ÷ 45.
+    assert ech["scores"] == {
+        "quality": None,
+        "cost": 0.9375,
+        "delivery": 0.5,
+        "service": None,
+        "innovation": None,
+    }
+    assert ech["weights_used"] == {"cost": 25, "delivery": 20}
+    assert ech["na"] == ["quality", "service", "innovation"]
+    assert ech["score"] == 74.3
+    assert (hzp["on_time_rate"], hzp["lead_time_accuracy"], hzp["score"]) == (1.0, 0.6, 100.0)
+    assert result["summary"]["on_time_rate"] == 0.6667
+    kpi = {r["kpi"]: r for r in report(app, "kpi")["rows"]}
+    assert (kpi["supplier_on_time"]["value"], kpi["supplier_on_time"]["met"]) == (0.6667, False)
+
+
+def test_kpis_against_the_course_targets(app, users):
+    li = users["li"]
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(1000), unit_cost=D("0.12")), li)
+    app.bus.execute(ReceiveStock(item="M8-30", qty=D(100), unit_cost=D("0.22")), li)
+    sell_and_ship(app, users, "ACME", ("M6-20", 300))  # cost 36.00
+    sell_and_ship(app, users, "BETA", ("M6-20", 100))  # cost 12.00
+    app.bus.execute(CountStock(item="M8-30", counted_qty=D(99)), li)  # −1 at 0.22: posted
+    app.bus.execute(CountStock(item="M6-20", counted_qty=D(600)), li)  # no difference
+    result = report(app, "kpi", "2026-06")
+    assert result["period"] == {"name": "2026-06", "start": "2026-06-01", "end": "2026-06-30"}
+    rows = {r["kpi"]: r for r in result["rows"]}
+    # Turnover: COGS 48.00 ÷ the June month-end value 72.00 + 21.78 = 0.5118 in 30 days,
+    # 6.2273 a year (target 24); days of inventory 365 ÷ 6.2273 = 58.6.
+    assert (rows["turnover"]["value"], rows["turnover"]["target"], rows["turnover"]["met"]) == (
+        6.2273,
+        24.0,
+        False,
+    )
+    assert result["summary"]["days_of_inventory"] == 58.6
+    assert (rows["fill_rate"]["value"], rows["fill_rate"]["basis"]) == (1.0, "2/2 lines")
+    assert rows["fill_rate"]["met"] is True
+    assert (rows["supplier_on_time"]["value"], rows["supplier_on_time"]["met"]) == (None, None)
+    # Count discrepancy: |−0.22| ÷ counted value (21.78 + 72.00) = 0.0023, under 0.5 %.
+    assert (rows["count_discrepancy"]["value"], rows["count_discrepancy"]["met"]) == (0.0023, True)
+    turnover = report(app, "turnover", "2026-06")
+    assert turnover["summary"]["cogs"] == "48.00"
+    assert turnover["summary"]["month_ends"] == [{"date": "2026-06-30", "value": "93.78"}]
+    assert [(r["category"], r["cogs"], r["avg_value"]) for r in turnover["rows"]] == [
+        ("fasteners", "48.00", "93.78")
+    ]
+
+
+def test_pending_approvals_shows_waiting_requests_with_their_age(app, users):
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(100), unit_cost=D("0.12")), users["li"])
+    app.bus.execute(
+        CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(10), discount=D(30)),)),
+        users["wang"],
+    )
+    app.clock.advance(hours=5)
+    result = report(app, "pending_approvals")
+    assert [
+        (r["request"], r["subject"], r["requested_by"], r["age_hours"]) for r in result["rows"]
+    ] == [("A-1", "SO-0001", "wang", 5.0)]
+    app.bus.execute(DecideApproval(request="A-1", decision="approve"), users["mary"])
+    assert report(app, "pending_approvals")["rows"] == []
+
+
+def test_stock_status_totals_by_category_and_warehouse_and_reads_in_two_languages(app, users):
+    li = users["li"]
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(100), unit_cost=D("0.12")), li)
+    app.bus.execute(ReceiveStock(item="BOX-S", qty=D(10), unit_cost=D("1.00"), warehouse="SH"), li)
+    result = report(app, "stock_status", "last_month")
+    assert [(r["sku"], r["warehouse"], r["value"]) for r in result["rows"]] == [
+        ("BOX-S", "SH", "10.00"),
+        ("M6-20", "MAIN", "12.00"),
+    ]
+    s = result["summary"]
+    assert (s["total_value"], s["by_category"], s["by_warehouse"]) == (
+        "22.00",
+        {"fasteners": "12.00", "packaging": "10.00"},
+        {"MAIN": "12.00", "SH": "10.00"},
+    )
+    assert any("snapshot" in n for n in result["notes"])
+    zh = render_text(result, "zh")
+    assert zh.splitlines()[0] == "库存状况"
+    assert "可用" in zh and "M6-20" in zh
+    assert render_text(result, "en").splitlines()[0] == "Stock status"
