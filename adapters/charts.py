@@ -37,7 +37,7 @@ _LABELS = {
 }
 
 
-def _pyplot():
+def pyplot():
     import matplotlib
 
     matplotlib.use("Agg")
@@ -70,7 +70,7 @@ def _item_label(row: dict, zh: bool) -> str:
 def render_report_png(result: dict, path: str | Path, lang: str = "en") -> Path:
     """Draw the chart that suits the report (bars of top sellers, a Pareto for ABC, stock value
     by category…) into `path`; an empty report gives a figure that says so."""
-    plt = _pyplot()
+    plt = pyplot()
     zh = lang == "zh"
     font = cjk_font()
     if font is None:

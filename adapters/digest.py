@@ -237,13 +237,9 @@ def _zh_kind(kind: str) -> str:
 
 def render_png(data: dict, kind: str, path: Path) -> Path:
     """Top sellers by revenue beside stock value by category (matplotlib, Agg, CJK font)."""
-    import matplotlib
+    from adapters.charts import cjk_font, pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from adapters.forecasting.chart import cjk_font
-
+    plt = pyplot()
     font = cjk_font()
     rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
     if font:

@@ -4,7 +4,6 @@ so that an item whose data has not changed is not refitted."""
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from domain.forecasting import (
     daily_series,
     forecast_series,
 )
+from domain.services.forecasts import data_version, settings_key
 
 from .prophet_model import ProphetFitter
 
@@ -39,23 +39,6 @@ class BatchResult:
     errors: dict[str, Exception] = field(default_factory=dict)
     fitted: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
-
-
-def settings_key(fitter: Fitter | None) -> str:
-    """The part of the data version that describes the model settings."""
-    if fitter is None:
-        return "no-prophet"
-    key = getattr(fitter, "settings_key", None)
-    return key() if callable(key) else repr(fitter)
-
-
-def data_version(series: Series, days: int, settings: str) -> str:
-    """A hash of the daily series (dates and quantities), the horizon and the model settings."""
-    h = hashlib.sha256()
-    h.update(f"{settings}|{days}|".encode())
-    for day, qty in series:
-        h.update(f"{day.isoformat()}={qty!r};".encode())
-    return h.hexdigest()[:24]
 
 
 def _fit_one(sku: str, series: Series, days: int, fitter: Fitter | None):

@@ -5,29 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from adapters.charts import cjk_font, pyplot
 from domain.forecasting import Forecast, Series
 
 logger = logging.getLogger(__name__)
 
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
 HISTORY_DAYS_SHOWN = 120
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def cjk_font() -> str | None:
-    """The first CJK font matplotlib can find, so Chinese labels don't render as boxes."""
-    from matplotlib import font_manager
-
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in available), None)
 
 
 def render_forecast_png(
@@ -41,7 +24,7 @@ def render_forecast_png(
 
     The title carries the SKU, the item's name (Chinese or English) and the model used.
     """
-    plt = _pyplot()
+    plt = pyplot()
     font = cjk_font()
     if font is None:
         logger.warning("no CJK font found: Chinese labels may render as boxes")

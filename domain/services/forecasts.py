@@ -6,7 +6,7 @@ latest date of history and shipments of all items together — never the wall cl
 
 Stored forecasts: a forecast is kept in `storedforecast` under `(item, data version)`, the
 version being a hash of the daily series, the horizon and the model settings (the same hash as
-`adapters.forecasting.batch.data_version`, so `jxc forecast --all` and a single forecast share
+the batch (`jxc forecast --all`), so it and a single forecast share
 their results). An unchanged item is not refit.
 
 `Forecast` is a read command (any viewer may ask), so the bus hands the service a read-only unit

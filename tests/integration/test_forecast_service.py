@@ -15,7 +15,7 @@ from domain.errors import InvalidQuantity, UnknownItem
 from domain.forecasting import ForecastPoint
 from domain.messagebus import MessageBus
 from domain.model import StoredForecast
-from domain.services.forecasts import data_version, forecast_item, fresh_forecast, settings_key
+from domain.services.forecasts import forecast_item, fresh_forecast
 from domain.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
@@ -114,14 +114,6 @@ def test_an_unchanged_item_is_not_refit_and_new_data_is(app, users, bus, fitter)
     assert fitter.calls == 2
     assert newer["points"][0]["date"] == "2026-06-12"
     assert stored_count(app) == 1  # the older version of the same horizon is dropped
-
-
-def test_the_service_and_the_batch_agree_on_data_versions(fitter):
-    from adapters.forecasting import batch
-
-    series = [(date(2026, 1, 1) + timedelta(days=i), float(i % 5)) for i in range(70)]
-    assert settings_key(fitter) == batch.settings_key(fitter)
-    assert data_version(series, 30, "x") == batch.data_version(series, 30, "x")
 
 
 def test_unknown_sku_is_an_error_naming_close_matches(app, users, bus):
