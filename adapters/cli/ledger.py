@@ -193,35 +193,24 @@ def stock(ctx: Ctx, sku: str | None, warehouse: str | None, as_json: bool) -> No
     print_stock(rows)
 
 
+STOCK_COLUMNS = (
+    "sku",
+    "warehouse",
+    "on_hand",
+    "reserved",
+    "available",
+    "on_order",
+    "avg_cost",
+    "value",
+)
+
+
 def print_stock(rows: list[dict]) -> None:
     table = Table(title="Stock")
-    for col in (
-        "sku",
-        "warehouse",
-        "on_hand",
-        "reserved",
-        "available",
-        "on_order",
-        "avg_cost",
-        "value",
-    ):
+    for col in STOCK_COLUMNS:
         table.add_column(col, justify="left" if col in ("sku", "warehouse") else "right")
     for r in rows:
-        table.add_row(
-            *[
-                str(r[c]) if r[c] is not None else "–"
-                for c in (
-                    "sku",
-                    "warehouse",
-                    "on_hand",
-                    "reserved",
-                    "available",
-                    "on_order",
-                    "avg_cost",
-                    "value",
-                )
-            ]
-        )
+        table.add_row(*["–" if r[c] is None else str(r[c]) for c in STOCK_COLUMNS])
     Console().print(table)
     if not rows:
         click.echo("no stock")
