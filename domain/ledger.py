@@ -65,6 +65,7 @@ _NEW_BALANCE = {
     "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
 }
 _INSERT_MOVE = insert(move_t)
+# RETURNING tells whether the row was updated on every driver (rowcount is not always set).
 _ADD = (
     update(balance_t)
     .where(_THIS_BALANCE)
@@ -73,6 +74,7 @@ _ADD = (
         reserved=balance_t.c.reserved + bindparam("d_reserved", type_=Qty()),
         value=balance_t.c.value + bindparam("d_value", type_=Money()),
     )
+    .returning(balance_t.c.item_id)
 )
 # The guard: no writer takes available below zero, whatever the others do meanwhile.
 _ADD_GUARDED = _ADD.where(
@@ -92,8 +94,8 @@ def _change(
         "d_value": value,
     }
     if need is None:
-        return uow.execute(_ADD, params).rowcount == 1
-    return uow.execute(_ADD_GUARDED, {**params, "need": need}).rowcount == 1
+        return uow.execute(_ADD, params).first() is not None
+    return uow.execute(_ADD_GUARDED, {**params, "need": need}).first() is not None
 
 
 def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:

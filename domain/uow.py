@@ -25,6 +25,10 @@ audit_t = Audit.__table__
 keys_t = RequestKey.__table__
 _FIND_KEY = select(keys_t).where(keys_t.c.key == bindparam("key"))
 _AUDIT = insert(audit_t)
+_STORE_KEY = {
+    name: dialect.insert(keys_t).on_conflict_do_nothing().returning(keys_t.c.key)
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 _OUTBOX = insert(outbox_t)
 
 
@@ -97,9 +101,8 @@ class UnitOfWork:
     def store_key(self, key: str, command_hash: str, user: str, ok: bool, result: str) -> bool:
         """Store the key with its result; False when another transaction stored it first
         (on PostgreSQL the insert waits for that transaction, then does nothing)."""
-        ins = (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(keys_t)
         res = self.conn.execute(
-            ins.on_conflict_do_nothing(),
+            _STORE_KEY[self.dialect],
             {
                 "key": key,
                 "command_hash": command_hash,
@@ -109,7 +112,8 @@ class UnitOfWork:
                 "user_name": user,
             },
         )
-        return res.rowcount == 1
+        # RETURNING, not rowcount: psycopg reports -1 for this insert.
+        return res.first() is not None
 
     def audit(self, user: str, intent: str, key: str, detail: dict) -> None:
         """Add a row to the audit trail."""
