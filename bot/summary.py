@@ -46,7 +46,7 @@ def summarize(uow, cmd: dict, lang: str) -> str:
     wh = cmd.get("warehouse")
     if intent == "sales.create":
 
-        def list_price(item, line):
+        def sale_price(item, line):
             if line.get("price"):
                 return Decimal(line["price"])
             base = item.unit_price or Decimal(0)
@@ -54,26 +54,16 @@ def summarize(uow, cmd: dict, lang: str) -> str:
                 return base * (100 - Decimal(line["discount"])) / 100
             return base
 
-        parts, total = _lines(uow, cmd, lang, list_price)
-        avail = ", ".join(
-            f"{_available(uow, ln['item'], wh)} {'可用' if zh else 'available'}"
-            for ln in cmd["lines"]
-        )
-        head = (
-            f"为 {cmd['customer']} 创建销售单"
-            if zh
-            else f"Create sales order for {cmd['customer']}"
-        )
-        tail = (
-            f"，合计 {money_str(total)}"
-            if zh and len(parts) > 1
-            else (f", total {money_str(total)}" if len(parts) > 1 else "")
-        )
-        return (
-            f"{head}: {'; '.join(parts)}{tail}, {avail}. {ask}"
-            if not zh
-            else f"{head}：{'；'.join(parts)}{tail}，{avail}。{ask}"
-        )
+        parts, total = _lines(uow, cmd, lang, sale_price)
+        avail = [_available(uow, ln["item"], wh) for ln in cmd["lines"]]
+        customer = cmd["customer"]
+        if zh:
+            tail = f"，合计 {money_str(total)}" if len(parts) > 1 else ""
+            stock = "，".join(f"{a} 可用" for a in avail)
+            return f"为 {customer} 创建销售单：{'；'.join(parts)}{tail}，{stock}。{ask}"
+        tail = f", total {money_str(total)}" if len(parts) > 1 else ""
+        stock = ", ".join(f"{a} available" for a in avail)
+        return f"Create sales order for {customer}: {'; '.join(parts)}{tail}, {stock}. {ask}"
     if intent == "purchase.create":
         parts, total = _lines(
             uow,
