@@ -80,7 +80,7 @@ def validate(name: str, value: str) -> str:
 
 
 _GET = select(setting_t.c.name, setting_t.c.value).where(
-    setting_t.c.name.in_(bindparam("names", expanding=True))
+    (setting_t.c.name == bindparam("name")) | (setting_t.c.name == bindparam("general"))
 )
 
 
@@ -88,7 +88,7 @@ def get(uow, name: str) -> str:
     """The current value of a setting (its default when never set); a per-warehouse setting
     (`stock.allow_negative.SH`) falls back to its general one."""
     general = "stock.allow_negative" if name.startswith("stock.allow_negative.") else name
-    found = dict(uow.execute(_GET, {"names": [name, general]}).all())
+    found = dict(uow.execute(_GET, {"name": name, "general": general}).all())
     if name in found:
         return found[name]
     return found.get(general, DEFAULTS[general][0])

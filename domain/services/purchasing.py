@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 
 from domain import ledger, lookup
 from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePurchaseOrder
@@ -23,19 +23,27 @@ OPEN = ("confirmed", "partially_received")
 ZERO = Decimal(0)
 
 
+_ON_ORDER = (
+    select(pl_t.c.item_id, po_t.c.warehouse_id, pl_t.c.qty, pl_t.c.received_qty)
+    .select_from(pl_t.join(po_t, po_t.c.id == pl_t.c.order_id))
+    .where(or_(*(po_t.c.status == s for s in OPEN)))
+)
+_ON_ORDER_OF_ITEM = _ON_ORDER.where(pl_t.c.item_id == bindparam("item"))
+
+
 def on_order(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
     """Open purchase quantities per (item, warehouse): confirmed lines not yet received."""
-    q = (
-        select(pl_t.c.item_id, po_t.c.warehouse_id, pl_t.c.qty, pl_t.c.received_qty)
-        .select_from(pl_t.join(po_t, po_t.c.id == pl_t.c.order_id))
-        .where(po_t.c.status.in_(OPEN))
-    )
-    if item_ids:
-        q = q.where(pl_t.c.item_id.in_(item_ids))
-    if wh_id is not None:
-        q = q.where(po_t.c.warehouse_id == wh_id)
+    if item_ids and len(item_ids) == 1:  # the common question, a statement built once
+        rows = uow.execute(_ON_ORDER_OF_ITEM, {"item": item_ids[0]})
+    else:
+        q = _ON_ORDER
+        if item_ids:
+            q = q.where(pl_t.c.item_id.in_(item_ids))
+        rows = uow.execute(q)
     out: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
-    for item_id, wh, qty, received in uow.execute(q):
+    for item_id, wh, qty, received in rows:
+        if wh_id is not None and wh != wh_id:
+            continue
         if qty > received:
             out[(item_id, wh)] += qty - received
     return dict(out)

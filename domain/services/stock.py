@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from domain import ledger, lookup, settings
 from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
@@ -237,35 +237,39 @@ def on_order_by_item(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], De
     return purchasing.on_order(uow, item_ids, wh_id)
 
 
+_BALANCES = (
+    select(
+        item_t.c.id.label("item_id"),
+        item_t.c.sku,
+        wh_t.c.id.label("wh_id"),
+        wh_t.c.code,
+        balance_t.c.on_hand,
+        balance_t.c.reserved,
+        balance_t.c.value,
+    )
+    .select_from(
+        balance_t.join(item_t, item_t.c.id == balance_t.c.item_id).join(
+            wh_t, wh_t.c.id == balance_t.c.warehouse_id
+        )
+    )
+    .order_by(item_t.c.sku, wh_t.c.code)
+)
+_BALANCES_OF_ITEM = _BALANCES.where(balance_t.c.item_id == bindparam("item"))
+
+
 def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> list[dict]:
     """Stock rows `{sku, warehouse, on_hand, reserved, available, on_order, avg_cost, value}`.
 
     A known item with no stock gives a zero row (in the warehouse asked, else `MAIN`)."""
     wh = lookup.warehouse(uow, warehouse) if warehouse else None
-    q = (
-        select(
-            item_t.c.id.label("item_id"),
-            item_t.c.sku,
-            wh_t.c.id.label("wh_id"),
-            wh_t.c.code,
-            balance_t.c.on_hand,
-            balance_t.c.reserved,
-            balance_t.c.value,
-        )
-        .select_from(
-            balance_t.join(item_t, item_t.c.id == balance_t.c.item_id).join(
-                wh_t, wh_t.c.id == balance_t.c.warehouse_id
-            )
-        )
-        .order_by(item_t.c.sku, wh_t.c.code)
-    )
     item = None
     if sku:
         item = lookup.item(uow, sku)
-        q = q.where(balance_t.c.item_id == item.id)
+        rows = uow.execute(_BALANCES_OF_ITEM, {"item": item.id}).all()
+    else:
+        rows = uow.execute(_BALANCES).all()
     if wh is not None:
-        q = q.where(balance_t.c.warehouse_id == wh.id)
-    rows = uow.execute(q).all()
+        rows = [r for r in rows if r.wh_id == wh.id]
     if not sku:
         rows = [r for r in rows if r.on_hand != 0 or r.reserved != 0]
     on_order = on_order_by_item(uow, [item.id] if item else None, wh.id if wh else None)
