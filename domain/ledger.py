@@ -74,7 +74,7 @@ _ADD = (
         reserved=balance_t.c.reserved + bindparam("d_reserved", type_=Qty()),
         value=balance_t.c.value + bindparam("d_value", type_=Money()),
     )
-    .returning(balance_t.c.item_id)
+    .returning(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value)
 )
 # The guard: no writer takes available below zero, whatever the others do meanwhile.
 _ADD_GUARDED = _ADD.where(
@@ -94,12 +94,20 @@ def _change(
         "d_value": value,
     }
     if need is None:
-        return uow.execute(_ADD, params).first() is not None
-    return uow.execute(_ADD_GUARDED, {**params, "need": need}).first() is not None
+        row = uow.execute(_ADD, params).first()
+    else:
+        row = uow.execute(_ADD_GUARDED, {**params, "need": need}).first()
+    if row is None:
+        return False
+    uow.balances[(item_id, wh_id)] = BalanceRow(*row)  # what this unit of work left there
+    return True
 
 
 def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
-    """A balance as it stands (zero when the item never was in the warehouse), unlocked."""
+    """A balance as it stands (zero when the item never was in the warehouse), unlocked; one
+    this unit of work changed is known without asking the database again."""
+    if (item_id, wh_id) in uow.balances:
+        return uow.balances[(item_id, wh_id)]
     row = uow.execute(_READ_BALANCE, {"b_item": item_id, "b_wh": wh_id}).first()
     return BalanceRow(*row) if row else BalanceRow(ZERO, ZERO, ZERO)
 

@@ -41,6 +41,8 @@ class UnitOfWork:
         self.write = write
         self.conn: Connection | None = None
         self.events: list[Event] = []
+        # Balances as this unit of work left them (item id, warehouse id) -> BalanceRow.
+        self.balances: dict = {}
         self._tx = None
 
     def __enter__(self) -> UnitOfWork:
@@ -89,6 +91,7 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         self.events.clear()
+        self.balances.clear()
         if self._tx is not None and self._tx.is_active:
             self._tx.rollback()
 
