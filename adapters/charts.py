@@ -54,6 +54,17 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in available), None)
 
 
+def cjk_rc() -> dict:
+    """Matplotlib settings that render Chinese labels (a warning when no CJK font exists)."""
+    font = cjk_font()
+    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
+    if font:
+        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    else:
+        log.warning("no CJK font found: Chinese labels may render as boxes")
+    return rc
+
+
 def _num(text) -> float:
     return float(Decimal(str(text))) if text not in (None, "") else 0.0
 
@@ -72,12 +83,7 @@ def render_report_png(result: dict, path: str | Path, lang: str = "en") -> Path:
     by category…) into `path`; an empty report gives a figure that says so."""
     plt = pyplot()
     zh = lang == "zh"
-    font = cjk_font()
-    if font is None:
-        log.warning("no CJK font found: Chinese labels may render as boxes")
-    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
-    if font:
-        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    rc = cjk_rc()
     path = Path(path)
     name = result["report"]
     with plt.rc_context(rc):

@@ -237,13 +237,10 @@ def _zh_kind(kind: str) -> str:
 
 def render_png(data: dict, kind: str, path: Path) -> Path:
     """Top sellers by revenue beside stock value by category (matplotlib, Agg, CJK font)."""
-    from adapters.charts import cjk_font, pyplot
+    from adapters.charts import cjk_rc, pyplot
 
     plt = pyplot()
-    font = cjk_font()
-    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
-    if font:
-        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    rc = cjk_rc()
     top = _rows(data["top"])[: TOP_SHOWN * 2]
     by_cat = (data["stock"] or {}).get("summary", {}).get("by_category", {})
     with plt.rc_context(rc):

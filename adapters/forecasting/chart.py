@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from adapters.charts import cjk_font, pyplot
+from adapters.charts import cjk_rc, pyplot
 from domain.forecasting import Forecast, Series
 
 logger = logging.getLogger(__name__)
@@ -25,12 +25,7 @@ def render_forecast_png(
     The title carries the SKU, the item's name (Chinese or English) and the model used.
     """
     plt = pyplot()
-    font = cjk_font()
-    if font is None:
-        logger.warning("no CJK font found: Chinese labels may render as boxes")
-    rc = {"font.family": "sans-serif", "axes.unicode_minus": False}
-    if font:
-        rc["font.sans-serif"] = [font, "DejaVu Sans"]
+    rc = cjk_rc()
     path = Path(path)
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(10, 4.5), dpi=100)
