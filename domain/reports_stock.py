@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain import formulas, settings
 from domain.forecasting import daily_series
-from domain.ledger import balance_t
+from domain.ledger import balance_t, move_t
 from domain.numbers import money_str, qty_str
 from domain.reports_data import demand_by_item, items, last_history_day, moves, sales
 from domain.reports_data import stock_values_at as values_at
@@ -286,6 +286,13 @@ def turnover(uow, period: Period) -> dict:
     ]
     if not any(totals):
         notes.append("no stock value in the period: turnover is undefined")
+    first = uow.execute(select(func.min(move_t.c.at))).scalar()
+    if first is not None and uow.clock.local(first).date() > period.start:
+        notes.append(
+            f"the ledger starts on {uow.clock.local(first).date().isoformat()}: month-ends "
+            "before it hold no stock and sales history from an earlier system carries no cost "
+            "of goods, so turnover covers only the part of the period since then"
+        )
     return {
         "rows": rows,
         "summary": {

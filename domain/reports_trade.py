@@ -299,7 +299,8 @@ def _count_discrepancy(uow, period: Period) -> tuple[Decimal, Decimal, int]:
 def kpi(uow, period: Period) -> dict:
     """Turnover, fill rate, supplier on-time rate and count discrepancy rate against the course's
     targets (24 / 98.5 % / 95 % / ≤ 0.5 %)."""
-    turn = turnover(uow, period)["summary"]
+    turn_report = turnover(uow, period)
+    turn = turn_report["summary"]
     complete, shipped = _fill_rate(uow, period)
     recs = _receipts(uow, period)
     adjusted, counted, counts = _count_discrepancy(uow, period)
@@ -343,7 +344,8 @@ def kpi(uow, period: Period) -> dict:
             "targets from the course: turnover 24 a year, fill rate 98.5 %, supplier on-time "
             "95 %, count discrepancy at most 0.5 %"
         ]
-        + ([f"no data in the period for: {', '.join(missing)}"] if missing else []),
+        + ([f"no data in the period for: {', '.join(missing)}"] if missing else [])
+        + [n for n in turn_report["notes"] if n.startswith("the ledger starts")],
     }
 
 
