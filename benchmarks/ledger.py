@@ -43,6 +43,23 @@ from domain.model import Balance, Item, StockMove  # noqa: E402
 NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
 
 
+def item_row(sku: str, costing: str = "average") -> dict:
+    """An item row for the benchmark's own items (list 2.50, standard cost 1.20)."""
+    return {
+        "sku": sku,
+        "name": sku,
+        "name_zh": "",
+        "uom": "pcs",
+        "category": "",
+        "unit_price": Decimal("2.50"),
+        "unit_cost": Decimal("1.20"),
+        "lead_time_days": 7,
+        "moq": Decimal(0),
+        "aliases": "",
+        "costing": costing,
+    }
+
+
 def fresh_app(url: str):
     if url.startswith("postgresql"):
         from sqlalchemy import create_engine
@@ -97,22 +114,7 @@ def fresh_app(url: str):
         )
         uow.execute(
             insert(Item.__table__),
-            [
-                {
-                    "sku": f"SKU-{i:05d}",
-                    "name": f"item {i}",
-                    "name_zh": "",
-                    "uom": "pcs",
-                    "category": "",
-                    "unit_price": Decimal("2.50"),
-                    "unit_cost": Decimal("1.20"),
-                    "lead_time_days": 7,
-                    "moq": Decimal(0),
-                    "aliases": "",
-                    "costing": "average",
-                }
-                for i in range(10)
-            ],
+            [item_row(f"SKU-{i:05d}") for i in range(10)],
         )
         uow.commit()
     return app
@@ -300,19 +302,7 @@ def bench_orders(app, quick: bool) -> list[str]:
         uow.execute(
             insert(Item.__table__),
             [
-                {
-                    "sku": sku,
-                    "name": sku,
-                    "name_zh": "",
-                    "uom": "pcs",
-                    "category": "",
-                    "unit_price": Decimal("2.50"),
-                    "unit_cost": Decimal("1.20"),
-                    "lead_time_days": 7,
-                    "moq": Decimal(0),
-                    "aliases": "",
-                    "costing": costing,
-                }
+                item_row(sku, costing)
                 for sku, costing in (("AVG-1", "average"), ("FIFO-1", "fifo"), ("FIFO-L", "fifo"))
             ],
         )

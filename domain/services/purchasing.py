@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, insert, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 
 from domain import ledger, lookup
 from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePurchaseOrder
@@ -16,6 +16,7 @@ from domain.model import PurchaseLine, PurchaseOrder
 from domain.numbers import money, money_str, price_str, qty_str, quantity, unit_cost
 from domain.sequences import next_number
 from domain.services import approvals
+from domain.services.documents import store_order
 
 po_t = PurchaseOrder.__table__
 pl_t = PurchaseLine.__table__
@@ -63,23 +64,18 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
     number = next_number(uow, "PO")
     limit = approvals.threshold(uow, "approval.purchase_total")
     reasons = [f"total {money_str(total)} is over {money_str(limit)}"] if total > limit else []
-    status = "pending_approval" if reasons else "confirmed"
-    order_id = uow.execute(
-        insert(po_t).values(
-            number=number,
-            partner_id=supplier.id,
-            warehouse_id=wh.id,
-            status=status,
-            total=total,
-            created_at=uow.now,
-            created_by=user.name,
-        )
-    ).inserted_primary_key[0]
-    uow.execute(
-        insert(pl_t),
-        [
+    _, result = store_order(
+        uow,
+        po_t,
+        pl_t,
+        subject_kind="purchase_order",
+        number=number,
+        partner=supplier,
+        partner_role="supplier",
+        wh=wh,
+        total=total,
+        lines=[
             {
-                "order_id": order_id,
                 "line_no": n,
                 "item_id": item.id,
                 "qty": qty,
@@ -89,18 +85,10 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
             }
             for n, item, qty, price, amount in lines
         ],
+        reasons=reasons,
+        user=user,
     )
-    result = {
-        "order": number,
-        "status": status,
-        "supplier": supplier.code,
-        "warehouse": wh.code,
-        "total": money_str(total),
-    }
-    if reasons:
-        request = approvals.request_approval(uow, "purchase_order", number, reasons, user)
-        uow.execute(update(po_t).where(po_t.c.id == order_id).values(approval=request))
-        result.update(approval=request, reasons=reasons)
+    status = result["status"]
     uow.emit(
         "PurchaseOrderCreated",
         order=number,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from domain import ledger, lookup, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
@@ -20,6 +20,7 @@ from domain.model import SalesLine, SalesOrder
 from domain.numbers import money, money_str, price_str, qty_str, quantity, unit_cost
 from domain.sequences import next_number
 from domain.services import approvals
+from domain.services.documents import store_order
 
 so_t = SalesOrder.__table__
 sl_t = SalesLine.__table__
@@ -112,23 +113,18 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
                 f"the credit limit {money_str(customer.credit_limit)}"
             )
     number = next_number(uow, "SO")
-    status = "pending_approval" if reasons else "confirmed"
-    order_id = uow.execute(
-        insert(so_t).values(
-            number=number,
-            partner_id=customer.id,
-            warehouse_id=wh.id,
-            status=status,
-            total=total,
-            created_at=uow.now,
-            created_by=user.name,
-        )
-    ).inserted_primary_key[0]
-    uow.execute(
-        insert(sl_t),
-        [
+    _, result = store_order(
+        uow,
+        so_t,
+        sl_t,
+        subject_kind="sales_order",
+        number=number,
+        partner=customer,
+        partner_role="customer",
+        wh=wh,
+        total=total,
+        lines=[
             {
-                "order_id": order_id,
                 "line_no": n,
                 "item_id": item.id,
                 "qty": qty,
@@ -141,19 +137,11 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
             }
             for n, item, qty, price, lp, disc, amount in lines
         ],
+        reasons=reasons,
+        user=user,
     )
-    result = {
-        "order": number,
-        "status": status,
-        "customer": customer.code,
-        "warehouse": wh.code,
-        "total": money_str(total),
-    }
-    if reasons:
-        request = approvals.request_approval(uow, "sales_order", number, reasons, user)
-        uow.execute(update(so_t).where(so_t.c.id == order_id).values(approval=request))
-        result.update(approval=request, reasons=reasons)
-    else:
+    status = result["status"]
+    if not reasons:
         for _, item, qty, *_ in lines:
             ledger.reserve(uow, item, wh.id, wh.code, qty)
     for a in anomalies:
