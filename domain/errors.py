@@ -160,3 +160,75 @@ def error_from_dict(data: dict) -> JxcError:
     """Rebuild a stored refusal (idempotent replay) as the same exception type."""
     cls = ERROR_CODES.get(data.get("code", ""), JxcError)
     return cls(data.get("message", ""), zh=data.get("zh"), suggestions=data.get("suggestions"))
+
+
+class BadRequest(JxcError):
+    """Input that is not a command: not JSON, an unknown intent or field, a wrong type, a
+    malformed value of an option or a setting of the environment."""
+
+    code = "bad_request"
+
+
+class UnknownReport(JxcError):
+    """No report has this name."""
+
+    code = "unknown_report"
+
+
+class UnknownSetting(JxcError):
+    """No named setting (threshold) has this name."""
+
+    code = "unknown_setting"
+
+
+class UnknownAlert(JxcError):
+    """No alert has this id."""
+
+    code = "unknown_alert"
+
+
+class UnknownInvoice(JxcError):
+    """No invoice, bill or credit note has this number."""
+
+    code = "unknown_invoice"
+
+
+class DatabaseUnavailable(JxcError):
+    """The database cannot be opened or reached (or cannot be written); nothing changed."""
+
+    code = "database_unavailable"
+
+
+class Busy(JxcError):
+    """The database stayed locked by other writers past the retries; nothing changed, the
+    same command can simply be tried again."""
+
+    code = "busy"
+
+
+class InternalError(JxcError):
+    """Something unexpected went wrong; the message carries a reference id that is in the log
+    with the traceback. Nothing changed."""
+
+    code = "internal_error"
+
+
+ERROR_CODES.update(
+    {
+        cls.code: cls
+        for cls in (
+            BadRequest,
+            UnknownReport,
+            UnknownSetting,
+            UnknownAlert,
+            UnknownInvoice,
+            DatabaseUnavailable,
+            Busy,
+            InternalError,
+        )
+    }
+)
+
+NOT_REPLAYED = (DatabaseUnavailable, Busy, InternalError)
+"""Refusals about the moment, not the command: never stored under an idempotency key, so the
+same key can simply be sent again."""
