@@ -239,5 +239,17 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
+_QTY_INTENTS = {
+    "stock.receive", "stock.issue", "stock.transfer", "stock.count", "purchase.create",
+    "purchase.receive", "sales.create", "sales.ship", "sales.return", "purchase.return",
+}  # fmt: skip
+_AMOUNT_INTENTS = {"payment.receive", "payment.pay"}
+
+
 def build(intent: str, s: Scan, f: Filler) -> dict:
+    if s.unreadable and intent in _QTY_INTENTS | _AMOUNT_INTENTS:
+        # "acme 5kk m8", "三百多个": ask, never keep a fragment of the number
+        code = "invalid_quantity" if intent in _QTY_INTENTS else "invalid_amount"
+        slot = "qty" if intent in _QTY_INTENTS else "amount"
+        raise SlotError(code, slot=slot, value=s.unreadable[0], why="unreadable")
     return {"intent": intent, **BUILDERS[intent](f)}

@@ -47,6 +47,10 @@ _WHY = {
     "fraction": ("this item is counted in whole units", "该商品只能按整数计"),
     "decimals": ("at most 3 decimals", "最多 3 位小数"),
     "percent": ("a discount is between 0 and 100 percent", "折扣须在 0 到 100% 之间"),
+    "unreadable": (
+        "it cannot be read whole as a number; write it in digits, e.g. 300",
+        "无法完整识别为一个数，请用数字写，如 300",
+    ),
     "days": ("the horizon must be a whole number of days above zero", "天数必须是正整数"),
 }
 _KINDS = {"customer": ("customer", "客户"), "supplier": ("supplier", "供应商")}

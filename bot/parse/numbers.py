@@ -9,18 +9,41 @@ from decimal import Decimal, InvalidOperation
 import cn2an
 
 CN_DIGITS = "零〇一二两三四五六七八九"
-CN_NUM = rf"[{CN_DIGITS}十百千万]+"
+# Financial numerals (壹佰 = 100, 贰拾 = 20), as on cheques and invoices.
+CN_FINANCIAL = "壹贰叁肆伍陆柒捌玖拾佰仟"
+CN_NUM = rf"[{CN_DIGITS}{CN_FINANCIAL}十百千万亿]+"
 # A Chinese numeral followed by one of these is a word, not a number (一下, 一共, 一起 ...).
 _DIGIT = dict(zip(CN_DIGITS, "00122345678" + "9", strict=True))
 _CN_NOT_NUMBER = "下共起些点般直样定会边次切半"
 DIGITS = r"\d+(?:\.\d+)?"
-NUM = rf"(?:{DIGITS}\s*[万千]?|{CN_NUM}(?![{_CN_NOT_NUMBER}]))"
+# Digits with a multiplier as people type them: 5k, 2w, 3百, 1万2, 2百5, 1万2千.
+_DIGITS_MULT = r"\d+(?:\.\d+)?(?:\s*[万千百](?:\d+[万千百]?)*|[kw](?![a-z]))"
+_EN_UNITS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_EN_SCALES = {"hundred": 100, "thousand": 1000}
+_EN_WORD = "|".join(sorted(_EN_UNITS, key=len, reverse=True))
+_EN_SCALE = "|".join(_EN_SCALES)
+_EN_TOKEN = rf"(?:{_EN_WORD}|{_EN_SCALE})"
+# "twenty", "two hundred", "twenty-five", "a hundred and fifty", "a thousand"
+EN_NUM = (
+    rf"\b(?:(?:{_EN_WORD})|a(?=\s+(?:{_EN_SCALE}|dozen)\b))"
+    rf"(?:(?:\s+and\s+|[\s-]+)(?:{_EN_TOKEN}))*\b"
+)
+NUM = rf"(?:{_DIGITS_MULT}|{DIGITS}|{CN_NUM}(?![{_CN_NOT_NUMBER}])|{EN_NUM})"
 _LEFT = r"(?<![a-z0-9.\-])"
+# What may not follow a quantity: it would leave a fragment (5kk, 三百多, 十几, 1万25万).
+CONTINUES = re.compile(rf"[0-9{CN_DIGITS}{CN_FINANCIAL}十百千万亿多余几kw]")
+DOZEN = {"打", "dozen", "dozens"}
 
 MEASURES_CJK = "个只件双卷台箱套米公斤千克盒包条把瓶桶顶副张根支捆块袋片斤罐打"
 MEASURE_EN = (
     r"pcs|pc|pieces?|rolls?|pairs?|boxes|box|sets?|units?|kgs?|kilos?|kilograms?|"
-    r"meters?|metres?|m|cartons?|packs?|bags?|bottles?|ea"
+    r"meters?|metres?|m|cartons?|packs?|bags?|bottles?|ea|dozens?"
 )
 MEASURE = rf"(?:公斤|千克|[{MEASURES_CJK}]|(?:{MEASURE_EN})\b)"
 COUNTED_UOMS = {"pcs", "pc", "pair", "roll", "box", "set", "个", "双", "卷", "台", "箱", "只", "件"}
@@ -65,21 +88,49 @@ class BadNumber(ValueError):
 
 
 def to_decimal(raw: str) -> Decimal:
-    """Read digits (with 万/千 suffix) or a Chinese numeral into a Decimal."""
-    raw = raw.replace(" ", "")
+    """Read digits (with a k/w/万/千/百 multiplier, or mixed as 1万2), a Chinese numeral
+    (financial ones too) or English number words into a Decimal."""
+    raw = raw.replace(" ", "") if not raw[:1].isalpha() else raw.strip()
     if not raw:
         raise BadNumber(raw)
-    mult = 1
-    if raw[-1] in "万千" and raw[:-1] and raw[0].isdigit():
-        mult = 10000 if raw[-1] == "万" else 1000
-        raw = raw[:-1]
+    if raw[0].isascii() and raw[0].isalpha():
+        return _english(raw)
+    if raw[-1] in "kw" and raw[0].isdigit():
+        return _integral(_plain(raw[:-1]) * (1000 if raw[-1] == "k" else 10000))
+    if raw[0].isdigit() and any(c in "万千百" for c in raw):
+        head = re.match(DIGITS, raw).group(0)
+        if raw[len(head)] in "万千" and raw[len(head) + 1 :] == "" and "." in head:
+            return _integral(_plain(head) * (10000 if raw[-1] == "万" else 1000))
+        return _chinese(raw)
     if raw[0].isdigit():
-        try:
-            value = Decimal(raw)
-        except InvalidOperation as exc:
-            raise BadNumber(raw) from exc
-        return _integral(value * mult) if mult != 1 else value
+        return _plain(raw)
     return _chinese(raw)
+
+
+def _plain(raw: str) -> Decimal:
+    try:
+        return Decimal(raw)
+    except InvalidOperation as exc:
+        raise BadNumber(raw) from exc
+
+
+def _english(raw: str) -> Decimal:
+    total = current = 0
+    for word in re.split(r"[\s-]+", raw.lower()):
+        if word == "and":
+            continue
+        if word == "a":
+            current = 1
+        elif word in _EN_UNITS:
+            current += _EN_UNITS[word]
+        elif word == "hundred":
+            current = max(current, 1) * 100
+        elif word == "thousand":
+            total += max(current, 1) * 1000
+            current = 0
+        else:
+            raise BadNumber(raw)
+    return Decimal(total + current)
 
 
 def _chinese(raw: str) -> Decimal:
@@ -88,7 +139,7 @@ def _chinese(raw: str) -> Decimal:
         return Decimal("".join(_DIGIT[c] for c in raw))
     try:
         value = cn2an.cn2an(raw, "smart")
-    except (ValueError, KeyError, IndexError) as exc:
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise BadNumber(raw) from exc
     return _integral(Decimal(str(value)))
 

@@ -47,7 +47,7 @@ class Scan:
     discounts: list[Number] = field(default_factory=list)
     money: list[Number] = field(default_factory=list)
     qtys: list[Number] = field(default_factory=list)
-    bad_numbers: bool = False
+    unreadable: list[str] = field(default_factory=list)  # numbers that could not be read whole
 
     def mask(self, start: int, end: int) -> None:
         self.masked = self.masked[:start] + MASK * (end - start) + self.masked[end:]
@@ -116,16 +116,35 @@ def _numbers(s: Scan) -> None:
         for m in list(rx.finditer(s.masked)):
             if MASK in s.masked[m.start() : m.end()]:
                 continue
+            if rx is nums.QTY_RE and nums.CONTINUES.match(s.masked, _glued_end(m)):
+                _unreadable(s, m.start(), m.end())
+                continue
             try:
                 number = _number(rx, m)
             except nums.BadNumber:
-                s.bad_numbers = True
+                _unreadable(s, m.start(), m.end())
                 continue
+            if number.unit in nums.DOZEN:
+                number.value, number.unit = number.value * 12, None
             if number.unit == "m" and s.base[m.start("unit")] == "M":
                 # "sell 20 M to ACME": a capital M is a name (to resolve), not metres
                 number.unit, number.end = None, m.start("unit")
             bucket.append(number)
             s.mask(number.start, number.end)
+
+
+def _glued_end(m: re.Match) -> int:
+    return m.end("unit") if m.group("unit") else m.end("num")
+
+
+def _unreadable(s: Scan, start: int, end: int) -> None:
+    """Keep the whole run of number-like text (`5kk`, `三百多`) and mask it: never a fragment."""
+    while end < len(s.masked) and (
+        nums.CONTINUES.match(s.masked, end) or s.masked[end] in ".个只件双卷台箱套"
+    ):
+        end += 1
+    s.unreadable.append(s.base[start:end].strip())
+    s.mask(start, end)
 
 
 def _number(rx: re.Pattern, m: re.Match) -> Number:

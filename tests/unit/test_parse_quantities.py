@@ -1,0 +1,77 @@
+"""Quantities as people write them: multipliers, dozens, financial numerals, English words.
+A quantity that cannot be read whole is an error, never a fragment of itself."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.catalog import Catalog
+from bot.parse import parse
+from tests.unit.test_parse_corpus import demo_catalog
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    return demo_catalog()
+
+
+@pytest.mark.parametrize(
+    ("text", "item", "qty"),
+    [
+        ("acme 5k m8", "M8-30", "5000"),
+        ("ACME要3百个M6", "M6-20", "300"),
+        ("ACME要5百个M6", "M6-20", "500"),
+        ("ACME要2百5个M6", "M6-20", "250"),
+        ("ACME要1万2个M6", "M6-20", "12000"),
+        ("ACME要2w个M6", "M6-20", "20000"),
+        ("sell 1k M6 to ACME", "M6-20", "1000"),
+        ("sell 1.5k M6 to ACME", "M6-20", "1500"),
+        ("ACME要3千个M6", "M6-20", "3000"),
+        ("ACME要三百个M6", "M6-20", "300"),
+        ("sell 2 dozen hammers to ACME", "HAMMER", "24"),
+        ("sell a dozen hammers to ACME", "HAMMER", "12"),
+        ("ACME要五打手套", "GLOVE-L", "60"),
+        ("ACME要一打手套", "GLOVE-L", "12"),
+        ("ACME要壹佰个M6", "M6-20", "100"),
+        ("ACME要贰拾个M6", "M6-20", "20"),
+        ("sell twenty hammers to ACME", "HAMMER", "20"),
+        ("sell two hundred M6 to ACME", "M6-20", "200"),
+        ("sell twenty-five drills to ACME", "DRILL-18V", "25"),
+        ("sell a hundred and fifty washers to ACME", "WASHER-6", "150"),
+    ],
+)
+def test_a_quantity_is_read_whole(text, item, qty, catalog):
+    assert parse(text, catalog).to_json() == {
+        "intent": "sales.create",
+        "customer": "ACME",
+        "lines": [{"item": item, "qty": qty}],
+    }
+
+
+def test_a_receipt_in_thousands(catalog):
+    assert parse("入库 M6 2千5", catalog).command == {
+        "intent": "stock.receive",
+        "item": "M6-20",
+        "qty": "2500",
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("sell 5kk M6 to acme", "5kk"),
+        ("ACME要三百多个M6", "三百多"),
+        ("ACME要十几个锤子", "十几"),
+        ("入库 M6 2ww", "2ww"),
+    ],
+)
+def test_a_quantity_that_cannot_be_read_whole_is_an_error(text, fragment, catalog):
+    out = parse(text, catalog).to_json()
+    assert out["intent"] is None
+    assert out["code"] == "invalid_quantity"
+    assert out["slot"] == "qty"
+    assert fragment in out["error"]
+
+
+def test_kilograms_are_not_thousands(catalog):
+    assert parse("receive 5kg paint", catalog).command["qty"] == "5"
