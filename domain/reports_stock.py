@@ -264,11 +264,25 @@ def abc(uow, period: Period | None) -> dict:
     }
 
 
+def first_move_day(uow) -> date | None:
+    """The local date of the ledger's first stock move, or None when nothing has moved yet."""
+    first = uow.execute(select(func.min(move_t.c.at))).scalar()
+    return None if first is None else uow.clock.local(first).date()
+
+
 def turnover(uow, period: Period) -> dict:
     """COGS of the period ÷ the average of its month-end stock values, per category and in
-    total; days of inventory = 365 ÷ the annualised turnover."""
+    total; days of inventory = 365 ÷ the annualised turnover.
+
+    Only month-ends on or after the ledger's first move count: before it the ledger held
+    nothing, and counting those empty month-ends would shrink the average. For the same reason a
+    period the ledger starts inside is annualised over the days since the first move.
+    """
     catalog = items(uow)
-    ends = month_ends(period)
+    first = first_move_day(uow)
+    ends = [d for d in month_ends(period) if first is not None and d >= first]
+    start = max(period.start, first) if first is not None else period.start
+    days = (period.end - start).days + 1 if ends else 0
     cat_of = {i: (it.category or "-") for i, it in catalog.items()}
     by_cat = values_at(uow, ends, lambda item_id: cat_of.get(item_id, "-"))
     totals = [sum((v[k] for v in by_cat.values()), ZERO) for k in range(len(ends))]
@@ -278,25 +292,26 @@ def turnover(uow, period: Period) -> dict:
             cogs[cat_of.get(item_id, "-")] -= value
     rows = []
     for cat in sorted(set(by_cat) | set(cogs)):
-        rows.append(_turn_row({"category": cat}, cogs[cat], by_cat.get(cat, [ZERO]), period))
-    total = _turn_row({}, sum(cogs.values(), ZERO), totals, period)
+        values = by_cat.get(cat, [ZERO] * len(ends))
+        rows.append(_turn_row({"category": cat}, cogs[cat], values, days))
+    total = _turn_row({}, sum(cogs.values(), ZERO), totals, days)
     notes = [
         "turnover = COGS of the period ÷ average of the month-end stock values; annualised × "
-        f"365 ÷ {period.days} days; days of inventory = 365 ÷ annualised turnover"
+        f"365 ÷ {days} days; days of inventory = 365 ÷ annualised turnover"
     ]
     if not any(totals):
         notes.append("no stock value in the period: turnover is undefined")
-    first = uow.execute(select(func.min(move_t.c.at))).scalar()
-    if first is not None and uow.clock.local(first).date() > period.start:
+    if first is not None and first > period.start:
         notes.append(
-            f"the ledger starts on {uow.clock.local(first).date().isoformat()}: month-ends "
-            "before it hold no stock and sales history from an earlier system carries no cost "
-            "of goods, so turnover covers only the part of the period since then"
+            f"the ledger starts on {first.isoformat()}: only month-ends from then on are "
+            "averaged and sales history from an earlier system carries no cost of goods, so "
+            f"turnover covers only the {days} days since then"
         )
     return {
         "rows": rows,
         "summary": {
             **total,
+            "days_covered": days,
             "month_ends": [
                 {"date": d.isoformat(), "value": money_str(v)}
                 for d, v in zip(ends, totals, strict=True)
@@ -306,15 +321,15 @@ def turnover(uow, period: Period) -> dict:
     }
 
 
-def _turn_row(head: dict, cogs: Decimal, values: list[Decimal], period: Period) -> dict:
-    ratio, _ = formulas.turnover(cogs, values)
-    annual = ratio * 365 / period.days if ratio is not None else None
-    days = Decimal(365) / annual if annual else None
+def _turn_row(head: dict, cogs: Decimal, values: list[Decimal], days: int) -> dict:
+    ratio = formulas.turnover(cogs, values)[0] if values else None
+    annual = ratio * 365 / days if ratio is not None and days else None
+    inventory_days = Decimal(365) / annual if annual else None
     return {
         **head,
         "cogs": money_str(cogs),
-        "avg_value": money_str(sum(values, ZERO) / len(values)),
+        "avg_value": money_str(sum(values, ZERO) / len(values) if values else ZERO),
         "turnover": _r(ratio, 4),
         "annualised_turnover": _r(annual, 4),
-        "days_of_inventory": _r(days, 1),
+        "days_of_inventory": _r(inventory_days, 1),
     }

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
 from domain.numbers import money_str, qty_str
@@ -121,7 +121,13 @@ class _Receipt:
 
     @property
     def on_time(self) -> bool:
+        """Received on or before the due date (order date + the item's lead time)."""
         return self.lead_days <= self.promised
+
+    @property
+    def days_late(self) -> int:
+        """Days past the due date; an early receipt is 0, not a miss."""
+        return max(0, self.lead_days - self.promised)
 
 
 def _receipts(uow, period: Period) -> list[_Receipt]:
@@ -178,7 +184,8 @@ def supplier_performance(uow, period: Period) -> dict:
         on_time = sum(1 for r in recs if r.on_time) / len(recs)
         promised = sum(r.promised for r in recs) / len(recs)
         error = sum(abs(r.lead_days - r.promised) for r in recs) / len(recs)
-        accuracy = max(0.0, 1 - error / promised) if promised else None
+        late = sum(r.days_late for r in recs) / len(recs)
+        accuracy = max(0.0, 1 - late / promised) if promised else float(late == 0)
         std = [r for r in recs if r.standard is not None]
         paid = sum((r.value for r in std), ZERO)
         scores = {
@@ -206,6 +213,7 @@ def supplier_performance(uow, period: Period) -> dict:
                 "avg_lead_time_days": _r(sum(r.lead_days for r in recs) / len(recs), 2),
                 "promised_lead_time_days": _r(promised, 2),
                 "lead_time_error_days": _r(error, 2),
+                "avg_days_late": _r(late, 2),
                 "lead_time_accuracy": _r(accuracy),
                 "scores": {k: _r(v) for k, v in scores.items()},
                 "weights_used": used,
@@ -218,7 +226,8 @@ def supplier_performance(uow, period: Period) -> dict:
         "scorecard weights (course): quality 30, cost 25, delivery 20, service 15, innovation 10; "
         "only dimensions with data are weighted, the rest are n/a",
         "delivery = on-time rate; cost = standard cost ÷ price paid (capped at 1); "
-        "lead-time accuracy = 1 − mean |actual − promised| ÷ promised",
+        "lead-time accuracy = 1 − mean days late ÷ promised lead time (a receipt on or before "
+        "its due date, order date + lead time, is on time and counts no days late)",
     ]
     if returned is None:
         notes.append("quality n/a: no returns to suppliers recorded")
@@ -271,8 +280,10 @@ def _fill_rate(uow, period: Period) -> tuple[int, int]:
 
 
 def _count_discrepancy(uow, period: Period) -> tuple[Decimal, Decimal, int]:
-    """(Σ |adjustment value|, Σ counted value, counts) of the posted counts in the period; the
-    counted value is the book value before the count plus the adjustment."""
+    """(Σ |adjustment value|, Σ counted value, counts) of the posted counts in the period. The
+    counted value is the book value right after the count's adjustment was posted (an approved
+    count posts when it is approved, not when it was counted); a count that changed nothing is
+    worth its book value at the count."""
     lo, hi = utc_bounds(uow, period.start, period.end)
     counts = uow.execute(
         select(count_t)
@@ -281,18 +292,18 @@ def _count_discrepancy(uow, period: Period) -> tuple[Decimal, Decimal, int]:
     ).all()
     adjusted, counted = ZERO, ZERO
     for c in counts:
-        # The book before the count: every move up to its instant but its own adjustment.
-        book = uow.execute(
-            select(move_t.c.value).where(
-                (move_t.c.item_id == c.item_id)
-                & (move_t.c.warehouse_id == c.warehouse_id)
-                & (move_t.c.at <= c.at)
-                & ~((move_t.c.kind == "count") & (move_t.c.at == c.at))
-            )
-        ).all()
-        book_value = sum((v for (v,) in book), ZERO)
+        same = (move_t.c.item_id == c.item_id) & (move_t.c.warehouse_id == c.warehouse_id)
+        posted = None
+        if c.diff_value:
+            posted = uow.execute(
+                select(func.min(move_t.c.id)).where(
+                    same & (move_t.c.kind == "count") & (move_t.c.at >= c.at)
+                )
+            ).scalar()
+        until = move_t.c.id <= posted if posted is not None else move_t.c.at <= c.at
+        book = uow.execute(select(move_t.c.value).where(same & until)).all()
         adjusted += abs(c.diff_value)
-        counted += book_value + c.diff_value
+        counted += sum((v for (v,) in book), ZERO)
     return adjusted, counted, len(counts)
 
 

@@ -204,9 +204,10 @@ def test_supplier_performance_scores_the_dimensions_with_data(app, users):
         1,
         0.5,
     )
-    # lead times 0 and 10 against 7: mean error 5 days, accuracy 1 − 5/7.
+    # lead times 0 and 10 against 7: the early one is on time, the late one 3 days late;
+    # mean lateness 1.5 days, accuracy 1 − 1.5/7.
     assert (ech["avg_lead_time_days"], ech["lead_time_error_days"]) == (5.0, 5.0)
-    assert ech["lead_time_accuracy"] == 0.2857
+    assert (ech["avg_days_late"], ech["lead_time_accuracy"]) == (1.5, 0.7857)
     # cost: standard 120 + 30 over paid 120 + 40 = 0.9375; (0.9375 × 25 + 0.5 × 20) ÷ 45.
     assert ech["scores"] == {
         "quality": None,
@@ -218,7 +219,8 @@ def test_supplier_performance_scores_the_dimensions_with_data(app, users):
     assert ech["weights_used"] == {"cost": 25, "delivery": 20}
     assert ech["na"] == ["quality", "service", "innovation"]
     assert ech["score"] == 74.3
-    assert (hzp["on_time_rate"], hzp["lead_time_accuracy"], hzp["score"]) == (1.0, 0.6, 100.0)
+    # 3 days against a promised 5: early is accurate, not 40 % off.
+    assert (hzp["on_time_rate"], hzp["lead_time_accuracy"], hzp["score"]) == (1.0, 1.0, 100.0)
     assert result["summary"]["on_time_rate"] == 0.6667
     kpi = {r["kpi"]: r for r in report(app, "kpi")["rows"]}
     assert (kpi["supplier_on_time"]["value"], kpi["supplier_on_time"]["met"]) == (0.6667, False)
@@ -235,14 +237,15 @@ def test_kpis_against_the_course_targets(app, users):
     result = report(app, "kpi", "2026-06")
     assert result["period"] == {"name": "2026-06", "start": "2026-06-01", "end": "2026-06-30"}
     rows = {r["kpi"]: r for r in result["rows"]}
-    # Turnover: COGS 48.00 ÷ the June month-end value 72.00 + 21.78 = 0.5118 in 30 days,
-    # 6.2273 a year (target 24); days of inventory 365 ÷ 6.2273 = 58.6.
+    # Turnover: COGS 48.00 ÷ the June month-end value 72.00 + 21.78 = 0.5118 in the 16 days
+    # the ledger has existed (06-15 – 06-30), 11.6763 a year (target 24); days of inventory
+    # 365 ÷ 11.6763 = 31.3.
     assert (rows["turnover"]["value"], rows["turnover"]["target"], rows["turnover"]["met"]) == (
-        6.2273,
+        11.6763,
         24.0,
         False,
     )
-    assert result["summary"]["days_of_inventory"] == 58.6
+    assert result["summary"]["days_of_inventory"] == 31.3
     # The ledger's first move is on 2026-06-15, inside June: the report says turnover covers
     # only the part of the period since then.
     assert any(n.startswith("the ledger starts on 2026-06-15") for n in result["notes"])
@@ -294,3 +297,41 @@ def test_stock_status_totals_by_category_and_warehouse_and_reads_in_two_language
     assert zh.splitlines()[0] == "库存状况"
     assert "可用" in zh and "M6-20" in zh
     assert render_text(result, "en").splitlines()[0] == "Stock status"
+
+
+def test_turnover_averages_only_the_month_ends_since_the_ledger_began(app, users):
+    # The ledger's first move is today, 2026-06-15; the twelve months run from 2025-08-11.
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(1000), unit_cost=D("0.12")), users["li"])
+    app.clock.advance(days=25)  # 2026-07-10
+    sell_and_ship(app, users, "ACME", ("M6-20", 300))  # cost 36.00
+    app.clock.advance(days=26)  # 2026-08-05
+    sell_and_ship(app, users, "BETA", ("M6-20", 100))  # cost 12.00
+    app.clock.advance(days=5)  # 2026-08-10
+    result = report(app, "turnover")
+    s = result["summary"]
+    # Not nine empty month-ends beside three: 120.00, 84.00 and 72.00, average 92.00.
+    assert s["month_ends"] == [
+        {"date": "2026-06-30", "value": "120.00"},
+        {"date": "2026-07-31", "value": "84.00"},
+        {"date": "2026-08-10", "value": "72.00"},
+    ]
+    assert (s["cogs"], s["avg_value"], s["days_covered"]) == ("48.00", "92.00", 57)
+    # 48 ÷ 92 = 0.5217 in the 57 days since 06-15: 3.341 a year; 365 ÷ 3.341 = 109.25 days.
+    assert (s["turnover"], s["annualised_turnover"], s["days_of_inventory"]) == (
+        0.5217,
+        3.341,
+        109.2,
+    )
+    assert [(r["category"], r["avg_value"]) for r in result["rows"]] == [("fasteners", "92.00")]
+    assert any(n.startswith("the ledger starts on 2026-06-15") for n in result["notes"])
+    kpi = {r["kpi"]: r for r in report(app, "kpi")["rows"]}
+    assert kpi["turnover"]["value"] == 3.341
+
+
+def test_a_receipt_on_or_before_its_due_date_is_on_time_and_accurate(app, users):
+    lines = (Line("M6-20", D(1000), D("0.12")),)
+    po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), users["zhao"])
+    app.bus.execute(ReceivePurchaseOrder(order=po["order"]), users["li"])  # the same day
+    (row,) = report(app, "supplier_performance")["rows"]
+    assert (row["on_time_rate"], row["avg_days_late"], row["lead_time_accuracy"]) == (1.0, 0, 1.0)
+    assert row["score"] == 100.0
