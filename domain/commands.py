@@ -195,6 +195,7 @@ class QueryOrders(Command):
     partner: str | None = None
     status: str | None = None
     mine: bool = False
+    kind: str | None = None  # purchase or sales: "my purchase orders"
 
 
 @dataclass(frozen=True)

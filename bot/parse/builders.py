@@ -25,6 +25,8 @@ _STATUSES = [
                   r"未发货|没发货"),
     ("open", r"\bopen\b|\boutstanding\b|\bunfinished\b|未完成|未结|进行中|没完成|在途"),
 ]  # fmt: skip
+_PURCHASE_ORDERS = re.compile(r"\bpurchase orders?\b|\bpos\b|采购单|采购订单|进货单")
+_SALES_ORDERS = re.compile(r"\bsales orders?\b|\bsos\b|销售单|销售订单")
 _STATUS_RES = [(name, re.compile(rx)) for name, rx in _STATUSES]
 
 
@@ -181,12 +183,16 @@ def order_query(f: Filler) -> dict:
     _put(cmd, "order", f.order("SO", "PO", required=False))
     if f.s.of_kind("partner"):
         cmd["partner"] = f.partner(None, "partner")
-    for name, rx in _STATUS_RES:
+    for name, rx in _STATUS_RES if "order" not in cmd else ():
         if rx.search(f.s.masked):
             cmd["status"] = name
             break
     if _MINE.search(f.s.masked):
         cmd["mine"] = True
+    if "order" not in cmd and _PURCHASE_ORDERS.search(f.s.masked):
+        cmd["kind"] = "purchase"
+    elif "order" not in cmd and _SALES_ORDERS.search(f.s.masked):
+        cmd["kind"] = "sales"
     return cmd
 
 

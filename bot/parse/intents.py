@@ -51,7 +51,7 @@ ARRIVED = _rx(
 )
 SHIP = _rx(
     r"\b(?:ship|shipped|ships|shipping|dispatch|dispatched|send out|sent out|send|sent|deliver|"
-    r"delivered)\b|发货|发出|出货|发走|已发|送货|发了|配送|送出"
+    r"delivered)\b|发货|发出|出货|发走|已发|送货|发了|配送|送出|发一下|给发|安排发"
 )
 STATEMENT = _rx(r"\bstatements?\b|\bsoa\b|\breconciliation\b|对账单|对账|账单|往来明细|对帐")
 BALANCE = _rx(
@@ -99,6 +99,21 @@ STOCK_QUERY = _rx(
     r"left|remaining|have|check)\b|库存|还有多少|有多少|有货|剩|存货|还有几|有几|现货|还有吗|还剩|"
     r"查一下|查询|查|多少"
 )
+# A question about the state of things: never a write. "SO-0005 为什么取消了", "is SO-0001
+# shipped?", "SO-0001 发货了吗". A polite request ("can you ship SO-0001?") stays a write.
+STATE_QUESTION = _rx(
+    r"为什么|为啥|怎么回事|咋回事|咋样|怎么样|如何了|了吗|了么|了没|过吗|完了吗|是否已|有没有(?:发|到|收|取消)|"
+    r"什么时候|几时|^\s*(?:is|was|were|has|have|had|did|does|why|how|when|where|what|which)\b|"
+    r"\bwhy\b|\bwhen (?:did|was|will)\b"
+)
+_ORDER_WRITES = {"sales.ship", "sales.cancel", "purchase.receive", "purchase.cancel",
+                 "sales.return", "purchase.return"}  # fmt: skip
+# "下周电钻卖多少", "how many drills will we sell next week": a sales forecast question
+SELL_HOW_MANY = _rx(
+    r"卖多少(?!钱)|卖几|销量多少|能卖|会卖|\bsell how many\b|\bhow many\b.*\bsell\b|"
+    r"\bhow much\b.*\bsell\b|\bwill (?:we |it |they )?sell\b"
+)
+MINE = _rx(r"\bmy\b|\bmine\b|我的|我下的|我开的|我做的|我负责的")
 _SUBJECT_SALES = _rx(
     r"^\s*(?:又|还|也|再|今天|想|需要)?\s*(?:要|买|订|下单|拿|\bwants?\b|\bneeds?\b|\bordered\b|"
     r"\borders?\b|\bbought\b|\bbuys?\b|\bwould like\b|\btakes?\b|\btook\b)"
@@ -109,6 +124,14 @@ _BEFORE_SALES = _rx(r"(?:给|卖给|发给|\bto\b|\bfor\b)\s*$")
 
 def classify(s: Scan) -> str | None:
     """The intent a scanned text names, or None when it names no command at all."""
+    intent = _classify(s)
+    if intent in _ORDER_WRITES and (s.ids_with("SO", "PO") or ORDER_WORDS.search(s.masked)):
+        if STATE_QUESTION.search(s.masked):
+            return "order.query"
+    return intent
+
+
+def _classify(s: Scan) -> str | None:
     t = s.masked
     items = s.of_kind("item")
     partners = s.of_kind("partner")
@@ -129,7 +152,7 @@ def classify(s: Scan) -> str | None:
         return "stock.transfer"
     if COUNT.search(t) or (COUNT_WEAK.search(t) and items and s.qtys and not QUESTION.search(t)):
         return "stock.count"
-    if pos and (ARRIVED.search(t) or not (ORDER_QUERY.search(t) or QUESTION.search(t))):
+    if pos and ARRIVED.search(t):
         return "purchase.receive"
     if SHIP.search(t) and (sos or not (items or partners or ORDER_WORDS.search(t))):
         return "sales.ship"
@@ -137,7 +160,7 @@ def classify(s: Scan) -> str | None:
         return "statement"
     if BALANCE.search(t) and not has_lines:
         return "partner.balance"
-    if FORECAST.search(t):
+    if FORECAST.search(t) or (s.days and items and SELL_HOW_MANY.search(t)):
         return "forecast"
     payment = _payment(s, t, items, partners, pos or sos)
     if payment:
@@ -146,6 +169,8 @@ def classify(s: Scan) -> str | None:
         return "report"
     if APPROVAL_LIST.search(t):
         return "order.query" if ORDER_WORDS.search(t) else "approval.list"
+    if MINE.search(t) and ORDER_WORDS.search(t) and not has_lines:
+        return "order.query"  # "我的采购单", "my purchase orders"
     if sos and not has_lines:
         return "order.query"
     if STOCK_RECEIVE.search(t) and (items or not partners):

@@ -34,7 +34,8 @@ _REPORTS: list[tuple[str, str]] = [
      r"(?:re-?order|restock|buy)\b|\brunning low\b|\blow stock\b|\bshort(?:age)? list\b|"
      r"\bwhat to re-?order\b|\bre-?order suggestions?\b|\bout of stock soon\b|"
      r"哪些要补货|需要补货|该补货|要补货|补货(?:清单|提醒|建议|列表)|什么要补|低于(?:再)?订货点|"
-     r"再订货点|订货点以下|库存不足|缺货预警|快没货|快缺货|库存预警|低库存|补货"),
+     r"再订货点|订货点以下|库存不足|缺货预警|快没货|快缺货|库存预警|低库存|补货|"
+     r"(?:建议|应该|该|需要|要)(?:(?:采购|进货|订货|买)(?:些|点)?(?:什么|啥|哪些)|进(?:些|点)?(?:什么|啥|哪些)货)|采购建议|进货建议"),
     ("abc", r"\babc\b|abc(?:分类|分析|分级)"),
     ("turnover",
      r"\bturnover\b|\bstock turns?\b|\binventory turns?\b|\bturn rate\b|\bdays of inventory\b|"

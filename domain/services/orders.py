@@ -76,6 +76,7 @@ def order_rows(
     partner: str | None = None,
     status: str | None = None,
     mine_of: str | None = None,
+    kind: str | None = None,
 ) -> list[dict]:
     """Orders as `{order, kind, partner, status, total, lines}`, filtered."""
     partner_id = lookup.partner(uow, partner).id if partner else None
@@ -99,7 +100,9 @@ def order_rows(
         kinds = ["sales"]
     elif order and order.strip().upper().startswith("PO-"):
         kinds = ["purchase"]
-    rows = [r for kind in kinds for r in _orders(uow, kind, where)]
+    if kind in ("purchase", "sales"):
+        kinds = [k for k in kinds if k == kind]
+    rows = [r for k in kinds for r in _orders(uow, k, where)]
     if order and not rows:
         raise UnknownOrder(f"no order {order.upper()}", zh=f"没有订单 {order.upper()}")
     return rows
@@ -109,7 +112,7 @@ def query_orders(cmd: QueryOrders, uow, user) -> dict:
     """Answer an order question: one order, a partner's, a status, or one's own."""
     return {
         "orders": order_rows(
-            uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None
+            uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None, cmd.kind
         )
     }
 
