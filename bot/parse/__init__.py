@@ -19,13 +19,13 @@ are not padded (`a-03` -> `A-3`). Reasons are returned normalised (width-folded,
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.catalog import Catalog, has_cjk, normalise
 from bot.parse.builders import build
 from bot.parse.intents import classify
 from bot.parse.messages import message
-from bot.parse.scan import scan_text
+from bot.parse.scan import SEPARATORS, Scan, scan_text
 from bot.parse.slots import Filler, SlotError
 
 __all__ = ["ParseResult", "parse", "recognised_intent", "confirmation_word", "MAX_LENGTH"]
@@ -51,11 +51,20 @@ class ParseResult:
     error: dict | None
     lang: str
     intent: str | None = None  # the intent the text names, also when it failed
+    # Further complete commands of the same message ("发货 SO-0004 SO-0007", two customers'
+    # orders), same shape as `command`, and fragments that looked like a command but could not
+    # be parsed, verbatim: nothing of a message is dropped silently.
+    more: list[dict] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        """The command, or `{"intent": null, "error": message, "code", "suggestions", ...}`."""
+        """The command, or `{"intent": null, "error": message, "code", "suggestions", ...}`;
+        `"more"` only when the message held several commands."""
         if self.command is not None:
-            return dict(self.command)
+            out = dict(self.command)
+            if self.more:
+                out["more"] = [dict(c) for c in self.more]
+            return out
         err = self.error or {}
         out = {
             "intent": None,
@@ -82,17 +91,102 @@ def _looks_like_code(text: str) -> bool:
 
 
 def parse(text: str, catalog: Catalog) -> ParseResult:
-    """Parse one chat text into a command of the design's vocabulary. Never raises."""
+    """Parse one chat text into a command of the design's vocabulary. Never raises.
+    Several commands in one message come as `command` plus `more` (and `left_out`)."""
+    result, s = _parse_one(text, catalog)
+    if s is None or result.intent is None:
+        return result
+    if result.intent in _PER_ORDER and result.command is not None and "order" in result.command:
+        return _per_order(result, s)
+    if result.intent in _CREATES:
+        clauses = _partner_clauses(s)
+        if len(clauses) > 1:
+            return _per_clause(result, s, clauses, catalog)
+    return result
+
+
+_PER_ORDER = {
+    "sales.ship": ("SO",), "sales.cancel": ("SO",), "purchase.receive": ("PO",),
+    "purchase.cancel": ("PO",), "order.query": ("SO", "PO"),
+}  # fmt: skip
+_CREATES = {"sales.create", "purchase.create"}
+_CANCELS = {"SO": "sales.cancel", "PO": "purchase.cancel"}
+
+
+def _per_order(result: ParseResult, s: Scan) -> ParseResult:
+    """One verb, several order numbers: one command per order (`发货 SO-0004 SO-0007`)."""
+    wanted = _PER_ORDER[result.intent or ""]
+    ids = list(dict.fromkeys(v for _s, _e, v in s.ids if v.split("-")[0] in ("SO", "PO")))
+    if len(ids) < 2:
+        return result
+    first = result.command["order"] if result.command else None
+    lines = "lines" in (result.command or {})
+    for ident in ids:
+        prefix = ident.split("-")[0]
+        if ident == first:
+            continue
+        if prefix in wanted and not lines:
+            result.more.append({**(result.command or {}), "order": ident})
+        elif result.intent in _CANCELS.values() and not lines:
+            result.more.append({"intent": _CANCELS[prefix], "order": ident})
+        else:
+            result.left_out.append(ident)
+    return result
+
+
+def _partner_clauses(s: Scan) -> list[tuple[int, int]]:
+    """Spans of clauses that each name their own partner, cut at the last separator
+    (，/,/;/and/和/另外/还有) before each partner after the first."""
+    partners = s.of_kind("partner")
+    if len(partners) < 2:
+        return []
+    cuts = []
+    for prev, cur in zip(partners, partners[1:], strict=False):
+        seps = list(SEPARATORS.finditer(s.masked, prev.end, cur.start))
+        if not seps:
+            return []
+        cuts.append(seps[-1])
+    spans, start = [], 0
+    for sep in cuts:
+        spans.append((start, sep.start()))
+        start = sep.end()
+    spans.append((start, len(s.base)))
+    return spans
+
+
+def _per_clause(
+    result: ParseResult, s: Scan, spans: list[tuple[int, int]], catalog: Catalog
+) -> ParseResult:
+    """Two customers' orders in one message: one command per clause, none dropped."""
+    commands: list[dict] = []
+    left_out: list[str] = []
+    first_error = None
+    for start, end in spans:
+        clause = s.base[start:end].strip(_TRIM)
+        one, _s = _parse_one(clause, catalog)
+        if one.command is not None and one.intent in _CREATES:
+            commands.append(one.command)
+        elif clause:
+            left_out.append(clause)
+            first_error = first_error or one
+    if not commands:
+        return first_error or result
+    return ParseResult(
+        commands[0], None, result.lang, commands[0]["intent"], commands[1:], left_out
+    )
+
+
+def _parse_one(text: str, catalog: Catalog) -> tuple[ParseResult, Scan | None]:
     text = text if isinstance(text, str) else ""
     lang = _lang(text)
     if len(text) > MAX_LENGTH:
-        return _not_understood(lang, "too_long")
+        return _not_understood(lang, "too_long"), None
     if not text.strip() or _looks_like_code(text):
-        return _not_understood(lang)
+        return _not_understood(lang), None
     s = scan_text(text, catalog)
     intent = classify(s)
     if intent is None:
-        return _not_understood(lang)
+        return _not_understood(lang), s
     try:
         command = build(intent, s, Filler(s, catalog))
     except SlotError as err:
@@ -107,8 +201,8 @@ def parse(text: str, catalog: Catalog) -> ParseResult:
         }
         if err.slot:
             error["slot"] = err.slot
-        return ParseResult(None, error, lang, intent)
-    return ParseResult(command, None, lang, intent)
+        return ParseResult(None, error, lang, intent), s
+    return ParseResult(command, None, lang, intent), s
 
 
 def recognised_intent(text: str, catalog: Catalog | None = None) -> str | None:
