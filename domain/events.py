@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -27,3 +29,29 @@ SALES_ORDER_SHIPPED = "SalesOrderShipped"
 SALES_ORDER_CANCELLED = "SalesOrderCancelled"
 APPROVAL_REQUESTED = "ApprovalRequested"
 APPROVAL_DECIDED = "ApprovalDecided"
+STOCK_SHORT = "StockShort"
+
+
+@dataclass(frozen=True)
+class StockShort:
+    """On hand fell below what is reserved (a count found less on the shelf than the book):
+    the sales orders named can no longer all ship from this warehouse. It raises the
+    negative-stock anomaly."""
+
+    sku: str
+    warehouse: str
+    on_hand: str
+    reserved: str
+    orders: tuple[str, ...] = ()
+    name: ClassVar[str] = STOCK_SHORT
+
+    def data(self) -> dict:
+        """The JSON-ready payload for the outbox."""
+        return {
+            "sku": self.sku,
+            "warehouse": self.warehouse,
+            "on_hand": self.on_hand,
+            "reserved": self.reserved,
+            "short": str(Decimal(self.reserved) - Decimal(self.on_hand)),
+            "orders": list(self.orders),
+        }

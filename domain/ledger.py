@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain import settings
 from domain.errors import InsufficientStock
-from domain.model import Balance, FifoLayer, Item, StockMove
+from domain.model import Balance, FifoLayer, Item, StockMove, Warehouse
 from domain.numbers import money, qty_str
 from domain.types import Money, Qty
 
@@ -28,6 +28,7 @@ balance_t = Balance.__table__
 move_t = StockMove.__table__
 layer_t = FifoLayer.__table__
 item_t = Item.__table__
+wh_t = Warehouse.__table__
 ZERO = Decimal(0)
 
 
@@ -283,11 +284,7 @@ def stock_out(
     need = qty - from_reserved
     negative_ok = force or allow_negative(uow, wh_code)
     if not negative_ok and need > bal.available:
-        raise InsufficientStock(
-            f"only {qty_str(bal.available)} {item.uom} of {item.sku} available in {wh_code}, "
-            f"{qty_str(need)} needed",
-            zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(need)}",
-        )
+        raise shortage(uow, item, wh_id, wh_code, bal.available, need)
     out = outgoing_value(uow, item, wh_id, bal, qty)
     applied = _change(
         uow,
@@ -301,7 +298,7 @@ def stock_out(
     if not applied:
         raise InsufficientStock(
             f"{item.sku} in {wh_code}: stock changed meanwhile, not enough available",
-            zh=f"{wh_code} 的 {item.sku} 库存已变化，可用不足",
+            zh=f"{wh_code} 的 {_label_zh(item)} 库存已变化，可用不足",
         )
     if bal.on_hand - qty < 0:
         uow.emit(
@@ -318,15 +315,47 @@ def reserve(uow, item, wh_id: int, wh_code: str, qty: Decimal) -> None:
     """Reserve `qty` of available stock (a confirmed sales order)."""
     bal = lock_balance(uow, item.id, wh_id)
     negative_ok = allow_negative(uow, wh_code)
-    if not negative_ok:
-        if qty > bal.available:
-            raise InsufficientStock(
-                f"only {qty_str(bal.available)} {item.uom} of {item.sku} available in {wh_code}, "
-                f"{qty_str(qty)} needed",
-                zh=f"{wh_code} 的 {item.sku} 可用只有 {qty_str(bal.available)}，需要 {qty_str(qty)}",
-            )
+    if not negative_ok and qty > bal.available:
+        raise shortage(uow, item, wh_id, wh_code, bal.available, qty)
     if not _change(uow, item.id, wh_id, reserved=qty, need=None if negative_ok else qty):
-        raise InsufficientStock(f"{item.sku}: not enough available to reserve")
+        raise InsufficientStock(
+            f"{item.sku} in {wh_code}: stock changed meanwhile, not enough available to reserve",
+            zh=f"{wh_code} 的 {_label_zh(item)} 库存已变化，可用不足，无法预留",
+        )
+
+
+def _label_zh(item) -> str:
+    return f"{item.name_zh}（{item.sku}）" if getattr(item, "name_zh", "") else item.sku
+
+
+def available_elsewhere(uow, item_id: int, wh_id: int) -> list[tuple[str, Decimal]]:
+    """Where else an item is available: (warehouse code, available > 0), by code."""
+    rows = uow.execute(
+        select(wh_t.c.code, balance_t.c.on_hand, balance_t.c.reserved)
+        .select_from(balance_t.join(wh_t, wh_t.c.id == balance_t.c.warehouse_id))
+        .where((balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id != wh_id))
+        .order_by(wh_t.c.code)
+    ).all()
+    return [(code, on_hand - reserved) for code, on_hand, reserved in rows if on_hand > reserved]
+
+
+def shortage(
+    uow, item, wh_id: int, wh_code: str, available: Decimal, wanted: Decimal
+) -> InsufficientStock:
+    """The refusal for taking more than is available: what there is here (never below zero)
+    and what the other warehouses have, so the user knows what would work."""
+    have = qty_str(max(available, ZERO))
+    others = available_elsewhere(uow, item.id, wh_id)
+    if others:
+        en_more = "; " + ", ".join(f"{qty_str(a)} in {code}" for code, a in others)
+        zh_more = "；" + "，".join(f"{code} 有 {qty_str(a)}" for code, a in others)
+    else:
+        en_more, zh_more = "; no other warehouse has any", "；其他仓库也没有"
+    return InsufficientStock(
+        f"only {have} {item.uom} of {item.sku} available in {wh_code}, "
+        f"{qty_str(wanted)} wanted{en_more}",
+        zh=f"{wh_code} 的 {_label_zh(item)} 可用只有 {have}，需要 {qty_str(wanted)}{zh_more}",
+    )
 
 
 def release(uow, item_id: int, wh_id: int, qty: Decimal) -> None:

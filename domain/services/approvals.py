@@ -7,6 +7,7 @@ The policy runs inside the command's transaction; the rules engine only watches 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from decimal import Decimal
 
 from sqlalchemy import insert, select, update
@@ -15,14 +16,17 @@ from domain import settings
 from domain.commands import DecideApproval, ListApprovals
 from domain.errors import ApprovalAlreadyDecided, InvalidState, OwnRequest, UnknownRequest
 from domain.model import ApprovalRequest
+from domain.pricing import Reason, reasons_json
+from domain.pricing import pct as pct
 from domain.roles import may
 from domain.sequences import next_number
 
 req_t = ApprovalRequest.__table__
 
 
-def request_approval(uow, kind: str, subject: str, reasons: list[str], user) -> str:
-    """Open a pending request `A-n` for a subject; returns its number."""
+def request_approval(uow, kind: str, subject: str, reasons: Sequence[Reason], user) -> str:
+    """Open a pending request `A-n` for a subject; returns its number. The reasons are kept in
+    both languages."""
     number = next_number(uow, "A")
     uow.execute(
         insert(req_t).values(
@@ -30,7 +34,7 @@ def request_approval(uow, kind: str, subject: str, reasons: list[str], user) -> 
             subject_kind=kind,
             subject=subject,
             status="pending",
-            reasons=json.dumps(reasons, ensure_ascii=False),
+            reasons=json.dumps([{"en": r.en, "zh": r.zh} for r in reasons], ensure_ascii=False),
             requested_by=user.name,
             requested_at=uow.now,
         )
@@ -40,10 +44,18 @@ def request_approval(uow, kind: str, subject: str, reasons: list[str], user) -> 
         request=number,
         subject_kind=kind,
         subject=subject,
-        reasons=reasons,
+        **reasons_json(reasons),
         requested_by=user.name,
     )
     return number
+
+
+def stored_reasons(raw: str | None) -> list[Reason]:
+    """The reasons of a request as stored: `{en, zh}` objects (older rows: English strings)."""
+    out = []
+    for r in json.loads(raw or "[]"):
+        out.append(Reason(r, r) if isinstance(r, str) else Reason(r["en"], r.get("zh") or r["en"]))
+    return out
 
 
 def cancel_request(uow, number: str | None, user) -> None:
@@ -58,31 +70,48 @@ def cancel_request(uow, number: str | None, user) -> None:
     uow.emit("ApprovalDecided", request=number, decision="cancelled", by=user.name)
 
 
-def _row(r) -> dict:
+def _subjects() -> dict:
+    """Per kind of subject: how a decision applies to it, and what it is about."""
+    from domain.services import purchasing, sales, stock
+
     return {
+        "sales_order": (sales.on_decision, sales.order_details),
+        "purchase_order": (purchasing.on_decision, purchasing.order_details),
+        "stock_count": (stock.on_count_decision, stock.count_details),
+    }
+
+
+def _row(uow, r) -> dict:
+    row = {
         "request": r.number,
         "subject_kind": r.subject_kind,
         "subject": r.subject,
         "status": r.status,
-        "reasons": json.loads(r.reasons or "[]"),
+        **reasons_json(stored_reasons(r.reasons)),
         "requested_by": r.requested_by,
         "requested_at": r.requested_at.isoformat(),
         "decided_by": r.decided_by,
+        "details": _subjects()[r.subject_kind][1](uow, r.subject),
     }
+    if r.decision_reason:
+        row["reason"] = r.decision_reason
+    return row
 
 
 def list_approvals(cmd: ListApprovals, uow, user) -> dict:
-    """Pending requests: all of them for approvers and admins, one's own for everyone else."""
+    """Pending requests: all of them for approvers and admins, one's own for everyone else.
+    Each says what it is about (`details`: the order's partner, lines and total, or the
+    count's item, warehouse and difference) and why (`reasons`, `reasons_zh`)."""
     q = select(req_t).where(req_t.c.status == "pending").order_by(req_t.c.id)
     if not may(user.role, "approval.decide"):
         q = q.where(req_t.c.requested_by == user.name)
-    return {"requests": [_row(r) for r in uow.execute(q)]}
+    return {"requests": [_row(uow, r) for r in uow.execute(q).all()]}
 
 
 def decide_approval(cmd: DecideApproval, uow, user) -> dict:
-    """Approve or reject a pending request; the subject follows (confirmed / cancelled)."""
-    from domain.services import purchasing, sales, stock
-
+    """Approve or reject a pending request; the subject follows (confirmed / cancelled). The
+    result says what was decided (`details`), why it was asked (`reasons`) and, for a count,
+    what was posted."""
     decision = cmd.decision.lower()
     if decision not in ("approve", "reject"):
         raise InvalidState(
@@ -97,22 +126,20 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
     if req is None:
         raise UnknownRequest(f"no approval request {number}", zh=f"没有审批单 {number}")
     if req.status != "pending":
+        by = f" by {req.decided_by}" if req.decided_by else ""
+        by_zh = f"（{req.decided_by}）" if req.decided_by else ""
         raise ApprovalAlreadyDecided(
-            f"{number} is already {req.status}"
-            + (f" by {req.decided_by}" if req.decided_by else ""),
-            zh=f"{number} 已是{_ZH_STATUS.get(req.status, req.status)}",
+            f"{number} ({_what(req)}) is already {req.status}{by}; nothing to decide",
+            zh=f"{number}（{_what_zh(req)}）已{_ZH_STATUS.get(req.status, req.status)}{by_zh}，"
+            "无需再审批",
         )
-    if req.requested_by == user.name:
+    if req.requested_by.lower() == user.name.lower():
         raise OwnRequest(
-            f"{number} is your own request; another approver must decide it",
-            zh=f"{number} 是您本人提交的，需由其他审批人处理",
+            f"{number} ({_what(req)}) is your own request; another approver must decide it",
+            zh=f"{number}（{_what_zh(req)}）是您本人提交的，需由其他审批人处理",
         )
-    apply = {
-        "sales_order": sales.on_decision,
-        "purchase_order": purchasing.on_decision,
-        "stock_count": stock.on_count_decision,
-    }[req.subject_kind]
-    subject_status = apply(uow, req.subject, decision == "approve", user)
+    apply, details = _subjects()[req.subject_kind]
+    applied = apply(uow, req.subject, decision == "approve", user)
     status = "approved" if decision == "approve" else "rejected"
     uow.execute(
         update(req_t)
@@ -128,22 +155,47 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
         requested_by=req.requested_by,
         reason=cmd.reason or "",
     )
-    return {
+    result = {
         "request": number,
         "status": status,
+        "subject_kind": req.subject_kind,
         "subject": req.subject,
-        "subject_status": subject_status,
+        "subject_status": applied["subject_status"],
         "decided_by": user.name,
         "requested_by": req.requested_by,
+        **reasons_json(stored_reasons(req.reasons)),
+        "details": details(uow, req.subject),
+        **{k: v for k, v in applied.items() if k != "subject_status"},
     }
+    if cmd.reason:
+        result["reason"] = cmd.reason
+    return result
 
 
-_ZH_STATUS = {"approved": "已批准", "rejected": "已驳回", "cancelled": "已取消"}
+def rejection_reason(uow, number: str | None) -> str | None:
+    """Why a request was rejected (None when it was not, or no reason was given)."""
+    if not number:
+        return None
+    return uow.execute(
+        select(req_t.c.decision_reason).where(
+            (req_t.c.number == number) & (req_t.c.status == "rejected")
+        )
+    ).scalar()
 
 
-def pct(value: Decimal) -> str:
-    """A percentage for messages (`12.5%`)."""
-    return f"{value.quantize(Decimal('0.1')).normalize():f}%"
+_ZH_STATUS = {"approved": "批准", "rejected": "驳回", "cancelled": "取消"}
+_KIND = {"sales_order": "sales order", "purchase_order": "purchase order", "stock_count": "count"}
+_KIND_ZH = {"sales_order": "销售单", "purchase_order": "采购单", "stock_count": "盘点"}
+
+
+def _what(req) -> str:
+    subject = f"#{req.subject}" if req.subject_kind == "stock_count" else req.subject
+    return f"{_KIND.get(req.subject_kind, req.subject_kind)} {subject}"
+
+
+def _what_zh(req) -> str:
+    subject = f"#{req.subject}" if req.subject_kind == "stock_count" else req.subject
+    return f"{_KIND_ZH.get(req.subject_kind, req.subject_kind)} {subject}"
 
 
 def threshold(uow, name: str) -> Decimal:

@@ -3,11 +3,14 @@ go, and the approval request when the policy asks for one."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import Table, insert, select, update
 
+from domain.model import Partner, Warehouse
 from domain.numbers import money_str
+from domain.pricing import OrderLine, Reason, line_json, reasons_json
 from domain.services import approvals
 
 
@@ -23,11 +26,12 @@ def store_order(
     wh,
     total: Decimal,
     lines: list[dict],
-    reasons: list[str],
+    reasons: Sequence[Reason],
     user,
 ) -> tuple[int, dict]:
     """Insert an order (`pending_approval` with a request `A-n` when there are reasons, else
-    `confirmed`) and its lines; returns its id and the result's head."""
+    `confirmed`) and its lines; returns its id and the result's head (with the partner's
+    names and, when it waits, the reasons in English and Chinese)."""
     status = "pending_approval" if reasons else "confirmed"
     order_id = uow.execute(
         insert(order_t).values(
@@ -45,11 +49,33 @@ def store_order(
         "order": number,
         "status": status,
         partner_role: partner.code,
+        "partner_name": partner.name,
+        "partner_name_zh": partner.name_zh,
         "warehouse": wh.code,
         "total": money_str(total),
     }
     if reasons:
         request = approvals.request_approval(uow, subject_kind, number, reasons, user)
         uow.execute(update(order_t).where(order_t.c.id == order_id).values(approval=request))
-        result.update(approval=request, reasons=reasons)
+        result.update(approval=request, **reasons_json(reasons))
     return order_id, result
+
+
+def order_details_of(uow, order, lines: Sequence[OrderLine]) -> dict:
+    """What an approval request about an order shows: the partner with its names, the
+    warehouse, the lines (item names, list price, discount, net price, amount) and the total."""
+    p = Partner.__table__
+    partner = uow.execute(
+        select(p.c.code, p.c.name, p.c.name_zh).where(p.c.id == order.partner_id)
+    ).first()
+    wh_t = Warehouse.__table__
+    wh = uow.execute(select(wh_t.c.code).where(wh_t.c.id == order.warehouse_id)).scalar()
+    return {
+        "order": order.number,
+        "partner": partner.code,
+        "partner_name": partner.name,
+        "partner_name_zh": partner.name_zh,
+        "warehouse": wh,
+        "lines": [line_json(line) for line in lines],
+        "total": money_str(order.total),
+    }

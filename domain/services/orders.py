@@ -7,9 +7,8 @@ from sqlalchemy import func, select
 from domain import lookup
 from domain.commands import QueryOrders
 from domain.errors import UnknownOrder
-from domain.ledger import item_t
 from domain.model import Partner
-from domain.numbers import money_str, price_str, qty_str
+from domain.numbers import money_str
 from domain.services import approvals, purchasing, sales
 
 partner_t = Partner.__table__
@@ -27,10 +26,8 @@ STATUSES = (
 
 
 def _orders(uow, kind: str, where) -> list[dict]:
-    order_t, line_t = (
-        (purchasing.po_t, purchasing.pl_t) if kind == "purchase" else (sales.so_t, sales.sl_t)
-    )
-    done_col = line_t.c.received_qty if kind == "purchase" else line_t.c.shipped_qty
+    order_t = purchasing.po_t if kind == "purchase" else sales.so_t
+    line_rows = purchasing.line_rows if kind == "purchase" else sales.line_rows
     heads = uow.execute(
         select(order_t, partner_t.c.code.label("partner"))
         .select_from(order_t.join(partner_t, partner_t.c.id == order_t.c.partner_id))
@@ -39,12 +36,6 @@ def _orders(uow, kind: str, where) -> list[dict]:
     ).all()
     out = []
     for h in heads:
-        lines = uow.execute(
-            select(item_t.c.sku, line_t.c.qty, line_t.c.price, line_t.c.amount, done_col)
-            .select_from(line_t.join(item_t, item_t.c.id == line_t.c.item_id))
-            .where(line_t.c.order_id == h.id)
-            .order_by(line_t.c.line_no)
-        ).all()
         row = {
             "order": h.number,
             "kind": kind,
@@ -53,19 +44,13 @@ def _orders(uow, kind: str, where) -> list[dict]:
             "total": money_str(h.total),
             "created_at": h.created_at.isoformat(),
             "created_by": h.created_by,
-            "lines": [
-                {
-                    "item": sku,
-                    "qty": qty_str(q),
-                    "price": price_str(p),
-                    "amount": money_str(a),
-                    ("received" if kind == "purchase" else "shipped"): qty_str(d),
-                }
-                for sku, q, p, a, d in lines
-            ],
+            "lines": line_rows(uow, h.id),
         }
         if h.approval:
             row["approval"] = h.approval
+            reason = approvals.rejection_reason(uow, h.approval)
+            if reason:
+                row["reason"] = reason
         out.append(row)
     return out
 

@@ -4,6 +4,7 @@ per line, partial allowed), cancel. Open lines are stock on order."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import bindparam, func, or_, select, update
@@ -13,10 +14,11 @@ from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePur
 from domain.errors import InvalidQuantity, InvalidState, UnknownOrder
 from domain.ledger import item_t
 from domain.model import PurchaseLine, PurchaseOrder
-from domain.numbers import money, money_str, price_str, qty_str, quantity, unit_cost
+from domain.numbers import money, money_str, qty_str, quantity
+from domain.pricing import OrderLine, PricedLine, line_json, price_line, price_purchase_order
 from domain.sequences import next_number
 from domain.services import approvals
-from domain.services.documents import store_order
+from domain.services.documents import order_details_of, store_order
 
 po_t = PurchaseOrder.__table__
 pl_t = PurchaseLine.__table__
@@ -54,16 +56,16 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
     """Order goods from a supplier; over `approval.purchase_total` it waits for approval."""
     supplier = lookup.partner(uow, cmd.supplier, "supplier")
     wh = lookup.warehouse(uow, cmd.warehouse)
-    lines = []
-    for n, line in enumerate(cmd.lines, start=1):
-        item = lookup.item(uow, line.item)
-        qty = quantity(line.qty, item.uom)
-        price = unit_cost(line.price if line.price is not None else (item.unit_cost or ZERO))
-        lines.append((n, item, qty, price, money(qty * price)))
-    total = sum((amount for *_, amount in lines), ZERO)
+    items, lines = [], []
+    for given in cmd.lines:
+        item = lookup.item(uow, given.item)
+        qty = quantity(given.qty, item.uom)
+        # A purchase is priced against the standard cost; no discount is typed for it.
+        priced = price_line(item.unit_cost, qty, given.price)
+        items.append(item)
+        lines.append(OrderLine(item.sku, item.name, item.name_zh, priced))
+    price = price_purchase_order(lines, approvals.threshold(uow, "approval.purchase_total"))
     number = next_number(uow, "PO")
-    limit = approvals.threshold(uow, "approval.purchase_total")
-    reasons = [f"total {money_str(total)} is over {money_str(limit)}"] if total > limit else []
     _, result = store_order(
         uow,
         po_t,
@@ -73,46 +75,75 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
         partner=supplier,
         partner_role="supplier",
         wh=wh,
-        total=total,
+        total=price.total,
         lines=[
             {
                 "line_no": n,
                 "item_id": item.id,
-                "qty": qty,
-                "price": price,
-                "amount": amount,
+                "qty": line.priced.qty,
+                "price": line.priced.price,
+                "amount": line.priced.amount,
                 "received_qty": ZERO,
             }
-            for n, item, qty, price, amount in lines
+            for n, (item, line) in enumerate(zip(items, lines, strict=True), start=1)
         ],
-        reasons=reasons,
+        reasons=price.reasons,
         user=user,
     )
-    status = result["status"]
     uow.emit(
         "PurchaseOrderCreated",
         order=number,
         supplier=supplier.code,
-        status=status,
-        total=money_str(total),
+        status=result["status"],
+        total=money_str(price.total),
         user=user.name,
     )
-    result["lines"] = [
-        {
-            "item": item.sku,
-            "qty": qty_str(qty),
-            "price": price_str(price),
-            "amount": money_str(amount),
-        }
-        for _, item, qty, price, amount in lines
-    ]
+    result["lines"] = [{**_line_json(line), "received": "0"} for line in lines]
     return result
 
 
-def _order(uow, number: str):
+def _line_json(line: OrderLine) -> dict:
+    """A purchase line in the design's shape: no discounts on purchases, so the list price
+    shown is the price agreed."""
+    p = line.priced
+    return line_json(
+        OrderLine(line.sku, line.name, line.name_zh, replace(p, list_price=p.price, discount=ZERO))
+    )
+
+
+def _lines(uow, order_id: int):
+    return uow.execute(
+        select(pl_t, item_t.c.sku, item_t.c.name, item_t.c.name_zh, item_t.c.uom)
+        .select_from(pl_t.join(item_t, item_t.c.id == pl_t.c.item_id))
+        .where(pl_t.c.order_id == order_id)
+        .order_by(pl_t.c.line_no)
+    ).all()
+
+
+def _priced(ln) -> OrderLine:
+    return OrderLine(
+        ln.sku, ln.name, ln.name_zh, PricedLine(ln.qty, ln.price, ZERO, ln.price, ln.amount)
+    )
+
+
+def line_rows(uow, order_id: int) -> list[dict]:
+    """An order's lines as stored, in the design's shape (with `received`)."""
+    return [
+        {**line_json(_priced(ln)), "received": qty_str(ln.received_qty)}
+        for ln in _lines(uow, order_id)
+    ]
+
+
+def order_details(uow, number: str) -> dict:
+    """What an approver decides on: the supplier, the lines and the total."""
+    po = _order(uow, number, lock=False)
+    return order_details_of(uow, po, [_priced(ln) for ln in _lines(uow, po.id)])
+
+
+def _order(uow, number: str, *, lock: bool = True):
     number = number.strip().upper()
     stmt = select(po_t).where(po_t.c.number == number)
-    if uow.dialect == "postgresql":
+    if lock and uow.dialect == "postgresql":
         stmt = stmt.with_for_update()
     row = uow.execute(stmt).first()
     if row is None:
@@ -126,18 +157,13 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
     po = _order(uow, cmd.order)
     if po.status not in OPEN:
         raise InvalidState(
-            f"{po.number} is {po.status}; only confirmed orders can be received",
-            zh=f"{po.number} 状态为 {po.status}，只有已确认的采购单可以收货",
+            f"{po.number} is {_en(po)}; only confirmed orders can be received",
+            zh=f"{po.number} {_zh(po)}，只有已确认的采购单可以收货",
         )
     wh = lookup.warehouse(uow, cmd.warehouse) if cmd.warehouse else None
     wh_id = wh.id if wh else po.warehouse_id
     wh_code = wh.code if wh else lookup.warehouse_code(uow, po.warehouse_id)
-    lines = uow.execute(
-        select(pl_t, item_t.c.sku, item_t.c.uom)
-        .select_from(pl_t.join(item_t, item_t.c.id == pl_t.c.item_id))
-        .where(pl_t.c.order_id == po.id)
-        .order_by(pl_t.c.line_no)
-    ).all()
+    lines = _lines(uow, po.id)
     wanted: dict[int, Decimal] = {}
     if cmd.lines:
         by_sku = {ln.sku.upper(): ln for ln in lines}
@@ -146,7 +172,10 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
             line = by_sku.get(item.sku.upper())
             if line is None:
                 raise InvalidState(
-                    f"{item.sku} is not on {po.number}", zh=f"{po.number} 上没有 {item.sku}"
+                    f"{item.sku} is not on {po.number}; it has "
+                    + ", ".join(ln.sku for ln in lines),
+                    zh=f"{po.number} 上没有 {item.name_zh or item.sku}（{item.sku}）；该单有 "
+                    + "、".join(ln.sku for ln in lines),
                 )
             wanted[line.id] = wanted.get(line.id, ZERO) + quantity(given.qty, line.uom)
     else:
@@ -160,7 +189,7 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
             raise InvalidQuantity(
                 f"{line.sku}: receiving {qty_str(qty)} would exceed the "
                 f"{qty_str(line.qty - line.received_qty)} still open on {po.number}",
-                zh=f"{line.sku} 收货 {qty_str(qty)} 超过 {po.number} 未收数量 "
+                zh=f"{line.name_zh or line.sku}（{line.sku}）收货 {qty_str(qty)} 超过 {po.number} 未收数量 "
                 f"{qty_str(line.qty - line.received_qty)}",
             )
         item = lookup.item(uow, line.sku)
@@ -180,7 +209,17 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
         uow.execute(
             update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=line.price)
         )
-        received.append({"item": line.sku, "qty": qty_str(qty), "value": money_str(value)})
+        amount = line.amount if qty == line.qty else money(qty * line.price)
+        received.append(
+            {
+                "item": line.sku,
+                "name": line.name,
+                "name_zh": line.name_zh,
+                "qty": qty_str(qty),
+                "amount": money_str(amount),
+                "value": money_str(value),
+            }
+        )
     if not received:
         raise InvalidState(f"{po.number} has nothing left to receive", zh=f"{po.number} 已全部收货")
     open_left = uow.execute(
@@ -198,7 +237,13 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
         lines=received,
         user=user.name,
     )
-    return {"order": po.number, "status": status, "warehouse": wh_code, "received": received}
+    return {
+        "order": po.number,
+        "status": status,
+        "warehouse": wh_code,
+        "received": received,
+        "lines": line_rows(uow, po.id),
+    }
 
 
 def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
@@ -206,8 +251,8 @@ def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
     po = _order(uow, cmd.order)
     if po.status not in ("pending_approval", "confirmed"):
         raise InvalidState(
-            f"{po.number} is {po.status} and cannot be cancelled",
-            zh=f"{po.number} 状态为 {po.status}，不能取消",
+            f"{po.number} is {_en(po)} and cannot be cancelled",
+            zh=f"{po.number} {_zh(po)}，不能取消",
         )
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status="cancelled"))
     if po.status == "pending_approval":
@@ -220,7 +265,34 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
     """Apply an approval decision to a pending purchase order."""
     po = _order(uow, number)
     if po.status != "pending_approval":
-        raise InvalidState(f"{po.number} is {po.status}, not pending approval")
+        raise InvalidState(
+            f"{po.number} is {_en(po)}, not waiting for approval",
+            zh=f"{po.number} {_zh(po)}，不在待审批状态",
+        )
     status = "confirmed" if approved else "cancelled"
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
-    return status
+    return {"subject_status": status}
+
+
+_EN = {
+    "pending_approval": "waiting for approval",
+    "partially_received": "partly received",
+    "received": "already received in full",
+}
+_ZH = {
+    "pending_approval": "正在等待审批",
+    "confirmed": "已确认",
+    "partially_received": "已部分收货",
+    "received": "已全部收货",
+    "cancelled": "已取消",
+}
+
+
+def _en(po) -> str:
+    text = _EN.get(po.status, po.status)
+    return f"{text} ({po.approval})" if po.status == "pending_approval" and po.approval else text
+
+
+def _zh(po) -> str:
+    text = _ZH.get(po.status, po.status)
+    return f"{text}（{po.approval}）" if po.status == "pending_approval" and po.approval else text

@@ -8,24 +8,35 @@ payments are recorded, every shipped order counts as unpaid.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
 from domain import ledger, lookup, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
-from domain.errors import InsufficientStock, InvalidAmount, InvalidState, NotPermitted, UnknownOrder
-from domain.ledger import balance_t, item_t
+from domain.errors import InvalidState, NotPermitted, UnknownOrder
+from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
-from domain.numbers import money, money_str, price_str, qty_str, quantity, unit_cost
+from domain.numbers import money, money_str, price_str, qty_str, quantity
+from domain.pricing import (
+    PRICE_STEP,
+    OrderLine,
+    OrderPrice,
+    PricedLine,
+    SalesPolicy,
+    line_json,
+    price_line,
+    price_sales_order,
+    reasons_json,
+)
 from domain.sequences import next_number
 from domain.services import approvals
-from domain.services.documents import store_order
+from domain.services.documents import order_details_of, store_order
 
 so_t = SalesOrder.__table__
 sl_t = SalesLine.__table__
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
 
 
 def exposure(uow, partner_id: int) -> Decimal:
@@ -40,78 +51,81 @@ def exposure(uow, partner_id: int) -> Decimal:
 
 
 def _avg_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
-    row = uow.execute(
-        select(balance_t.c.on_hand, balance_t.c.value).where(
-            (balance_t.c.item_id == item_id) & (balance_t.c.warehouse_id == wh_id)
-        )
-    ).first()
-    if row is None or row.on_hand <= 0:
+    bal = ledger.read_balance(uow, item_id, wh_id)
+    if bal.on_hand <= 0:
         return None
-    return row.value / row.on_hand
+    return bal.value / bal.on_hand
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A sales order priced and checked, before anything is written: what the chat proposes
+    and what `create_sales_order` stores are the same figures."""
+
+    customer: object
+    warehouse: object
+    items: tuple
+    price: OrderPrice
+
+    @property
+    def status(self) -> str:
+        return "pending_approval" if self.price.reasons else "confirmed"
+
+    def to_dict(self) -> dict:
+        """The quote as a result shape: customer, names, warehouse, lines, total, status and,
+        when it would wait, the reasons in both languages."""
+        out = {
+            "customer": self.customer.code,
+            "partner_name": self.customer.name,
+            "partner_name_zh": self.customer.name_zh,
+            "warehouse": self.warehouse.code,
+            "status": self.status,
+            "total": money_str(self.price.total),
+            "lines": [line_json(line) for line in self.price.lines],
+        }
+        if self.price.reasons:
+            out.update(reasons_json(self.price.reasons))
+        return out
+
+
+def quote_sales_order(cmd: CreateSalesOrder, uow, *, lock: bool = False) -> Quote:
+    """Price a sales order and check it as creating it would: `InsufficientStock` (naming what
+    is available here and elsewhere) when stock does not suffice, and the approval reasons it
+    would wait for. Writes nothing unless `lock` (the balances are then locked for the
+    transaction that creates the order)."""
+    customer = lookup.partner(uow, cmd.customer, "customer")
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    policy = SalesPolicy(
+        max_discount_pct=settings.get_decimal(uow, "approval.sales_discount_pct"),
+        anomaly_pct=settings.get_decimal(uow, "anomaly.price_pct"),
+        credit_check=settings.is_on(uow, "approval.credit_check"),
+    )
+    lines, items = [], []
+    need: dict[int, Decimal] = defaultdict(Decimal)
+    for given in cmd.lines:
+        item = lookup.item(uow, given.item)
+        qty = quantity(given.qty, item.uom)
+        priced = price_line(item.unit_price, qty, given.price, given.discount)
+        avg = _avg_cost(uow, item.id, wh.id)
+        lines.append(OrderLine(item.sku, item.name, item.name_zh, priced, avg))
+        items.append(item)
+        need[item.id] += qty
+    for item_id, qty in need.items():
+        read = ledger.lock_balance if lock else ledger.read_balance
+        bal = read(uow, item_id, wh.id)
+        if qty > bal.available and not ledger.allow_negative(uow, wh.code):
+            item = next(i for i in items if i.id == item_id)
+            raise ledger.shortage(uow, item, wh.id, wh.code, bal.available, qty)
+    exposed = exposure(uow, customer.id) if policy.credit_check else ZERO
+    price = price_sales_order(lines, policy, exposure=exposed, credit_limit=customer.credit_limit)
+    return Quote(customer, wh, tuple(items), price)
 
 
 def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
     """Sell to a customer. Refused at once when stock does not suffice; waits for approval when
     over the credit limit, discounted beyond the threshold, or priced below average cost."""
-    customer = lookup.partner(uow, cmd.customer, "customer")
-    wh = lookup.warehouse(uow, cmd.warehouse)
-    max_disc = settings.get_decimal(uow, "approval.sales_discount_pct")
-    anomaly_pct = settings.get_decimal(uow, "anomaly.price_pct")
-    lines, reasons, anomalies = [], [], []
-    need: dict[int, Decimal] = defaultdict(Decimal)
-    for n, line in enumerate(cmd.lines, start=1):
-        item = lookup.item(uow, line.item)
-        qty = quantity(line.qty, item.uom)
-        list_price = item.unit_price or ZERO
-        if line.discount is not None:
-            if not ZERO <= line.discount < HUNDRED:
-                raise InvalidAmount(
-                    f"discount must be between 0 and 100 %, not {line.discount}",
-                    zh="折扣必须在 0 到 100% 之间",
-                )
-            price = list_price * (HUNDRED - line.discount) / HUNDRED
-            price = price.quantize(Decimal("0.000001"))
-        else:
-            price = unit_cost(line.price if line.price is not None else list_price)
-        disc = (list_price - price) / list_price * HUNDRED if list_price > 0 else ZERO
-        if disc > max_disc:
-            reasons.append(
-                f"{item.sku}: discount {approvals.pct(disc)} is over {approvals.pct(max_disc)}"
-            )
-        if disc > anomaly_pct:
-            anomalies.append(
-                {
-                    "sku": item.sku,
-                    "price": price_str(price),
-                    "list_price": price_str(list_price),
-                    "discount_pct": float(round(disc, 2)),
-                }
-            )
-        avg = _avg_cost(uow, item.id, wh.id)
-        if avg is not None and price < avg:
-            reasons.append(
-                f"{item.sku}: price {price:f} is below average cost "
-                f"{avg.quantize(Decimal('0.0001'))}"
-            )
-        need[item.id] += qty
-        lines.append((n, item, qty, price, list_price, disc, money(qty * price)))
-    for item_id, qty in need.items():
-        bal = ledger.lock_balance(uow, item_id, wh.id)
-        if qty > bal.available and not ledger.allow_negative(uow, wh.code):
-            sku = next(i.sku for _, i, *_ in lines if i.id == item_id)
-            raise InsufficientStock(
-                f"only {qty_str(bal.available)} of {sku} available in {wh.code}, "
-                f"{qty_str(qty)} ordered",
-                zh=f"{wh.code} 的 {sku} 可用只有 {qty_str(bal.available)}，订购 {qty_str(qty)}",
-            )
-    total = sum((line[-1] for line in lines), ZERO)
-    if settings.is_on(uow, "approval.credit_check"):
-        exposed = exposure(uow, customer.id)
-        if exposed + total > customer.credit_limit:
-            reasons.append(
-                f"exposure {money_str(exposed)} + order {money_str(total)} is over "
-                f"the credit limit {money_str(customer.credit_limit)}"
-            )
+    quote = quote_sales_order(cmd, uow, lock=True)
+    customer, wh, price = quote.customer, quote.warehouse, quote.price
     number = next_number(uow, "SO")
     _, result = store_order(
         uow,
@@ -122,54 +136,72 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
         partner=customer,
         partner_role="customer",
         wh=wh,
-        total=total,
+        total=price.total,
         lines=[
             {
                 "line_no": n,
                 "item_id": item.id,
-                "qty": qty,
-                "price": price,
-                "list_price": lp,
-                "discount_pct": disc.quantize(Decimal("0.000001")),
-                "amount": amount,
+                "qty": line.priced.qty,
+                "price": line.priced.price,
+                "list_price": line.priced.list_price,
+                "discount_pct": line.priced.discount.quantize(PRICE_STEP),
+                "amount": line.priced.amount,
                 "shipped_qty": ZERO,
                 "cost": ZERO,
             }
-            for n, item, qty, price, lp, disc, amount in lines
+            for n, (item, line) in enumerate(zip(quote.items, price.lines, strict=True), start=1)
         ],
-        reasons=reasons,
+        reasons=price.reasons,
         user=user,
     )
     status = result["status"]
-    if not reasons:
-        for _, item, qty, *_ in lines:
-            ledger.reserve(uow, item, wh.id, wh.code, qty)
-    for a in anomalies:
-        uow.emit("SalesPriceAnomaly", order=number, customer=customer.code, **a)
+    if not price.reasons:
+        for item, line in zip(quote.items, price.lines, strict=True):
+            ledger.reserve(uow, item, wh.id, wh.code, line.priced.qty)
+    for a in price.anomalies:
+        uow.emit(
+            "SalesPriceAnomaly",
+            order=number,
+            customer=customer.code,
+            sku=a.sku,
+            price=price_str(a.priced.price),
+            list_price=price_str(a.priced.list_price),
+            discount_pct=float(round(a.priced.discount, 2)),
+        )
     uow.emit(
         "SalesOrderCreated",
         order=number,
         customer=customer.code,
         status=status,
-        total=money_str(total),
+        total=money_str(price.total),
         user=user.name,
     )
-    result["lines"] = [
-        {
-            "item": item.sku,
-            "qty": qty_str(qty),
-            "price": price_str(price),
-            "amount": money_str(amount),
-        }
-        for _, item, qty, price, _, _, amount in lines
-    ]
+    result["lines"] = [{**line_json(line), "shipped": "0"} for line in price.lines]
     return result
 
 
-def _order(uow, number: str):
+def orders_reserving(uow, item_id: int, wh_id: int) -> list[str]:
+    """The confirmed sales orders holding a reservation of an item in a warehouse."""
+    return list(
+        uow.execute(
+            select(so_t.c.number)
+            .select_from(so_t.join(sl_t, sl_t.c.order_id == so_t.c.id))
+            .where(
+                (sl_t.c.item_id == item_id)
+                & (so_t.c.warehouse_id == wh_id)
+                & (sl_t.c.qty > sl_t.c.shipped_qty)
+                & so_t.c.status.in_(("confirmed", "partially_shipped"))
+            )
+            .distinct()
+            .order_by(so_t.c.number)
+        ).scalars()
+    )
+
+
+def _order(uow, number: str, *, lock: bool = True):
     number = number.strip().upper()
     stmt = select(so_t).where(so_t.c.number == number)
-    if uow.dialect == "postgresql":
+    if lock and uow.dialect == "postgresql":
         stmt = stmt.with_for_update()
     row = uow.execute(stmt).first()
     if row is None:
@@ -179,11 +211,35 @@ def _order(uow, number: str):
 
 def _lines(uow, order_id: int):
     return uow.execute(
-        select(sl_t, item_t.c.sku)
+        select(sl_t, item_t.c.sku, item_t.c.name, item_t.c.name_zh)
         .select_from(sl_t.join(item_t, item_t.c.id == sl_t.c.item_id))
         .where(sl_t.c.order_id == order_id)
         .order_by(sl_t.c.line_no)
     ).all()
+
+
+def _priced(line) -> OrderLine:
+    return OrderLine(
+        line.sku,
+        line.name,
+        line.name_zh,
+        PricedLine(line.qty, line.list_price, line.discount_pct, line.price, line.amount),
+    )
+
+
+def line_rows(uow, order_id: int) -> list[dict]:
+    """An order's lines as stored, in the design's shape (with `shipped`)."""
+    return [
+        {**line_json(_priced(ln)), "shipped": qty_str(ln.shipped_qty)}
+        for ln in _lines(uow, order_id)
+    ]
+
+
+def order_details(uow, number: str) -> dict:
+    """What an approver decides on: the customer, the lines (with list price and discount)
+    and the total."""
+    so = _order(uow, number, lock=False)
+    return order_details_of(uow, so, [_priced(ln) for ln in _lines(uow, so.id)])
 
 
 def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
@@ -191,8 +247,8 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
     so = _order(uow, cmd.order)
     if so.status not in ("confirmed", "partially_shipped"):
         raise InvalidState(
-            f"{so.number} is {so.status}; only confirmed orders can be shipped",
-            zh=f"{so.number} 状态为 {_zh(so.status)}，只有已确认的订单可以发货",
+            f"{so.number} is {_en(so)}; only confirmed orders can be shipped",
+            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认的订单可以发货",
         )
     order_wh = lookup.warehouse_code(uow, so.warehouse_id)
     wh = lookup.warehouse(uow, cmd.warehouse or order_wh)
@@ -225,7 +281,17 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
             .values(shipped_qty=line.qty, cost=line.cost + out.value)
         )
         cogs += out.value
-        shipped.append({"item": line.sku, "qty": qty_str(qty), "cost": money_str(out.value)})
+        amount = line.amount if qty == line.qty else money(qty * line.price)
+        shipped.append(
+            {
+                "item": line.sku,
+                "name": line.name,
+                "name_zh": line.name_zh,
+                "qty": qty_str(qty),
+                "amount": money_str(amount),
+                "cost": money_str(out.value),
+            }
+        )
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status="shipped", shipped_at=uow.now))
     uow.emit(
         "SalesOrderShipped",
@@ -242,6 +308,18 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
         "warehouse": wh.code,
         "shipped": shipped,
         "cogs": money_str(cogs),
+        **_head(uow, so),
+        "lines": line_rows(uow, so.id),
+    }
+
+
+def _head(uow, so) -> dict:
+    details = order_details_of(uow, so, [])
+    return {
+        "customer": details["partner"],
+        "partner_name": details["partner_name"],
+        "partner_name_zh": details["partner_name_zh"],
+        "total": details["total"],
     }
 
 
@@ -252,12 +330,12 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
     if user.role == "sales" and so.created_by != user.name:
         raise NotPermitted(
             f"{so.number} was placed by {so.created_by}; you may cancel only your own orders",
-            zh=f"{so.number} 不是您下的单，不能取消",
+            zh=f"{so.number} 是 {so.created_by} 下的单，您只能取消自己的订单",
         )
     if so.status not in ("pending_approval", "confirmed"):
         raise InvalidState(
-            f"{so.number} is {so.status} and cannot be cancelled",
-            zh=f"{so.number} 状态为 {_zh(so.status)}，不能取消",
+            f"{so.number} is {_en(so)} and cannot be cancelled",
+            zh=f"{so.number} {_zh(so.status, so.approval)}，不能取消",
         )
     if so.status == "confirmed":
         for line in _lines(uow, so.id):
@@ -274,7 +352,10 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
     pending, when stock no longer suffices); rejection cancels it."""
     so = _order(uow, number)
     if so.status != "pending_approval":
-        raise InvalidState(f"{so.number} is {so.status}, not pending approval")
+        raise InvalidState(
+            f"{so.number} is {_en(so)}, not waiting for approval",
+            zh=f"{so.number} {_zh(so.status, so.approval)}，不在待审批状态",
+        )
     status = "confirmed" if approved else "cancelled"
     if approved:
         wh_code = lookup.warehouse_code(uow, so.warehouse_id)
@@ -282,17 +363,30 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
             item = lookup.item(uow, line.sku)
             ledger.reserve(uow, item, so.warehouse_id, wh_code, line.qty)
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
-    return status
+    return {"subject_status": status}
 
 
+_EN = {
+    "pending_approval": "waiting for approval",
+    "confirmed": "confirmed",
+    "shipped": "already shipped",
+    "cancelled": "cancelled",
+    "partially_shipped": "partly shipped",
+}
 _ZH = {
-    "pending_approval": "待审批",
+    "pending_approval": "正在等待审批",
     "confirmed": "已确认",
     "shipped": "已发货",
     "cancelled": "已取消",
-    "partially_shipped": "部分发货",
+    "partially_shipped": "已部分发货",
 }
 
 
-def _zh(status: str) -> str:
-    return _ZH.get(status, status)
+def _en(so) -> str:
+    text = _EN.get(so.status, so.status)
+    return f"{text} ({so.approval})" if so.status == "pending_approval" and so.approval else text
+
+
+def _zh(status: str, approval: str | None = None) -> str:
+    text = _ZH.get(status, status)
+    return f"{text}（{approval}）" if status == "pending_approval" and approval else text

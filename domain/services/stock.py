@@ -9,10 +9,12 @@ from sqlalchemy import bindparam, insert, select, update
 from domain import ledger, lookup, settings
 from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
 from domain.errors import InvalidState
+from domain.events import StockShort
 from domain.ledger import balance_t, item_t
 from domain.model import StockCount, Warehouse
 from domain.numbers import cost_str, money, money_str, qty_str, quantity, unit_cost
-from domain.services import approvals, purchasing
+from domain.pricing import Reason, reasons_json
+from domain.services import approvals, purchasing, sales
 
 count_t = StockCount.__table__
 wh_t = Warehouse.__table__
@@ -22,14 +24,19 @@ ZERO = Decimal(0)
 def _balance_dict(uow, item, wh) -> dict:
     bal = ledger.read_balance(uow, item.id, wh.id)
     on_hand, reserved, value = bal.on_hand, bal.reserved, bal.value
-    return {
+    out = {
         "sku": item.sku,
+        "name": item.name,
+        "name_zh": item.name_zh,
         "warehouse": wh.code,
         "on_hand": qty_str(on_hand),
         "reserved": qty_str(reserved),
-        "available": qty_str(on_hand - reserved),
+        "available": qty_str(max(on_hand - reserved, ZERO)),
         "value": money_str(value),
     }
+    if reserved > on_hand:
+        out["short"] = qty_str(reserved - on_hand)
+    return out
 
 
 def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
@@ -134,6 +141,7 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
     else:
         value = ZERO
     reasons = _count_reasons(uow, bal.on_hand, diff, value)
+    shown_reasons = reasons_json(reasons)
     count_id = uow.execute(
         insert(count_t).values(
             at=uow.now,
@@ -158,11 +166,11 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
         result.update(
             status="pending_approval",
             approval=request,
-            reasons=reasons,
+            **shown_reasons,
             diff_value=money_str(value),
         )
     else:
-        value = _post_count(uow, item, wh, counted, user)
+        value = _post_diff(uow, item, wh, diff, user)
         result.update(status="posted", diff_value=money_str(value))
     uow.emit(
         "StockCounted",
@@ -178,22 +186,33 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
     return {**_balance_dict(uow, item, wh), **result}
 
 
-def _count_reasons(uow, book: Decimal, diff: Decimal, value: Decimal) -> list[str]:
+def _count_reasons(uow, book: Decimal, diff: Decimal, value: Decimal) -> list[Reason]:
     limit = settings.get_decimal(uow, "approval.count_value")
     pct = settings.get_decimal(uow, "approval.count_pct")
     reasons = []
     if abs(value) > limit:
-        reasons.append(f"adjustment value {money_str(abs(value))} is over {money_str(limit)}")
+        reasons.append(
+            Reason(
+                f"adjustment value {money_str(abs(value))} is over {money_str(limit)}",
+                f"调整金额 {money_str(abs(value))} 超过 {money_str(limit)}",
+            )
+        )
     if diff and (book <= 0 or abs(diff) / book * 100 > pct):
         share = "∞" if book <= 0 else f"{(abs(diff) / book * 100).quantize(Decimal('0.1'))}"
-        reasons.append(f"discrepancy {share}% of on hand is over {pct}%")
+        reasons.append(
+            Reason(
+                f"discrepancy {share}% of on hand is over {pct}%",
+                f"差异占账面 {share}%，超过 {pct}%",
+            )
+        )
     return reasons
 
 
-def _post_count(uow, item, wh, counted: Decimal, user) -> Decimal:
-    """Post the adjustment that brings the book to the counted quantity; returns its value."""
+def _post_diff(uow, item, wh, diff: Decimal, user) -> Decimal:
+    """Post a count's difference as an adjustment move; returns its value. A count that takes
+    on hand below what is reserved still posts (the shelf is what it is) and says which sales
+    orders are now short."""
     bal = ledger.lock_balance(uow, item.id, wh.id)
-    diff = counted - bal.on_hand
     if diff > 0:
         cost = ledger.current_cost(uow, item, wh.id, bal)
         value = money(diff * cost)
@@ -211,25 +230,84 @@ def _post_count(uow, item, wh, counted: Decimal, user) -> Decimal:
         )
         return value
     if diff < 0:
-        return -ledger.stock_out(
+        value = -ledger.stock_out(
             uow, item, wh.id, wh.code, -diff, kind="count", force=True, ref="count", user=user.name
         ).value
+        after = ledger.read_balance(uow, item.id, wh.id)
+        if after.reserved > after.on_hand:
+            short = StockShort(
+                sku=item.sku,
+                warehouse=wh.code,
+                on_hand=qty_str(after.on_hand),
+                reserved=qty_str(after.reserved),
+                orders=tuple(sales.orders_reserving(uow, item.id, wh.id)),
+            )
+            uow.emit(short.name, **short.data())
+        return value
     return ZERO
 
 
-def on_count_decision(uow, count_id: str, approved: bool, user) -> str:
-    """Approval posts a waiting count (against the book as it is now); rejection drops it."""
+def on_count_decision(uow, count_id: str, approved: bool, user) -> dict:
+    """Approval posts the difference that was approved (not the counted quantity against a
+    book that has moved since); rejection drops the count. The result says what was posted,
+    the on hand it left, and whether the book had moved since the count."""
     row = uow.execute(select(count_t).where(count_t.c.id == int(count_id))).first()
     if row is None or row.status != "pending_approval":
-        raise InvalidState(f"count {count_id} is not waiting for approval")
-    status = "posted" if approved else "rejected"
-    values = {"status": status}
-    if approved:
-        item = uow.execute(select(item_t).where(item_t.c.id == row.item_id)).first()
-        wh = uow.execute(select(wh_t).where(wh_t.c.id == row.warehouse_id)).first()
-        values["diff_value"] = _post_count(uow, item, wh, row.counted_qty, user)
-    uow.execute(update(count_t).where(count_t.c.id == row.id).values(**values))
-    return status
+        raise InvalidState(
+            f"count #{count_id} is not waiting for approval",
+            zh=f"盘点 #{count_id} 不在待审批状态",
+        )
+    if not approved:
+        uow.execute(update(count_t).where(count_t.c.id == row.id).values(status="rejected"))
+        return {"subject_status": "rejected"}
+    item = uow.execute(select(item_t).where(item_t.c.id == row.item_id)).first()
+    wh = uow.execute(select(wh_t).where(wh_t.c.id == row.warehouse_id)).first()
+    book_now = ledger.lock_balance(uow, item.id, wh.id).on_hand
+    value = _post_diff(uow, item, wh, row.diff_qty, user)
+    uow.execute(
+        update(count_t).where(count_t.c.id == row.id).values(status="posted", diff_value=value)
+    )
+    after = ledger.read_balance(uow, item.id, wh.id)
+    posted = {
+        "diff_qty": _signed(row.diff_qty),
+        "diff_value": money_str(value),
+        "book_qty_at_count": qty_str(row.book_qty),
+        "book_qty_before": qty_str(book_now),
+        "on_hand": qty_str(after.on_hand),
+        "book_moved": book_now != row.book_qty,
+    }
+    return {"subject_status": "posted", "posted": posted}
+
+
+def _signed(d: Decimal) -> str:
+    return ("+" if d > 0 else "") + qty_str(d)
+
+
+def count_details(uow, count_id: str) -> dict:
+    """What an approver decides on for a count: the item, the warehouse, book and counted
+    quantities and the difference with its value."""
+    row = uow.execute(
+        select(count_t, item_t.c.sku, item_t.c.name, item_t.c.name_zh, wh_t.c.code)
+        .select_from(
+            count_t.join(item_t, item_t.c.id == count_t.c.item_id).join(
+                wh_t, wh_t.c.id == count_t.c.warehouse_id
+            )
+        )
+        .where(count_t.c.id == int(count_id))
+    ).first()
+    if row is None:
+        return {}
+    return {
+        "count": row.id,
+        "item": row.sku,
+        "name": row.name,
+        "name_zh": row.name_zh,
+        "warehouse": row.code,
+        "book_qty": qty_str(row.book_qty),
+        "counted_qty": qty_str(row.counted_qty),
+        "diff_qty": qty_str(row.diff_qty),
+        "diff_value": money_str(row.diff_value),
+    }
 
 
 def on_order_by_item(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
@@ -301,18 +379,23 @@ def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> lis
 
 
 def _row(sku, wh, on_hand, reserved, value, on_order) -> dict:
-    available = on_hand - reserved
-    return {
+    # Available is what can still be promised, never below zero; when a count found less on
+    # the shelf than is reserved, `short` says by how much the reservations are uncovered.
+    # Projected keeps the shortfall: it is what a reorder has to make good.
+    row = {
         "sku": sku,
         "warehouse": wh,
         "on_hand": qty_str(on_hand),
         "reserved": qty_str(reserved),
-        "available": qty_str(available),
+        "available": qty_str(max(on_hand - reserved, ZERO)),
         "on_order": qty_str(on_order),
-        "projected": qty_str(available + on_order),
+        "projected": qty_str(on_hand - reserved + on_order),
         "avg_cost": cost_str(value / on_hand) if on_hand > 0 else None,
         "value": money_str(value),
     }
+    if reserved > on_hand:
+        row["short"] = qty_str(reserved - on_hand)
+    return row
 
 
 def query_stock(cmd: QueryStock, uow, user) -> dict:

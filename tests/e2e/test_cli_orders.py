@@ -50,7 +50,17 @@ def test_order_flow_through_the_cli(master_db):
     ]
     one = json.loads(jxc(master_db, "orders", "so-0001", "--json", check=True).stdout)
     assert one[0]["lines"] == [
-        {"item": "M6-20", "qty": "20", "price": "0.25", "amount": "5.00", "shipped": "20"}
+        {
+            "item": "M6-20",
+            "name": "M6x20 hex bolt",
+            "name_zh": "M6螺栓",
+            "qty": "20",
+            "price": "0.25",
+            "list_price": "0.25",
+            "discount": "0",
+            "amount": "5.00",
+            "shipped": "20",
+        }
     ]
     assert jxc(master_db, "orders", "SO-0099", "--json").returncode == 1
     assert jxc(master_db, "orders", "--status", "bogus").returncode == 2
