@@ -48,3 +48,14 @@ def test_kpi_with_a_chart_and_the_misuses(demo_db, tmp_path):
     assert unknown.returncode == 1
     assert json.loads(unknown.stdout)["error"]["code"] == "missing_slot"
     assert jxc(demo_db, "report", "kpi", "--lang", "fr").returncode == 2
+
+
+def test_turnover_on_the_demo_averages_only_month_ends_since_the_ledger_began(demo_db):
+    # The demo's opening stock is its first move, today: one month-end, not eleven empty ones
+    # beside it.
+    stock = json.loads(jxc(demo_db, "report", "stock_status", "--json", check=True).stdout)
+    result = json.loads(jxc(demo_db, "report", "turnover", "--json", check=True).stdout)
+    total = stock["summary"]["total_value"]
+    assert result["summary"]["month_ends"] == [{"date": "2026-06-15", "value": total}]
+    assert result["summary"]["avg_value"] == total
+    assert result["summary"]["days_covered"] == 1
