@@ -19,12 +19,23 @@ from sqlalchemy import delete, insert, select, update
 from bot.catalog_source import CatalogCache
 from bot.help import help_text
 from bot.parse import confirmation_word, parse
-from bot.replies import CANCEL, CONFIRM, Reply, error_reply, result_reply, t
+from bot.parse.messages import message
+from bot.replies import (
+    CANCEL,
+    CONFIRM,
+    Reply,
+    decision_notice,
+    error_reply,
+    not_available_reply,
+    not_permitted_reply,
+    result_reply,
+    t,
+)
 from bot.summary import summarize
 from domain.commands import command_from_dict
-from domain.errors import JxcError, NotAvailable
+from domain.errors import JxcError
 from domain.model import Conversation as ConversationRow
-from domain.roles import authorize
+from domain.roles import may
 
 log = logging.getLogger(__name__)
 state_t = ConversationRow.__table__
@@ -34,10 +45,12 @@ EXPIRY = timedelta(minutes=10)
 class Conversation:
     """Talks with registered users through any channel."""
 
-    def __init__(self, bus, uow_factory, clock):
+    def __init__(self, bus, uow_factory, clock, notifier=None):
+        """`notifier` (the adapters' port) tells a requester of the decision on their request."""
         self.bus = bus
         self.uow_factory = uow_factory
         self.clock = clock
+        self.notifier = notifier
         self.catalogs = CatalogCache()
 
     # -- state ------------------------------------------------------------------------------
@@ -116,76 +129,189 @@ class Conversation:
 
     def _handle(self, user, channel: str, text: str, lang: str) -> Reply:
         state = self._load(user.name, channel)
+        awaiting = state.get("awaiting") or {}
+        if awaiting.get("suggestions"):
+            reply = self._choose(user, channel, state, text, lang)
+            if reply is not None:
+                return reply
         yes = confirmation_word(text)
         if yes is not None:
             return self._answer(user, channel, state, yes, lang)
-        if state.get("awaiting"):
-            combined = f"{state['awaiting']['text']} {text}"
-            with self.uow_factory(write=False) as uow:
-                catalog = self.catalogs.get(uow)
+        catalog = self._catalog()
+        if awaiting:
+            # An answer to "which customer?" completes the waiting command, even when the
+            # answer alone would be something else (a bare item name reads as a stock query).
+            result = parse(f"{awaiting['text']} {text}", catalog)
+            if result.command is not None and result.intent == awaiting.get("intent"):
+                return self._parsed(user, channel, text, result, lang, state, clear=True)
             alone = parse(text, catalog)
-            if alone.command is None and alone.intent is None:
-                result = parse(combined, catalog)
-                if result.command is not None or result.intent == state["awaiting"]["intent"]:
-                    self._save(user.name, channel, None)
-                    return self._parsed(user, channel, combined, result, lang)
-            self._save(user.name, channel, None)
-        return self._message(user, channel, text, lang)
+            if (
+                alone.command is None
+                and alone.intent is None
+                and result.intent == awaiting.get("intent")
+            ):
+                return self._parsed(user, channel, text, result, lang, state, clear=True)
+            return self._parsed(user, channel, text, alone, lang, state, clear=True)
+        return self._parsed(user, channel, text, parse(text, catalog), lang, state)
 
-    def _message(self, user, channel: str, text: str, lang: str) -> Reply:
+    def _catalog(self):
         with self.uow_factory(write=False) as uow:
-            catalog = self.catalogs.get(uow)
-        return self._parsed(user, channel, text, parse(text, catalog), lang)
+            return self.catalogs.get(uow)
 
-    def _parsed(self, user, channel: str, text: str, result, lang: str) -> Reply:
-        if result.command is None:
-            err = result.error or {}
-            if err.get("code") == "missing_slot":
-                self._save(
-                    user.name, channel, {"awaiting": {"text": text, "intent": result.intent}}
-                )
-                return Reply(err["message"], lang, ok=False)
-            if err.get("code") is None:
+    # -- "did you mean" -----------------------------------------------------------------------
+
+    def _choose(self, user, channel: str, state: dict, text: str, lang: str) -> Reply | None:
+        """Take a suggestion by yes (when there is one), its number or its name, and go on with
+        the waiting command; None when the text is not an answer to the question."""
+        awaiting = state["awaiting"]
+        options = awaiting["suggestions"]
+        word = confirmation_word(text)
+        picked = None
+        if word is False:
+            self._save(user.name, channel, _keep_pending(state))
+            return Reply(t(lang, "All right, dropped.", "好的，已放弃。"), lang)
+        if word is True:
+            if len(options) != 1:
+                listing = ", ".join(f"{n}) {o}" for n, o in enumerate(options, start=1))
                 return Reply(
-                    t(
-                        lang,
-                        "I did not understand that. Type `help` to see examples.",
-                        "没看懂。发送“帮助”查看示例。",
-                    ),
-                    lang,
-                    ok=False,
+                    t(lang, f"Which one? {listing}", f"请问是哪一个？{listing}"), lang, ok=False
                 )
-            msg = err.get("message", "")
-            if err.get("suggestions") and not any(s in msg for s in err["suggestions"]):
-                msg += t(lang, " Did you mean: ", " 您是不是指：") + ", ".join(err["suggestions"])
-            return Reply(msg, lang, ok=False)
-        command = result.command
-        intent = command["intent"]
-        if intent == "help":
+            picked = options[0]
+        else:
+            answer = text.strip().rstrip(".。").strip()
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                picked = options[int(answer) - 1]
+            else:
+                folded = answer.casefold()
+                picked = next((o for o in options if o.casefold() == folded), None)
+        if picked is None:
+            return None
+        name = awaiting.get("name") or ""
+        original = awaiting["text"]
+        if name and name in original:
+            fixed = original.replace(name, f" {picked} ", 1)
+        else:
+            fixed = f"{original} {picked}"
+        result = parse(fixed, self._catalog())
+        return self._parsed(user, channel, fixed, result, lang, state, clear=True)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def _parsed(
+        self, user, channel: str, text: str, result, lang: str, state: dict, clear: bool = False
+    ) -> Reply:
+        if clear and state.get("awaiting"):
+            state = _keep_pending(state)
+            self._save(user.name, channel, state)
+        if result.command is None:
+            return self._not_parsed(user, channel, text, result, lang, state)
+        commands = [result.command, *getattr(result, "more", [])]
+        left_out = list(getattr(result, "left_out", []))
+        if any(c["intent"] == "help" for c in commands):
             return Reply(help_text(user.role, lang, set(self.bus.handlers)), lang)
-        authorize(user.name, user.role, intent)
-        if intent not in self.bus.handlers:
-            raise NotAvailable(
-                f"{intent} is understood but not available yet",
-                zh=f"已理解“{intent}”，但该功能尚未开放",
+        for c in commands:
+            if not may(user.role, c["intent"]):
+                return not_permitted_reply(user.name, user.role, c["intent"], lang)
+            if c["intent"] not in self.bus.handlers:
+                return not_available_reply(c["intent"], lang)
+        questions = [c for c in commands if not command_from_dict(c).WRITE]
+        writes = [c for c in commands if command_from_dict(c).WRITE]
+        answers = [result_reply(c["intent"], self._run(c, user), lang) for c in questions]
+        if not writes:
+            reply = answers[0] if len(answers) == 1 else _joined(answers, lang)
+            return _with_left_out(reply, left_out, lang)
+        return self._propose(user, channel, writes, answers, left_out, lang, state)
+
+    def _not_parsed(self, user, channel: str, text: str, result, lang: str, state) -> Reply:
+        err = result.error or {}
+        code = err.get("code")
+        if code is None:
+            return Reply(
+                t(
+                    lang,
+                    "I did not understand that. Type `help` to see examples.",
+                    "没看懂。发送“帮助”查看示例。",
+                ),
+                lang,
+                ok=False,
             )
-        cmd = command_from_dict(command)
-        if not cmd.WRITE:
-            return result_reply(intent, self.bus.execute(cmd, user), lang)
-        with self.uow_factory(write=False) as uow:
-            text = summarize(uow, command, lang)
+        if result.intent and not may(user.role, result.intent):
+            # Never ask a value of someone who may not run the command anyway.
+            return not_permitted_reply(user.name, user.role, result.intent, lang)
+        msg = _in_lang(err, result, lang)
+        suggestions = list(err.get("suggestions") or [])
+        if code == "missing_slot" or (suggestions and result.intent):
+            awaiting = {"text": text, "intent": result.intent}
+            if suggestions and code != "missing_slot":
+                awaiting.update(suggestions=suggestions, name=err.get("name", ""))
+                if len(suggestions) > 1:
+                    msg += t(lang, " Reply with its number or name.", " 请回复序号或名称。")
+                else:
+                    msg += t(lang, " Reply yes to take it.", " 回复“是”即可采用。")
+            self._save(user.name, channel, {**_keep_pending(state), "awaiting": awaiting})
+        return Reply(msg, lang, ok=False)
+
+    def _run(self, command: dict, user) -> dict:
+        return self.bus.execute(command_from_dict(command), user)
+
+    def _propose(self, user, channel, writes, answers, left_out, lang, state) -> Reply:
+        """Dry-run every write; propose those that would succeed as one confirmation and say
+        exactly what was left out and why."""
+        proposals, refused = [], []
+        for command in writes:
+            try:
+                preview = self.bus.preview(command_from_dict(command), user)
+            except JxcError as exc:
+                refused.append(error_reply(exc, lang).text)
+                continue
+            with self.uow_factory(write=False) as uow:
+                proposals.append((command, summarize(uow, command, preview, lang)))
+        if not proposals:
+            texts = [a.text for a in answers] + refused
+            return _with_left_out(Reply("\n".join(texts), lang, ok=False), left_out, lang)
+        replaced = self._replaced_note(state, lang)
+        summary = "\n".join(text for _, text in proposals)
+        if len(proposals) > 1:
+            summary = (
+                t(
+                    lang,
+                    f"{len(proposals)} commands, confirmed together:\n",
+                    f"共 {len(proposals)} 条指令，一并确认：\n",
+                )
+                + summary
+            )
+        notes = [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused] + [
+            t(lang, f"Left out (not understood): “{frag}”", f"未包含（没看懂）：“{frag}”")
+            for frag in left_out
+        ]
         expires = self.clock.now() + EXPIRY
         self._save(
             user.name,
             channel,
             {
-                "pending": command,
-                "key": f"chat:{uuid.uuid4()}",
+                "pending": [c for c, _ in proposals],
+                "keys": [f"chat:{uuid.uuid4()}" for _ in proposals],
                 "expires": expires.isoformat(),
-                "summary": text,
+                "summary": summary,
             },
         )
+        text = "\n".join(
+            [*(a.text for a in answers), *([replaced] if replaced else []), summary, *notes]
+        )
         return Reply(text, lang, buttons=[CONFIRM, CANCEL])
+
+    def _replaced_note(self, state: dict, lang: str) -> str:
+        pending = state.get("pending")
+        if not pending or datetime.fromisoformat(state["expires"]) < self.clock.now():
+            return ""
+        was = (state.get("summary") or "").splitlines()[0]
+        for ask in (" Confirm?", "确认吗？"):
+            was = was.removesuffix(ask)
+        return t(
+            lang,
+            f"(This replaces the request that was waiting for your yes: {was})",
+            f"（这条替换了之前等待确认的请求：{was}）",
+        )
 
     def _answer(self, user, channel: str, state: dict, yes: bool, lang: str) -> Reply:
         pending = state.get("pending")
@@ -215,9 +341,71 @@ class Conversation:
             return Reply(
                 t(lang, "Cancelled; nothing was changed.", "已取消，没有做任何更改。"), lang
             )
-        cmd = command_from_dict(pending)
+        commands = pending if isinstance(pending, list) else [pending]
+        keys = state.get("keys") or [state.get("key")]
+        replies = []
         try:
-            result = self.bus.execute(cmd, user, key=state["key"])
+            for command, key in zip(commands, keys, strict=True):
+                try:
+                    result = self.bus.execute(command_from_dict(command), user, key=key)
+                except JxcError as exc:
+                    replies.append(error_reply(exc, lang))
+                    continue
+                replies.append(result_reply(command["intent"], result, lang))
+                if command["intent"] == "approval.decide":
+                    self._tell_requester(result)
         finally:
             self._save(user.name, channel, None)
-        return result_reply(pending["intent"], result, lang)
+        return replies[0] if len(replies) == 1 else _joined(replies, lang)
+
+    def _tell_requester(self, result: dict) -> None:
+        """The requester hears of the decision on their request, with the reason if rejected."""
+        if self.notifier is None or not result.get("requested_by"):
+            return
+        try:
+            requester = self.bus.user(result["requested_by"])
+        except JxcError:
+            return
+        text = decision_notice(result, requester.lang or "en")
+        try:
+            self.notifier.send(requester, text)
+        except Exception:  # delivery is the notifier's concern; the decision stands
+            log.exception("could not tell %s of %s", requester.name, result.get("request"))
+
+
+def _keep_pending(state: dict) -> dict:
+    return {k: v for k, v in state.items() if k != "awaiting"}
+
+
+def _joined(replies: list[Reply], lang: str) -> Reply:
+    return Reply(
+        "\n".join(r.text for r in replies),
+        lang,
+        ok=all(r.ok for r in replies),
+    )
+
+
+def _with_left_out(reply: Reply, left_out: list[str], lang: str) -> Reply:
+    if not left_out:
+        return reply
+    notes = "\n".join(
+        t(lang, f"Left out (not understood): “{f}”", f"未包含（没看懂）：“{f}”") for f in left_out
+    )
+    return Reply(
+        f"{reply.text}\n{notes}", reply.lang, reply.table, reply.image, reply.buttons, reply.ok
+    )
+
+
+def _in_lang(err: dict, result, lang: str) -> str:
+    """A parse error's message in the reply's language (the parser writes the text's)."""
+    msg = err.get("message", "")
+    if result.lang == lang:
+        return msg
+    kw = dict(err.get("args") or {})
+    if err.get("slot"):
+        kw.setdefault("slot", err["slot"])
+    kw.setdefault("name", err.get("name", ""))
+    try:
+        return message(err["code"], lang, err.get("suggestions"), **kw)
+    except (KeyError, IndexError, ValueError):
+        return msg

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.summary import approval_note, details_text, money_text
 from domain.errors import JxcError
 
 
@@ -38,6 +39,73 @@ CANCEL = Button("取消 Cancel", "cancel")
 def t(lang: str, en: str, zh: str) -> str:
     """Pick the text of a language."""
     return zh if lang == "zh" else en
+
+
+# What each intent lets a person do, in words (refusals never show an intent name).
+INTENT_WORDS = {
+    "stock.query": ("look up stock", "查询库存"),
+    "stock.receive": ("receive stock", "入库"),
+    "stock.issue": ("issue stock", "出库"),
+    "stock.transfer": ("transfer stock", "调拨库存"),
+    "stock.count": ("record stock counts", "盘点"),
+    "purchase.create": ("create purchase orders", "创建采购单"),
+    "purchase.receive": ("receive purchase orders", "采购收货"),
+    "purchase.cancel": ("cancel purchase orders", "取消采购单"),
+    "purchase.return": ("return goods to suppliers", "办理采购退货"),
+    "sales.create": ("create sales orders", "创建销售单"),
+    "sales.ship": ("ship sales orders", "销售发货"),
+    "sales.cancel": ("cancel sales orders", "取消销售单"),
+    "sales.return": ("record customer returns", "办理销售退货"),
+    "approval.list": ("list approval requests", "查看审批"),
+    "approval.decide": ("decide approval requests", "审批"),
+    "forecast": ("forecast demand", "预测销量"),
+    "report": ("run reports", "查看报表"),
+    "order.query": ("look up orders", "查询订单"),
+    "payment.receive": ("record customer payments", "登记收款"),
+    "payment.pay": ("record supplier payments", "登记付款"),
+    "partner.balance": ("look up partner balances", "查询往来余额"),
+    "statement": ("make statements", "生成对账单"),
+    "alert.list": ("list alerts", "查看预警"),
+    "alert.ack": ("acknowledge alerts", "确认预警"),
+    "alert.snooze": ("snooze alerts", "推迟预警"),
+    "alert.order": ("order from alerts", "按预警下采购单"),
+    "help": ("get help", "查看帮助"),
+}
+
+
+def intent_words(intent: str, lang: str) -> str:
+    """What an intent does, in words of the language."""
+    en, zh = INTENT_WORDS.get(intent, (intent, intent))
+    return t(lang, en, zh)
+
+
+def not_permitted_reply(user_name: str, role: str, intent: str, lang: str) -> Reply:
+    """A role refusal that says in words what the user may not do, and what to do next."""
+    return Reply(
+        t(
+            lang,
+            f"{user_name} ({role}) may not {intent_words(intent, lang)}. "
+            "Type `help` to see what you may do, or ask an admin for the right role.",
+            f"{user_name}（{role}）不能{intent_words(intent, lang)}。"
+            "发送“帮助”查看您可以做什么，或请管理员分配角色。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def not_available_reply(intent: str, lang: str) -> Reply:
+    """An intent understood whose service does not exist yet."""
+    return Reply(
+        t(
+            lang,
+            f"I understood that you want to {intent_words(intent, lang)}, but that is not "
+            "available yet.",
+            f"已理解您要{intent_words(intent, lang)}，但该功能尚未开放。",
+        ),
+        lang,
+        ok=False,
+    )
 
 
 def error_reply(exc: JxcError, lang: str) -> Reply:
@@ -91,13 +159,37 @@ def _stock_line(r: dict, lang: str) -> str:
 
 
 def _approval(result: dict, lang: str) -> str:
-    if result.get("status") != "pending_approval":
-        return ""
-    reasons = "; ".join(result.get("reasons", []))
+    return approval_note(result, lang, future=False)
+
+
+def _reasons(r: dict, lang: str) -> str:
+    zh = r.get("reasons_zh") if lang == "zh" else None
+    return "; ".join(zh or r.get("reasons") or [])
+
+
+def decision_notice(result: dict, lang: str) -> str:
+    """What a requester is told when their request is decided (with the reason if rejected)."""
+    approved = result.get("status") == "approved"
+    by = result.get("decided_by", "")
+    reason = result.get("reason") or ""
+    what = details_text(None, result.get("details"), lang)
+    what = f" ({what})" if what and lang != "zh" else (f"（{what}）" if what else "")
+    if approved:
+        return t(
+            lang,
+            f"Your request {result['request']} for {result.get('subject', '')}{what} was "
+            f"approved by {by}; it is now {_n(lang, result.get('subject_status', ''))}.",
+            f"您的申请 {result['request']}（{result.get('subject', '')}）{what}已由 {by} 批准，"
+            f"现为{_n(lang, result.get('subject_status', ''))}。",
+        )
     return t(
         lang,
-        f" It waits for approval {result['approval']} ({reasons}).",
-        f" 需要审批 {result['approval']}（{reasons}）。",
+        f"Your request {result['request']} for {result.get('subject', '')}{what} was rejected "
+        f"by {by}" + (f": {reason}" if reason else "") + f"; it is now "
+        f"{_n(lang, result.get('subject_status', ''))}.",
+        f"您的申请 {result['request']}（{result.get('subject', '')}）{what}已被 {by} 驳回"
+        + (f"，理由：{reason}" if reason else "")
+        + f"，现为{_n(lang, result.get('subject_status', ''))}。",
     )
 
 
@@ -152,8 +244,9 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
         )
         text = t(
             lang,
-            f"{kind} {r['order']} for {who}: total {r['total']}, {_n(lang, r['status'])}.",
-            f"{kind} {r['order']}（{who}）：合计 {r['total']}，{_n(lang, r['status'])}。",
+            f"{kind} {r['order']} for {who}: total {money_text(r['total'])}, "
+            f"{_n(lang, r['status'])}.",
+            f"{kind} {r['order']}（{who}）：合计 {money_text(r['total'])}，{_n(lang, r['status'])}。",
         )
         text += _approval(r, lang)
     elif intent == "purchase.receive":
@@ -164,10 +257,17 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
             f"{r['order']} 已收货到 {r['warehouse']}：{got}。状态：{_n(lang, r['status'])}。",
         )
     elif intent == "sales.ship":
+        sent = "; " if lang != "zh" else "；"
+        sent = sent.join(
+            f"{x['qty']} × {x.get('name_zh' if lang == 'zh' else 'name') or x['item']}"
+            for x in r.get("shipped", [])
+        )
         text = t(
             lang,
-            f"{r['order']} shipped from {r['warehouse']} (cost of goods {r['cogs']}).",
-            f"{r['order']} 已从 {r['warehouse']} 发货（销售成本 {r['cogs']}）。",
+            f"{r['order']} shipped from {r['warehouse']}: {sent} (cost of goods "
+            f"{money_text(r['cogs'])}). Status: {_n(lang, r.get('status', 'shipped'))}.",
+            f"{r['order']} 已从 {r['warehouse']} 发货：{sent}（销售成本 {money_text(r['cogs'])}）。"
+            f"状态：{_n(lang, r.get('status', 'shipped'))}。",
         )
     elif intent in ("sales.cancel", "purchase.cancel"):
         text = t(lang, f"{r['order']} cancelled.", f"{r['order']} 已取消。")
@@ -176,8 +276,13 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
         if not orders:
             return Reply(t(lang, "No orders found.", "没有找到订单。"), lang, table=orders)
         lines = [
-            f"{o['order']} {o['partner']} {_n(lang, o['status'])} {o['total']}"
+            f"{o['order']} {o['partner']} {_n(lang, o['status'])} {money_text(o['total'])}"
             + (f" ({o['approval']})" if o.get("approval") else "")
+            + (
+                t(lang, f" — rejected: {o['reason']}", f" — 驳回理由：{o['reason']}")
+                if o.get("reason")
+                else ""
+            )
             for o in orders
         ]
         return Reply("\n".join(lines), lang, table=orders)
@@ -185,19 +290,29 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
         reqs = r["requests"]
         if not reqs:
             return Reply(t(lang, "No pending approvals.", "没有待审批事项。"), lang, table=reqs)
-        lines = [
-            f"{q['request']}: {q['subject']} — {'; '.join(q['reasons'])} "
-            f"({t(lang, 'by', '提交人')} {q['requested_by']})"
-            for q in reqs
-        ]
+        lines = []
+        for q in reqs:
+            what = details_text(None, q.get("details"), lang)
+            lines.append(
+                f"{q['request']}: {q['subject']}"
+                + (f" — {what}" if what else "")
+                + f" — {_reasons(q, lang)} ({t(lang, 'by', '提交人')} {q['requested_by']})"
+            )
         return Reply("\n".join(lines), lang, table=reqs)
     elif intent == "approval.decide":
+        what = details_text(None, r.get("details"), lang)
+        what = (f" ({what})" if lang != "zh" else f"（{what}）") if what else ""
+        reason = r.get("reason") or ""
         text = t(
             lang,
-            f"{r['request']} {_n(lang, r['status'])}: {r['subject']} is now "
-            f"{_n(lang, r['subject_status'])}.",
-            f"{r['request']} {_n(lang, r['status'])}：{r['subject']} 现为"
-            f"{_n(lang, r['subject_status'])}。",
+            f"{r['request']} {_n(lang, r['status'])}: {r['subject']}{what} is now "
+            f"{_n(lang, r['subject_status'])}."
+            + (f" Reason: {reason}." if reason else "")
+            + (f" {r['requested_by']} has been told." if r.get("requested_by") else ""),
+            f"{r['request']} {_n(lang, r['status'])}：{r['subject']}{what} 现为"
+            f"{_n(lang, r['subject_status'])}。"
+            + (f"理由：{reason}。" if reason else "")
+            + (f"已通知 {r['requested_by']}。" if r.get("requested_by") else ""),
         )
     elif intent == "forecast":
         pts = r["points"]

@@ -1,5 +1,10 @@
-"""The sentence a write command is confirmed with: what will happen, in the user's language,
-with the figures a person checks (price, total, what is available)."""
+"""The sentence a write command is confirmed with.
+
+It is written from the command's *dry run* (the service run on the database as it is now and
+rolled back), so what the user confirms — items, quantities, prices, discounts, totals, whether an
+approval will be needed and why — is what the service will store. Lookups fill in only what a
+result does not carry (an item's name).
+"""
 
 from __future__ import annotations
 
@@ -7,123 +12,287 @@ from decimal import Decimal
 
 from domain import lookup
 from domain.errors import JxcError
-from domain.numbers import money, money_str, price_str, qty_str
+from domain.numbers import money_str, qty_str
 from domain.services.stock import stock_rows
 
+ZERO = Decimal(0)
 
-def _available(uow, sku: str, wh: str | None) -> str:
+
+def money_text(value) -> str:
+    """Money for people: thousands separators, two decimals (`398,999,601.00`)."""
     try:
-        rows = stock_rows(uow, sku, wh or "MAIN")
-    except JxcError:
-        return "?"
-    return qty_str(sum((Decimal(r["available"]) for r in rows), Decimal(0)))
+        return f"{Decimal(str(value)):,.2f}"
+    except (ArithmeticError, ValueError):
+        return str(value)
 
 
-def _name(item, lang: str) -> str:
-    return (item.name_zh or item.name) if lang == "zh" else (item.name or item.name_zh)
+def pct_text(value) -> str:
+    """A percentage for people (`5 %`, `16.4 %`)."""
+    d = Decimal(str(value)).quantize(Decimal("0.1")).normalize()
+    return f"{d:f} %"
 
 
-def _lines(uow, cmd: dict, lang: str, price_of) -> tuple[list[str], Decimal]:
-    parts, total = [], Decimal(0)
-    for line in cmd.get("lines", []):
-        item = lookup.item(uow, line["item"])
-        qty = Decimal(line["qty"])
-        price = price_of(item, line)
-        amount = money(qty * price)
-        total += amount
-        parts.append(
-            f"{qty_str(qty)} × {_name(item, lang)} @ {price_str(price)} = {money_str(amount)}"
-        )
-    return parts, total
+def _t(lang: str, en: str, zh: str) -> str:
+    return zh if lang == "zh" else en
 
 
-def summarize(uow, cmd: dict, lang: str) -> str:
-    """`Create sales order for ACME: 20 × M6x20 hex bolt @ 0.25 = 5.00, 1,980 available.
-    Confirm?` — and the like for every write intent."""
-    zh = lang == "zh"
-    intent = cmd["intent"]
-    ask = "确认吗？" if zh else "Confirm?"
-    wh = cmd.get("warehouse")
-    if intent == "sales.create":
+def _item_name(uow, sku: str, line: dict, lang: str, with_sku: bool = False) -> str:
+    name = line.get("name_zh") if lang == "zh" else line.get("name")
+    name = name or line.get("name") or line.get("name_zh")
+    if not name:
+        try:
+            item = lookup.item(uow, sku)
+        except JxcError:
+            return sku
+        name = (item.name_zh or item.name) if lang == "zh" else (item.name or item.name_zh)
+    if not name or name == sku:
+        return sku
+    return f"{name} ({sku})" if with_sku else name
 
-        def sale_price(item, line):
-            if line.get("price"):
-                return Decimal(line["price"])
-            base = item.unit_price or Decimal(0)
-            if line.get("discount"):
-                return base * (100 - Decimal(line["discount"])) / 100
-            return base
 
-        parts, total = _lines(uow, cmd, lang, sale_price)
-        avail = [_available(uow, ln["item"], wh) for ln in cmd["lines"]]
-        customer = cmd["customer"]
-        if zh:
-            tail = f"，合计 {money_str(total)}" if len(parts) > 1 else ""
-            stock = "，".join(f"{a} 可用" for a in avail)
-            return f"为 {customer} 创建销售单：{'；'.join(parts)}{tail}，{stock}。{ask}"
-        tail = f", total {money_str(total)}" if len(parts) > 1 else ""
-        stock = ", ".join(f"{a} available" for a in avail)
-        return f"Create sales order for {customer}: {'; '.join(parts)}{tail}, {stock}. {ask}"
-    if intent == "purchase.create":
-        parts, total = _lines(
-            uow,
-            cmd,
+def _partner(uow, code: str | None, result: dict, lang: str) -> str:
+    if not code:
+        return ""
+    name = result.get("partner_name_zh") if lang == "zh" else result.get("partner_name")
+    if not name:
+        try:
+            p = lookup.partner(uow, code)
+            name = (p.name_zh or p.name) if lang == "zh" else (p.name or p.name_zh)
+        except JxcError:
+            name = None
+    return f"{name} ({code})" if name and name.upper() != code.upper() else code
+
+
+def available(uow, sku: str, warehouse: str | None) -> Decimal:
+    """What can still be promised of an item in a warehouse (never below zero)."""
+    rows = stock_rows(uow, sku, warehouse or "MAIN")
+    return max(sum((Decimal(r["available"]) for r in rows), ZERO), ZERO)
+
+
+def price_line(uow, line: dict, lang: str) -> str:
+    """`200 × M6 bolt (M6-20) @ 0.209 (list 0.25, 16.4 % off) = 41.80`."""
+    sku = line["item"]
+    text = f"{line['qty']} × {_item_name(uow, sku, line, lang)} @ {line.get('price', '?')}"
+    disc = Decimal(str(line.get("discount") or 0))
+    if disc > 0 and line.get("list_price"):
+        text += _t(
             lang,
-            lambda item, line: (
-                Decimal(line["price"]) if line.get("price") else (item.unit_cost or Decimal(0))
-            ),
+            f" (list {line['list_price']}, {pct_text(disc)} off)",
+            f"（原价 {line['list_price']}，优惠 {pct_text(disc)}）",
         )
-        if zh:
-            return f"向 {cmd['supplier']} 采购：{'；'.join(parts)}，合计 {money_str(total)}。{ask}"
-        return (
-            f"Create purchase order to {cmd['supplier']}: {'; '.join(parts)}, total "
-            f"{money_str(total)}. {ask}"
+    if line.get("amount") is not None:
+        text += f" = {money_text(line['amount'])}"
+    return text
+
+
+def approval_note(result: dict, lang: str, *, future: bool) -> str:
+    """Why an order or count waits for approval, before (`future`) or after it was stored."""
+    if result.get("status") != "pending_approval":
+        return ""
+    reasons = result.get("reasons_zh") if lang == "zh" else None
+    reasons = "; ".join(reasons or result.get("reasons") or [])
+    if future:
+        return _t(
+            lang,
+            f" It will wait for approval ({reasons}) and reserve nothing until approved.",
+            f"此单需要审批（{reasons}），批准前不预留库存。",
         )
-    item = lookup.item(uow, cmd["item"]) if cmd.get("item") else None
-    name = f"{_name(item, lang)} ({item.sku})" if item else ""
-    where = wh or "MAIN"
-    texts = {
-        "stock.receive": (
-            f"Receive {cmd.get('qty')} × {name} into {where}"
-            + (f" at {cmd['unit_cost']}" if cmd.get("unit_cost") else "")
+    return _t(
+        lang,
+        f" It waits for approval {result.get('approval', '')} ({reasons}).",
+        f"需要审批 {result.get('approval', '')}（{reasons}）。",
+    )
+
+
+def _order_lines(uow, result: dict, lang: str) -> str:
+    """The priced lines, and the total when there is more than one line."""
+    sep = "；" if lang == "zh" else "; "
+    lines = result.get("lines", [])
+    text = sep.join(price_line(uow, ln, lang) for ln in lines)
+    if len(lines) > 1:
+        text += _t(lang, "; total ", "；合计 ") + money_text(result.get("total", "0"))
+    return text
+
+
+def _moved_lines(uow, lines: list[dict], lang: str) -> str:
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(f"{ln['qty']} × {_item_name(uow, ln['item'], ln, lang)}" for ln in lines)
+
+
+def details_text(uow, details: dict | None, lang: str) -> str:
+    """What an approval request is about: the partner, lines and total, or the count."""
+    if not details:
+        return ""
+    if "lines" in details:
+        who = _partner(uow, details.get("partner"), details, lang)
+        lines = _order_lines(uow, details, lang)
+        total = money_text(details.get("total", "0"))
+        if len(details["lines"]) > 1:
+            return f"{who}: {lines}" if lang != "zh" else f"{who}：{lines}"
+        return _t(lang, f"{who}: {lines}; total {total}", f"{who}：{lines}；合计 {total}")
+    if "item" in details:
+        name = _item_name(uow, details["item"], details, lang, with_sku=True)
+        wh = details.get("warehouse", "")
+        return _t(
+            lang,
+            f"count of {name} in {wh}: book {details.get('book_qty')}, counted "
+            f"{details.get('counted_qty')}, difference {details.get('diff_qty')} "
+            f"({money_text(details.get('diff_value', '0'))})",
+            f"盘点 {name}（{wh}）：账面 {details.get('book_qty')}，实盘 "
+            f"{details.get('counted_qty')}，差异 {details.get('diff_qty')}"
+            f"（{money_text(details.get('diff_value', '0'))}）",
+        )
+    return ""
+
+
+def summarize(uow, cmd: dict, result: dict, lang: str) -> str:
+    """One proposal sentence from the command and its dry-run result, ending in "Confirm?"."""
+    zh = lang == "zh"
+    ask = "确认吗？" if zh else "Confirm?"
+    body = _body(uow, cmd, result, lang)
+    return f"{body}{ask}" if zh else f"{body} {ask}"
+
+
+def _body(uow, cmd: dict, r: dict, lang: str) -> str:
+    intent = cmd["intent"]
+    wh = r.get("warehouse") or cmd.get("warehouse") or "MAIN"
+    if intent == "sales.create":
+        who = r.get("customer") or cmd.get("customer")
+        stock = _availability(uow, r, wh)
+        sep = "，" if lang == "zh" else ", "
+        avail = sep.join(
+            _t(lang, f"{qty_str(a)} available", f"{qty_str(a)} 可用")
+            if len(stock) == 1
+            else _t(lang, f"{sku} {qty_str(a)} available", f"{sku} {qty_str(a)} 可用")
+            for sku, a in stock
+        )
+        src = "" if wh == "MAIN" else _t(lang, f" from {wh}", f"（{wh} 发货）")
+        return _t(
+            lang,
+            f"Create sales order for {who}{src}: {_order_lines(uow, r, lang)}, {avail}.",
+            f"为 {who} 创建销售单{src}：{_order_lines(uow, r, lang)}，{avail}。",
+        ) + approval_note(r, lang, future=True)
+    if intent == "purchase.create":
+        who = r.get("supplier") or cmd.get("supplier")
+        dst = "" if wh == "MAIN" else _t(lang, f" into {wh}", f"（入 {wh}）")
+        total = money_text(r.get("total", "0"))
+        one = len(r.get("lines", [])) <= 1
+        return _t(
+            lang,
+            f"Create purchase order to {who}{dst}: {_order_lines(uow, r, lang)}"
+            + (f", total {total}." if one else "."),
+            f"向 {who} 采购{dst}：{_order_lines(uow, r, lang)}"
+            + (f"，合计 {total}。" if one else "。"),
+        ) + approval_note(r, lang, future=True)
+    if intent == "purchase.receive":
+        got = _moved_lines(uow, r.get("received", []), lang)
+        who = _partner(uow, r.get("supplier"), r, lang)
+        of = _t(lang, f" from {who}", f"（{who}）") if who else ""
+        done = r.get("status") == "received"
+        return _t(
+            lang,
+            f"Receive {r.get('order')}{of} into {wh}: {got}"
+            + ("; the order is then complete." if done else "; more remains on order."),
+            f"{r.get('order')}{of} 收货到 {wh}：{got}"
+            + ("，收货后该单完成。" if done else "，仍有部分未到。"),
+        )
+    if intent == "sales.ship":
+        lines = r.get("shipped") or r.get("lines") or []
+        who = _partner(uow, r.get("customer"), r, lang)
+        to = _t(lang, f" to {who}", f"（{who}）") if who else ""
+        return _t(
+            lang,
+            f"Ship {r.get('order')}{to} from {wh}: {_moved_lines(uow, lines, lang)}.",
+            f"{r.get('order')}{to} 从 {wh} 发货：{_moved_lines(uow, lines, lang)}。",
+        )
+    if intent in ("sales.cancel", "purchase.cancel"):
+        return _t(
+            lang,
+            f"Cancel {r.get('order', cmd.get('order'))}"
+            + (" (its reservation is released)." if intent == "sales.cancel" else "."),
+            f"取消 {r.get('order', cmd.get('order'))}"
+            + ("（释放预留库存）。" if intent == "sales.cancel" else "。"),
+        )
+    if intent == "approval.decide":
+        approve = cmd.get("decision") == "approve"
+        what = details_text(uow, r.get("details"), lang)
+        reasons = r.get("reasons_zh") if lang == "zh" else None
+        reasons = "; ".join(reasons or r.get("reasons") or [])
+        why = _t(lang, f" — {reasons}", f"（{reasons}）") if reasons else ""
+        by = r.get("requested_by")
+        by = _t(lang, f", requested by {by}", f"，申请人 {by}") if by else ""
+        reason = cmd.get("reason")
+        reason = _t(lang, f" Reason: {reason}.", f"理由：{reason}。") if reason else ""
+        verb = _t(lang, "Approve" if approve else "Reject", "批准" if approve else "驳回")
+        return _t(
+            lang,
+            f"{verb} {cmd.get('request')} ({r.get('subject', '')}{by}): {what}{why}.{reason}",
+            f"{verb} {cmd.get('request')}（{r.get('subject', '')}{by}）：{what}{why}。{reason}",
+        )
+    sku = r.get("sku") or cmd.get("item", "")
+    name = _item_name(uow, sku, r, lang, with_sku=True) if sku else ""
+    if intent == "stock.receive":
+        cost = cmd.get("unit_cost")
+        value = money_text(r.get("move_value", "0"))
+        return _t(
+            lang,
+            f"Receive {cmd.get('qty')} × {name} into {wh}"
+            + (f" at {cost} = {value}" if cost else "")
             + ".",
-            f"入库 {name} {cmd.get('qty')}，仓库 {where}"
-            + (f"，单价 {cmd['unit_cost']}" if cmd.get("unit_cost") else "")
+            f"入库 {name} {cmd.get('qty')}，仓库 {wh}"
+            + (f"，单价 {cost}，金额 {value}" if cost else "")
             + "。",
-        ),
-        "stock.issue": (
-            f"Issue {cmd.get('qty')} × {name} from {where}"
-            + (f" ({cmd['reason']})" if cmd.get("reason") else "")
-            + f"; {_available(uow, cmd.get('item', ''), wh)} available.",
-            f"出库 {name} {cmd.get('qty')}，仓库 {where}，当前可用 "
-            f"{_available(uow, cmd.get('item', ''), wh)}。",
-        ),
-        "stock.transfer": (
+        )
+    if intent == "stock.issue":
+        reason = cmd.get("reason")
+        return _t(
+            lang,
+            f"Issue {cmd.get('qty')} × {name} from {wh}"
+            + (f" ({reason})" if reason else "")
+            + f"; {qty_str(_before(r, cmd))} available before.",
+            f"出库 {name} {cmd.get('qty')}，仓库 {wh}"
+            + (f"（{reason}）" if reason else "")
+            + f"，出库前可用 {qty_str(_before(r, cmd))}。",
+        )
+    if intent == "stock.transfer":
+        return _t(
+            lang,
             f"Move {cmd.get('qty')} × {name} from {cmd.get('from')} to {cmd.get('to')}.",
             f"调拨 {name} {cmd.get('qty')}，从 {cmd.get('from')} 到 {cmd.get('to')}。",
-        ),
-        "stock.count": (
-            f"Record a count of {name} in {where}: {cmd.get('counted_qty')}.",
-            f"盘点 {name}（{where}）：实盘 {cmd.get('counted_qty')}。",
-        ),
-        "purchase.receive": (
-            f"Receive {cmd['order'] if 'order' in cmd else ''}"
-            + (" (the lines given)" if cmd.get("lines") else " in full")
-            + ".",
-            f"{cmd.get('order', '')} 收货"
-            + ("（指定行）" if cmd.get("lines") else "（全部）")
-            + "。",
-        ),
-        "purchase.cancel": (f"Cancel {cmd.get('order')}.", f"取消 {cmd.get('order')}。"),
-        "sales.ship": (f"Ship {cmd.get('order')}.", f"{cmd.get('order')} 发货。"),
-        "sales.cancel": (f"Cancel {cmd.get('order')}.", f"取消 {cmd.get('order')}。"),
-        "approval.decide": (
-            f"{cmd.get('decision', '').capitalize()} {cmd.get('request')}"
-            + (f" ({cmd['reason']})" if cmd.get("reason") else "")
-            + ".",
-            f"{'批准' if cmd.get('decision') == 'approve' else '驳回'} "
-            f"{cmd.get('request')}" + (f"（{cmd['reason']}）" if cmd.get("reason") else "") + "。",
-        ),
-    }
-    en, zh_text = texts.get(intent, (f"Run {intent}.", f"执行 {intent}。"))
-    return f"{zh_text}{ask}" if zh else f"{en} {ask}"
+        )
+    if intent == "stock.count":
+        text = _t(
+            lang,
+            f"Record a count of {name} in {wh}: book {r.get('book_qty')}, counted "
+            f"{r.get('counted_qty')}, difference {r.get('diff_qty')} "
+            f"({money_text(r.get('diff_value', '0'))}).",
+            f"盘点 {name}（{wh}）：账面 {r.get('book_qty')}，实盘 {r.get('counted_qty')}，"
+            f"差异 {r.get('diff_qty')}（{money_text(r.get('diff_value', '0'))}）。",
+        )
+        return text + approval_note(r, lang, future=True)
+    return _t(lang, f"Run {intent}.", f"执行 {intent}。")
+
+
+def _before(r: dict, cmd: dict) -> Decimal:
+    try:
+        return max(Decimal(r["available"]) + Decimal(cmd.get("qty", "0")), ZERO)
+    except (KeyError, ArithmeticError, ValueError):
+        return ZERO
+
+
+def _availability(uow, r: dict, wh: str) -> list[tuple[str, Decimal]]:
+    """Per item of a proposed sale, what is available now (before this order reserves)."""
+    seen = []
+    for ln in r.get("lines", []):
+        if ln["item"] not in seen:
+            seen.append(ln["item"])
+    out = []
+    for sku in seen:
+        try:
+            out.append((sku, available(uow, sku, wh)))
+        except JxcError:
+            continue
+    return out
+
+
+__all__ = ["summarize", "money_text", "pct_text", "details_text", "approval_note", "money_str"]

@@ -61,8 +61,8 @@ class MessageBus:
             )
         return row
 
-    def execute(self, cmd: Command, user, key: str | None = None) -> dict:
-        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`."""
+    def _service(self, cmd: Command, user) -> tuple[str, Handler]:
+        """The intent and its service, once the user's role is checked."""
         intent = cmd.intent_name if isinstance(cmd, Pending) else cmd.intent
         authorize(user.name, user.role, intent)
         service = self.handlers.get(intent)
@@ -71,6 +71,11 @@ class MessageBus:
                 f"{intent} is understood but not available yet",
                 zh=f"已理解“{intent}”，但该功能尚未开放",
             )
+        return intent, service
+
+    def execute(self, cmd: Command, user, key: str | None = None) -> dict:
+        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`."""
+        intent, service = self._service(cmd, user)
         if not cmd.WRITE:
             with self.uow_factory(write=False) as uow:
                 return service(cmd, uow, user)
@@ -92,6 +97,20 @@ class MessageBus:
         except JxcError as refusal:
             self._store_refusal(key, fingerprint, user, intent, cmd, refusal)
             raise
+
+    def preview(self, cmd: Command, user) -> dict:
+        """Run a write command's service on the database as it is now and roll everything back:
+        the result the command would have, or the refusal it would get. The chat proposes only
+        what this says will succeed, and words the proposal from this result, so what the user
+        confirms is what the service stores (unless the ledger moves in between)."""
+        intent, service = self._service(cmd, user)
+        if not cmd.WRITE:
+            raise TypeError(f"{intent} is not a write; run it with execute()")
+        with self.uow_factory(write=True) as uow:
+            try:
+                return service(cmd, uow, user)
+            finally:
+                uow.rollback()
 
     def _replay_committed(self, key: str, fingerprint: str) -> dict:
         with self.uow_factory(write=False) as uow:

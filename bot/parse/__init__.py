@@ -198,6 +198,10 @@ def _parse_one(text: str, catalog: Catalog) -> tuple[ParseResult, Scan | None]:
             "code": err.code,
             "message": message(err.code, lang, err.suggestions, **kw),
             "suggestions": err.suggestions,
+            # The message's values, so the chat can say it again in the reply's language
+            # and put a chosen suggestion in place of the name it could not resolve.
+            "args": kw,
+            "name": kw["name"],
         }
         if err.slot:
             error["slot"] = err.slot
