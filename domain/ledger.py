@@ -284,7 +284,8 @@ def stock_out(
     need = qty - from_reserved
     negative_ok = force or allow_negative(uow, wh_code)
     if not negative_ok and need > bal.available:
-        raise shortage(uow, item, wh_id, wh_code, bal.available, need)
+        # What this move could take: the free stock plus its own reservation.
+        raise shortage(uow, item, wh_id, wh_code, bal.available + from_reserved, qty)
     out = outgoing_value(uow, item, wh_id, bal, qty)
     applied = _change(
         uow,
