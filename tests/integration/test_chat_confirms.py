@@ -278,3 +278,25 @@ def test_a_replayed_confirmation_runs_once(app, chat):
     chat.handle("wang", "tg", "是")
     chat.handle("wang", "tg", "是")
     assert len(orders(app)) == 1 and stock(app, "M6-20")["reserved"] == "20"
+
+
+def test_two_customers_orders_in_one_message_are_both_proposed(app, chat):
+    ask = chat.handle("wang", "tg", "艾克米要20个锤子，贝塔要10个锤子")
+    assert "ACME" in ask.text and "BETA" in ask.text and ask.buttons
+    chat.handle("wang", "tg", "是")
+    assert sorted(o["partner"] for o in orders(app)) == ["ACME", "BETA"]
+
+
+# -- 5. a question is never a write ----------------------------------------------------------------
+
+
+def test_questions_about_an_order_are_answered_not_proposed(app, chat):
+    chat.handle("wang", "tg", "ACME 要 20 个 M6")
+    chat.handle("wang", "tg", "是")
+    for text in ("SO-0001 发货了吗", "is SO-0001 shipped?", "SO-0001 为什么取消了"):
+        reply = chat.handle("li", "tg", text)
+        assert not reply.buttons and "SO-0001" in reply.text, (text, reply.text)
+    polite = chat.handle("li", "tg", "can you ship SO-0001?")
+    assert polite.buttons and "SO-0001" in polite.text
+    chat.handle("li", "tg", "否")
+    assert orders(app)[0]["status"] == "confirmed"
