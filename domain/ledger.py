@@ -352,8 +352,9 @@ def shortage(
         zh_more = "；" + "，".join(f"{code} 有 {qty_str(a)}" for code, a in others)
     else:
         en_more, zh_more = "; no other warehouse has any", "；其他仓库也没有"
+    unit = f" {item.uom}" if item.uom.isascii() else ""
     return InsufficientStock(
-        f"only {have} {item.uom} of {item.sku} available in {wh_code}, "
+        f"only {have}{unit} of {item.sku} available in {wh_code}, "
         f"{qty_str(wanted)} wanted{en_more}",
         zh=f"{wh_code} 的 {_label_zh(item)} 可用只有 {have}，需要 {qty_str(wanted)}{zh_more}",
     )

@@ -38,11 +38,25 @@ def orders(
     for col in ("order", "kind", "partner", "status", "total", "lines"):
         table.add_column(col, justify="right" if col == "total" else "left")
     for r in rows:
-        lines = ", ".join(f"{ln['item']} × {ln['qty']} @ {ln['price']}" for ln in r["lines"])
+        lines = ", ".join(_line_text(ln) for ln in r["lines"])
         table.add_row(r["order"], r["kind"], r["partner"], r["status"], r["total"], lines)
     Console().print(table)
+    for r in rows:
+        if r.get("reason"):
+            click.echo(f"{r['order']} rejected: {r['reason']}")
     if not rows:
         click.echo("no orders")
+
+
+def _line_text(ln: dict) -> str:
+    text = f"{ln['item']} × {ln['qty']} @ {ln['price']}"
+    discount = ln.get("discount")
+    if discount and discount != "0":
+        if discount.startswith("-"):
+            text += f" ({discount[1:]}% over list {ln['list_price']})"
+        else:
+            text += f" ({discount}% off {ln['list_price']})"
+    return text
 
 
 @click.group()

@@ -38,10 +38,16 @@ def test_order_flow_through_the_cli(master_db):
     assert results[5]["error"]["code"] == "wrong_partner_kind"
     decided = run_json(
         master_db,
-        {"intent": "approval.decide", "request": "a-1", "decision": "reject"},
+        {
+            "intent": "approval.decide",
+            "request": "a-1",
+            "decision": "reject",
+            "reason": "too cheap",
+        },
         user="mary",
     )
     assert decided[0]["result"]["subject_status"] == "cancelled"
+    assert decided[0]["result"]["details"]["lines"][0]["discount"] == "30"
     rows = json.loads(jxc(master_db, "orders", "--json", check=True).stdout)
     assert [(r["order"], r["kind"], r["partner"], r["status"], r["total"]) for r in rows] == [
         ("PO-0001", "purchase", "ECH", "confirmed", "60.00"),
@@ -62,7 +68,34 @@ def test_order_flow_through_the_cli(master_db):
             "shipped": "20",
         }
     ]
+    rejected = json.loads(jxc(master_db, "orders", "SO-0002", "--json", check=True).stdout)[0]
+    assert rejected["reason"] == "too cheap"
+    assert "reason" not in one[0]
+    text = jxc(master_db, "orders", "SO-0002", check=True).stdout
+    assert "SO-0002 rejected: too cheap" in text and "30%" in text
     assert jxc(master_db, "orders", "SO-0099", "--json").returncode == 1
     assert jxc(master_db, "orders", "--status", "bogus").returncode == 2
     stock = json.loads(jxc(master_db, "stock", "M6-20", "--json", check=True).stdout)[0]
     assert (stock["on_hand"], stock["on_order"], stock["projected"]) == ("980", "500", "1480")
+
+
+def test_what_jxc_run_stores_for_a_price_with_a_discount(master_db):
+    # 艾克米要 M6 200个 每个0.22 九五折 → 200 × 0.209 = 41.80 (not 47.50, not 44.00).
+    results = run_json(
+        master_db,
+        {"intent": "stock.receive", "item": "M6-20", "qty": "1000", "unit_cost": "0.12"},
+        {
+            "intent": "sales.create",
+            "customer": "ACME",
+            "lines": [{"item": "M6-20", "qty": "200", "price": "0.22", "discount": "5"}],
+        },
+    )
+    created = results[1]["result"]
+    assert (created["total"], created["lines"][0]["price"], created["lines"][0]["amount"]) == (
+        "41.80",
+        "0.209",
+        "41.80",
+    )
+    assert created["reasons_zh"] == ["M6螺栓（M6-20） 折扣 16.4% 超过 10%"]
+    rows = json.loads(jxc(master_db, "orders", created["order"], "--json", check=True).stdout)
+    assert (rows[0]["total"], rows[0]["lines"][0]["list_price"]) == ("41.80", "0.25")
