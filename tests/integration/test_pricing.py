@@ -76,7 +76,11 @@ def test_the_quote_shown_before_confirming_is_the_order_stored(app, users):
         ]
         assert quoted.get("reasons") == stored.get("reasons")
     hammer = bus.execute(QueryOrders(order="SO-0004"), users["admin"])["orders"][0]["lines"][0]
-    assert (hammer["price"], hammer["list_price"], hammer["discount"]) == ("30.00", "28.00", "-7.14")
+    assert (hammer["price"], hammer["list_price"], hammer["discount"]) == (
+        "30.00",
+        "28.00",
+        "-7.14",
+    )
 
 
 def test_line_prices_round_each_line_half_up():

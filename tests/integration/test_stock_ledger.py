@@ -53,9 +53,11 @@ def test_the_move_that_empties_a_balance_takes_all_its_value(app, users):
 def test_an_issue_beyond_available_is_refused_and_changes_nothing(app, users):
     bus, li = app.bus, users["li"]
     bus.execute(ReceiveStock(item="HAMMER", qty=D(5)), li)
+    bus.execute(ReceiveStock(item="HAMMER", qty=D(3), warehouse="SH"), li)
     with pytest.raises(InsufficientStock) as exc:
         bus.execute(IssueStock(item="HAMMER", qty=D(6)), li)
-    assert "5" in exc.value.message
+    assert exc.value.message == "only 5 pcs of HAMMER available in MAIN, 6 wanted; 3 in SH"
+    assert exc.value.zh == "MAIN 的 羊角锤（HAMMER） 可用只有 5，需要 6；SH 有 3"
     assert row(app, "HAMMER")["on_hand"] == "5"
 
 
