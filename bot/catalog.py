@@ -2,10 +2,17 @@
 
 Resolution is exact on a normalised form of the text, never fuzzy: SKU or code, English name,
 Chinese name or alias, case-, width- (NFKC) and simplified/traditional- (OpenCC t2s) insensitive,
-with the singular and plural of the last English word (`bolts` -> `bolt`). Inside a sentence
-`Catalog.scan` finds every mention, the longest name winning (`m6 nut` beats `m6`). A name that is
-only part of several names (`M`, `bolt`) is `ambiguous_name`; a name that matches nothing is
-`unknown_item` / `unknown_partner` / `unknown_warehouse`. rapidfuzz only ranks suggestions.
+with the singular and plural of the last English word (`bolts` -> `bolt`). Besides the full names,
+each entity has distinctive parts, the way people shorten names: a warehouse without its generic
+word (`Guangzhou warehouse` / `广州仓` -> `guangzhou` / `广州`), a partner without its company
+suffix (`有限公司`, `Co. Ltd`), an item by its head noun (`brass ball valve` -> `valve`, `ball
+valve`; `自攻螺丝` -> `螺丝`) and the everyday word for it (`螺丝` for a `螺钉`/`螺栓`). A part
+names an entity only when no full name is the same; a part shared by several entities is
+ambiguous, never a guess. Inside a sentence `Catalog.scan` finds every mention with an
+Aho-Corasick automaton over all names and parts, leftmost first and the longest name winning
+(`m6 nut` beats `m6`). A name that is only part of several names (`M`, `bolt`) is
+`ambiguous_name`; a name that matches nothing is `unknown_item` / `unknown_partner` /
+`unknown_warehouse`. rapidfuzz only ranks suggestions.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import ahocorasick
 import opencc
 from rapidfuzz import fuzz, process
 
@@ -90,6 +98,21 @@ def _variants(key: str, *, name: bool) -> set[str]:
     return {k for k in out if k}
 
 
+# Words that say what kind of place or firm a name is, not which one.
+_WAREHOUSE_WORDS = re.compile(
+    r"\b(?:warehouse|wh|depot|store|shop|godown|stockroom|dc)\b|仓库|仓|库房|门店|店|货仓"
+)
+_COMPANY_WORDS = re.compile(
+    r"\b(?:co|company|corp|corporation|ltd|limited|inc|llc|gmbh|plc)\b\.?|"
+    r"有限责任公司|股份有限公司|有限公司|公司|集团"
+)
+_GENERIC_WORDS = {"size", "set", "sets", "kit", "with", "for", "and", "the", "of", "pcs", "pack",
+                  "new", "type", "model", "mm", "cm"}  # fmt: skip
+# Everyday words for a thing: 螺丝 is said for a screw or a bolt.
+_EVERYDAY = {"螺钉": ("螺丝",), "螺栓": ("螺丝",), "螺丝钉": ("螺丝",)}
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
 @dataclass(frozen=True)
 class CatalogItem:
     sku: str
@@ -141,6 +164,7 @@ class Mention:
     kind: str
     entities: tuple[Entity, ...]
     text: str = field(default="", compare=False)
+    part: bool = field(default=False, compare=False)  # a distinctive part, not a full name
 
 
 def _code(entity: Entity) -> str:
@@ -154,6 +178,51 @@ def _names(entity: Entity) -> tuple[list[str], list[str]]:
     if isinstance(entity, CatalogItem) and entity.barcode:
         codes.append(entity.barcode)
     return codes, [n for n in names if n]
+
+
+def _parts(entity: Entity) -> set[str]:
+    """Distinctive parts of an entity's names (folded keys), the way people shorten them."""
+    out: set[str] = set()
+    _codes, names = _names(entity)
+    for raw in names:
+        key = key_of(raw)
+        if isinstance(entity, CatalogWarehouse):
+            out.add(_SPACES.sub(" ", _WAREHOUSE_WORDS.sub(" ", key)).strip())
+        elif isinstance(entity, CatalogPartner):
+            out.add(_SPACES.sub(" ", _COMPANY_WORDS.sub(" ", key)).strip(" ,.&"))
+        else:
+            out |= _item_parts(key)
+    parts = {p for p in out if _long_enough(p)}
+    for p in list(parts):
+        for tail, words in _EVERYDAY.items():
+            if p.endswith(tail):
+                parts.update(words)
+    return {v for p in parts for v in _variants(p, name=True)}
+
+
+def _item_parts(key: str) -> set[str]:
+    out = set()
+    words = [w for w in re.split(r"[\s,()]+", key) if w]
+    words = [w for w in words if w.isalpha() and w.isascii() or "-" in w and not any(
+        c.isdigit() for c in w)]  # fmt: skip
+    words = [w for w in words if len(w) >= 3 and w not in _GENERIC_WORDS]
+    if words:
+        out.add(words[-1])
+        if len(words) >= 2:
+            out.add(" ".join(words[-2:]))
+    for run in _CJK_RUN.findall(key):
+        for n in (2, 3):
+            if len(run) > n:
+                out.add(run[-n:])
+        if run != key:
+            out.add(run)
+    return out
+
+
+def _long_enough(part: str) -> bool:
+    if not part:
+        return False
+    return len(part) >= 2 if has_cjk(part) else len(part) >= 3
 
 
 def _is_word(ch: str) -> bool:
@@ -190,9 +259,20 @@ class Catalog:
             for label in (*codes[:1], *names):
                 self._labels[kind].append(key_of(label))
                 self._label_owner[kind][key_of(label)] = _code(entity)
+        self._parts: dict[str, list[Entity]] = {}
+        for entity in (*self.items, *self.partners, *self.warehouses):
+            for key in _parts(entity):
+                if key in self._index:
+                    continue  # a full name always wins over a part
+                bucket = self._parts.setdefault(key, [])
+                if entity not in bucket:
+                    bucket.append(entity)
         self._suggest_cache: dict[tuple[str, str, int], tuple[str, ...]] = {}
-        self._max_len = max((len(k) for k in self._index), default=0)
-        self._first_chars = {k[0] for k in self._index}
+        self._automaton = ahocorasick.Automaton()
+        for key in (*self._index, *self._parts):
+            self._automaton.add_word(key, len(key))
+        if len(self._automaton):
+            self._automaton.make_automaton()
 
     @classmethod
     def from_csv_dir(cls, path: str | Path) -> Catalog:
@@ -229,22 +309,29 @@ class Catalog:
     # -- scanning a sentence ---------------------------------------------------------------
     def scan(self, folded: str) -> list[Mention]:
         """Every catalog name in a folded, normalised text, leftmost first, longest winning."""
-        out: list[Mention] = []
-        i, n = 0, len(folded)
-        index, first = self._index, self._first_chars
-        while i < n:
-            ch = folded[i]
-            if ch not in first or (_is_word(ch) and i > 0 and _is_word_before(folded, i)):
-                i += 1
+        if not len(self._automaton):
+            return []
+        n = len(folded)
+        found = []
+        for end_idx, length in self._automaton.iter(folded):
+            end = end_idx + 1
+            start = end - length
+            if _is_word(folded[start]) and start > 0 and _is_word_before(folded, start):
                 continue
-            for end in range(min(n, i + self._max_len), i, -1):
-                hit = index.get(folded[i:end])
-                if hit and not (_is_word(folded[end - 1]) and end < n and _is_word(folded[end])):
-                    out.append(_mention(i, end, hit, folded[i:end]))
-                    i = end
-                    break
-            else:
-                i += 1
+            if _is_word(folded[end - 1]) and end < n and _is_word(folded[end]):
+                continue
+            found.append((start, -length))
+        found.sort()
+        out: list[Mention] = []
+        pos = 0
+        for start, neg in found:
+            if start < pos:
+                continue
+            end = start - neg
+            key = folded[start:end]
+            full = self._index.get(key)
+            out.append(_mention(start, end, full or self._parts[key], key, part=not full))
+            pos = end
         return out
 
     # -- resolving one name ------------------------------------------------------------------
@@ -264,6 +351,11 @@ class Catalog:
     def resolve_warehouse(self, text: str) -> CatalogWarehouse:
         return self._resolve(text, "warehouse")  # type: ignore[return-value]
 
+    def partial_items(self, text: str) -> list[str]:
+        """Codes of items whose names contain this text (a name being typed out in full)."""
+        key = key_of(text).strip()
+        return self._partial(key, "item") if key else []
+
     def suggest_items(self, text: str, limit: int = 5) -> list[str]:
         return self.suggest(text, "item", limit)
 
@@ -274,6 +366,8 @@ class Catalog:
     def _resolve(self, text: str, kind: str) -> Entity:
         key = key_of(text).strip()
         hits = [e for e in self._index.get(key, ()) if KINDS[type(e)] == kind]
+        if not hits:
+            hits = [e for e in self._parts.get(key, ()) if KINDS[type(e)] == kind]
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -302,11 +396,12 @@ def _is_word_before(text: str, i: int) -> bool:
     return _is_word(prev) and (prev.isalpha() or text[i].isdigit()) or prev == "."
 
 
-def _mention(start: int, end: int, hit: list[Entity], text: str) -> Mention:
+def _mention(start: int, end: int, hit: list[Entity], text: str, part: bool = False) -> Mention:
     kinds = {KINDS[type(e)] for e in hit}
     # A name shared by entities of different kinds keeps the item reading first.
     kind = next(k for k in ("item", "partner", "warehouse") if k in kinds)
-    return Mention(start, end, kind, tuple(e for e in hit if KINDS[type(e)] == kind), text)
+    entities = tuple(e for e in hit if KINDS[type(e)] == kind)
+    return Mention(start, end, kind, entities, text, part)
 
 
 def _suggest(catalog: Catalog, key: str, kind: str, limit: int) -> list[str]:

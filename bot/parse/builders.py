@@ -111,7 +111,7 @@ def purchase_create(f: Filler) -> dict:
 def sales_create(f: Filler) -> dict:
     customer = f.partner("customer", "customer")
     cmd = {"customer": customer, "lines": f.lines(discount=True)}
-    return _put(cmd, "warehouse", f.warehouse())
+    return _put(cmd, "warehouse", f.warehouse(outgoing=True))
 
 
 def purchase_receive(f: Filler) -> dict:
@@ -126,7 +126,7 @@ def purchase_cancel(f: Filler) -> dict:
 
 
 def sales_ship(f: Filler) -> dict:
-    return _put({"order": f.order("SO")}, "warehouse", f.warehouse())
+    return _put({"order": f.order("SO")}, "warehouse", f.warehouse(outgoing=True))
 
 
 def sales_cancel(f: Filler) -> dict:

@@ -43,7 +43,7 @@ COUNT = _rx(
     r"\b(?:count|counted|stocktake|stock-?take|stock count|physical count|recount|cycle count)\b|"
     r"盘点|实盘|盘了|盘到|盘出|清点|点货|点了"
 )
-COUNT_WEAK = _rx(r"实际(?:数量|库存|有|数|是|为)?|\bactual\b|\bactually\b")
+COUNT_WEAK = _rx(r"实际(?:数量|库存|有|数|是|为)?|实有|实存|实数|\bactual\b|\bactually\b")
 QUESTION = _rx(r"多少|几|\bhow\b|\?|吗|呢|\bwhat\b")
 ARRIVED = _rx(
     r"\b(?:arrived|arrive|arrives|arriving|came|come|landed|here|in|delivered|received|receive|"
@@ -102,7 +102,7 @@ STOCK_QUERY = _rx(
 # A question about the state of things: never a write. "SO-0005 为什么取消了", "is SO-0001
 # shipped?", "SO-0001 发货了吗". A polite request ("can you ship SO-0001?") stays a write.
 STATE_QUESTION = _rx(
-    r"为什么|为啥|怎么回事|咋回事|咋样|怎么样|如何了|了吗|了么|了没|过吗|完了吗|是否已|有没有(?:发|到|收|取消)|"
+    r"为什么|为啥|为何|怎么回事|咋回事|怎么还|怎么没|还没|咋样|怎么样|如何了|了吗|了么|了没|过吗|完了吗|是否已|有没有(?:发|到|收|取消)|"
     r"什么时候|几时|^\s*(?:is|was|were|has|have|had|did|does|why|how|when|where|what|which)\b|"
     r"\bwhy\b|\bwhen (?:did|was|will)\b"
 )
@@ -113,6 +113,8 @@ SELL_HOW_MANY = _rx(
     r"卖多少(?!钱)|卖几|销量多少|能卖|会卖|\bsell how many\b|\bhow many\b.*\bsell\b|"
     r"\bhow much\b.*\bsell\b|\bwill (?:we |it |they )?sell\b"
 )
+# 出库 with an order number ships it: "SO-0012 出库"
+OUTBOUND = _rx(r"出库|出货|\bgoods out\b")
 MINE = _rx(r"\bmy\b|\bmine\b|我的|我下的|我开的|我做的|我负责的")
 _SUBJECT_SALES = _rx(
     r"^\s*(?:又|还|也|再|今天|想|需要)?\s*(?:要|买|订|下单|拿|\bwants?\b|\bneeds?\b|\bordered\b|"
@@ -154,6 +156,8 @@ def _classify(s: Scan) -> str | None:
         return "stock.count"
     if pos and ARRIVED.search(t):
         return "purchase.receive"
+    if sos and OUTBOUND.search(t) and not has_lines:
+        return "sales.ship"
     if SHIP.search(t) and (sos or not (items or partners or ORDER_WORDS.search(t))):
         return "sales.ship"
     if STATEMENT.search(t):
@@ -213,6 +217,10 @@ def _payment(s: Scan, t: str, items, partners, order_ids) -> str | None:
     if PAY_OUT.search(t):
         return "payment.pay"
     verb = PAY_GENERIC.search(t)
+    if partners and len(partners[0].entities) == 1 and not verb.group(0).isascii():
+        # 付款, 打款, 结账 say no direction: a customer pays us, we pay a supplier
+        kind = partners[0].entities[0].kind
+        return "payment.pay" if kind == "supplier" else "payment.receive"
     if partners:
         # "ACME paid 3000" (the partner paid us) against "paid ECH 5000" (we paid them)
         return "payment.receive" if partners[0].start < verb.start() else "payment.pay"

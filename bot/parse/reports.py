@@ -18,7 +18,7 @@ _REPORTS: list[tuple[str, str]] = [
      r"\bwho (?:are our|is our) (?:best|top|biggest) customers?\b|\btop customers?\b|"
      r"\b(?:best|biggest) customers?\b|\bwhich customers? (?:bought|buy|ordered|spent)\b|"
      r"客户销售|按客户|各客户|客户排名|客户排行|大客户|哪个客户买得?最多|哪些客户买得?最多|"
-     r"客户.{0,4}销售额|销售额.{0,4}客户"),
+     r"客户.{0,4}销售额|销售额.{0,4}客户|(?:最好|最大|最重要)的客户|\bmost valuable customers?\b"),
     ("top_sellers",
      r"\btop[- ]?sell(?:ers?|ing)\b|\bbest[- ]?sell(?:ers?|ing)\b|\bbest sold\b|"
      r"\b(?:what|which items?|which products?) sold (?:the )?(?:best|most)\b|\btop (?:\d+ )?(?:items|products)\b|"
@@ -27,27 +27,32 @@ _REPORTS: list[tuple[str, str]] = [
     ("slow_moving",
      r"\bslow[- ]?mov(?:ing|ers?)\b|\bdead stock\b|\bnon[- ]?moving\b|\bobsolete stock\b|"
      r"\bnot sold\b|\bnothing sold\b|\bstale stock\b|\bidle stock\b|"
-     r"呆滞|滞销|不动销|积压|卖不动|没动过|长期没卖|死库存|库存积压"),
+     r"呆滞|滞销|不动销|积压|卖不动|没动过|长期没卖|死库存|库存积压|压仓|压货|卖不出去"),
     ("below_reorder",
      r"\bbelow (?:the )?(?:reorder|rop|min(?:imum)?)\b|\breorder (?:point|list|report|level)s?\b|"
      r"\bneeds? (?:re-?ordering|restocking|to be re-?ordered)\b|\bwhat (?:should|do) (?:we|i) "
      r"(?:re-?order|restock|buy)\b|\brunning low\b|\blow stock\b|\bshort(?:age)? list\b|"
      r"\bwhat to re-?order\b|\bre-?order suggestions?\b|\bout of stock soon\b|"
+     r"\b(?:about to|going to|will) run out\b|\brunning out\b|\brun(?:ning)? short\b|"
+     r"快(?:要)?(?:用完|卖完|没了|断货|缺货)|要断货|快见底"
      r"哪些要补货|需要补货|该补货|要补货|补货(?:清单|提醒|建议|列表)|什么要补|低于(?:再)?订货点|"
      r"再订货点|订货点以下|库存不足|缺货预警|快没货|快缺货|库存预警|低库存|补货|"
      r"(?:建议|应该|该|需要|要)(?:(?:采购|进货|订货|买)(?:些|点)?(?:什么|啥|哪些)|进(?:些|点)?(?:什么|啥|哪些)货)|采购建议|进货建议"),
     ("abc", r"\babc\b|abc(?:分类|分析|分级)"),
     ("turnover",
      r"\bturnover\b|\bstock turns?\b|\binventory turns?\b|\bturn rate\b|\bdays of inventory\b|"
-     r"周转率|周转天数|周转|动销率"),
+     r"\bhow fast (?:does |do |is |are )?(?:our )?(?:stock|inventory|it)\b.*\bturn|"
+     r"\bturn(?:s|ing)? over\b|周转率|周转天数|周转|动销率"),
     ("kpi",
      r"\bkpis?\b|\bkey (?:figures|metrics|indicators)\b|\bfill rate\b|\bperformance indicators\b|"
-     r"\bcount discrepancy\b|\bdashboard\b|关键指标|经营指标|绩效指标|满足率|订单满足率|核心指标|kpi指标"),
+     r"\bcount discrepancy\b|\bdashboard\b|看板|仪表盘|驾驶舱|关键指标|经营指标|绩效指标|满足率|订单满足率|核心指标|kpi指标"),
     ("stock_status",
      r"\bstock (?:status|report|summary|overview|position|valuation|value)\b|"
      r"\binventory (?:status|report|summary|overview|position|valuation|value)\b|"
      r"\bstock levels? report\b|\bvalue of (?:the )?(?:stock|inventory)\b|"
-     r"库存(?:状况|状态|报表|报告|汇总|总览|概况|明细表|价值|金额|总额|情况表)|库存表|存货报表|盘存表"),
+     r"\b(?:stock|inventory)\b.{0,12}\bworth\b|\bworth of (?:our |the )?(?:stock|inventory)\b|"
+     r"库存(?:状况|状态|报表|报告|汇总|总览|概况|明细表|价值|金额|总额|情况表|总值|值多少|总价)|"
+     r"库存表|存货报表|盘存表|货值多少"),
 ]  # fmt: skip
 REPORT_RES = [(name, re.compile(rx)) for name, rx in _REPORTS]
 WEAK_REORDER = re.compile(r"补货|\bre-?order\b")

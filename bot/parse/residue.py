@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.catalog import fold
 from bot.parse import intents as cues
 from bot.parse.scan import MASK, Scan
 
@@ -22,7 +23,7 @@ _STOP_EN = (
 _STOP = re.compile(
     r"\b(?:" + "|".join(sorted(map(re.escape, set(_STOP_EN)), key=len, reverse=True)) + r")\b"
     r"|'s\b|[的了吗呢吧啊呀嘛哦喔请帮我你您给把从到向跟在和还有要是们这那些再又都也就先共麻烦谢下里个去来用"
-    r"查看问数量多少几剩现在目前一下总仓库买订拿送发进出入卖]"
+    r"查看问数量多少几剩现在目前一下总仓库买订拿送发进出入卖货啥]|什么|哪些"
 )
 _PUNCT = re.compile(r"[\s,.;:!?'\"()\[\]{}<>/\\|@#$%^&*+=~`，。；：！？、“”‘’（）【】《》…·\-_]+")
 _CUE_RES = [v for k, v in vars(cues).items() if k.isupper() and isinstance(v, re.Pattern)]
@@ -35,7 +36,7 @@ def chunks(s: Scan) -> list[tuple[int, str]]:
     """Unexplained runs of text, with their start, after removing cues, stop words and
     punctuation."""
     text = s.masked
-    for rx in _CUE_RES:
+    for rx in (*_CUE_RES, _REASON_NOUN, _DESTINATION):
         text = rx.sub(lambda m: MASK * len(m.group(0)), text)
     text = _STOP.sub(lambda m: MASK * len(m.group(0)), text)
     text = _PUNCT.sub(lambda m: " " * len(m.group(0)), text)
@@ -63,14 +64,21 @@ def warehouse_chunk(s: Scan, found: list[tuple[int, str]]) -> tuple[int, str] | 
     return None
 
 
+# "送到上海仓", "deliver to their Shanghai site": where the goods go, not a warehouse of ours
+DESTINATION = (
+    r"(?:送到|送去|送往|送至|发到|发往|运到|运往|\bdeliver(?:ed)? to\b|\bship(?:ped)? to\b)"
+)
+_DESTINATION = re.compile(
+    rf"{DESTINATION}[^,，;；。\s]*|\bdeliver(?:ed)? to (?:their |the )?\w+(?: \w+)?"
+)
 _REASON_MARK = re.compile(
     r"(?:\bbecause(?: of)?\b|\bdue to\b|\breason\s*(?:is|:)?|\bas\b|原因\s*(?:是|:)?|理由\s*(?:是|:)?|"
     r"因为|由于|用于|用来)\s*"
 )
 _FOR_MARK = re.compile(r"\bfor\b\s*")
 _REASON_NOUN = re.compile(
-    r"质量问题|质量不好|破损|损坏|坏了|过期|不合格|发错了?|错发|多发了?|有瑕疵|瑕疵|不要了|退单|"
-    r"\b(?:damaged|broken|defective|faulty|wrong (?:items?|size|model)|expired|quality (?:issues?|"
+    r"质量有问题|质量问题|质量不好|漏水|有裂纹|破损|损坏|坏了|过期|不合格|发错了?|错发|多发了?|有瑕疵|瑕疵|不要了|退单|"
+    r"\b(?:damaged|broken|defective|faulty|wrong (?:items?|size|model)|expired|leaking|leaks|cracked|quality (?:issues?|"
     r"problems?)|not needed|too many|excess)\b"
 )
 
@@ -86,7 +94,9 @@ def reason(s: Scan, *, allow_for: bool = False, after: int | None = None) -> str
                 return found
     m = _REASON_NOUN.search(s.masked)
     if m:
-        return _until_mask(s, m.start())
+        found = _until_mask(s, m.start())
+        verb = cues.RETURN.search(fold(found), m.end() - m.start())
+        return found[: verb.start()].strip() if verb else found
     if after is not None:
         rest = _until_mask(s, after, allow_mask=True)
         return rest or None

@@ -19,6 +19,9 @@ _NAMED_WAREHOUSE = re.compile(
 )
 
 
+_DEST = re.compile(rf"{residue.DESTINATION}\s*(?:the |their |our )?$")
+
+
 class SlotError(Exception):
     """A slot that is missing, names nothing known, or holds an impossible value."""
 
@@ -38,8 +41,18 @@ def _code(m: Mention) -> str:
 def _one(m: Mention) -> Mention:
     if len(m.entities) > 1:
         raise SlotError("ambiguous_name", [_code(Mention(0, 0, m.kind, (e,))) for e in m.entities],
-                        name=m.text)  # fmt: skip
+                        m.kind, name=m.text)  # fmt: skip
     return m
+
+
+def _adjacent(text: str, a: Mention, b: Mention) -> bool:
+    gap = text[a.end : b.start]
+    return gap == "" or (gap == " " and text[a.end - 1].isascii() and text[b.start].isascii())
+
+
+def _words_after(raw: str) -> bool:
+    """Two or more Chinese characters: words of the sentence, not the rest of a name."""
+    return len(raw) >= 2 and all("\u3400" <= c <= "\u9fff" for c in raw[:2])
 
 
 def _raise_resolve(err: ResolveError, name: str, slot: str) -> None:
@@ -62,25 +75,39 @@ class Filler:
 
     # -- entities --------------------------------------------------------------------------
     def items(self) -> list[Mention]:
-        found = [_one(m) for m in self.s.of_kind("item")]
-        for m in found:
+        mentions = self.s.of_kind("item")
+        for i, m in enumerate(mentions):
+            nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+            if nxt is not None and (m.part or nxt.part) and _adjacent(self.s.text, m, nxt):
+                # "M6螺钉", "M6 screws": a name and a part side by side are one unknown name
+                self._unknown_name(m, self.s.base[m.start : nxt.end])
             self._longer_name(m)
-        return found
+        return [_one(m) for m in mentions]
 
     def _longer_name(self, m: Mention) -> None:
-        """`M6螺钉` is not `M6`: an unexplained word glued to a name makes an unknown name."""
+        """`M6螺钉` is not `M6`: an unexplained word glued to a name makes an unknown name.
+        Other Chinese words right after a name (`胶带实有30卷`, `扳手质量有问题`) are not."""
         for start, raw in self.chunks:
             end = start + len(raw)
             glued_after = start == m.end or (start == m.end + 1 and self.s.text[m.end] == " ")
-            if glued_after or end == m.start:
-                name = self.s.base[min(start, m.start) : max(end, m.end)]
-                try:
-                    self.catalog.resolve_item(name)
-                except ResolveError as err:
-                    suggestions = err.suggestions or [_code(m)]
-                    if _code(m) not in suggestions:
-                        suggestions = [_code(m), *suggestions][:5]
-                    raise SlotError(err.code, suggestions, "item", name=name) from err
+            if not (glued_after or end == m.start):
+                continue
+            name = self.s.base[min(start, m.start) : max(end, m.end)]
+            partial = self.catalog.partial_items(name)
+            if partial == [_code(m)] and len(m.entities) == 1:
+                continue  # "PVC水管": more of the same item's name
+            if glued_after and _words_after(raw) and not partial:
+                continue
+            self._unknown_name(m, name)
+
+    def _unknown_name(self, m: Mention, name: str) -> None:
+        try:
+            self.catalog.resolve_item(name)
+        except ResolveError as err:
+            suggestions = err.suggestions or [_code(m)]
+            if len(m.entities) == 1 and _code(m) not in suggestions:
+                suggestions = [_code(m), *suggestions][:5]
+            raise SlotError(err.code, suggestions, "item", name=name) from err
 
     def unknown_item(self, required: bool) -> None:
         """Raise for a name that should be an item, or for a missing one when required."""
@@ -126,11 +153,17 @@ class Filler:
     def warehouses(self) -> list[Mention]:
         return [_one(m) for m in self.s.of_kind("warehouse")]
 
-    def warehouse(self) -> str | None:
-        found = self.warehouses()
+    def warehouse(self, outgoing: bool = False) -> str | None:
+        """The warehouse named; for goods going out (`outgoing`), a place they are sent to
+        ("送到上海仓") is the customer's, not ours."""
+        found = [
+            m for m in self.warehouses() if not (outgoing and _DEST.search(self.s.text[: m.start]))
+        ]
         if found:
             return _code(found[0])
         named = _NAMED_WAREHOUSE.search(self.s.masked)
+        if named and outgoing and _DEST.search(self.s.text[: named.start() + 1]):
+            named = None  # "送到上海仓": where the goods go
         if named:
             group = "name" if named.group("name") else "name2"
             raw = self.s.base[named.start(group) : named.end(group)]

@@ -125,3 +125,60 @@ def test_a_name_shared_by_two_items_is_ambiguous_even_when_exact():
         catalog.resolve_item("W")
     assert err.value.code == "ambiguous_name"
     assert set(err.value.suggestions) == {"A1", "A2"}
+
+
+def _shop() -> Catalog:
+    return Catalog(
+        [
+            CatalogItem("SCREW-ST", "self-tapping screw 4x25", "自攻螺丝"),
+            CatalogItem("VALVE-B", "brass ball valve", "铜球阀"),
+            CatalogItem("TAPE-PTFE", "PTFE thread tape", "生料带"),
+            CatalogItem("TAPE-INS", "insulation tape", "电工胶带", aliases=("胶带",)),
+        ],
+        [CatalogPartner("LINGNAN", "Lingnan Building Materials Co. Ltd", "岭南建材有限公司")],
+        [
+            CatalogWarehouse("GZ", "Guangzhou warehouse", "广州仓"),
+            CatalogWarehouse("FS", "Foshan warehouse", "佛山仓库"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "code"),
+    [
+        ("Guangzhou", "warehouse", "GZ"),
+        ("广州", "warehouse", "GZ"),
+        ("佛山", "warehouse", "FS"),
+        ("螺丝", "item", "SCREW-ST"),
+        ("screws", "item", "SCREW-ST"),
+        ("valves", "item", "VALVE-B"),
+        ("ball valves", "item", "VALVE-B"),
+        ("球阀", "item", "VALVE-B"),
+        ("岭南建材", "partner", "LINGNAN"),
+        ("Lingnan Building Materials", "partner", "LINGNAN"),
+    ],
+)
+def test_names_as_people_shorten_them(text, kind, code):
+    catalog = _shop()
+    found = catalog.scan(text.lower())
+    assert [(m.kind, m.entities[0].sku if kind == "item" else m.entities[0].code)
+            for m in found] == [(kind, code)]  # fmt: skip
+    resolve = {"item": catalog.resolve_item, "warehouse": catalog.resolve_warehouse,
+               "partner": catalog.resolve_partner}[kind]  # fmt: skip
+    entity = resolve(text)
+    assert (entity.sku if kind == "item" else entity.code) == code
+
+
+def test_a_full_name_wins_over_a_part_and_a_shared_part_is_ambiguous():
+    catalog = _shop()
+    assert catalog.resolve_item("胶带").sku == "TAPE-INS"  # an alias, not a part
+    with pytest.raises(ResolveError) as err:
+        catalog.resolve_item("tape")
+    assert err.value.code == "ambiguous_name"
+    assert set(err.value.suggestions) == {"TAPE-PTFE", "TAPE-INS"}
+
+
+def test_scan_takes_the_longest_name_leftmost_first():
+    catalog = _shop()
+    found = catalog.scan("广州仓 brass ball valve")
+    assert [(m.text, m.part) for m in found] == [("广州仓", False), ("brass ball valve", False)]
