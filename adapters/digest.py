@@ -20,6 +20,8 @@ from domain import reports
 from domain.commands import Report
 from domain.errors import InvalidAmount, JxcError
 from domain.model import ROLES, Setting, User
+from domain.numbers import money_display, pct_display, qty_display
+from domain.reports_text import KPI_NAMES
 
 logger = logging.getLogger(__name__)
 
@@ -150,18 +152,16 @@ def _t(lang: str, en: str, zh: str) -> str:
     return zh if lang == "zh" else en
 
 
-def _money(text: str) -> str:
-    return f"{float(text):,.2f}"
-
-
-def _kpi_line(row: dict) -> str:
+def _kpi_line(row: dict, lang: str = "en") -> str:
     pct = row["kpi"] != "turnover"
 
     def show(x):
-        return "–" if x is None else (f"{x:.1%}" if pct else f"{x:.1f}")
+        return "–" if x is None else (pct_display(x) if pct else f"{x:.1f}")
 
-    mark = {True: "✓", False: "✗", None: "n/a"}[row["met"]]
-    return f"  {row['kpi']}: {show(row['value'])} (target {show(row['target'])}) {mark}"
+    mark = {True: "✓", False: "✗", None: _t(lang, "n/a", "无数据")}[row["met"]]
+    name = KPI_NAMES.get(row["kpi"], (row["kpi"], row["kpi"]))[lang == "zh"]
+    target = _t(lang, "target", "目标")
+    return f"  {name}: {show(row['value'])} ({target} {show(row['target'])}) {mark}"
 
 
 def _run(uow, name: str, period: str | None = None) -> dict | None:
@@ -207,12 +207,15 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
             "没有销售、没有待审批的请求。",
         ), False
     lines = [title, ""]
-    lines.append(_t(lang, "Stock value: ", "库存价值：") + f"{_money(total)} {currency}")
+    lines.append(_t(lang, "Stock value: ", "库存价值：") + f"{money_display(total)} {currency}")
     lines.append(_t(lang, f"Below reorder point: {len(reorder)}", f"低于再订货点：{len(reorder)}"))
     for r in reorder[:REORDER_SHOWN]:
+        uom = r.get("uom")
+        rop = qty_display(r["reorder_point"], uom, up=True)
+        order = qty_display(r["suggested_qty"], uom, up=True)
         lines.append(
-            f"  {r['sku']}: {r['projected']} < ROP {r['reorder_point']:g}, "
-            + _t(lang, f"suggest {r['suggested_qty']}", f"建议订 {r['suggested_qty']}")
+            f"  {r['sku']}: {qty_display(r['projected'], uom)} ≤ ROP {rop}, "
+            + _t(lang, f"suggest {order}", f"建议订 {order}")
         )
     if len(reorder) > REORDER_SHOWN:
         lines.append(f"  … +{len(reorder) - REORDER_SHOWN}")
@@ -220,14 +223,16 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
     if not top:
         lines.append(_t(lang, "  no sales in the period", "  期间无销售"))
     for r in top[:TOP_SHOWN]:
-        lines.append(f"  {r['rank']}. {r['sku']} {_money(r['revenue'])} ({r['share']:.1%})")
+        lines.append(
+            f"  {r['rank']}. {r['sku']} {money_display(r['revenue'])} ({pct_display(r['share'])})"
+        )
     lines.append(_t(lang, f"Pending approvals: {len(approvals)}", f"待审批：{len(approvals)}"))
     for r in approvals[:REORDER_SHOWN]:
         lines.append(f"  {r['request']} {r['subject']} ({r['requested_by']}, {r['age_hours']:g} h)")
     if data["kpi"]:
         period = data["kpi"].get("period", {}).get("name", "")
         lines.append(_t(lang, f"KPIs ({period}):", f"关键指标（{period}）："))
-        lines.extend(_kpi_line(r) for r in data["kpi"]["rows"])
+        lines.extend(_kpi_line(r, lang) for r in data["kpi"]["rows"])
     return "\n".join(lines), True
 
 

@@ -6,7 +6,7 @@ refused. Money is rounded to 0.01 half-up per line; unit costs keep up to 6 deci
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
 
 from domain.errors import InvalidAmount, InvalidQuantity
 
@@ -125,3 +125,68 @@ def price_str(d: Decimal) -> str:
     text = format(q, "f").rstrip("0")
     whole, _, frac = text.partition(".")
     return f"{whole}.{frac.ljust(2, '0')}"
+
+
+# -- numbers for people ----------------------------------------------------------------------
+# Text replies, reports, `jxc stock`, forecasts and digests show numbers through these; JSON keeps
+# the exact strings above (`qty_str`, `money_str`) and statistics as numbers.
+
+
+def is_counted(uom: str | None) -> bool:
+    """Whether a unit is counted in whole units (pcs, box, 个…) rather than measured (kg, m)."""
+    return (uom or "").strip().lower() in COUNTED_UNITS
+
+
+def _exact(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return to_decimal(value)
+
+
+def _grouped(d: Decimal, places: int | None = None) -> str:
+    """`d` with thousands separators; `places` fixes the decimals, None keeps them (trimmed)."""
+    if places is None:
+        d = normalize(d)
+        whole, _, frac = format(abs(d), "f").partition(".")
+        text = f"{int(whole):,}" + (f".{frac}" if frac else "")
+        return ("-" if d < 0 else "") + text
+    return format(d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP), f",.{places}f")
+
+
+def qty_display(q: object, uom: str | None = None, *, up: bool = False) -> str:
+    """A quantity for people: whole for counted units, at most 3 decimals otherwise, with
+    thousands separators (`1,615`, `12.5`).
+
+    Rounding is half-up; with `up=True` it is upward, for the levels one orders or keeps stock
+    against — a reorder point, safety stock or EOQ of counted units rounds UP to the next whole
+    unit (121.312 → 122, 795.2 → 796), since 121 would already be below the point. With no unit
+    the quantity is shown as stored (at most 3 decimals).
+    """
+    d = _exact(q)
+    places = 0 if is_counted(uom) else QTY_PLACES
+    rounding = ROUND_CEILING if up else ROUND_HALF_UP
+    d = d.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    return _grouped(d)
+
+
+def forecast_display(q: object, uom: str | None = None) -> str:
+    """A forecast quantity rounded to what the unit allows: whole for counted units (half-up),
+    at most 3 decimals for measured ones (`12.346` kg), with thousands separators."""
+    return qty_display(q, uom)
+
+
+def money_display(x: object) -> str:
+    """Money for people: two decimals, half-up, thousands separators (`398,999,601.00`)."""
+    return _grouped(_exact(x), 2)
+
+
+def cost_display(x: object) -> str:
+    """A unit cost or average cost for people: 4 decimals with thousands separators."""
+    return _grouped(_exact(x), 4)
+
+
+def pct_display(share: object, places: int = 1) -> str:
+    """A share (a fraction 0–1) as a percentage for people: `0.125` → `12.5 %`."""
+    return f"{_grouped(_exact(share) * 100, places)} %"

@@ -50,7 +50,15 @@ def stock_status(uow, period: Period | None) -> dict:
     rows, by_cat, by_wh = [], defaultdict(Decimal), defaultdict(Decimal)
     for r in stock_rows(uow):
         item = by_sku[r["sku"]]
-        rows.append({**r, "name": item.name, "name_zh": item.name_zh, "category": item.category})
+        rows.append(
+            {
+                **r,
+                "name": item.name,
+                "name_zh": item.name_zh,
+                "category": item.category,
+                "uom": item.uom,
+            }
+        )
         by_cat[item.category or "-"] += Decimal(r["value"])
         by_wh[r["warehouse"]] += Decimal(r["value"])
     total = sum(by_cat.values(), ZERO)
@@ -145,6 +153,7 @@ def below_reorder(uow, period: Period | None) -> dict:
                 "sku": item.sku,
                 "name": item.name,
                 "name_zh": item.name_zh,
+                "uom": item.uom,
                 "available": qty_str(on_hand - reserved),
                 "on_order": qty_str(on_order[item.id]),
                 "projected": qty_str(projected),
@@ -199,6 +208,7 @@ def slow_moving(uow, period: Period | None) -> dict:
                 "sku": item.sku,
                 "name": item.name,
                 "name_zh": item.name_zh,
+                "uom": item.uom,
                 "on_hand": qty_str(on_hand),
                 "value": money_str(value),
                 "last_out": last.isoformat() if last else None,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from domain.numbers import cost_display, money_display, pct_display, qty_display
+
 TITLES = {
     "stock_status": ("Stock status", "库存状况"),
     "below_reorder": ("Below reorder point", "低于再订货点"),
@@ -97,6 +99,21 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
 }
 PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share"}
+# Quantities of the row's unit (whole for counted units); levels one orders or keeps stock
+# against round up; money with thousands separators.
+QTY_KEYS = {"on_hand", "reserved", "available", "on_order", "projected", "qty", "moq"}
+QTY_UP_KEYS = {"reorder_point", "safety_stock", "eoq", "suggested_qty"}
+MONEY_KEYS = {
+    "value",
+    "revenue",
+    "cogs",
+    "avg_value",
+    "total_value",
+    "value_tied_up",
+    "total",
+    "amount",
+}
+MONEY_GROUPS = {"by_category", "by_warehouse"}
 KPI_NAMES = {
     "turnover": ("inventory turnover", "库存周转率"),
     "fill_rate": ("order fill rate", "订单满足率"),
@@ -123,6 +140,8 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> str:
+    """One value as people read it: whole counted units, money with thousands separators,
+    shares as percentages (JSON keeps the exact forms)."""
     if value is None:
         return "-"
     if isinstance(value, bool):
@@ -131,11 +150,20 @@ def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> st
         return "; ".join(str(v) for v in value)
     if report == "kpi" and key == "kpi":
         return KPI_NAMES.get(value, (value, value))[zh]
-    kpi_pct = (
-        report == "kpi" and key in ("value", "target") and (row or {}).get("kpi") != "turnover"
-    )
-    if key in PCT_KEYS or kpi_pct:
-        return f"{float(value) * 100:.1f}%"
+    kpi_row = report == "kpi" and key in ("value", "target")
+    if kpi_row and (row or {}).get("kpi") == "turnover":
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if key in PCT_KEYS or kpi_row:
+        return pct_display(value)
+    uom = (row or {}).get("uom")
+    if key in QTY_UP_KEYS:
+        return qty_display(value, uom, up=True)
+    if key in QTY_KEYS:
+        return qty_display(value, uom)
+    if key in MONEY_KEYS:
+        return money_display(value)
+    if key == "avg_cost":
+        return cost_display(value)
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
@@ -177,11 +205,13 @@ def render_text(result: dict, lang: str = "en") -> str:
         for k, v in summary.items():
             if isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()):
                 lines.append(f"  {k}:")
-                lines.extend(f"    {a}: {_pairs(b)}" for a, b in v.items())
+                lines.extend(f"    {a}: {_pairs(name, b, zh)}" for a, b in v.items())
                 continue
             if isinstance(v, dict):
-                v = _pairs(v)
-            lines.append(f"  {k}: {_cell(name, k, v, zh)}")
+                shown = _pairs(name, v, zh, money=k in MONEY_GROUPS)
+            else:
+                shown = _cell(name, k, v, zh)
+            lines.append(f"  {k}: {shown}")
     if result.get("notes"):
         lines.append("")
         lines.append(f"{WORDS['notes'][zh]}:")
@@ -189,10 +219,12 @@ def render_text(result: dict, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def _pairs(d: dict) -> str:
-    return ", ".join(f"{a}={b}" for a, b in d.items())
+def _pairs(report: str, d: dict, zh: bool, money: bool = False) -> str:
+    return ", ".join(
+        f"{a}={money_display(b) if money else _cell(report, a, b, zh)}" for a, b in d.items()
+    )
 
 
 def _numeric(text: str) -> bool:
-    t = text.rstrip("%").replace(".", "", 1).replace("-", "", 1)
+    t = text.removesuffix(" %").replace(",", "").replace(".", "", 1).replace("-", "", 1)
     return t.isdigit() or text == "-"

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
-from domain.numbers import money_str, qty_str
+from domain.numbers import money_display, money_str, qty_str
 from domain.reports_data import items, local_day, partners, sales, sl_t, so_t, utc_bounds
 from domain.reports_periods import Period
 from domain.reports_stock import turnover
@@ -60,6 +60,7 @@ def top_sellers(uow, period: Period) -> dict:
             "sku": catalog[i].sku,
             "name": catalog[i].name,
             "name_zh": catalog[i].name_zh,
+            "uom": catalog[i].uom,
             "qty": qty_str(qty[i]),
             "revenue": money_str(revenue[i]),
             "share": _share(revenue[i], total),
@@ -316,7 +317,10 @@ def kpi(uow, period: Period) -> dict:
     recs = _receipts(uow, period)
     adjusted, counted, counts = _count_discrepancy(uow, period)
     values = {
-        "turnover": (turn["annualised_turnover"], f"COGS {turn['cogs']}, avg {turn['avg_value']}"),
+        "turnover": (
+            turn["annualised_turnover"],
+            f"COGS {money_display(turn['cogs'])}, avg {money_display(turn['avg_value'])}",
+        ),
         "fill_rate": (complete / shipped if shipped else None, f"{complete}/{shipped} lines"),
         "supplier_on_time": (
             sum(1 for r in recs if r.on_time) / len(recs) if recs else None,
@@ -324,7 +328,8 @@ def kpi(uow, period: Period) -> dict:
         ),
         "count_discrepancy": (
             float(adjusted / counted) if counted else None,
-            f"|adjustments| {money_str(adjusted)} / counted {money_str(counted)} ({counts} counts)",
+            f"|adjustments| {money_display(adjusted)} / counted {money_display(counted)} "
+            f"({counts} counts)",
         ),
     }
     rows = []

@@ -20,6 +20,7 @@ from domain.commands import Forecast as ForecastCommand
 from domain.errors import JxcError
 from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, backtest_item, daily_series
 from domain.model import Item
+from domain.numbers import forecast_display
 from domain.reports_data import last_history_day
 from domain.services.forecasts import DEFAULT_DAYS, StoredForecastCache, demand_rows_by_item
 
@@ -47,19 +48,27 @@ def _as_forecast(result: dict) -> Forecast:
     )
 
 
-def _print_forecast(result: dict) -> None:
+def _print_forecast(result: dict, uom: str | None) -> None:
+    """A forecast for people: quantities rounded to what the item's unit allows (whole for
+    counted units); the JSON keeps the model's numbers."""
     pts = result["points"]
     total = sum(p["yhat"] for p in pts)
     lo = sum(p["yhat_lower"] for p in pts)
     hi = sum(p["yhat_upper"] for p in pts)
+    unit = f" {uom}" if uom else ""
+
+    def q(x: float) -> str:
+        return forecast_display(x, uom)
+
     click.echo(f"{result['sku']}: {result['model']} — {result['reason']}")
     click.echo(
-        f"next {len(pts)} days ({pts[0]['date']} – {pts[-1]['date']}): about {total:,.1f} "
-        f"(80 % range of the daily sums {lo:,.1f} – {hi:,.1f})"
+        f"next {len(pts)} days ({pts[0]['date']} – {pts[-1]['date']}): about {q(total)}{unit} "
+        f"(80 % range of the daily sums {q(lo)} – {q(hi)})"
     )
+    width = max(len(q(p["yhat"])) for p in pts)
     for p in pts:
         click.echo(
-            f"  {p['date']}  {p['yhat']:>10.2f}  [{p['yhat_lower']:.2f} – {p['yhat_upper']:.2f}]"
+            f"  {p['date']}  {q(p['yhat']):>{width}}  [{q(p['yhat_lower'])} – {q(p['yhat_upper'])}]"
         )
 
 
@@ -82,7 +91,9 @@ def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_na
     if as_json:
         emit_json(result)
     else:
-        _print_forecast(result)
+        with app.uow(write=False) as uow:
+            uom = lookup.item(uow, result["sku"]).uom
+        _print_forecast(result, uom)
     if png is not None:
         click.echo(f"chart: {png}", err=as_json)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import sys
+import unicodedata
 import uuid
 from pathlib import Path
 
 import click
-from rich.console import Console
-from rich.table import Table
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user, unexpected
 from adapters.db import migrate
@@ -18,6 +18,7 @@ from domain import imports
 from domain.commands import QueryStock, command_from_dict
 from domain.errors import JxcError, MissingSlot, NotPermitted
 from domain.model import User
+from domain.numbers import cost_display, money_display, qty_display
 
 
 @click.command()
@@ -205,15 +206,88 @@ STOCK_COLUMNS = (
 )
 
 
-def print_stock(rows: list[dict]) -> None:
-    table = Table(title="Stock")
-    for col in STOCK_COLUMNS:
-        table.add_column(col, justify="left" if col in ("sku", "warehouse") else "right")
-    for r in rows:
-        table.add_row(*["–" if r[c] is None else str(r[c]) for c in STOCK_COLUMNS])
-    Console().print(table)
+STOCK_HEADINGS = {
+    "sku": "SKU",
+    "warehouse": "Warehouse",
+    "on_hand": "On hand",
+    "reserved": "Reserved",
+    "available": "Available",
+    "on_order": "On order",
+    "avg_cost": "Avg cost",
+    "value": "Value",
+}
+# Left out first, in this order, when the table is wider than the terminal.
+STOCK_OPTIONAL = ("avg_cost", "on_order", "reserved")
+
+
+def _text_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _stock_cell(col: str, value) -> str:
+    if value is None:
+        return "–"
+    if col in ("sku", "warehouse"):
+        return str(value)
+    if col == "value":
+        return money_display(value)
+    if col == "avg_cost":
+        return cost_display(value)
+    return qty_display(value)
+
+
+def stock_text(rows: list[dict], width: int) -> list[str]:
+    """The stock table as lines of at most `width` columns. Every value is shown whole: columns
+    are left out (and named) before anything would be cut, and when even SKU, warehouse, on
+    hand, available and value do not fit, each row becomes a short block of its own."""
     if not rows:
-        click.echo("no stock")
+        return ["Stock", "no stock"]
+    cells = [{c: _stock_cell(c, r.get(c)) for c in STOCK_COLUMNS} for r in rows]
+    widths = {
+        c: max(_text_width(STOCK_HEADINGS[c]), *(_text_width(x[c]) for x in cells))
+        for c in STOCK_COLUMNS
+    }
+    cols = list(STOCK_COLUMNS)
+    for optional in STOCK_OPTIONAL:
+        if sum(widths[c] for c in cols) + 2 * (len(cols) - 1) <= width:
+            break
+        cols.remove(optional)
+    dropped = [STOCK_HEADINGS[c].lower() for c in STOCK_COLUMNS if c not in cols]
+    if sum(widths[c] for c in cols) + 2 * (len(cols) - 1) > width:
+        return ["Stock", *_stock_blocks(cells, width)]
+
+    def line(values: dict) -> str:
+        parts = []
+        for c in cols:
+            fill = " " * (widths[c] - _text_width(values[c]))
+            parts.append(values[c] + fill if c in ("sku", "warehouse") else fill + values[c])
+        return "  ".join(parts).rstrip()
+
+    out = ["Stock", line(STOCK_HEADINGS), *(line(x) for x in cells)]
+    if dropped:
+        out.append(f"(left out to fit {width} columns: {', '.join(dropped)}; --json has them all)")
+    return out
+
+
+def _stock_blocks(cells: list[dict], width: int) -> list[str]:
+    out = []
+    for x in cells:
+        out.append(f"{x['sku']}  {x['warehouse']}")
+        line = " "
+        for c in STOCK_COLUMNS[2:]:
+            part = f" {STOCK_HEADINGS[c].lower()} {x[c]}"
+            if _text_width(line + part) > width and line.strip():
+                out.append(line)
+                line = " "
+            line += part
+        out.append(line)
+    return out
+
+
+def print_stock(rows: list[dict]) -> None:
+    """The stock table for people, fitted to the terminal (80 columns when not a terminal)."""
+    width = shutil.get_terminal_size((80, 24)).columns
+    click.echo("\n".join(stock_text(rows, width)))
 
 
 def register(group: click.Group) -> None:

@@ -107,3 +107,17 @@ def test_serve_runs_the_scheduler_until_sigterm_and_exits_cleanly(demo_db):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_forecast_text_rounds_to_what_the_unit_allows(demo_db):
+    # DRILL-18V is counted in 台: whole drills in text; the JSON keeps the model's numbers.
+    text = jxc(demo_db, "forecast", "DRILL-18V", "--days", "5", check=True).stdout.splitlines()
+    days = [line.split() for line in text[2:]]
+    assert len(days) == 5
+    for _, yhat, lo, _, hi in days:
+        assert all(x.strip("[]").isdigit() for x in (yhat, lo, hi))
+    assert " 台 (80 % range of the daily sums " in text[1]
+    points = json.loads(
+        jxc(demo_db, "forecast", "DRILL-18V", "--days", "5", "--json", check=True).stdout
+    )["points"]
+    assert any(p["yhat"] != int(p["yhat"]) for p in points)

@@ -132,3 +132,30 @@ def rewind(engine, job_id: str, when: datetime) -> None:
             .where(table.c.id == job_id)
             .values(job_state=pickle.dumps(state), next_run_time=when.timestamp())
         )
+
+
+def test_a_digest_shows_whole_units_money_with_separators_and_percentages(app, users, tmp_path):
+    from domain import imports, settings
+
+    with app.uow() as uow:
+        settings.set_value(uow, "reorder.history_days", "5")
+        rows = [("2026-06-10", "10"), ("2026-06-12", "20"), ("2026-06-14", "20")]
+        imports.import_rows(
+            uow,
+            "sales_history",
+            [
+                (n, {"date": d, "sku": "M6-20", "qty": q, "customer": "ACME", "unit_price": "0.25"})
+                for n, (d, q) in enumerate(rows, start=2)
+            ],
+            today=app.clock.today(),
+        )
+        uow.commit()
+    app.bus.execute(
+        ReceiveStock(item="BOX-M", qty=Decimal(250000), unit_cost=Decimal("1.60")), users["li"]
+    )
+    text = build_digest(app, "daily", png_path=tmp_path / "d.png").text
+    assert "Stock value: 400,000.00 CNY" in text
+    # M6-20: ROP 10 × 7 + 1.645 × 10 × √7 = 113.519 → 114 whole pieces; EOQ 6976.15 → 6,977.
+    assert "  M6-20: 0 ≤ ROP 114, suggest 6,977" in text
+    assert "  1. M6-20 12.50 (100.0 %)" in text
+    assert "order fill rate: – (target 98.5 %) n/a" in text

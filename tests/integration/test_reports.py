@@ -335,3 +335,37 @@ def test_a_receipt_on_or_before_its_due_date_is_on_time_and_accurate(app, users)
     (row,) = report(app, "supplier_performance")["rows"]
     assert (row["on_time_rate"], row["avg_days_late"], row["lead_time_accuracy"]) == (1.0, 0, 1.0)
     assert row["score"] == 100.0
+
+
+def test_report_text_shows_whole_units_money_with_separators_and_percentages(app, users):
+    set_rule(app, "reorder.history_days", "5")
+    history(
+        app,
+        ("2026-06-10", "M6-20", "10", "ACME", "0.25"),
+        ("2026-06-12", "M6-20", "20", "ACME", "0.25"),
+        ("2026-06-14", "M6-20", "20", "BETA", "0.25"),
+    )
+    app.bus.execute(ReceiveStock(item="BOX-M", qty=D(250000), unit_cost=D("1.60")), users["li"])
+    reorder = report(app, "below_reorder")
+    assert reorder["rows"][0]["reorder_point"] == 113.519  # JSON keeps the statistic
+    text = render_text(reorder).splitlines()
+    # ROP 113.519 and safety stock 43.519 round up to whole pieces; EOQ 6976.15 → 6,977.
+    assert text[2].split() == ["SKU", "Projected", "ROP", "Safety", "stock", "EOQ", "MOQ", "Order"]
+    assert text[3].split() == ["M6-20", "0", "114", "44", "6,977", "1,000", "6,977"]
+    stock = render_text(report(app, "stock_status"))
+    assert "BOX-M  MAIN" in stock and "250,000" in stock.split()
+    assert "  total_value: 400,000.00" in stock.splitlines()
+    assert "  by_category: packaging=400,000.00" in stock.splitlines()
+    top = render_text(report(app, "top_sellers")).splitlines()
+    assert top[4].split() == ["1", "M6-20", "50", "12.50", "100.0", "%"]
+    assert "  top_share: 100.0 %" in top
+    kpi = render_text(report(app, "kpi"))
+    assert "98.5 %" in kpi and "avg 400,000.00" in kpi
+
+
+def test_supplier_text_shows_a_same_day_receipt_as_fully_on_time(app, users):
+    lines = (Line("M6-20", D(1000), D("0.12")),)
+    po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), users["zhao"])
+    app.bus.execute(ReceivePurchaseOrder(order=po["order"]), users["li"])
+    row = render_text(report(app, "supplier_performance")).splitlines()[4]
+    assert row.split()[:7] == ["ECH", "1", "100.0", "%", "0", "100.0", "%"]
