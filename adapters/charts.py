@@ -9,6 +9,7 @@ import logging
 from decimal import Decimal
 from pathlib import Path
 
+from domain.numbers import pct_display
 from domain.reports_text import KPI_NAMES, TITLES
 
 log = logging.getLogger(__name__)
@@ -252,7 +253,10 @@ def _supplier_performance(ax, result, zh) -> bool:
     ax.set_xlim(0, 125)
     for i, r in enumerate(rows):
         ax.text(
-            r["score"] + 1, i, f"{_t('on_time', zh)} {r['on_time_rate'] * 100:.0f}%", va="center"
+            r["score"] + 1,
+            i,
+            f"{_t('on_time', zh)} {pct_display(r['on_time_rate'], 0)}",
+            va="center",
         )
     return True
 
@@ -264,7 +268,7 @@ def _kpi(ax, result, zh) -> bool:
         labels.append(KPI_NAMES.get(r["kpi"], (r["kpi"], r["kpi"]))[zh])
         value, target = r["value"], r["target"]
         pct = r["kpi"] != "turnover"
-        fmt = (lambda v: f"{v * 100:.1f}%") if pct else (lambda v: f"{v:g}")
+        fmt = pct_display if pct else (lambda v: f"{v:g}")
         if value is None:
             ratios.append(0)
             colors.append("#BBBBBB")

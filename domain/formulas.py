@@ -43,7 +43,12 @@ def safety_stock(z: Number, sigma_daily: Number, lead_time_days: Number) -> floa
 
 
 def reorder_point(mean_daily: Number, lead_time_days: Number, ss: Number) -> float:
-    """Reorder point ``ROP = mean daily demand × lead time + SS``."""
+    """Reorder point ``ROP = mean daily demand × lead time + SS``.
+
+    Unrounded (a statistic; JSON shows it as a number). Shown to people in an item's counted unit
+    it rounds UP to a whole unit (121.312 → 122: stock of 121 is already below the point), see
+    ``domain.numbers.qty_display(..., up=True)``.
+    """
     if float(lead_time_days) < 0:
         raise ValueError(f"lead time cannot be negative, got {lead_time_days}")
     return float(mean_daily) * float(lead_time_days) + float(ss)
@@ -54,6 +59,8 @@ def eoq(annual_demand: Number, order_cost: Number, holding_cost_per_unit_year: N
 
     ``annual_demand`` D in units a year, ``order_cost`` S per order, ``holding_cost_per_unit_year``
     H (for the design's settings: unit cost × holding % ÷ 100). Zero demand gives 0; H must be > 0.
+    Unrounded; an order of counted units rounds it UP to a whole unit (795.2 → 796), as
+    ``suggested_order_qty`` and ``domain.numbers.qty_display(..., up=True)`` do.
     """
     d, s, h = float(annual_demand), float(order_cost), float(holding_cost_per_unit_year)
     if d < 0 or s < 0:
