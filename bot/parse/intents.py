@@ -115,6 +115,7 @@ SELL_HOW_MANY = _rx(
 )
 # 出库 with an order number ships it: "SO-0012 出库"
 OUTBOUND = _rx(r"出库|出货|\bgoods out\b")
+_STOCK_AT = _rx(r"\bstock (?:in|at)\b")
 MINE = _rx(r"\bmy\b|\bmine\b|我的|我下的|我开的|我做的|我负责的")
 _SUBJECT_SALES = _rx(
     r"^\s*(?:又|还|也|再|今天|想|需要)?\s*(?:要|买|订|下单|拿|\bwants?\b|\bneeds?\b|\bordered\b|"
@@ -178,7 +179,9 @@ def _classify(s: Scan) -> str | None:
     if sos and not has_lines:
         return "order.query"
     if STOCK_RECEIVE.search(t) and (items or not partners):
-        return "stock.receive"
+        if s.qtys or not _STOCK_AT.search(t):
+            return "stock.receive"
+        return "stock.query"  # "elbow stock in Guangzhou": a question with a place
     if ISSUE.search(t) and items and not partners:
         return "stock.issue"
     create = _create_side(s, t, items, partners, has_lines)

@@ -44,14 +44,14 @@ _REPORTS: list[tuple[str, str]] = [
      r"\bhow fast (?:does |do |is |are )?(?:our )?(?:stock|inventory|it)\b.*\bturn|"
      r"\bturn(?:s|ing)? over\b|周转率|周转天数|周转|动销率"),
     ("kpi",
-     r"\bkpis?\b|\bkey (?:figures|metrics|indicators)\b|\bfill rate\b|\bperformance indicators\b|"
+     r"(?<![a-z])kpis?(?![a-z])|\bkey (?:figures|metrics|indicators)\b|\bfill rate\b|\bperformance indicators\b|"
      r"\bcount discrepancy\b|\bdashboard\b|看板|仪表盘|驾驶舱|关键指标|经营指标|绩效指标|满足率|订单满足率|核心指标|kpi指标"),
     ("stock_status",
      r"\bstock (?:status|report|summary|overview|position|valuation|value)\b|"
      r"\binventory (?:status|report|summary|overview|position|valuation|value)\b|"
      r"\bstock levels? report\b|\bvalue of (?:the )?(?:stock|inventory)\b|"
      r"\b(?:stock|inventory)\b.{0,12}\bworth\b|\bworth of (?:our |the )?(?:stock|inventory)\b|"
-     r"库存(?:状况|状态|报表|报告|汇总|总览|概况|明细表|价值|金额|总额|情况表|总值|值多少|总价)|"
+     r"库存(?:状况|状态|报表|报告|汇总|总览|概况|明细表|价值|金额|总额|情况表|总值|值多少|总价|总金额)|"
      r"库存表|存货报表|盘存表|货值多少"),
 ]  # fmt: skip
 REPORT_RES = [(name, re.compile(rx)) for name, rx in _REPORTS]
