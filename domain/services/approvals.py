@@ -118,26 +118,8 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
             f"decision must be approve or reject, not {cmd.decision!r}",
             zh="审批结果只能是批准或驳回",
         )
-    number = cmd.request.strip().upper()
-    stmt = select(req_t).where(req_t.c.number == number)
-    if uow.dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    req = uow.execute(stmt).first()
-    if req is None:
-        raise UnknownRequest(f"no approval request {number}", zh=f"没有审批单 {number}")
-    if req.status != "pending":
-        by = f" by {req.decided_by}" if req.decided_by else ""
-        by_zh = f"（{req.decided_by}）" if req.decided_by else ""
-        raise ApprovalAlreadyDecided(
-            f"{number} ({_what(req)}) is already {req.status}{by}; nothing to decide",
-            zh=f"{number}（{_what_zh(req)}）已{_ZH_STATUS.get(req.status, req.status)}{by_zh}，"
-            "无需再审批",
-        )
-    if req.requested_by.lower() == user.name.lower():
-        raise OwnRequest(
-            f"{number} ({_what(req)}) is your own request; another approver must decide it",
-            zh=f"{number}（{_what_zh(req)}）是您本人提交的，需由其他审批人处理",
-        )
+    req = _decidable(uow, cmd.request, user, lock=True)
+    number = req.number
     apply, details = _subjects()[req.subject_kind]
     applied = apply(uow, req.subject, decision == "approve", user)
     status = "approved" if decision == "approve" else "rejected"
@@ -170,6 +152,38 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
     if cmd.reason:
         result["reason"] = cmd.reason
     return result
+
+
+def _decidable(uow, request: str, user, *, lock: bool = False):
+    """The pending request `user` may decide, or the refusal that says why not."""
+    number = request.strip().upper()
+    stmt = select(req_t).where(req_t.c.number == number)
+    if lock and uow.dialect == "postgresql":
+        stmt = stmt.with_for_update()
+    req = uow.execute(stmt).first()
+    if req is None:
+        raise UnknownRequest(f"no approval request {number}", zh=f"没有审批单 {number}")
+    if req.status != "pending":
+        by = f" by {req.decided_by}" if req.decided_by else ""
+        by_zh = f"（{req.decided_by}）" if req.decided_by else ""
+        raise ApprovalAlreadyDecided(
+            f"{number} ({_what(req)}) is already {req.status}{by}; nothing to decide",
+            zh=f"{number}（{_what_zh(req)}）已{_ZH_STATUS.get(req.status, req.status)}{by_zh}，"
+            "无需再审批",
+        )
+    if req.requested_by.lower() == user.name.lower():
+        raise OwnRequest(
+            f"{number} ({_what(req)}) is your own request; another approver must decide it",
+            zh=f"{number}（{_what_zh(req)}）是您本人提交的，需由其他审批人处理",
+        )
+    return req
+
+
+def preview_decision(cmd: DecideApproval, uow, user) -> dict:
+    """What deciding a request would be about, without deciding: the same refusals (unknown,
+    already decided, one's own) or the request with its details and reasons, so a
+    confirmation can name the order or count, the amounts and why it was asked."""
+    return _row(uow, _decidable(uow, cmd.request, user))
 
 
 def rejection_reason(uow, number: str | None) -> str | None:

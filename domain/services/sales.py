@@ -245,11 +245,7 @@ def order_details(uow, number: str) -> dict:
 def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
     """Ship every open line of a confirmed order: issue at cost, release the reservation."""
     so = _order(uow, cmd.order)
-    if so.status not in ("confirmed", "partially_shipped"):
-        raise InvalidState(
-            f"{so.number} is {_en(so)}; only confirmed orders can be shipped",
-            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认的订单可以发货",
-        )
+    _check_shippable(so)
     order_wh = lookup.warehouse_code(uow, so.warehouse_id)
     wh = lookup.warehouse(uow, cmd.warehouse or order_wh)
     shipped, cogs = [], ZERO
@@ -320,6 +316,49 @@ def _head(uow, so) -> dict:
         "partner_name": details["partner_name"],
         "partner_name_zh": details["partner_name_zh"],
         "total": details["total"],
+    }
+
+
+def _check_shippable(so) -> None:
+    if so.status not in ("confirmed", "partially_shipped"):
+        raise InvalidState(
+            f"{so.number} is {_en(so)}; only confirmed orders can be shipped",
+            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认的订单可以发货",
+        )
+
+
+def preview_ship(cmd: ShipSalesOrder, uow) -> dict:
+    """What shipping an order would do, without doing it: the same refusals (an order not
+    confirmed, stock not on hand for it, naming the other warehouses) or the customer and the
+    lines it would ship with their amounts, for a confirmation that names them."""
+    so = _order(uow, cmd.order, lock=False)
+    _check_shippable(so)
+    wh = lookup.warehouse(uow, cmd.warehouse or lookup.warehouse_code(uow, so.warehouse_id))
+    shipping = []
+    for line in _lines(uow, so.id):
+        qty = line.qty - line.shipped_qty
+        if qty <= 0:
+            continue
+        bal = ledger.read_balance(uow, line.item_id, wh.id)
+        can = bal.available + (qty if wh.id == so.warehouse_id else ZERO)
+        if qty > can and not ledger.allow_negative(uow, wh.code):
+            raise ledger.shortage(uow, lookup.item(uow, line.sku), wh.id, wh.code, can, qty)
+        amount = line.amount if qty == line.qty else money(qty * line.price)
+        shipping.append(
+            {
+                "item": line.sku,
+                "name": line.name,
+                "name_zh": line.name_zh,
+                "qty": qty_str(qty),
+                "amount": money_str(amount),
+            }
+        )
+    return {
+        "order": so.number,
+        "warehouse": wh.code,
+        **_head(uow, so),
+        "shipping": shipping,
+        "lines": line_rows(uow, so.id),
     }
 
 

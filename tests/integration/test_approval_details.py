@@ -19,6 +19,8 @@ from domain.commands import (
     ShipSalesOrder,
 )
 from domain.errors import ApprovalAlreadyDecided, InsufficientStock, InvalidState, OwnRequest
+from domain.services.approvals import preview_decision
+from domain.services.sales import preview_ship
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -125,3 +127,35 @@ def test_refusals_of_decisions_and_shipments_say_why_in_both_languages(app, user
         bus.execute(ShipSalesOrder(order=pending["order"]), li)
     assert "waiting for approval (A-2)" in waiting.value.message
     assert "正在等待审批（A-2）" in waiting.value.zh
+
+
+def test_shipping_and_deciding_can_be_checked_before_anyone_confirms(app, users):
+    bus, li, wang, mary = app.bus, users["li"], users["wang"], users["mary"]
+    bus.execute(ReceiveStock(item="HAMMER", qty=D(10)), li)
+    so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(4)),)), wang)
+    pending = bus.execute(
+        CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(1), discount=D(50)),)), wang
+    )
+    with app.uow(write=False) as uow:
+        preview = preview_ship(ShipSalesOrder(order=so["order"]), uow)
+        with pytest.raises(InvalidState):
+            preview_ship(ShipSalesOrder(order=pending["order"]), uow)
+        with pytest.raises(OwnRequest):
+            preview_decision(DecideApproval(request=pending["approval"]), uow, wang)
+        about = preview_decision(DecideApproval(request=pending["approval"]), uow, mary)
+    assert preview["shipping"] == [
+        {
+            "item": "HAMMER",
+            "name": "claw hammer",
+            "name_zh": "羊角锤",
+            "qty": "4",
+            "amount": "112.00",
+        }
+    ]
+    assert (preview["partner_name_zh"], preview["total"]) == ("艾克米", "112.00")
+    assert about["details"]["lines"][0]["discount"] == "50"
+    shipped = bus.execute(ShipSalesOrder(order=so["order"]), li)
+    assert [(s["item"], s["name_zh"], s["qty"], s["amount"]) for s in shipped["shipped"]] == [
+        ("HAMMER", "羊角锤", "4", "112.00")
+    ]
+    assert shipped["lines"][0]["shipped"] == "4"
