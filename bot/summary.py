@@ -12,24 +12,23 @@ from decimal import Decimal
 
 from domain import lookup
 from domain.errors import JxcError
-from domain.numbers import money_str, qty_str
+from domain.numbers import money_display, money_str, pct_display, qty_str
 from domain.services.stock import stock_rows
 
 ZERO = Decimal(0)
 
 
 def money_text(value) -> str:
-    """Money for people: thousands separators, two decimals (`398,999,601.00`)."""
+    """Money for people (`398,999,601.00`); a value that is not a number is shown as it is."""
     try:
-        return f"{Decimal(str(value)):,.2f}"
-    except (ArithmeticError, ValueError):
+        return money_display(value)
+    except JxcError:
         return str(value)
 
 
-def pct_text(value) -> str:
-    """A percentage for people (`5 %`, `16.4 %`)."""
-    d = Decimal(str(value)).quantize(Decimal("0.1")).normalize()
-    return f"{d:f} %"
+def pct_text(percent) -> str:
+    """A percentage given in percent, for people (`5 %`, `16.4 %`)."""
+    return pct_display(Decimal(str(percent)) / 100).replace(".0 %", " %")
 
 
 def _t(lang: str, en: str, zh: str) -> str:
