@@ -225,8 +225,10 @@ def test_a_count_approval_request_names_item_and_warehouse(app, chat):
 
 
 def test_an_english_user_gets_english_prompts_for_a_chinese_message(app, chat):
-    reply = chat.handle("tom", "c1", "M6 还有多少 在")
-    assert all(not ("\u4e00" <= ch <= "\u9fff") for ch in reply.text.replace("M6", "")), reply.text
+    assert chat.handle("tom", "c1", "预测").text == "Which item? It is missing from the command."
+    unknown = chat.handle("tom", "c1", "库存 扳子手")
+    assert unknown.text.startswith("I don't know the item"), unknown.text
+    assert chat.handle("wang", "tg", "forecast").text == "请补充商品。"
 
 
 def test_a_refusal_says_in_words_what_the_user_may_not_do(app, chat):
