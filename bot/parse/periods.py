@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.parse.numbers import CN_NUM, DIGITS, to_decimal
+from bot.parse.numbers import CN_NUM, DIGITS, BadNumber, to_decimal
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -86,7 +86,10 @@ def find_days(text: str) -> tuple[int, tuple[int, int]] | None:
         raw = m.group("n").strip()
         count = _EN_NUMBERS.get(raw)
         if count is None:
-            value = to_decimal(raw)
+            try:
+                value = to_decimal(raw)
+            except BadNumber:
+                continue  # "二十二十天" is no horizon
             if value != value.to_integral_value():
                 continue
             count = int(value)

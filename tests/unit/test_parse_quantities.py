@@ -75,3 +75,8 @@ def test_a_quantity_that_cannot_be_read_whole_is_an_error(text, fragment, catalo
 
 def test_kilograms_are_not_thousands(catalog):
     assert parse("receive 5kg paint", catalog).command["qty"] == "5"
+
+
+def test_an_unreadable_numeral_before_days_does_not_raise(catalog):
+    out = parse("二十 二十 days", catalog).to_json()
+    assert out["intent"] is None or isinstance(out["intent"], str)
