@@ -1,20 +1,24 @@
 """The conversation: text in, neutral reply out.
 
 Questions run at once; a write is summarised and runs only on yes/是/确认/ok (no/否/取消 drops
-it; a confirmation expires after 10 minutes). A text that names a command but misses a value is
-asked about, and the answer completes it. The state lives in the database per user and channel,
-so a restart mid-confirmation loses nothing. The confirmed command runs under an idempotency key
-made when it was proposed, so "yes" delivered twice has one effect.
+it; a confirmation expires after 10 minutes). Before a write is proposed the service runs it as a
+dry run, so a command that would be refused is refused at once and the proposal says exactly what
+the service will store. A text that names a command but misses a value is asked about, and the
+answer completes it; a "did you mean" is answered with yes, the suggestion's number or its name.
+The state lives in the database per user and channel, so a restart mid-confirmation loses
+nothing. The confirmed command runs under an idempotency key made when it was proposed, so "yes"
+delivered twice has one effect, and the confirmation is cleared in the command's own transaction.
+
+A message costs at most two transactions: one read (the user, the state, the catalogue, and any
+question), then at most one write (the dry run, the proposal and the state; or the confirmed
+command with the end of its confirmation).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
 from datetime import datetime, timedelta
-
-from sqlalchemy import delete, insert, select, update
 
 from bot.catalog_source import CatalogCache
 from bot.help import help_text
@@ -32,14 +36,36 @@ from bot.replies import (
     t,
 )
 from bot.summary import summarize
+from domain import lookup
 from domain.commands import command_from_dict
+from domain.conversations import load_state, save_state
 from domain.errors import JxcError
-from domain.model import Conversation as ConversationRow
 from domain.roles import may
 
 log = logging.getLogger(__name__)
-state_t = ConversationRow.__table__
 EXPIRY = timedelta(minutes=10)
+_UNCHANGED = object()
+
+
+class _Turn:
+    """One message being answered: who, where, in which language, the read unit of work, the
+    state as it was and the state to store afterwards."""
+
+    def __init__(self, user, channel: str, lang: str, uow, state: dict):
+        self.user = user
+        self.channel = channel
+        self.lang = lang
+        self.uow = uow
+        self.state = state
+        self.new_state = _UNCHANGED
+
+    def keep(self, state: dict | None) -> None:
+        """The state to store once the message is answered (None clears it)."""
+        self.new_state = state
+
+    def stored(self) -> None:
+        """The state was stored by a write of this turn."""
+        self.new_state = _UNCHANGED
 
 
 class Conversation:
@@ -53,122 +79,80 @@ class Conversation:
         self.notifier = notifier
         self.catalogs = CatalogCache()
 
-    # -- state ------------------------------------------------------------------------------
-
-    def _load(self, user: str, channel: str) -> dict:
-        with self.uow_factory(write=False) as uow:
-            row = uow.execute(
-                select(state_t.c.state).where(
-                    (state_t.c.user_name == user) & (state_t.c.channel == channel)
-                )
-            ).first()
-        return json.loads(row[0]) if row and row[0] else {}
-
-    def _save(self, user: str, channel: str, state: dict | None) -> None:
-        where = (state_t.c.user_name == user) & (state_t.c.channel == channel)
-        with self.uow_factory(write=True) as uow:
-            if not state:
-                uow.execute(delete(state_t).where(where))
-            elif uow.execute(select(state_t.c.user_name).where(where)).first():
-                uow.execute(
-                    update(state_t)
-                    .where(where)
-                    .values(state=json.dumps(state, ensure_ascii=False), updated_at=uow.now)
-                )
-            else:
-                uow.execute(
-                    insert(state_t).values(
-                        user_name=user,
-                        channel=channel,
-                        state=json.dumps(state, ensure_ascii=False),
-                        updated_at=uow.now,
-                    )
-                )
-            uow.commit()
-
     # -- the one entry point ----------------------------------------------------------------
 
     def handle(self, user_name: str, channel: str, text: str, lang: str | None = None) -> Reply:
         """Answer one message from a user (by name) on a channel."""
         text = text if isinstance(text, str) else ""
         msg_lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+        reply_lang = lang or msg_lang
         try:
-            user = self.bus.user(user_name)
-        except JxcError:
-            lang = lang or msg_lang
-            return Reply(
-                t(
-                    lang,
-                    f"Sorry, {user_name} is not registered with JXC. An admin can "
-                    "add you with `jxc import users FILE.csv` (name, role, slack_id, "
-                    "telegram_id, lang).",
-                    f"抱歉，{user_name} 还没有在 JXC 登记。请管理员用 `jxc import users` "
-                    "导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
-                ),
-                lang,
-                ok=False,
-            )
-        lang = lang or user.lang or msg_lang
-        try:
-            return self._handle(user, channel, text.strip(), lang)
+            with self.uow_factory(write=False) as uow:
+                user = lookup.user_by_name(uow, user_name)
+                if user is None:
+                    return _unregistered(user_name, reply_lang)
+                reply_lang = lang or user.lang or msg_lang
+                turn = _Turn(user, channel, reply_lang, uow, load_state(uow, user.name, channel))
+                reply = self._handle(turn, text.strip())
+            if turn.new_state is not _UNCHANGED:
+                with self.uow_factory(write=True) as uow:
+                    save_state(uow, user.name, channel, turn.new_state)
+                    uow.commit()
+            return reply
         except JxcError as exc:
-            return error_reply(exc, lang)
+            return error_reply(exc, reply_lang)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error in conversation", extra={"ref": ref, "user": user_name})
             return Reply(
                 t(
-                    lang,
+                    reply_lang,
                     f"Sorry, something went wrong (reference {ref}). Nothing was "
                     "changed; please try again or tell an admin.",
                     f"抱歉，出错了（编号 {ref}）。没有做任何更改，请重试或联系管理员。",
                 ),
-                lang,
+                reply_lang,
                 ok=False,
             )
 
-    def _handle(self, user, channel: str, text: str, lang: str) -> Reply:
-        state = self._load(user.name, channel)
-        awaiting = state.get("awaiting") or {}
+    def _handle(self, turn: _Turn, text: str) -> Reply:
+        awaiting = turn.state.get("awaiting") or {}
         if awaiting.get("suggestions"):
-            reply = self._choose(user, channel, state, text, lang)
+            reply = self._choose(turn, text)
             if reply is not None:
                 return reply
         yes = confirmation_word(text)
         if yes is not None:
-            return self._answer(user, channel, state, yes, lang)
-        catalog = self._catalog()
+            return self._answer(turn, yes)
+        catalog = self.catalogs.get(turn.uow)
         if awaiting:
             # An answer to "which customer?" completes the waiting command, even when the
             # answer alone would be something else (a bare item name reads as a stock query).
             result = parse(f"{awaiting['text']} {text}", catalog)
             if result.command is not None and result.intent == awaiting.get("intent"):
-                return self._parsed(user, channel, text, result, lang, state, clear=True)
+                return self._parsed(turn, text, result, clear=True)
             alone = parse(text, catalog)
             if (
                 alone.command is None
                 and alone.intent is None
                 and result.intent == awaiting.get("intent")
             ):
-                return self._parsed(user, channel, text, result, lang, state, clear=True)
-            return self._parsed(user, channel, text, alone, lang, state, clear=True)
-        return self._parsed(user, channel, text, parse(text, catalog), lang, state)
-
-    def _catalog(self):
-        with self.uow_factory(write=False) as uow:
-            return self.catalogs.get(uow)
+                return self._parsed(turn, text, result, clear=True)
+            return self._parsed(turn, text, alone, clear=True)
+        return self._parsed(turn, text, parse(text, catalog))
 
     # -- "did you mean" -----------------------------------------------------------------------
 
-    def _choose(self, user, channel: str, state: dict, text: str, lang: str) -> Reply | None:
+    def _choose(self, turn: _Turn, text: str) -> Reply | None:
         """Take a suggestion by yes (when there is one), its number or its name, and go on with
         the waiting command; None when the text is not an answer to the question."""
-        awaiting = state["awaiting"]
+        lang = turn.lang
+        awaiting = turn.state["awaiting"]
         options = awaiting["suggestions"]
         word = confirmation_word(text)
         picked = None
         if word is False:
-            self._save(user.name, channel, _keep_pending(state))
+            turn.keep(_without_awaiting(turn.state))
             return Reply(t(lang, "All right, dropped.", "好的，已放弃。"), lang)
         if word is True:
             if len(options) != 1:
@@ -192,21 +176,19 @@ class Conversation:
             fixed = original.replace(name, f" {picked} ", 1)
         else:
             fixed = f"{original} {picked}"
-        result = parse(fixed, self._catalog())
-        return self._parsed(user, channel, fixed, result, lang, state, clear=True)
+        result = parse(fixed, self.catalogs.get(turn.uow))
+        return self._parsed(turn, fixed, result, clear=True)
 
     # -- commands -----------------------------------------------------------------------------
 
-    def _parsed(
-        self, user, channel: str, text: str, result, lang: str, state: dict, clear: bool = False
-    ) -> Reply:
-        if clear and state.get("awaiting"):
-            state = _keep_pending(state)
-            self._save(user.name, channel, state)
+    def _parsed(self, turn: _Turn, text: str, result, clear: bool = False) -> Reply:
+        user, lang = turn.user, turn.lang
+        if clear and turn.state.get("awaiting"):
+            turn.state = _without_awaiting(turn.state)
+            turn.keep(turn.state)
         if result.command is None:
-            return self._not_parsed(user, channel, text, result, lang, state)
-        commands = [result.command, *getattr(result, "more", [])]
-        left_out = list(getattr(result, "left_out", []))
+            return self._not_parsed(turn, text, result)
+        commands = [result.command, *result.more]
         if any(c["intent"] == "help" for c in commands):
             return Reply(help_text(user.role, lang, set(self.bus.handlers)), lang)
         for c in commands:
@@ -214,15 +196,20 @@ class Conversation:
                 return not_permitted_reply(user.name, user.role, c["intent"], lang)
             if c["intent"] not in self.bus.handlers:
                 return not_available_reply(c["intent"], lang)
-        questions = [c for c in commands if not command_from_dict(c).WRITE]
-        writes = [c for c in commands if command_from_dict(c).WRITE]
-        answers = [result_reply(c["intent"], self._run(c, user), lang) for c in questions]
+        typed = [(c, command_from_dict(c)) for c in commands]
+        answers = [
+            result_reply(c["intent"], self.bus.ask(cmd, user, turn.uow), lang)
+            for c, cmd in typed
+            if not cmd.WRITE
+        ]
+        writes = [(c, cmd) for c, cmd in typed if cmd.WRITE]
         if not writes:
             reply = answers[0] if len(answers) == 1 else _joined(answers, lang)
-            return _with_left_out(reply, left_out, lang)
-        return self._propose(user, channel, writes, answers, left_out, lang, state)
+            return _with_left_out(reply, result.left_out, lang)
+        return self._propose(turn, writes, answers, result.left_out)
 
-    def _not_parsed(self, user, channel: str, text: str, result, lang: str, state) -> Reply:
+    def _not_parsed(self, turn: _Turn, text: str, result) -> Reply:
+        user, lang = turn.user, turn.lang
         err = result.error or {}
         code = err.get("code")
         if code is None:
@@ -248,53 +235,50 @@ class Conversation:
                     msg += t(lang, " Reply with its number or name.", " 请回复序号或名称。")
                 else:
                     msg += t(lang, " Reply yes to take it.", " 回复“是”即可采用。")
-            self._save(user.name, channel, {**_keep_pending(state), "awaiting": awaiting})
+            turn.keep({**_without_awaiting(turn.state), "awaiting": awaiting})
         return Reply(msg, lang, ok=False)
 
-    def _run(self, command: dict, user) -> dict:
-        return self.bus.execute(command_from_dict(command), user)
-
-    def _propose(self, user, channel, writes, answers, left_out, lang, state) -> Reply:
+    def _propose(self, turn: _Turn, writes, answers, left_out) -> Reply:
         """Dry-run every write; propose those that would succeed as one confirmation and say
-        exactly what was left out and why."""
+        exactly what was left out and why. Dry runs, summaries and the stored proposal share
+        one write transaction."""
+        user, lang = turn.user, turn.lang
         proposals, refused = [], []
-        for command in writes:
-            try:
-                preview = self.bus.preview(command_from_dict(command), user)
-            except JxcError as exc:
-                refused.append(error_reply(exc, lang).text)
-                continue
-            with self.uow_factory(write=False) as uow:
+        replaced = self._replaced_note(turn.state, lang)
+        with self.uow_factory(write=True) as uow:
+            for command, cmd in writes:
+                try:
+                    preview = self.bus.preview(cmd, user, uow)
+                except JxcError as exc:
+                    refused.append(error_reply(exc, lang).text)
+                    continue
                 proposals.append((command, summarize(uow, command, preview, lang)))
-        if not proposals:
-            texts = [a.text for a in answers] + refused
-            return _with_left_out(Reply("\n".join(texts), lang, ok=False), left_out, lang)
-        replaced = self._replaced_note(state, lang)
-        summary = "\n".join(text for _, text in proposals)
-        if len(proposals) > 1:
-            summary = (
-                t(
-                    lang,
-                    f"{len(proposals)} commands, confirmed together:\n",
-                    f"共 {len(proposals)} 条指令，一并确认：\n",
+            if not proposals:
+                texts = [a.text for a in answers] + refused
+                return _with_left_out(Reply("\n".join(texts), lang, ok=False), left_out, lang)
+            summary = "\n".join(text for _, text in proposals)
+            if len(proposals) > 1:
+                summary = (
+                    t(
+                        lang,
+                        f"{len(proposals)} commands, confirmed together:\n",
+                        f"共 {len(proposals)} 条指令，一并确认：\n",
+                    )
+                    + summary
                 )
-                + summary
-            )
+            state = {
+                "pending": [c for c, _ in proposals],
+                "keys": [f"chat:{uuid.uuid4()}" for _ in proposals],
+                "expires": (self.clock.now() + EXPIRY).isoformat(),
+                "summary": summary,
+            }
+            save_state(uow, user.name, turn.channel, state)
+            uow.commit()
+        turn.stored()
         notes = [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused] + [
             t(lang, f"Left out (not understood): “{frag}”", f"未包含（没看懂）：“{frag}”")
             for frag in left_out
         ]
-        expires = self.clock.now() + EXPIRY
-        self._save(
-            user.name,
-            channel,
-            {
-                "pending": [c for c, _ in proposals],
-                "keys": [f"chat:{uuid.uuid4()}" for _ in proposals],
-                "expires": expires.isoformat(),
-                "summary": summary,
-            },
-        )
         text = "\n".join(
             [*(a.text for a in answers), *([replaced] if replaced else []), summary, *notes]
         )
@@ -313,7 +297,8 @@ class Conversation:
             f"（这条替换了之前等待确认的请求：{was}）",
         )
 
-    def _answer(self, user, channel: str, state: dict, yes: bool, lang: str) -> Reply:
+    def _answer(self, turn: _Turn, yes: bool) -> Reply:
+        user, lang, state = turn.user, turn.lang, turn.state
         pending = state.get("pending")
         if not pending:
             return Reply(
@@ -326,7 +311,7 @@ class Conversation:
                 ok=False,
             )
         if datetime.fromisoformat(state["expires"]) < self.clock.now():
-            self._save(user.name, channel, None)
+            turn.keep(None)
             return Reply(
                 t(
                     lang,
@@ -337,25 +322,30 @@ class Conversation:
                 ok=False,
             )
         if not yes:
-            self._save(user.name, channel, None)
+            turn.keep(None)
             return Reply(
                 t(lang, "Cancelled; nothing was changed.", "已取消，没有做任何更改。"), lang
             )
         commands = pending if isinstance(pending, list) else [pending]
         keys = state.get("keys") or [state.get("key")]
+        # The last command clears the confirmation in its own transaction; if the process dies
+        # before, "yes" again replays the keys and nothing runs twice.
+        last = len(commands) - 1
+
+        def clear(uow):
+            save_state(uow, user.name, turn.channel, None)
+
         replies = []
-        try:
-            for command, key in zip(commands, keys, strict=True):
-                try:
-                    result = self.bus.execute(command_from_dict(command), user, key=key)
-                except JxcError as exc:
-                    replies.append(error_reply(exc, lang))
-                    continue
-                replies.append(result_reply(command["intent"], result, lang))
-                if command["intent"] == "approval.decide":
-                    self._tell_requester(result)
-        finally:
-            self._save(user.name, channel, None)
+        for n, (command, key) in enumerate(zip(commands, keys, strict=True)):
+            also = clear if n == last else None
+            try:
+                result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
+            except JxcError as exc:
+                replies.append(error_reply(exc, lang))
+                continue
+            replies.append(result_reply(command["intent"], result, lang))
+            if command["intent"] == "approval.decide":
+                self._tell_requester(result)
         return replies[0] if len(replies) == 1 else _joined(replies, lang)
 
     def _tell_requester(self, result: dict) -> None:
@@ -366,23 +356,30 @@ class Conversation:
             requester = self.bus.user(result["requested_by"])
         except JxcError:
             return
-        text = decision_notice(result, requester.lang or "en")
-        try:
-            self.notifier.send(requester, text)
-        except Exception:  # delivery is the notifier's concern; the decision stands
-            log.exception("could not tell %s of %s", requester.name, result.get("request"))
+        self.notifier.send(requester, decision_notice(result, requester.lang or "en"))
 
 
-def _keep_pending(state: dict) -> dict:
+def _unregistered(user_name: str, lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            f"Sorry, {user_name} is not registered with JXC. An admin can "
+            "add you with `jxc import users FILE.csv` (name, role, slack_id, "
+            "telegram_id, lang).",
+            f"抱歉，{user_name} 还没有在 JXC 登记。请管理员用 `jxc import users` "
+            "导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def _without_awaiting(state: dict) -> dict:
     return {k: v for k, v in state.items() if k != "awaiting"}
 
 
 def _joined(replies: list[Reply], lang: str) -> Reply:
-    return Reply(
-        "\n".join(r.text for r in replies),
-        lang,
-        ok=all(r.ok for r in replies),
-    )
+    return Reply("\n".join(r.text for r in replies), lang, ok=all(r.ok for r in replies))
 
 
 def _with_left_out(reply: Reply, left_out: list[str], lang: str) -> Reply:

@@ -73,8 +73,12 @@ class MessageBus:
             )
         return intent, service
 
-    def execute(self, cmd: Command, user, key: str | None = None) -> dict:
-        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`."""
+    def execute(self, cmd: Command, user, key: str | None = None, also=None) -> dict:
+        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`.
+
+        `also(uow)`, when given, runs in the same transaction as a write, whatever its outcome
+        (the first run, a replay, a stored refusal): the chat clears the confirmation it answers
+        there, so the command and the end of its confirmation commit together."""
         intent, service = self._service(cmd, user)
         if not cmd.WRITE:
             with self.uow_factory(write=False) as uow:
@@ -85,6 +89,9 @@ class MessageBus:
             with self.uow_factory(write=True) as uow:
                 stored = uow.find_key(key)
                 if stored is not None:
+                    if also is not None:
+                        also(uow)
+                        uow.commit()
                     return _replay(stored, fingerprint, key)
                 result = service(cmd, uow, user)
                 raw = json.dumps(result, ensure_ascii=False, default=str)
@@ -92,33 +99,52 @@ class MessageBus:
                     uow.rollback()  # a concurrent delivery of the same key won
                     return self._replay_committed(key, fingerprint)
                 uow.audit(user.name, intent, key, cmd.to_dict())
+                if also is not None:
+                    also(uow)
                 uow.commit()
                 return result
         except JxcError as refusal:
-            self._store_refusal(key, fingerprint, user, intent, cmd, refusal)
+            self._store_refusal(key, fingerprint, user, intent, cmd, refusal, also)
             raise
 
-    def preview(self, cmd: Command, user) -> dict:
-        """Run a write command's service on the database as it is now and roll everything back:
-        the result the command would have, or the refusal it would get. The chat proposes only
-        what this says will succeed, and words the proposal from this result, so what the user
-        confirms is what the service stores (unless the ledger moves in between)."""
+    def ask(self, cmd: Command, user, uow: UnitOfWork) -> dict:
+        """Run a question (a read-only command) in a unit of work the caller already holds."""
+        _, service = self._service(cmd, user)
+        if cmd.WRITE:
+            raise TypeError(f"{cmd.intent} is a write; run it with execute()")
+        return service(cmd, uow, user)
+
+    def preview(self, cmd: Command, user, uow: UnitOfWork | None = None) -> dict:
+        """Run a write command's service on the database as it is now and roll it back: the
+        result the command would have, or the refusal it would get. The chat proposes only what
+        this says will succeed, and words the proposal from this result, so what the user
+        confirms is what the service stores (unless the ledger moves in between).
+
+        Given a write unit of work, the dry run happens inside a savepoint of it, so the caller
+        can go on writing (the chat stores its proposal) in the same transaction."""
         intent, service = self._service(cmd, user)
         if not cmd.WRITE:
             raise TypeError(f"{intent} is not a write; run it with execute()")
-        with self.uow_factory(write=True) as uow:
-            try:
-                return service(cmd, uow, user)
-            finally:
-                uow.rollback()
+        if uow is None:
+            with self.uow_factory(write=True) as own:
+                try:
+                    return service(cmd, own, user)
+                finally:
+                    own.rollback()
+        with uow.savepoint():
+            return service(cmd, uow, user)
 
     def _replay_committed(self, key: str, fingerprint: str) -> dict:
         with self.uow_factory(write=False) as uow:
             return _replay(uow.find_key(key), fingerprint, key)
 
-    def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError) -> None:
+    def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError, also) -> None:
         """Remember a refusal under its key, so a replay gets the same answer."""
         if isinstance(refusal, DuplicateRequest):
+            if also is not None:
+                with self.uow_factory(write=True) as uow:
+                    also(uow)
+                    uow.commit()
             return
         data = {
             "code": refusal.code,
@@ -128,8 +154,12 @@ class MessageBus:
         }
         with self.uow_factory(write=True) as uow:
             raw = json.dumps(data, ensure_ascii=False)
-            if uow.store_key(key, fingerprint, user.name, False, raw):
+            stored = uow.store_key(key, fingerprint, user.name, False, raw)
+            if stored:
                 uow.audit(user.name, intent, key, {"refused": refusal.code, **cmd.to_dict()})
+            if also is not None:
+                also(uow)
+            if stored or also is not None:
                 uow.commit()
 
 

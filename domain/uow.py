@@ -3,22 +3,40 @@
 The bootstrap hands in an SQLAlchemy engine; this module never creates one. A write unit asks the
 engine for an exclusive transaction (`BEGIN IMMEDIATE` on SQLite, set up by the engine's
 listeners); a read unit takes a plain one. Leaving the `with` block without `commit()` rolls back.
+
+Database errors are translated here, once, into the product's errors: a SQLite database locked
+by other writers is retried with backoff when the transaction begins (nothing has happened yet),
+then refused as `Busy`; a database that cannot be opened, reached or written is
+`DatabaseUnavailable`. Both mean nothing changed. Anything else stays what it is (a bug).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from domain.clock import Clock
+from domain.errors import Busy, DatabaseUnavailable, JxcError
 from domain.events import Event
 from domain.model import Audit, Outbox, RequestKey
 
+log = logging.getLogger(__name__)
+
 WRITE_FLAG = "jxc_write"
+LOCK_RETRIES = 4
+"""How often a transaction that finds the SQLite database locked is begun again."""
+LOCK_BACKOFF = 0.05
+"""Seconds before the first retry; doubled (with jitter) before each next one."""
 
 outbox_t = Outbox.__table__
 audit_t = Audit.__table__
@@ -46,19 +64,56 @@ class UnitOfWork:
         self._tx = None
 
     def __enter__(self) -> UnitOfWork:
-        self.conn = self.engine.connect()
-        self.conn.info[WRITE_FLAG] = self.write
-        self._tx = self.conn.begin()
+        for attempt in range(LOCK_RETRIES + 1):
+            try:
+                with self.translated():
+                    self._begin()
+                break
+            except Busy:
+                if attempt == LOCK_RETRIES:
+                    raise
+                delay = LOCK_BACKOFF * 2**attempt * (1 + random.random())
+                log.info("database locked; retry %d in %.2f s", attempt + 1, delay)
+                time.sleep(delay)
         self.now: datetime = self.clock.now()
         return self
 
-    def __exit__(self, *exc) -> None:
+    def _begin(self) -> None:
+        conn = self.engine.connect()
+        try:
+            conn.info[WRITE_FLAG] = self.write
+            self._tx = conn.begin()
+        except BaseException:
+            conn.close()
+            raise
+        self.conn = conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
         try:
             if self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
+        except SQLAlchemyError:
+            if exc_type is None:
+                with self.translated():
+                    raise
+            # The error already leaving the block says more than a failed rollback.
+            log.debug("rollback failed after %s", exc_type.__name__, exc_info=True)
         finally:
             self.conn.close()
             self.conn = None
+            self._tx = None
+
+    @contextmanager
+    def translated(self) -> Iterator[None]:
+        """Re-raise a database error as the product's error (`Busy`, `DatabaseUnavailable`);
+        others pass unchanged."""
+        try:
+            yield
+        except SQLAlchemyError as exc:
+            ours = db_error(exc, self.engine)
+            if ours is None:
+                raise
+            raise ours from exc
 
     @property
     def dialect(self) -> str:
@@ -66,7 +121,10 @@ class UnitOfWork:
 
     def execute(self, stmt, params=None):
         """Run a statement in this transaction."""
-        return self.conn.execute(stmt, params) if params is not None else self.conn.execute(stmt)
+        with self.translated():
+            if params is None:
+                return self.conn.execute(stmt)
+            return self.conn.execute(stmt, params)
 
     def emit(self, name: str, **data) -> None:
         """Record a domain event; it reaches the outbox when the unit commits."""
@@ -74,6 +132,10 @@ class UnitOfWork:
 
     def commit(self) -> None:
         """Write the collected events to the outbox and commit everything at once."""
+        with self.translated():
+            self._commit()
+
+    def _commit(self) -> None:
         if self.events:
             self.conn.execute(
                 _OUTBOX,
@@ -89,6 +151,22 @@ class UnitOfWork:
             self.events.clear()
         self._tx.commit()
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Run a block whose writes are always undone (a dry run): a SAVEPOINT rolled back at
+        the end, with the events and cached balances the block added dropped too; the rest of
+        the transaction goes on."""
+        events, balances = list(self.events), dict(self.balances)
+        with self.translated():
+            nested = self.conn.begin_nested()
+        try:
+            yield
+        finally:
+            self.events[:], self.balances = events, balances
+            if nested.is_active:
+                with self.translated():
+                    nested.rollback()
+
     def rollback(self) -> None:
         self.events.clear()
         self.balances.clear()
@@ -99,12 +177,12 @@ class UnitOfWork:
 
     def find_key(self, key: str):
         """The stored row of an idempotency key, or None."""
-        return self.conn.execute(_FIND_KEY, {"key": key}).first()
+        return self.execute(_FIND_KEY, {"key": key}).first()
 
     def store_key(self, key: str, command_hash: str, user: str, ok: bool, result: str) -> bool:
         """Store the key with its result; False when another transaction stored it first
         (on PostgreSQL the insert waits for that transaction, then does nothing)."""
-        res = self.conn.execute(
+        res = self.execute(
             _STORE_KEY[self.dialect],
             {
                 "key": key,
@@ -120,7 +198,7 @@ class UnitOfWork:
 
     def audit(self, user: str, intent: str, key: str, detail: dict) -> None:
         """Add a row to the audit trail."""
-        self.conn.execute(
+        self.execute(
             _AUDIT,
             {
                 "at": self.now,
@@ -133,3 +211,52 @@ class UnitOfWork:
 
 
 UowFactory = Callable[..., UnitOfWork]
+
+_LOCKED = (
+    "database is locked",
+    "database table is locked",
+    "deadlock detected",
+    "could not serialize access",
+)
+_UNUSABLE = (
+    "unable to open database",
+    "disk i/o error",
+    "file is not a database",
+    "database disk image is malformed",
+    "database or disk is full",
+)
+_NO_SCHEMA = ("no such table", "no such column", "undefinedtable", "undefinedcolumn")
+
+
+def db_error(exc: SQLAlchemyError, engine: Engine) -> JxcError | None:
+    """The product's error for a database error, or None when it is not about the database
+    being there (a constraint, a bug): those stay as they are."""
+    where = unquote(engine.url.render_as_string(hide_password=True)).replace("+psycopg", "")
+    text = f"{type(getattr(exc, 'orig', None)).__name__} {exc}".lower()
+    if any(s in text for s in _LOCKED):
+        return Busy(
+            "the database is busy with other writers; nothing changed, try again",
+            zh="数据库正忙（其他写入正在进行）；未做任何更改，请重试",
+        )
+    if "readonly database" in text:
+        return DatabaseUnavailable(
+            f"the database {where} is read-only; nothing changed",
+            zh=f"数据库 {where} 只读；未做任何更改",
+        )
+    if any(s in text for s in _UNUSABLE):
+        return DatabaseUnavailable(
+            f"cannot open the database {where}; nothing changed",
+            zh=f"无法打开数据库 {where}；未做任何更改",
+        )
+    if any(s in text for s in _NO_SCHEMA):
+        return DatabaseUnavailable(
+            f"the database {where} has no JXC tables or an older schema: run `jxc init`",
+            zh=f"数据库 {where} 尚未初始化或版本较旧：请运行 `jxc init`",
+        )
+    lost = isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if lost or (engine.dialect.name != "sqlite" and type(exc).__name__ == "OperationalError"):
+        return DatabaseUnavailable(
+            f"cannot reach the database {where}; nothing changed",
+            zh=f"无法连接数据库 {where}；未做任何更改",
+        )
+    return None
