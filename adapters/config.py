@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.errors import BadRequest
 
 
 class Settings(BaseSettings):
@@ -29,3 +32,13 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
     dask_scheduler: str | None = None
+    log_file: str | None = None
+
+    def __init__(self, **values):
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            bad = "; ".join(
+                f"JXC_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+            )
+            raise BadRequest(f"bad setting {bad}", zh=f"配置有误 {bad}") from None

@@ -2,24 +2,30 @@
 
 SQLite (the embedded default) runs in WAL mode with `synchronous=NORMAL`, a busy timeout, and
 write transactions opened with `BEGIN IMMEDIATE`, so concurrent writers queue instead of failing
-half-way. PostgreSQL is used as is (row locks in the ledger).
+half-way. A writer waits `BUSY_TIMEOUT` seconds for the lock (`?timeout=N` in the URL changes it);
+the unit of work then begins again a few times with backoff before it answers `busy`.
+PostgreSQL is used as is (row locks in the ledger); an unreachable server fails within
+`CONNECT_TIMEOUT` seconds.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from domain.uow import WRITE_FLAG
+from domain.uow import WRITE_FLAG, db_error
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+BUSY_TIMEOUT = 6.0
+CONNECT_TIMEOUT = 10
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=30000",
 )
 
 
@@ -28,15 +34,23 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT},
+        )
+    timeout = float(make_url(url).query.get("timeout", BUSY_TIMEOUT))
+    engine = create_engine(url, connect_args={"timeout": timeout, "check_same_thread": False})
+    pragmas = (*SQLITE_PRAGMAS, f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy's begin event, not pysqlite, open transactions.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for pragma in SQLITE_PRAGMAS:
+        for pragma in pragmas:
             cur.execute(pragma)
         cur.close()
 
@@ -58,7 +72,14 @@ def alembic_config(engine: Engine):
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration."""
+    """Bring the schema to the newest migration (`DatabaseUnavailable` when the database cannot
+    be opened, reached or written)."""
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    try:
+        command.upgrade(alembic_config(engine), "head")
+    except SQLAlchemyError as exc:
+        ours = db_error(exc, engine)
+        if ours is None:
+            raise
+        raise ours from exc
