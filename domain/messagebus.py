@@ -15,7 +15,14 @@ from collections.abc import Callable
 
 from domain import lookup, reports
 from domain.commands import Command, Pending
-from domain.errors import DuplicateRequest, JxcError, NotAvailable, NotPermitted, error_from_dict
+from domain.errors import (
+    NOT_REPLAYED,
+    DuplicateRequest,
+    JxcError,
+    NotAvailable,
+    NotPermitted,
+    error_from_dict,
+)
 from domain.roles import authorize
 from domain.services import orders, stock
 from domain.uow import UnitOfWork
@@ -140,7 +147,7 @@ class MessageBus:
 
     def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError, also) -> None:
         """Remember a refusal under its key, so a replay gets the same answer."""
-        if isinstance(refusal, DuplicateRequest):
+        if isinstance(refusal, (DuplicateRequest, *NOT_REPLAYED)):
             if also is not None:
                 with self.uow_factory(write=True) as uow:
                     also(uow)

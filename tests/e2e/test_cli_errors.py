@@ -207,9 +207,10 @@ def test_a_writer_facing_a_held_lock_gets_busy_and_changes_nothing(master_db):
         pytest.skip("SQLite's database lock")
     impatient = master_db + "?timeout=0.2"
     holder = sqlite3.connect(master_db.removeprefix("sqlite:///"), isolation_level=None)
+    keyed = json.dumps({**json.loads(RECEIVE), "key": "tg:77"}) + "\n"
     holder.execute("BEGIN IMMEDIATE")
     try:
-        proc = jxc(impatient, "run", "-", input=RECEIVE + "\n")
+        proc = jxc(impatient, "run", "-", input=keyed)
     finally:
         holder.rollback()
         holder.close()
@@ -218,6 +219,10 @@ def test_a_writer_facing_a_held_lock_gets_busy_and_changes_nothing(master_db):
     assert result["error"]["code"] == "busy", result
     assert "try again" in result["error"]["message"]
     assert _on_hand(master_db) == "0"
+    # "busy" is not the command's answer: the same key, sent again, runs it.
+    again = json.loads(jxc(master_db, "run", "-", input=keyed).stdout)
+    assert again["ok"] is True, again
+    assert _on_hand(master_db) == "5"
 
 
 @pytest.mark.db
