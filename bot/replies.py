@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from bot.summary import approval_note, details_text, money_text
 from domain.errors import JxcError
+from domain.numbers import money_display, qty_display
 
 
 @dataclass(frozen=True)
@@ -149,12 +150,16 @@ def _n(lang: str, status: str) -> str:
 
 
 def _stock_line(r: dict, lang: str) -> str:
+    q = {k: qty_display(r[k]) for k in ("on_hand", "available", "on_order")}
+    short = r.get("short")
     return t(
         lang,
-        f"{r['sku']} @ {r['warehouse']}: on hand {r['on_hand']}, available {r['available']}, "
-        f"on order {r['on_order']}, value {r['value']}",
-        f"{r['sku']} @ {r['warehouse']}：在库 {r['on_hand']}，可用 {r['available']}，"
-        f"在途 {r['on_order']}，金额 {r['value']}",
+        f"{r['sku']} @ {r['warehouse']}: on hand {q['on_hand']}, available {q['available']}, "
+        f"on order {q['on_order']}, value {money_display(r['value'])}"
+        + (f"; {qty_display(short)} short for orders already confirmed" if short else ""),
+        f"{r['sku']} @ {r['warehouse']}：在库 {q['on_hand']}，可用 {q['available']}，"
+        f"在途 {q['on_order']}，金额 {money_display(r['value'])}"
+        + (f"；已确认订单还缺 {qty_display(short)}" if short else ""),
     )
 
 
