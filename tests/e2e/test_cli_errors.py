@@ -253,3 +253,22 @@ def test_two_writers_on_one_sqlite_file_both_land_or_one_is_busy(master_db):
             landed += result["ok"]
     assert landed >= 40
     assert _on_hand(master_db) == str(landed)
+
+
+def test_every_command_a_module_registers_is_listed_and_runs_inside_the_boundary():
+    import importlib
+
+    import click
+
+    from adapters.cli.main import COMMANDS, cli
+
+    for module_name in {m for m, _ in COMMANDS.values()}:
+        group = click.Group()
+        importlib.import_module(f"adapters.cli.{module_name}").register(group)
+        for name in group.commands:
+            assert COMMANDS.get(name, ("",))[0] == module_name, f"add {name!r} to COMMANDS"
+    help_text = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "--help"], capture_output=True, text=True, cwd=ROOT
+    ).stdout
+    assert all(f"  {name} " in help_text for name in COMMANDS)
+    assert cli.get_command(click.Context(cli), "stock").callback.__wrapped__
