@@ -294,8 +294,9 @@ def _pending(ax, result, zh) -> bool:
     rows = result["rows"]
     if not rows:
         return False
+    count = "盘点 #" if zh else "count #"
     labels = [
-        f"{r['request']} {'count #' if r['subject_kind'] == 'stock_count' else ''}{r['subject']}"
+        f"{r['request']} {count if r['subject_kind'] == 'stock_count' else ''}{r['subject']}"
         for r in rows
     ]
     ages = [r["age_hours"] or 0 for r in rows]

@@ -21,7 +21,7 @@ from domain.commands import Report
 from domain.errors import InvalidAmount, JxcError
 from domain.model import ROLES, Setting, User
 from domain.numbers import money_display, pct_display, qty_display
-from domain.reports_text import KPI_NAMES
+from domain.reports_text import KPI_NAMES, period_label
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +160,12 @@ def _kpi_line(row: dict, lang: str = "en") -> str:
 
     mark = {True: "✓", False: "✗", None: _t(lang, "n/a", "无数据")}[row["met"]]
     name = KPI_NAMES.get(row["kpi"], (row["kpi"], row["kpi"]))[lang == "zh"]
-    target = _t(lang, "target", "目标")
-    return f"  {name}: {show(row['value'])} ({target} {show(row['target'])}) {mark}"
+    value, target = show(row["value"]), show(row["target"])
+    return _t(
+        lang,
+        f"  {name}: {value} (target {target}) {mark}",
+        f"  {name}：{value}（目标 {target}）{mark}",
+    )
 
 
 def _run(uow, name: str, period: str | None = None) -> dict | None:
@@ -194,6 +198,7 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
     title = _t(
         lang, f"JXC {kind} digest — {data['today']}", f"JXC {_zh_kind(kind)}摘要 — {data['today']}"
     )
+    top_period = period_label(TOP_PERIOD[kind], lang)
     stock = data["stock"]
     total = stock["summary"].get("total_value", "0") if stock else "0"
     reorder, top = _rows(data["reorder"]), _rows(data["top"])
@@ -202,8 +207,8 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
         return title + "\n" + _t(
             lang,
             "Nothing to report: no stock on hand, nothing below its reorder point, no sales "
-            f"in the period ({TOP_PERIOD[kind]}) and no approvals waiting.",
-            f"今日无事可报：没有库存、没有低于再订货点的物品、期间（{TOP_PERIOD[kind]}）"
+            f"in the period ({top_period}) and no approvals waiting.",
+            f"今日无事可报：没有库存、没有低于再订货点的物品、期间（{top_period}）"
             "没有销售、没有待审批的请求。",
         ), False
     lines = [title, ""]
@@ -213,24 +218,34 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
         uom = r.get("uom")
         rop = qty_display(r["reorder_point"], uom, up=True)
         order = qty_display(r["suggested_qty"], uom, up=True)
+        projected = qty_display(r["projected"], uom)
         lines.append(
-            f"  {r['sku']}: {qty_display(r['projected'], uom)} ≤ ROP {rop}, "
-            + _t(lang, f"suggest {order}", f"建议订 {order}")
+            f"  {r['sku']}: "
+            + _t(
+                lang,
+                f"{projected} ≤ ROP {rop}, suggest {order}",
+                f"预计可用 {projected} ≤ 再订货点 {rop}，建议订 {order}",
+            )
         )
     if len(reorder) > REORDER_SHOWN:
         lines.append(f"  … +{len(reorder) - REORDER_SHOWN}")
-    lines.append(_t(lang, f"Top sellers ({TOP_PERIOD[kind]}):", f"畅销（{TOP_PERIOD[kind]}）："))
+    lines.append(_t(lang, f"Top sellers ({top_period}):", f"畅销（{top_period}）："))
     if not top:
         lines.append(_t(lang, "  no sales in the period", "  期间无销售"))
     for r in top[:TOP_SHOWN]:
+        revenue, share = money_display(r["revenue"]), pct_display(r["share"])
         lines.append(
-            f"  {r['rank']}. {r['sku']} {money_display(r['revenue'])} ({pct_display(r['share'])})"
+            f"  {r['rank']}. {r['sku']} {revenue}" + _t(lang, f" ({share})", f"（{share}）")
         )
     lines.append(_t(lang, f"Pending approvals: {len(approvals)}", f"待审批：{len(approvals)}"))
     for r in approvals[:REORDER_SHOWN]:
-        lines.append(f"  {r['request']} {r['subject']} ({r['requested_by']}, {r['age_hours']:g} h)")
+        who, age = r["requested_by"], f"{r['age_hours']:g}"
+        lines.append(
+            f"  {r['request']} {r['subject']} "
+            + _t(lang, f"({who}, {age} h)", f"（{who}，{age} 小时）")
+        )
     if data["kpi"]:
-        period = data["kpi"].get("period", {}).get("name", "")
+        period = period_label(data["kpi"].get("period", {}).get("name", ""), lang)
         lines.append(_t(lang, f"KPIs ({period}):", f"关键指标（{period}）："))
         lines.extend(_kpi_line(r, lang) for r in data["kpi"]["rows"])
     return "\n".join(lines), True

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from domain.commands import Report
 from domain.errors import MissingSlot
+from domain.reports_notes import note
 from domain.reports_periods import LAST_12_MONTHS, Period, period_range
 from domain.reports_stock import abc, below_reorder, slow_moving, stock_status, turnover
 from domain.reports_text import render_text
@@ -63,7 +64,7 @@ def run_report(cmd: Report, uow, user) -> dict:
         result["period"] = period.to_dict()
     result.update(rows=body["rows"], summary=body["summary"], notes=list(body["notes"]))
     if default is None and cmd.period:
-        result["notes"].append(f"{name} is a snapshot; the period {cmd.period} was not used")
+        result["notes"].append(note("snapshot", report=name, period=cmd.period))
     return result
 
 

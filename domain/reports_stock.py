@@ -15,6 +15,7 @@ from domain.ledger import balance_t, move_t
 from domain.numbers import money_str, qty_str
 from domain.reports_data import demand_by_item, items, last_history_day, moves, sales
 from domain.reports_data import stock_values_at as values_at
+from domain.reports_notes import note
 from domain.reports_periods import Period, month_ends, year_before
 from domain.services import purchasing
 from domain.services.forecasts import fresh_forecast
@@ -71,7 +72,7 @@ def stock_status(uow, period: Period | None) -> dict:
             "by_category": {k: money_str(v) for k, v in sorted(by_cat.items())},
             "by_warehouse": {k: money_str(v) for k, v in sorted(by_wh.items())},
         },
-        "notes": [] if rows else ["no stock on hand or on order"],
+        "notes": [] if rows else [note("no_stock")],
     }
 
 
@@ -120,7 +121,7 @@ def below_reorder(uow, period: Period | None) -> dict:
     with the order quantity to suggest, max(EOQ, MOQ)."""
     last_day = last_history_day(uow)
     if last_day is None:
-        return {"rows": [], "summary": {"items": 0}, "notes": ["no sales history yet"]}
+        return {"rows": [], "summary": {"items": 0}, "notes": [note("no_history")]}
     z = formulas.z_for_service_level(settings.get_decimal(uow, "reorder.service_level"))
     order_cost = settings.get_decimal(uow, "reorder.order_cost")
     holding_pct = settings.get_decimal(uow, "reorder.holding_pct")
@@ -170,15 +171,17 @@ def below_reorder(uow, period: Period | None) -> dict:
         )
     rows.sort(key=lambda r: (float(r["projected"]) - r["reorder_point"], r["sku"]))
     notes = [
-        f"demand over {int(settings.get_decimal(uow, 'reorder.history_days'))} days ending "
-        f"{last_day.isoformat()} (the last day of history); z = {z:.3f}"
+        note(
+            "demand_window",
+            days=int(settings.get_decimal(uow, "reorder.history_days")),
+            last_day=last_day.isoformat(),
+            z=f"{z:.3f}",
+        )
     ]
     if no_history:
-        notes.append(
-            "no demand in the window, so no reorder point (not listed): " + ", ".join(no_history)
-        )
+        notes.append(note("no_demand", skus=", ".join(no_history)))
     if no_eoq:
-        notes.append("no unit cost, so no EOQ (MOQ suggested): " + ", ".join(no_eoq))
+        notes.append(note("no_eoq", skus=", ".join(no_eoq)))
     return {
         "rows": rows,
         "summary": {"items": len(rows), "last_day_of_history": last_day.isoformat()},
@@ -220,7 +223,7 @@ def slow_moving(uow, period: Period | None) -> dict:
     return {
         "rows": rows,
         "summary": {"items": len(rows), "value_tied_up": money_str(tied), "days": SLOW_DAYS},
-        "notes": [f"no outgoing move and no sales since {since.isoformat()}"],
+        "notes": [note("idle_since", since=since.isoformat())],
     }
 
 
@@ -230,7 +233,7 @@ def abc(uow, period: Period | None) -> dict:
     last_day = last_history_day(uow)
     catalog = items(uow)
     if last_day is None:
-        return {"rows": [], "summary": {}, "notes": ["no sales history yet"]}
+        return {"rows": [], "summary": {}, "notes": [note("no_history")]}
     start = year_before(last_day)
     value: dict[int, Decimal] = {i: ZERO for i in catalog}
     for s in sales(uow, start, last_day):
@@ -267,10 +270,7 @@ def abc(uow, period: Period | None) -> dict:
     return {
         "rows": rows,
         "summary": summary,
-        "notes": [
-            "A while the cumulative share before the item is < 80 %, B < 95 %, C the rest; "
-            "count A 12×, B 4×, C 1× a year"
-        ],
+        "notes": [note("abc_rule")],
     }
 
 
@@ -305,18 +305,11 @@ def turnover(uow, period: Period) -> dict:
         values = by_cat.get(cat, [ZERO] * len(ends))
         rows.append(_turn_row({"category": cat}, cogs[cat], values, days))
     total = _turn_row({}, sum(cogs.values(), ZERO), totals, days)
-    notes = [
-        "turnover = COGS of the period ÷ average of the month-end stock values; annualised × "
-        f"365 ÷ {days} days; days of inventory = 365 ÷ annualised turnover"
-    ]
+    notes = [note("turnover_formula", days=days)]
     if not any(totals):
-        notes.append("no stock value in the period: turnover is undefined")
+        notes.append(note("no_stock_value"))
     if first is not None and first > period.start:
-        notes.append(
-            f"the ledger starts on {first.isoformat()}: only month-ends from then on are "
-            "averaged and sales history from an earlier system carries no cost of goods, so "
-            f"turnover covers only the {days} days since then"
-        )
+        notes.append(note("ledger_starts", first=first.isoformat(), days=days))
     return {
         "rows": rows,
         "summary": {

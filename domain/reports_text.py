@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from domain.numbers import cost_display, money_display, pct_display, qty_display
+from domain.reports_notes import NOTES, read_note
 
 TITLES = {
     "stock_status": ("Stock status", "库存状况"),
@@ -128,6 +129,101 @@ WORDS = {
     "yes": ("yes", "是"),
     "no": ("no", "否"),
 }
+PERIOD_NAMES = {
+    "today": ("today", "今天"),
+    "this_week": ("this week", "本周"),
+    "last_week": ("last week", "上周"),
+    "this_month": ("this month", "本月"),
+    "last_month": ("last month", "上月"),
+    "this_quarter": ("this quarter", "本季度"),
+    "last_quarter": ("last quarter", "上季度"),
+    "this_year": ("this year", "今年"),
+    "last_year": ("last year", "去年"),
+    "last_7_days": ("last 7 days", "近 7 天"),
+    "last_30_days": ("last 30 days", "近 30 天"),
+    "last_12_months": ("last 12 months", "近 12 个月"),
+}
+# Summary keys as people read them; (report, key) first, then the key alone.
+SUMMARY_LABELS: dict[str | tuple[str, str], tuple[str, str]] = {
+    "lines": ("Lines", "行数"),
+    "items": ("Items", "物品数"),
+    "total_value": ("Total stock value", "库存总金额"),
+    ("abc", "total_value"): ("Total sales value", "销售总额"),
+    "by_category": ("By category", "按品类"),
+    "by_warehouse": ("By warehouse", "按仓库"),
+    "last_day_of_history": ("Last day of history", "历史最后一天"),
+    "value_tied_up": ("Value tied up", "占用金额"),
+    ("slow_moving", "days"): ("Idle for at least (days)", "闲置天数下限"),
+    "window": ("Window", "统计区间"),
+    "classes": ("Classes", "分类"),
+    "cogs": ("Cost of goods sold", "销售成本"),
+    "avg_value": ("Average stock value", "平均库存金额"),
+    "turnover": ("Turnover in the period", "期间周转率"),
+    "annualised_turnover": ("Turnover a year", "年周转率"),
+    "days_of_inventory": ("Days of inventory", "周转天数"),
+    "days_covered": ("Days covered", "覆盖天数"),
+    "items_sold": ("Items sold", "售出品种数"),
+    "revenue": ("Revenue", "销售额"),
+    "top_share": ("Share of the top 10", "前十名占比"),
+    "customers": ("Customers", "客户数"),
+    "suppliers": ("Suppliers", "供应商数"),
+    "receipts": ("Receipts", "到货次数"),
+    "on_time_rate": ("On-time rate", "准时率"),
+    "met": ("Targets met", "达标指标数"),
+    "measured": ("KPIs with data", "有数据的指标数"),
+    "pending": ("Waiting", "待审批数"),
+    "oldest_hours": ("Oldest (hours)", "最久等待（小时）"),
+    # inside ABC's classes
+    ("abc", "items"): ("items", "物品数"),
+    ("abc", "value"): ("sales value", "销售额"),
+    ("abc", "share"): ("share", "占比"),
+    ("abc", "count_per_year"): ("counts a year", "每年盘点次数"),
+}
+# The supplier scorecard's dimensions (the `na` column).
+DIMENSIONS = {
+    "quality": ("quality", "质量"),
+    "cost": ("cost", "成本"),
+    "delivery": ("delivery", "交付"),
+    "service": ("service", "服务"),
+    "innovation": ("innovation", "创新"),
+}
+
+
+def period_label(name: str, lang: str = "en") -> str:
+    """A period's name as people say it (`last_30_days` → "last 30 days" / "近 30 天"); a month
+    (`YYYY-MM`) stays as it is."""
+    return PERIOD_NAMES.get(name, (name, name))[lang == "zh"]
+
+
+def summary_label(report: str, key: str, lang: str = "en") -> str:
+    """A summary key as people read it, in English or Chinese."""
+    zh = lang == "zh"
+    found = SUMMARY_LABELS.get((report, key)) or SUMMARY_LABELS.get(key)
+    return found[zh] if found else key.replace("_", " ")
+
+
+def _note_fields(kind: str, fields: dict[str, str], zh: bool) -> dict[str, str]:
+    """Fields that are codes become words: KPI names, report titles, period names."""
+    out = dict(fields)
+    if "kpis" in out:
+        sep = "、" if zh else ", "
+        out["kpis"] = sep.join(KPI_NAMES.get(k, (k, k))[zh] for k in out["kpis"].split(", "))
+    if kind == "snapshot":
+        title = TITLES.get(out["report"], (out["report"],) * 2)[zh]
+        out["report"] = title if zh else title[:1].upper() + title[1:]
+        out["period"] = PERIOD_NAMES.get(out["period"], (out["period"],) * 2)[zh]
+    return out
+
+
+def note_text(text: str, lang: str = "en") -> str:
+    """A report's note (as JSON carries it) in the reader's language; a note of no known kind
+    is shown as it is."""
+    found = read_note(text)
+    if found is None:
+        return text
+    kind, fields = found
+    zh = lang == "zh"
+    return NOTES[kind][zh].format(**_note_fields(kind, fields, zh))
 
 
 def _width(text: str) -> int:
@@ -139,6 +235,20 @@ def _pad(text: str, width: int, right: bool) -> str:
     return fill + text if right else text + fill
 
 
+def _listed(key: str, values: list, zh: bool) -> str:
+    """A list in a cell: scorecard dimensions by name, reasons kept in both languages in the
+    reader's, anything else as it is."""
+    shown = []
+    for v in values:
+        if isinstance(v, dict) and "en" in v:
+            shown.append(v.get("zh") if zh and v.get("zh") else v["en"])
+        elif key == "na":
+            shown.append(DIMENSIONS.get(v, (v, v))[zh])
+        else:
+            shown.append(str(v))
+    return ("、" if zh and key == "na" else "; ").join(shown)
+
+
 def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> str:
     """One value as people read it: whole counted units, money with thousands separators,
     shares as percentages (JSON keeps the exact forms)."""
@@ -147,9 +257,11 @@ def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> st
     if isinstance(value, bool):
         return WORDS["yes" if value else "no"][zh]
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return _listed(key, value, zh)
     if report == "kpi" and key == "kpi":
         return KPI_NAMES.get(value, (value, value))[zh]
+    if report == "kpi" and key == "basis":
+        return note_text(value, "zh" if zh else "en")
     kpi_row = report == "kpi" and key in ("value", "target")
     if kpi_row and (row or {}).get("kpi") == "turnover":
         return f"{value:g}" if isinstance(value, float) else str(value)
@@ -170,15 +282,19 @@ def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> st
 
 
 def render_text(result: dict, lang: str = "en") -> str:
-    """A report result as text for people, headings in English or Chinese (`lang="zh"`)."""
+    """A report result as text for people: title, period, table, summary and notes all in
+    English or all in Chinese (`lang="zh"`); item, partner and warehouse codes as they are."""
     zh = lang == "zh"
+    colon = "：" if zh else ": "
     name = result["report"]
     title = TITLES.get(name, (name, name))[zh]
     lines = [title]
     period = result.get("period")
     if period:
+        label = period_label(period["name"], lang)
+        when = f"{period['start']} – {period['end']}"
         lines.append(
-            f"{WORDS['period'][zh]}: {period['start']} – {period['end']} ({period['name']})"
+            f"{WORDS['period'][zh]}{colon}{when}" + (f"（{label}）" if zh else f" ({label})")
         )
     cols = COLUMNS.get(name) or [(k, k, k) for k in (result["rows"][:1] or [{}])[0]]
     rows = result["rows"]
@@ -201,27 +317,35 @@ def render_text(result: dict, lang: str = "en") -> str:
     summary = {k: v for k, v in result.get("summary", {}).items() if not isinstance(v, list)}
     if summary:
         lines.append("")
-        lines.append(f"{WORDS['summary'][zh]}:")
+        lines.append(WORDS["summary"][zh] + colon.rstrip())
         for k, v in summary.items():
+            label = summary_label(name, k, lang)
             if isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()):
-                lines.append(f"  {k}:")
-                lines.extend(f"    {a}: {_pairs(name, b, zh)}" for a, b in v.items())
+                lines.append(f"  {label}{colon.rstrip()}")
+                lines.extend(f"    {a}{colon}{_pairs(name, b, zh)}" for a, b in v.items())
                 continue
-            if isinstance(v, dict):
+            if isinstance(v, dict) and set(v) == {"start", "end"}:
+                shown = f"{v['start']} – {v['end']}"
+            elif isinstance(v, dict):
                 shown = _pairs(name, v, zh, money=k in MONEY_GROUPS)
             else:
                 shown = _cell(name, k, v, zh)
-            lines.append(f"  {k}: {shown}")
+            lines.append(f"  {label}{colon}{shown}")
     if result.get("notes"):
         lines.append("")
-        lines.append(f"{WORDS['notes'][zh]}:")
-        lines.extend(f"  - {n}" for n in result["notes"])
+        lines.append(WORDS["notes"][zh] + colon.rstrip())
+        lines.extend(f"  - {note_text(n, lang)}" for n in result["notes"])
     return "\n".join(lines)
 
 
 def _pairs(report: str, d: dict, zh: bool, money: bool = False) -> str:
-    return ", ".join(
-        f"{a}={money_display(b) if money else _cell(report, a, b, zh)}" for a, b in d.items()
+    """A group of figures on one line: `fasteners 12.00; packaging 10.00` (codes and money), or
+    labelled figures `items 11, share 80.2 %`."""
+    if money:
+        return ("；" if zh else "; ").join(f"{a} {money_display(b)}" for a, b in d.items())
+    lang = "zh" if zh else "en"
+    return ("，" if zh else ", ").join(
+        f"{summary_label(report, a, lang)} {_cell(report, a, b, zh)}" for a, b in d.items()
     )
 
 

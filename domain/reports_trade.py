@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
 from domain.numbers import money_display, money_str, qty_str
 from domain.reports_data import items, local_day, partners, sales, sl_t, so_t, utc_bounds
+from domain.reports_notes import note, read_note
 from domain.reports_periods import Period
 from domain.reports_stock import turnover
 
@@ -75,7 +76,7 @@ def top_sellers(uow, period: Period) -> dict:
             "revenue": money_str(total),
             "top_share": _share(top, total),
         },
-        "notes": [] if rows else ["no sales in the period"],
+        "notes": [] if rows else [note("no_sales")],
     }
 
 
@@ -106,7 +107,7 @@ def sales_by_customer(uow, period: Period) -> dict:
     return {
         "rows": rows,
         "summary": {"customers": len(rows), "revenue": money_str(total)},
-        "notes": [] if rows else ["no sales in the period"],
+        "notes": [] if rows else [note("no_sales")],
     }
 
 
@@ -223,18 +224,12 @@ def supplier_performance(uow, period: Period) -> dict:
             }
         )
     all_recs = [r for recs in by_supplier.values() for r in recs]
-    notes = [
-        "scorecard weights (course): quality 30, cost 25, delivery 20, service 15, innovation 10; "
-        "only dimensions with data are weighted, the rest are n/a",
-        "delivery = on-time rate; cost = standard cost ÷ price paid (capped at 1); "
-        "lead-time accuracy = 1 − mean days late ÷ promised lead time (a receipt on or before "
-        "its due date, order date + lead time, is on time and counts no days late)",
-    ]
+    notes = [note("scorecard_weights"), note("scorecard_formulas")]
     if returned is None:
-        notes.append("quality n/a: no returns to suppliers recorded")
-    notes.append("service and innovation n/a: the ledger holds no data on them")
+        notes.append(note("no_quality"))
+    notes.append(note("no_service"))
     if not rows:
-        notes.insert(0, "no purchase receipts in the period")
+        notes.insert(0, note("no_receipts"))
     return {
         "rows": rows,
         "summary": {
@@ -319,17 +314,28 @@ def kpi(uow, period: Period) -> dict:
     values = {
         "turnover": (
             turn["annualised_turnover"],
-            f"COGS {money_display(turn['cogs'])}, avg {money_display(turn['avg_value'])}",
+            note(
+                "basis_turnover",
+                cogs=money_display(turn["cogs"]),
+                avg=money_display(turn["avg_value"]),
+            ),
         ),
-        "fill_rate": (complete / shipped if shipped else None, f"{complete}/{shipped} lines"),
+        "fill_rate": (
+            complete / shipped if shipped else None,
+            note("basis_fill_rate", done=complete, of=shipped),
+        ),
         "supplier_on_time": (
             sum(1 for r in recs if r.on_time) / len(recs) if recs else None,
-            f"{sum(1 for r in recs if r.on_time)}/{len(recs)} receipts",
+            note("basis_on_time", done=sum(1 for r in recs if r.on_time), of=len(recs)),
         ),
         "count_discrepancy": (
             float(adjusted / counted) if counted else None,
-            f"|adjustments| {money_display(adjusted)} / counted {money_display(counted)} "
-            f"({counts} counts)",
+            note(
+                "basis_discrepancy",
+                adjusted=money_display(adjusted),
+                counted=money_display(counted),
+                counts=counts,
+            ),
         ),
     }
     rows = []
@@ -356,12 +362,9 @@ def kpi(uow, period: Period) -> dict:
             "measured": len(rows) - len(missing),
             "days_of_inventory": turn["days_of_inventory"],
         },
-        "notes": [
-            "targets from the course: turnover 24 a year, fill rate 98.5 %, supplier on-time "
-            "95 %, count discrepancy at most 0.5 %"
-        ]
-        + ([f"no data in the period for: {', '.join(missing)}"] if missing else [])
-        + [n for n in turn_report["notes"] if n.startswith("the ledger starts")],
+        "notes": [note("kpi_targets")]
+        + ([note("kpi_no_data", kpis=", ".join(missing))] if missing else [])
+        + [n for n in turn_report["notes"] if (read_note(n) or ("",))[0] == "ledger_starts"],
     }
 
 
@@ -389,5 +392,5 @@ def pending_approvals(uow, period: Period | None) -> dict:
             "pending": len(rows),
             "oldest_hours": max((r["age_hours"] for r in rows), default=None),
         },
-        "notes": [] if rows else ["no approval requests are waiting"],
+        "notes": [] if rows else [note("no_approvals")],
     }

@@ -59,3 +59,29 @@ def test_turnover_on_the_demo_averages_only_month_ends_since_the_ledger_began(de
     assert result["summary"]["month_ends"] == [{"date": "2026-06-15", "value": total}]
     assert result["summary"]["avg_value"] == total
     assert result["summary"]["days_covered"] == 1
+
+
+def test_reports_speak_the_language_asked_and_json_keeps_english_notes(demo_db):
+    zh = jxc(demo_db, "report", "kpi", "--lang", "zh", check=True).stdout.splitlines()
+    assert zh[1].startswith("期间：") and zh[1].endswith("（近 12 个月）")
+    assert "汇总：" in zh and "说明：" in zh
+    assert (
+        "  - 课程目标：年周转率 24，订单满足率 98.5 %，供应商准时率 95 %，库存差异率不超过 0.5 %"
+        in zh
+    )
+    assert not any("targets from the course" in line for line in zh)
+    en = jxc(demo_db, "report", "kpi", "--lang", "en", check=True).stdout
+    assert "Summary:\n  Targets met: " in en and "  - targets from the course:" in en
+    data = json.loads(jxc(demo_db, "report", "kpi", "--json", "--lang", "zh", check=True).stdout)
+    assert set(data["summary"]) == {"met", "measured", "days_of_inventory"}
+    assert data["notes"][0].startswith("targets from the course")
+
+
+def test_the_chat_answers_a_chinese_user_with_a_chinese_report(demo_db):
+    out = jxc(demo_db, "chat", "--user", "li", input="哪些要补货\n", check=True).stdout
+    lines = out.splitlines()
+    assert lines[0] == "低于再订货点"
+    assert "  历史最后一天：2026-06-14" in lines
+    assert any(
+        line.startswith("  - 需求按截至 2026-06-14（历史最后一天）的 90 天计") for line in lines
+    )

@@ -159,3 +159,31 @@ def test_a_digest_shows_whole_units_money_with_separators_and_percentages(app, u
     assert "  M6-20: 0 ≤ ROP 114, suggest 6,977" in text
     assert "  1. M6-20 12.50 (100.0 %)" in text
     assert "order fill rate: – (target 98.5 %) n/a" in text
+
+
+def test_a_chinese_digest_names_periods_and_reorder_figures_in_chinese(app, users, tmp_path):
+    from domain import imports, settings
+
+    with app.uow() as uow:
+        settings.set_value(uow, "reorder.history_days", "5")
+        rows = [("2026-06-10", "10"), ("2026-06-12", "20"), ("2026-06-14", "20")]
+        imports.import_rows(
+            uow,
+            "sales_history",
+            [
+                (n, {"date": d, "sku": "M6-20", "qty": q, "customer": "ACME", "unit_price": "0.25"})
+                for n, (d, q) in enumerate(rows, start=2)
+            ],
+            today=app.clock.today(),
+        )
+        uow.commit()
+    app.bus.execute(
+        ReceiveStock(item="BOX-M", qty=Decimal(100), unit_cost=Decimal("1.60")), users["li"]
+    )
+    lines = build_digest(app, "daily", lang="zh", png_path=tmp_path / "d.png").text.splitlines()
+    assert "  M6-20: 预计可用 0 ≤ 再订货点 114，建议订 6,977" in lines
+    assert "畅销（近 7 天）：" in lines and "  1. M6-20 12.50（100.0 %）" in lines
+    assert "关键指标（近 12 个月）：" in lines
+    assert "  订单满足率：–（目标 98.5 %）无数据" in lines
+    english = build_digest(app, "weekly", png_path=tmp_path / "w.png").text.splitlines()
+    assert "Top sellers (last week):" in english and "KPIs (last 12 months):" in english

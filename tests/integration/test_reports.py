@@ -3,6 +3,7 @@ by hand. The clock stands at Monday 2026-06-15 10:00 in Shanghai."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ from domain.commands import (
 )
 from domain.errors import MissingSlot
 from domain.reports import NAMES, render_text
+from domain.reports_notes import NOTES
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -354,11 +356,11 @@ def test_report_text_shows_whole_units_money_with_separators_and_percentages(app
     assert text[3].split() == ["M6-20", "0", "114", "44", "6,977", "1,000", "6,977"]
     stock = render_text(report(app, "stock_status"))
     assert "BOX-M  MAIN" in stock and "250,000" in stock.split()
-    assert "  total_value: 400,000.00" in stock.splitlines()
-    assert "  by_category: packaging=400,000.00" in stock.splitlines()
+    assert "  Total stock value: 400,000.00" in stock.splitlines()
+    assert "  By category: packaging 400,000.00" in stock.splitlines()
     top = render_text(report(app, "top_sellers")).splitlines()
     assert top[4].split() == ["1", "M6-20", "50", "12.50", "100.0", "%"]
-    assert "  top_share: 100.0 %" in top
+    assert "  Share of the top 10: 100.0 %" in top
     kpi = render_text(report(app, "kpi"))
     assert "98.5 %" in kpi and "avg 400,000.00" in kpi
 
@@ -369,3 +371,98 @@ def test_supplier_text_shows_a_same_day_receipt_as_fully_on_time(app, users):
     app.bus.execute(ReceivePurchaseOrder(order=po["order"]), users["li"])
     row = render_text(report(app, "supplier_performance")).splitlines()[4]
     assert row.split()[:7] == ["ECH", "1", "100.0", "%", "0", "100.0", "%"]
+
+
+@pytest.fixture
+def busy(app, users):
+    """A shop with a bit of everything: history, stock, a late purchase order, a shipment, a count
+    off by a little, a request waiting, and an item that sold nothing in the window."""
+    li, wang, zhao = users["li"], users["wang"], users["zhao"]
+    history(
+        app,
+        *[(f"2026-05-{d:02d}", "M6-20", "100", "ACME", "0.25") for d in range(1, 31)],
+        ("2026-06-01", "BOX-S", "20", "BETA", "2.20"),
+        ("2026-01-05", "M6-NUT", "5", "BETA", "0.08"),
+    )
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(500), unit_cost=D("0.12")), li)
+    app.bus.execute(ReceiveStock(item="BOX-S", qty=D(100), unit_cost=D("1.00"), warehouse="SH"), li)
+    app.bus.execute(ReceiveStock(item="HAMMER", qty=D(10), unit_cost=D("9.00")), li)
+    lines = (Line("M8-30", D(500), D("0.22")),)
+    po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), zhao)["order"]
+    app.clock.advance(days=9)  # promised 7: two days late
+    app.bus.execute(ReceivePurchaseOrder(order=po), li)
+    sell_and_ship(app, users, "ACME", ("M6-20", 200))
+    app.bus.execute(CountStock(item="M6-20", counted_qty=D(299)), li)
+    pending = CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(2), discount=D(30)),))
+    assert app.bus.execute(pending, wang)["status"] == "pending_approval"
+    return app
+
+
+def _allowed_words(app) -> set[str]:
+    """Words that are data, not language: codes of items, partners, warehouses, categories,
+    users, and the name ABC."""
+    from sqlalchemy import select
+
+    from domain.model import Item, Partner, User, Warehouse
+
+    columns = (Item.sku, Item.category, Partner.code, Warehouse.code, User.name)
+    with app.uow(write=False) as uow:
+        words = {str(v) for c in columns for (v,) in uow.execute(select(c)) if v}
+    return {t for w in words for t in re.findall(r"[A-Za-z]{2,}", w)} | {"ABC"}
+
+
+def _english_words(text: str, allowed: set[str]) -> list[str]:
+    text = re.sub(r"\b(SO|PO|INV|BILL|CN)-\d+", "", text)  # document numbers
+    return [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in allowed]
+
+
+def test_every_report_reads_in_chinese_headings_keys_and_notes(busy):
+    allowed = _allowed_words(busy)
+    texts = {}
+    for name in NAMES:
+        period = "last_month" if name == "stock_status" else None  # a snapshot note too
+        texts[name] = render_text(report(busy, name, period), "zh")
+        assert _english_words(texts[name], allowed) == [], (name, texts[name])
+    assert "  库存总金额：335.88" in texts["stock_status"].splitlines()
+    assert "  - 库存状况是当前快照，未使用所给的期间（上月）" in texts["stock_status"]
+    assert "  - 窗口内没有需求，因此没有再订货点（未列出）：" in texts["below_reorder"]
+    assert texts["kpi"].splitlines()[1] == "期间：2025-06-25 – 2026-06-24（近 12 个月）"
+    kpi = texts["kpi"].splitlines()
+    assert (
+        "  - 课程目标：年周转率 24，订单满足率 98.5 %，供应商准时率 95 %，库存差异率不超过 0.5 %"
+        in kpi
+    )
+    assert any(line.startswith("订单满足率") and line.endswith("1/1 行") for line in kpi)
+    assert any(line.startswith("供应商准时率") and line.endswith("0/1 次到货") for line in kpi)
+    assert "  达标指标数：2" in kpi and "  有数据的指标数：4" in kpi
+    count = next(line for line in kpi if line.startswith("库存差异率"))
+    assert (
+        count.split(maxsplit=1)[1]
+        == "0.3 %   0.5 %  是    |调整金额| 0.12 / 盘点金额 35.88（1 次盘点）"
+    )
+    assert "  - 账簿始于 2026-06-15：" in texts["turnover"]
+    assert "A-1     SO-0002  wang" in texts["pending_approvals"]
+    assert "折扣 30% 超过 10%" in texts["pending_approvals"]
+
+
+def test_every_report_reads_in_english_without_chinese(busy):
+    for name in NAMES:
+        text = render_text(report(busy, name, "last_month" if name == "abc" else None), "en")
+        assert not re.search(r"[\u3000-\u9fff\uff00-\uffef]", text), (name, text)
+    kpi = render_text(report(busy, "kpi"), "en").splitlines()
+    assert kpi[1] == "Period: 2025-06-25 – 2026-06-24 (last 12 months)"
+    assert "  Targets met: 2" in kpi and "  KPIs with data: 4" in kpi
+    abc = render_text(report(busy, "abc", "last_month"), "en")
+    assert "  - ABC analysis is a snapshot; the period last month was not used" in abc
+
+
+def test_report_json_keeps_the_english_notes_and_keys(busy):
+    kpi = report(busy, "kpi")
+    assert set(kpi["summary"]) == {"met", "measured", "days_of_inventory"}
+    assert kpi["notes"][0] == NOTES["kpi_targets"][0]
+    basis = {r["kpi"]: r["basis"] for r in kpi["rows"]}
+    assert (basis["fill_rate"], basis["supplier_on_time"]) == ("1/1 lines", "0/1 receipts")
+    reorder = report(busy, "below_reorder")
+    assert reorder["notes"][0] == (
+        "demand over 90 days ending 2026-06-24 (the last day of history); z = 1.645"
+    )
