@@ -170,16 +170,19 @@ class CreateSalesOrder(Command):
 
 @dataclass(frozen=True)
 class ShipSalesOrder(Command):
-    """Ship a confirmed sales order: issue its goods at cost and release the reservation."""
+    """Ship a confirmed sales order: every open line, or only the lines given (a partial
+    shipment); issue the goods at cost and release their reservation."""
 
     intent: ClassVar[str] = "sales.ship"
     order: str = ""
+    lines: tuple[Line, ...] | None = None
     warehouse: str | None = None
 
 
 @dataclass(frozen=True)
 class CancelSalesOrder(Command):
-    """Cancel a sales order not yet shipped; its reservation (or request) goes with it."""
+    """Cancel a sales order not yet shipped; its reservation (or request) goes with it. A partly
+    shipped order is closed: the rest of its lines is released and never ships."""
 
     intent: ClassVar[str] = "sales.cancel"
     order: str = ""

@@ -81,6 +81,9 @@ _ADD = (
 _ADD_GUARDED = _ADD.where(
     balance_t.c.on_hand - balance_t.c.reserved >= bindparam("need", type_=Qty())
 )
+# Shipping only what is reserved leaves available as it was, so the guard is that the goods are
+# there: a count may have left less on hand than is reserved, and part of it can still ship.
+_TAKE_RESERVED = _ADD.where(balance_t.c.on_hand >= bindparam("take", type_=Qty()))
 
 
 def _change(
@@ -96,6 +99,8 @@ def _change(
     }
     if need is None:
         row = uow.execute(_ADD, params).first()
+    elif need == 0 and reserved < 0:
+        row = uow.execute(_TAKE_RESERVED, {**params, "take": -qty}).first()
     else:
         row = uow.execute(_ADD_GUARDED, {**params, "need": need}).first()
     if row is None:
@@ -283,9 +288,13 @@ def stock_out(
     bal = lock_balance(uow, item.id, wh_id)
     need = qty - from_reserved
     negative_ok = force or allow_negative(uow, wh_code)
-    if not negative_ok and need > bal.available:
-        # What this move could take: the free stock plus its own reservation.
-        raise shortage(uow, item, wh_id, wh_code, bal.available + from_reserved, qty)
+    # What this move could take: its own reservation plus the free stock, but never more than
+    # is on hand (a count may have left less than is reserved).
+    can = bal.available
+    if from_reserved:
+        can = min(bal.on_hand, from_reserved + max(bal.available, ZERO))
+    if not negative_ok and qty > can:
+        raise shortage(uow, item, wh_id, wh_code, can, qty)
     out = outgoing_value(uow, item, wh_id, bal, qty)
     applied = _change(
         uow,

@@ -56,6 +56,10 @@ def _line_text(ln: dict) -> str:
             text += f" ({discount[1:]}% over list {ln['list_price']})"
         else:
             text += f" ({discount}% off {ln['list_price']})"
+    for word in ("shipped", "received"):
+        done = ln.get(word)
+        if done not in (None, "0", ln["qty"]):  # part of the line: say how much
+            text += f" ({done} {word})"
     return text
 
 

@@ -126,7 +126,10 @@ def purchase_cancel(f: Filler) -> dict:
 
 
 def sales_ship(f: Filler) -> dict:
-    return _put({"order": f.order("SO")}, "warehouse", f.warehouse(outgoing=True))
+    cmd: dict = {"order": f.order("SO")}
+    if f.items():  # "SO-0007 先发 M6 10 个": a partial shipment
+        cmd["lines"] = f.lines(prices=False)
+    return _put(cmd, "warehouse", f.warehouse(outgoing=True))
 
 
 def sales_cancel(f: Filler) -> dict:

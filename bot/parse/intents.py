@@ -51,7 +51,7 @@ ARRIVED = _rx(
 )
 SHIP = _rx(
     r"\b(?:ship|shipped|ships|shipping|dispatch|dispatched|send out|sent out|send|sent|deliver|"
-    r"delivered)\b|发货|发出|出货|发走|已发|送货|发了|配送|送出|发一下|给发|安排发"
+    r"delivered)\b|发货|发出|出货|发走|已发|送货|发了|配送|送出|发一下|给发|安排发|先发|分批发"
 )
 STATEMENT = _rx(r"\bstatements?\b|\bsoa\b|\breconciliation\b|对账单|对账|账单|往来明细|对帐")
 BALANCE = _rx(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 
 from domain import ledger, lookup, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
-from domain.errors import InvalidState, NotPermitted, UnknownOrder
+from domain.errors import InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
 from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
 from domain.numbers import money, money_str, price_str, qty_str, quantity
@@ -40,14 +40,28 @@ ZERO = Decimal(0)
 
 
 def exposure(uow, partner_id: int) -> Decimal:
-    """What a customer owes or has committed: confirmed-not-shipped plus shipped-unpaid."""
+    """What a customer owes or has committed: confirmed-not-shipped plus shipped-unpaid. The
+    rest of a partly shipped order closed by `sales.cancel` (status `shipped`, lines short)
+    no longer counts; what it shipped does."""
     total = uow.execute(
         select(func.coalesce(func.sum(so_t.c.total), 0)).where(
             (so_t.c.partner_id == partner_id)
             & so_t.c.status.in_(("confirmed", "partially_shipped", "shipped"))
         )
     ).scalar()
-    return Decimal(total) if not isinstance(total, Decimal) else total
+    total = Decimal(total) if not isinstance(total, Decimal) else total
+    closed = uow.execute(
+        select(sl_t.c.shipped_qty, sl_t.c.price, sl_t.c.amount)
+        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+        .where(
+            (so_t.c.partner_id == partner_id)
+            & (so_t.c.status == "shipped")
+            & (sl_t.c.shipped_qty < sl_t.c.qty)
+        )
+    ).all()
+    for shipped, price, amount in closed:
+        total -= amount - money(shipped * price)
+    return total
 
 
 def _avg_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
@@ -243,15 +257,22 @@ def order_details(uow, number: str) -> dict:
 
 
 def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
-    """Ship every open line of a confirmed order: issue at cost, release the reservation."""
+    """Ship a confirmed (or partly shipped) order: every open line in full, or only the lines
+    given (`lines`: item and quantity), which ships part of it. Each line shipped is issued at
+    cost and its reservation released; the order is `partially_shipped` while a line is still
+    open and `shipped` once none is. Refused: an order not confirmed (pending, cancelled,
+    shipped), an item not on the order, more than a line still has open (ordered − shipped,
+    which is what the order holds reserved), and more than is on hand for it."""
     so = _order(uow, cmd.order)
     _check_shippable(so)
     order_wh = lookup.warehouse_code(uow, so.warehouse_id)
     wh = lookup.warehouse(uow, cmd.warehouse or order_wh)
+    lines = _lines(uow, so.id)
+    wanted = _wanted(uow, so, lines, cmd.lines) if cmd.lines else _open(lines)
     shipped, cogs = [], ZERO
-    for line in _lines(uow, so.id):
-        qty = line.qty - line.shipped_qty
-        if qty <= 0:
+    for line in lines:
+        qty = wanted.get(line.id)
+        if not qty:
             continue
         item = lookup.item(uow, line.sku)
         if wh.id == so.warehouse_id:
@@ -274,24 +295,26 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
         uow.execute(
             update(sl_t)
             .where(sl_t.c.id == line.id)
-            .values(shipped_qty=line.qty, cost=line.cost + out.value)
+            .values(shipped_qty=line.shipped_qty + qty, cost=line.cost + out.value)
         )
         cogs += out.value
-        amount = line.amount if qty == line.qty else money(qty * line.price)
         shipped.append(
             {
                 "item": line.sku,
                 "name": line.name,
                 "name_zh": line.name_zh,
                 "qty": qty_str(qty),
-                "amount": money_str(amount),
+                "amount": money_str(_amount(line, qty)),
                 "cost": money_str(out.value),
             }
         )
-    uow.execute(update(so_t).where(so_t.c.id == so.id).values(status="shipped", shipped_at=uow.now))
+    left = any(line.qty > line.shipped_qty + wanted.get(line.id, ZERO) for line in lines)
+    status = "partially_shipped" if left else "shipped"
+    uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status, shipped_at=uow.now))
     uow.emit(
         "SalesOrderShipped",
         order=so.number,
+        status=status,
         warehouse=wh.code,
         lines=shipped,
         cogs=money_str(cogs),
@@ -300,13 +323,84 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
     )
     return {
         "order": so.number,
-        "status": "shipped",
+        "status": status,
         "warehouse": wh.code,
         "shipped": shipped,
         "cogs": money_str(cogs),
         **_head(uow, so),
         "lines": line_rows(uow, so.id),
     }
+
+
+def _open(lines) -> dict[int, Decimal]:
+    """Every open line in full: line id → quantity still to ship."""
+    return {ln.id: ln.qty - ln.shipped_qty for ln in lines if ln.qty > ln.shipped_qty}
+
+
+def _amount(line, qty: Decimal) -> Decimal:
+    """What shipping `qty` more of a line is worth: the worth of what will have shipped less
+    the worth of what had, so a line's shipments add up to its amount to the cent (the one
+    that completes it takes the remaining cents)."""
+
+    def worth(q: Decimal) -> Decimal:
+        return line.amount if q >= line.qty else money(q * line.price)
+
+    return worth(line.shipped_qty + qty) - worth(line.shipped_qty)
+
+
+def _wanted(uow, so, lines, given) -> dict[int, Decimal]:
+    """The lines asked for as line id → quantity. An item on two lines fills them in order.
+    Refused: an item not on the order, more than its lines still have open."""
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    asked: dict[int, Decimal] = defaultdict(Decimal)
+    items = {}
+    for g in given:
+        item = lookup.item(uow, g.item)
+        ours = [ln for ln in lines if ln.item_id == item.id]
+        if not ours:
+            skus = list(dict.fromkeys(ln.sku for ln in lines))
+            raise InvalidState(
+                f"{item.sku} is not on {so.number}; it has " + ", ".join(skus),
+                zh=f"{so.number} 上没有 {_label_zh(item.sku, item.name_zh)}；该单有 "
+                + "、".join(skus),
+            )
+        items[item.id] = ours
+        asked[item.id] += quantity(g.qty, item.uom)
+    for item_id, qty in asked.items():
+        ours = items[item_id]
+        ordered = sum((ln.qty for ln in ours), ZERO)
+        done = sum((ln.shipped_qty for ln in ours), ZERO)
+        if qty > ordered - done:
+            raise _too_many(so, ours[0], qty, ordered, done)
+        for ln in ours:
+            take = min(qty, ln.qty - ln.shipped_qty)
+            if take > 0:
+                wanted[ln.id] += take
+                qty -= take
+    return wanted
+
+
+def _too_many(so, line, qty: Decimal, ordered: Decimal, done: Decimal) -> InvalidQuantity:
+    """Shipping more than a line has open: more than ordered, or more than is left (and
+    reserved) after what shipped before."""
+    what, what_zh = line.sku, _label_zh(line.sku, line.name_zh)
+    if not done:
+        return InvalidQuantity(
+            f"{so.number} has {qty_str(ordered)} {what} ordered; "
+            f"{qty_str(qty)} is more than ordered",
+            zh=f"{so.number} 的 {what_zh}只订了 {qty_str(ordered)}，不能发 {qty_str(qty)}",
+        )
+    left = ordered - done
+    return InvalidQuantity(
+        f"{so.number} has {qty_str(left)} {what} still to ship (reserved for it: "
+        f"{qty_str(ordered)} ordered, {qty_str(done)} shipped); {qty_str(qty)} is more than that",
+        zh=f"{so.number} 的 {what_zh}只剩 {qty_str(left)} 未发（为该单预留；订购 "
+        f"{qty_str(ordered)}，已发 {qty_str(done)}），不能发 {qty_str(qty)}",
+    )
+
+
+def _label_zh(sku: str, name_zh: str | None) -> str:
+    return f"{name_zh}（{sku}）" if name_zh else sku
 
 
 def _head(uow, so) -> dict:
@@ -322,8 +416,8 @@ def _head(uow, so) -> dict:
 def _check_shippable(so) -> None:
     if so.status not in ("confirmed", "partially_shipped"):
         raise InvalidState(
-            f"{so.number} is {_en(so)}; only confirmed orders can be shipped",
-            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认的订单可以发货",
+            f"{so.number} is {_en(so)}; only confirmed or partly shipped orders can be shipped",
+            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认或部分发货的订单可以发货",
         )
 
 
@@ -364,26 +458,39 @@ def preview_ship(cmd: ShipSalesOrder, uow) -> dict:
 
 def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
     """Cancel an order not yet shipped: its reservation is released, its request cancelled.
-    Salespeople cancel their own orders only."""
+    Salespeople cancel their own orders only.
+
+    A partly shipped order is closed instead: what shipped stays shipped (and owed), the rest
+    of every line is released and never ships, and the order becomes `shipped` — complete
+    with what it shipped, so it stops counting the rest as exposure while its shipped part
+    still does. The result lists what was closed (`closed`: item and quantity)."""
     so = _order(uow, cmd.order)
     if user.role == "sales" and so.created_by != user.name:
         raise NotPermitted(
             f"{so.number} was placed by {so.created_by}; you may cancel only your own orders",
             zh=f"{so.number} 是 {so.created_by} 下的单，您只能取消自己的订单",
         )
-    if so.status not in ("pending_approval", "confirmed"):
+    if so.status not in ("pending_approval", "confirmed", "partially_shipped"):
         raise InvalidState(
             f"{so.number} is {_en(so)} and cannot be cancelled",
             zh=f"{so.number} {_zh(so.status, so.approval)}，不能取消",
         )
-    if so.status == "confirmed":
-        for line in _lines(uow, so.id):
-            ledger.release(uow, line.item_id, so.warehouse_id, line.qty - line.shipped_qty)
-    else:
+    closed = []
+    if so.status == "pending_approval":
         approvals.cancel_request(uow, so.approval, user)
-    uow.execute(update(so_t).where(so_t.c.id == so.id).values(status="cancelled"))
-    uow.emit("SalesOrderCancelled", order=so.number, user=user.name)
-    return {"order": so.number, "status": "cancelled"}
+    else:
+        for line in _lines(uow, so.id):
+            rest = line.qty - line.shipped_qty
+            if rest > 0:
+                ledger.release(uow, line.item_id, so.warehouse_id, rest)
+                closed.append({"item": line.sku, "qty": qty_str(rest)})
+    status = "shipped" if so.status == "partially_shipped" else "cancelled"
+    uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
+    uow.emit("SalesOrderCancelled", order=so.number, status=status, user=user.name)
+    result = {"order": so.number, "status": status}
+    if status == "shipped":
+        result["closed"] = closed
+    return result
 
 
 def on_decision(uow, number: str, approved: bool, user) -> str:

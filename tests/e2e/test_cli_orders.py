@@ -99,3 +99,30 @@ def test_what_jxc_run_stores_for_a_price_with_a_discount(master_db):
     assert created["reasons_zh"] == ["M6螺栓（M6-20） 折扣 16.4% 超过 10%"]
     rows = json.loads(jxc(master_db, "orders", created["order"], "--json", check=True).stdout)
     assert (rows[0]["total"], rows[0]["lines"][0]["list_price"]) == ("41.80", "0.25")
+
+
+def test_jxc_orders_shows_what_each_line_shipped(master_db, monkeypatch):
+    run_json(
+        master_db,
+        {"intent": "stock.receive", "item": "M6-20", "qty": "100", "unit_cost": "0.12"},
+        {"intent": "stock.receive", "item": "M6-NUT", "qty": "100", "unit_cost": "0.03"},
+        {
+            "intent": "sales.create",
+            "customer": "ACME",
+            "lines": [{"item": "M6-20", "qty": "20"}, {"item": "M6-NUT", "qty": "30"}],
+        },
+        {"intent": "sales.ship", "order": "SO-0001", "lines": [{"item": "M6-20", "qty": "8"}]},
+    )
+    (row,) = json.loads(jxc(master_db, "orders", "SO-0001", "--json", check=True).stdout)
+    assert row["status"] == "partially_shipped"
+    assert [(ln["item"], ln["qty"], ln["shipped"]) for ln in row["lines"]] == [
+        ("M6-20", "20", "8"),
+        ("M6-NUT", "30", "0"),
+    ]
+    open_rows = json.loads(
+        jxc(master_db, "orders", "--status", "partially_shipped", "--json").stdout
+    )
+    assert [r["order"] for r in open_rows] == ["SO-0001"]
+    monkeypatch.setenv("COLUMNS", "200")  # one line per order, however narrow the terminal
+    text = jxc(master_db, "orders", "SO-0001", check=True).stdout
+    assert "M6-20 × 20 @ 0.25 (8 shipped), M6-NUT × 30 @ 0.08" in text

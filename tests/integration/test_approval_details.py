@@ -108,8 +108,11 @@ def test_refusals_of_decisions_and_shipments_say_why_in_both_languages(app, user
     bus.execute(CancelSalesOrder(order=so["order"]), wang)
     with pytest.raises(InvalidState) as ship:
         bus.execute(ShipSalesOrder(order=so["order"]), li)
-    assert ship.value.message == "SO-0001 is cancelled; only confirmed orders can be shipped"
-    assert ship.value.zh == "SO-0001 已取消，只有已确认的订单可以发货"
+    assert (
+        ship.value.message
+        == "SO-0001 is cancelled; only confirmed or partly shipped orders can be shipped"
+    )
+    assert ship.value.zh == "SO-0001 已取消，只有已确认或部分发货的订单可以发货"
     with pytest.raises(ApprovalAlreadyDecided) as decided:
         bus.execute(DecideApproval(request=so["approval"], decision="approve"), mary)
     assert decided.value.message == (
