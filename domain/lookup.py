@@ -1,13 +1,15 @@
 """Exact lookups of master data by SKU or code (case-insensitive), inside a unit of work.
 
 Names and aliases are the parser's job (`bot.catalog`); here an unknown code is an error that
-names the closest codes.
+names the closest codes — only codes that are really close (`close_matches`), never the least
+unlike of unrelated ones.
 """
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterable
 
+from rapidfuzz import fuzz, utils
 from sqlalchemy import bindparam, func, select
 
 from domain.errors import UnknownItem, UnknownPartner, UnknownWarehouse, WrongPartnerKind
@@ -24,10 +26,33 @@ _ITEM_ANY_CASE = select(item_t).where(func.upper(item_t.c.sku) == bindparam("sku
 _WH = select(wh_t).where(wh_t.c.code == bindparam("code"))
 
 
+CLOSE_SCORE = 75
+"""The least similarity (0–100) of a suggestion: `M6-2` → M6-20 (89), `kpis` → kpi (86);
+`NOPE` → PLIERS (40) is no suggestion."""
+PREFIX_SCORE = 90
+"""A name the text begins (`DRILL` → DRILL-18V, `M6` → M6-20 and M6-NUT) counts as this close."""
+
+
+def close_matches(
+    text: str, choices: Iterable[str], *, limit: int = 5, cutoff: float = CLOSE_SCORE
+) -> list[str]:
+    """The choices close to `text`, best first, case- and punctuation-insensitively; none when
+    nothing is close (an unrelated name is never suggested just for being the least unlike).
+    Close means a similar whole (rapidfuzz's ratio) or a name the text begins."""
+    key = utils.default_process(text)
+    scored = []
+    for choice in dict.fromkeys(choices):
+        other = utils.default_process(choice)
+        score = fuzz.QRatio(key, other)
+        if len(key) >= 2 and other.startswith(key):
+            score = max(score, PREFIX_SCORE)
+        if score >= cutoff:
+            scored.append((-score, choice))
+    return [choice for _score, choice in sorted(scored)[:limit]]
+
+
 def _closest(uow, column, text: str) -> list[str]:
-    names = [r[0] for r in uow.execute(select(column))]
-    upper = {n.upper(): n for n in names}
-    return [upper[m] for m in difflib.get_close_matches(text.upper(), list(upper), n=5, cutoff=0.4)]
+    return close_matches(text, (r[0] for r in uow.execute(select(column))))
 
 
 def item(uow, sku: str):

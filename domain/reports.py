@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from domain.commands import Report
-from domain.errors import MissingSlot
+from domain.errors import UnknownReport
+from domain.lookup import close_matches
 from domain.reports_notes import note
 from domain.reports_periods import LAST_12_MONTHS, Period, period_range
 from domain.reports_stock import abc, below_reorder, slow_moving, stock_status, turnover
@@ -46,10 +47,13 @@ def run_report(cmd: Report, uow, user) -> dict:
     """Run the named report for the period asked (or the report's default period)."""
     name = (cmd.name or "").strip().lower().replace("-", "_").replace(" ", "_")
     if name not in REPORTS:
-        raise MissingSlot(
-            f"unknown report {cmd.name!r}; reports: {', '.join(NAMES)}",
-            zh=f"未知的报表 {cmd.name!r}；可用报表：{', '.join(NAMES)}",
-            suggestions=list(NAMES),
+        near = close_matches(name, NAMES)
+        hint = f"did you mean {', '.join(near)}? " if near else ""
+        hint_zh = f"您是不是要 {'、'.join(near)}？" if near else ""
+        raise UnknownReport(
+            f"unknown report {cmd.name!r}; {hint}reports: {', '.join(NAMES)}",
+            zh=f"未知的报表 {cmd.name!r}；{hint_zh}可用报表：{', '.join(NAMES)}",
+            suggestions=near,
         )
     fn, default = REPORTS[name]
     today = uow.clock.today()

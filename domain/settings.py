@@ -6,7 +6,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import bindparam, select
 
-from domain.errors import InvalidAmount, MissingSlot
+from domain.errors import InvalidAmount, UnknownSetting
+from domain.lookup import close_matches
 from domain.model import Setting
 
 setting_t = Setting.__table__
@@ -45,10 +46,13 @@ def _kind_of(name: str) -> str:
         return DEFAULTS[name][1]
     if name.startswith("stock.allow_negative."):
         return "bool"
-    raise MissingSlot(
-        f"unknown setting {name!r}; known: {', '.join(DEFAULTS)} and stock.allow_negative.<WAREHOUSE>",
-        zh=f"未知的设置 {name!r}",
-        suggestions=[n for n in DEFAULTS if n.split(".")[0] == name.split(".")[0]],
+    near = close_matches(name, DEFAULTS)
+    hint = f"did you mean {', '.join(near)}? " if near else ""
+    raise UnknownSetting(
+        f"unknown setting {name!r}; {hint}known: {', '.join(DEFAULTS)} and "
+        "stock.allow_negative.<WAREHOUSE>",
+        zh=f"未知的设置 {name!r}" + (f"；您是不是要 {'、'.join(near)}？" if near else ""),
+        suggestions=near,
     )
 
 

@@ -15,8 +15,9 @@ import click
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user, unexpected
 from adapters.db import migrate
 from domain import imports
-from domain.commands import QueryStock, command_from_dict
-from domain.errors import JxcError, MissingSlot, NotPermitted
+from domain.command_json import read_command
+from domain.commands import QueryStock
+from domain.errors import BadRequest, JxcError, NotPermitted
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
 
@@ -148,13 +149,10 @@ def run_line(app, user, raw: str, n: int) -> dict:
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise MissingSlot(
-                f"line {n}: not a JSON object ({exc.msg})", zh=f"第 {n} 行不是 JSON 对象"
-            ) from None
-        if not isinstance(data, dict):
-            raise MissingSlot(f"line {n}: not a JSON object", zh=f"第 {n} 行不是 JSON 对象")
-        intent = data.get("intent")
-        cmd = command_from_dict(data)
+            raise BadRequest(f"line {n}: not JSON ({exc.msg})", zh=f"第 {n} 行不是 JSON") from None
+        if isinstance(data, dict) and isinstance(data.get("intent"), str):
+            intent = data["intent"]
+        cmd = read_command(data)
         key = str(data.get("key") or f"cli:{uuid.uuid4()}")
         result = app.bus.execute(cmd, user, key)
         return {"ok": True, "intent": intent, "result": result}

@@ -34,7 +34,10 @@ MAX_LENGTH = 300
 _CODE_LIKE = re.compile(
     r"\bselect\b.+\bfrom\b|\binsert\s+into\b|\bdelete\s+from\b|\bdrop\s+(?:table|database)\b|"
     r"\bupdate\s+\w+\s+set\b|\bunion\s+(?:all\s+)?select\b|\btruncate\s+table\b|;\s*--|/\*|\*/|"
-    r"\$\(|`|&&|\|\||\b(?:rm|sudo|chmod|chown|curl|wget|bash|eval|exec|kill)\s+-{0,2}[/$~.\w]|"
+    r"\$\(|`|&&|\|\||\b(?:sudo|chmod|chown)\s+\S|\b(?:eval|exec)\s*\(|"
+    # Ordinary words ("kill the order", "exec summary") are text: a shell command is a word
+    # followed by a flag, a path or a variable (`rm -rf /`, `kill -9 1`, `curl http://…`).
+    r"\b(?:rm|kill|pkill|exec|eval|bash|curl|wget)\s+(?:-{1,2}\w|[/$~]|\.{1,2}/|\w+://)|"
     r"\|\s*(?:sh|bash|nc)\b|<\s*script|\bor\s+1\s*=\s*1\b|'\s*or\s*'|\.\./|/etc/|/bin/",
     re.IGNORECASE,
 )

