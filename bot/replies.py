@@ -172,6 +172,28 @@ def _reasons(r: dict, lang: str) -> str:
     return "; ".join(zh or r.get("reasons") or [])
 
 
+def _posted(posted: dict | None, lang: str) -> str:
+    """What an approved count posted, and whether the book had moved since the count."""
+    if not posted:
+        return ""
+    moved = ""
+    if posted.get("book_moved"):
+        moved = t(
+            lang,
+            f" (the book moved from {posted['book_qty_at_count']} at the count to "
+            f"{posted['book_qty_before']}; the approved difference was posted, not the count)",
+            f"（账面已从盘点时的 {posted['book_qty_at_count']} 变为 {posted['book_qty_before']}，"
+            "按批准的差异过账，而不是按实盘数）",
+        )
+    return t(
+        lang,
+        f"; posted {posted['diff_qty']} ({money_display(posted['diff_value'])}), on hand now "
+        f"{posted['on_hand']}{moved}",
+        f"；已过账 {posted['diff_qty']}（{money_display(posted['diff_value'])}），现在在库 "
+        f"{posted['on_hand']}{moved}",
+    )
+
+
 def decision_notice(result: dict, lang: str) -> str:
     """What a requester is told when their request is decided (with the reason if rejected)."""
     approved = result.get("status") == "approved"
@@ -308,6 +330,7 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
         what = details_text(None, r.get("details"), lang)
         what = (f" ({what})" if lang != "zh" else f"（{what}）") if what else ""
         reason = r.get("reason") or ""
+        what += _posted(r.get("posted"), lang)
         text = t(
             lang,
             f"{r['request']} {_n(lang, r['status'])}: {r['subject']}{what} is now "

@@ -154,8 +154,9 @@ def test_an_approved_count_posts_the_approved_difference(app, chat):
     assert stock(app, "GLOVE-L")["on_hand"] == "990"
     ask = chat.handle("mary", "slack", "approve A-1")
     assert "GLOVE-L" in ask.text and "MAIN" in ask.text and "1198" in ask.text
-    chat.handle("mary", "slack", "yes")
+    done = chat.handle("mary", "slack", "yes")
     assert stock(app, "GLOVE-L")["on_hand"] == "1188"
+    assert "+198" in done.text and "1188" in done.text and "book moved" in done.text
 
 
 # -- 6. nothing dropped silently -----------------------------------------------------------------
