@@ -173,6 +173,51 @@ class Outbox(SQLModel, table=True):
     event: str = Field(max_length=64)
     payload: str = ""
     processed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # unprocessed (NULL) | processed | failed (a payload the feed could not read; see error)
+    status: str | None = Field(default=None, max_length=16)
+    error: str | None = Field(default=None, max_length=500)
+
+
+class Alert(SQLModel, table=True):
+    """Something the rules engine raised (a reorder point reached, an anomaly, a pending
+    approval): open, acknowledged, snoozed (until a time) or resolved. `cause` (kind + subject +
+    the event or period that caused it) is unique, so one cause never alerts twice."""
+
+    __table_args__ = (Index("ix_alert_kind_subject", "kind", "subject"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)
+    subject: str = Field(max_length=64)
+    cause: str = Field(unique=True, max_length=200)
+    status: str = Field(default="open", max_length=16, index=True)
+    message: str = ""
+    message_zh: str = ""
+    facts: str = ""
+    created_at: datetime = _utc()
+    updated_at: datetime = _utc()
+    snoozed_until: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    resolved_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    acted_by: str | None = Field(default=None, max_length=64)
+
+
+class Delivery(SQLModel, table=True):
+    """One message of an alert to one recipient on one channel (the alert itself, a reminder,
+    an escalation, or the decision told to a requester), with its attempts, next attempt and
+    last error. Unique per alert × recipient × channel × purpose: each is sent once however
+    many workers run."""
+
+    __table_args__ = (UniqueConstraint("alert_id", "recipient", "channel", "purpose"),)
+    id: int | None = Field(default=None, primary_key=True)
+    alert_id: int = Field(foreign_key="alert.id", index=True)
+    recipient: str = Field(max_length=64)
+    channel: str = Field(default="console", max_length=16)
+    purpose: str = Field(default="alert", max_length=16)
+    text: str = ""
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = _utc()
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
 
 
 class Audit(SQLModel, table=True):
@@ -302,10 +347,12 @@ class Conversation(SQLModel, table=True):
 
 __all__ = [
     "ROLES",
+    "Alert",
     "ApprovalRequest",
     "Audit",
     "Conversation",
     "Balance",
+    "Delivery",
     "FifoLayer",
     "Item",
     "Outbox",
