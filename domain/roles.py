@@ -27,20 +27,49 @@ RIGHTS: dict[str, frozenset[str]] = {
     "accountant": VIEWER | {"payment.receive", "payment.pay", "statement"},
     "approver": VIEWER | {"approval.list", "approval.decide"},
 }
-ADMIN_ONLY = frozenset({"import", "users", "rules.set"})
+# What only an admin does, beyond the intents, with how a refusal names it.
+ADMIN_ONLY: dict[str, tuple[str, str]] = {
+    "import": ("import", "导入数据"),
+    "users": ("manage users", "管理用户"),
+    "rules.set": ("change rules", "修改规则"),
+    "digest.schedules": ("change digest schedules", "修改摘要推送计划"),
+}
 ROLES = (*RIGHTS, "admin")
+# Rights a role has only over what its own user made: a salesperson cancels their own orders.
+OWN_ONLY: dict[str, frozenset[str]] = {"sales": frozenset({"sales.cancel"})}
+
+
+def is_admin(role: str) -> bool:
+    """Whether a role is the admin role, which may do everything."""
+    return role == "admin"
 
 
 def may(role: str, intent: str) -> bool:
     """Whether a role may run an intent."""
-    if role == "admin":
+    if is_admin(role):
         return True
     return intent in RIGHTS.get(role, frozenset())
 
 
+def only_own(role: str, intent: str) -> bool:
+    """Whether a role may run an intent only on subjects its user made (see `OWN_ONLY`)."""
+    return intent in OWN_ONLY.get(role, frozenset())
+
+
+def require_admin(user_name: str, role: str, action: str) -> None:
+    """Refuse with `NotPermitted` unless the role is admin; `action` is one of `ADMIN_ONLY`."""
+    if is_admin(role):
+        return
+    en, zh = ADMIN_ONLY[action]
+    raise NotPermitted(
+        f"{user_name} ({role}) may not {en}; only an admin may",
+        zh=f"只有管理员可以{zh}",
+    )
+
+
 def allowed_intents(role: str) -> list[str]:
     """The intents a role may run, for help texts."""
-    if role == "admin":
+    if is_admin(role):
         return sorted(set().union(*RIGHTS.values()))
     return sorted(RIGHTS.get(role, VIEWER))
 
@@ -52,3 +81,14 @@ def authorize(user_name: str, role: str, intent: str) -> None:
             f"{user_name} ({role}) may not run {intent}; ask an admin for the right role",
             zh=f"{user_name}（{role}）无权执行 {intent}，请联系管理员分配角色",
         )
+
+
+# Beyond the intents (design, Roles): the CLI's batch commands, checked by the bus like any
+# intent. A backtest only reads, so every role may run it; the catalogue forecast is a buyer's.
+# Sending a digest and changing its schedules are an admin's (no role lists them).
+BATCH_RIGHTS: dict[str, frozenset[str]] = {
+    "viewer": frozenset({"forecast.backtest"}),
+    "buyer": frozenset({"forecast.all"}),
+}
+for _role in RIGHTS:
+    RIGHTS[_role] = RIGHTS[_role] | BATCH_RIGHTS["viewer"] | BATCH_RIGHTS.get(_role, frozenset())

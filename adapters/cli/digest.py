@@ -8,9 +8,9 @@ import json
 import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
-from adapters.digest import KINDS, build_digest, load_schedules, save_schedules, send_digest
-from adapters.notify import make_notifier
-from domain.errors import JxcError, NotPermitted
+from adapters.digest import KINDS, build_digest, load_schedules
+from domain.commands_admin import SendDigest, SetDigestSchedules
+from domain.errors import JxcError
 
 
 @click.command()
@@ -26,6 +26,12 @@ from domain.errors import JxcError, NotPermitted
     metavar="JSON",
     help='Replace the schedules (admin), e.g. \'[{"kind":"daily","at":"08:30","to":["admin"]}]\'.',
 )
+@click.option(
+    "--user",
+    "user_name",
+    default=None,
+    help="Acting user (default: the first admin); --send and --set-schedules need an admin.",
+)
 @pass_ctx
 def digest(
     ctx: Ctx,
@@ -36,19 +42,15 @@ def digest(
     as_json: bool,
     show_schedules: bool,
     new_schedules: str | None,
+    user_name: str | None,
 ) -> None:
     """The digest (stock value, below reorder point, top sellers, approvals, KPIs) — printed
     now, or sent with --send to the recipients of the schedules of its kind."""
     app = ctx.app
     try:
         if new_schedules is not None:
-            user = resolve_user(app, None)
-            if user.role != "admin":
-                raise NotPermitted("only an admin may change digest schedules")
-            with app.uow() as uow:
-                schedules = save_schedules(uow, new_schedules)
-                uow.audit(user.name, "digest.schedules", "", {"new": new_schedules})
-                uow.commit()
+            user = resolve_user(app, user_name)
+            app.bus.execute(SetDigestSchedules(schedules=new_schedules), user)
             show_schedules = True
         if show_schedules:
             with app.uow(write=False) as uow:
@@ -61,9 +63,8 @@ def digest(
                     click.echo(f"{r['kind']:<7} {r['at']:<10} to {', '.join(r['to'])}")
             return
         if send:
-            with app.uow(write=False) as uow:
-                to = sorted({x for s in load_schedules(uow) if s.kind == kind for x in s.to})
-            sent = send_digest(app, make_notifier(app.settings), kind, to or ["admin"])
+            user = resolve_user(app, user_name)
+            sent = app.bus.execute(SendDigest(kind=kind), user)["sent"]
             click.echo(f"{kind} digest sent to {sent} recipient(s)", err=True)
             return
         made = build_digest(app, kind, lang=lang, png_path=png)

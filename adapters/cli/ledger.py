@@ -17,9 +17,10 @@ from adapters.db import migrate
 from domain import imports
 from domain.command_json import read_command
 from domain.commands import QueryStock
-from domain.errors import BadRequest, JxcError, NotPermitted
+from domain.errors import BadRequest, JxcError
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
+from domain.roles import require_admin
 
 
 @click.command()
@@ -110,11 +111,7 @@ def _check_admin(app, user_name: str | None) -> None:
     if not users and not user_name:
         return
     user = resolve_user(app, user_name)
-    if user.role != "admin":
-        raise NotPermitted(
-            f"{user.name} ({user.role}) may not import; only an admin may",
-            zh="只有管理员可以导入数据",
-        )
+    require_admin(user.name, user.role, "import")
 
 
 @click.command()

@@ -9,7 +9,8 @@ from rich.table import Table
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
 from domain import settings
 from domain.commands import QueryOrders
-from domain.errors import JxcError, NotPermitted
+from domain.errors import JxcError
+from domain.roles import require_admin
 from domain.services.orders import STATUSES
 
 
@@ -92,11 +93,7 @@ def rules_set(ctx: Ctx, name: str, value: str, user_name: str | None) -> None:
     app = ctx.app
     try:
         user = resolve_user(app, user_name)
-        if user.role != "admin":
-            raise NotPermitted(
-                f"{user.name} ({user.role}) may not change rules; only an admin may",
-                zh="只有管理员可以修改规则",
-            )
+        require_admin(user.name, user.role, "rules.set")
         with app.uow() as uow:
             old = settings.get(uow, name) if name in settings.DEFAULTS else None
             stored = settings.set_value(uow, name, value)

@@ -7,7 +7,8 @@ The policy runs inside the command's transaction; the rules engine only watches 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import insert, select, update
@@ -70,18 +71,29 @@ def cancel_request(uow, number: str | None, user) -> None:
     uow.emit("ApprovalDecided", request=number, decision="cancelled", by=user.name)
 
 
-def _subjects() -> dict:
-    """Per kind of subject: how a decision applies to it, and what it is about."""
-    from domain.services import purchasing, sales, stock
+@dataclass(frozen=True)
+class Subject:
+    """What approvals need of one kind of subject (a sales order, a purchase order, a count):
+    how a decision applies to it (`on_decision(uow, subject, approved, user)` returns at least
+    `subject_status`) and what it is about (`details(uow, subject)`). The services of each kind
+    provide both; the composition of the domain (`domain.services.orders`) hands approvals the
+    table by kind, so approvals imports none of them."""
 
-    return {
-        "sales_order": (sales.on_decision, sales.order_details),
-        "purchase_order": (purchasing.on_decision, purchasing.order_details),
-        "stock_count": (stock.on_count_decision, stock.count_details),
-    }
+    on_decision: Callable[..., dict]
+    details: Callable[..., dict]
 
 
-def _row(uow, r) -> dict:
+Subjects = Mapping[str, Subject]
+
+
+def _subject(subjects: Subjects, kind: str) -> Subject:
+    try:
+        return subjects[kind]
+    except KeyError:
+        raise LookupError(f"no approval subject registered for {kind!r}") from None
+
+
+def _row(uow, r, subjects: Subjects) -> dict:
     row = {
         "request": r.number,
         "subject_kind": r.subject_kind,
@@ -91,27 +103,27 @@ def _row(uow, r) -> dict:
         "requested_by": r.requested_by,
         "requested_at": r.requested_at.isoformat(),
         "decided_by": r.decided_by,
-        "details": _subjects()[r.subject_kind][1](uow, r.subject),
+        "details": _subject(subjects, r.subject_kind).details(uow, r.subject),
     }
     if r.decision_reason:
         row["reason"] = r.decision_reason
     return row
 
 
-def list_approvals(cmd: ListApprovals, uow, user) -> dict:
+def list_approvals(cmd: ListApprovals, uow, user, *, subjects: Subjects) -> dict:
     """Pending requests: all of them for approvers and admins, one's own for everyone else.
     Each says what it is about (`details`: the order's partner, lines and total, or the
     count's item, warehouse and difference) and why (`reasons`, `reasons_zh`)."""
     q = select(req_t).where(req_t.c.status == "pending").order_by(req_t.c.id)
     if not may(user.role, "approval.decide"):
         q = q.where(req_t.c.requested_by == user.name)
-    return {"requests": [_row(uow, r) for r in uow.execute(q).all()]}
+    return {"requests": [_row(uow, r, subjects) for r in uow.execute(q).all()]}
 
 
-def decide_approval(cmd: DecideApproval, uow, user) -> dict:
-    """Approve or reject a pending request; the subject follows (confirmed / cancelled). The
-    result says what was decided (`details`), why it was asked (`reasons`) and, for a count,
-    what was posted."""
+def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> dict:
+    """Approve or reject a pending request; the subject follows (confirmed / cancelled) through
+    the handler its kind has in `subjects`. The result says what was decided (`details`), why
+    it was asked (`reasons`) and, for a count, what was posted."""
     decision = cmd.decision.lower()
     if decision not in ("approve", "reject"):
         raise InvalidState(
@@ -120,8 +132,8 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
         )
     req = _decidable(uow, cmd.request, user, lock=True)
     number = req.number
-    apply, details = _subjects()[req.subject_kind]
-    applied = apply(uow, req.subject, decision == "approve", user)
+    subject = _subject(subjects, req.subject_kind)
+    applied = subject.on_decision(uow, req.subject, decision == "approve", user)
     status = "approved" if decision == "approve" else "rejected"
     uow.execute(
         update(req_t)
@@ -146,7 +158,7 @@ def decide_approval(cmd: DecideApproval, uow, user) -> dict:
         "decided_by": user.name,
         "requested_by": req.requested_by,
         **reasons_json(stored_reasons(req.reasons)),
-        "details": details(uow, req.subject),
+        "details": subject.details(uow, req.subject),
         **{k: v for k, v in applied.items() if k != "subject_status"},
     }
     if cmd.reason:
@@ -177,13 +189,6 @@ def _decidable(uow, request: str, user, *, lock: bool = False):
             zh=f"{number}（{_what_zh(req)}）是您本人提交的，需由其他审批人处理",
         )
     return req
-
-
-def preview_decision(cmd: DecideApproval, uow, user) -> dict:
-    """What deciding a request would be about, without deciding: the same refusals (unknown,
-    already decided, one's own) or the request with its details and reasons, so a
-    confirmation can name the order or count, the amounts and why it was asked."""
-    return _row(uow, _decidable(uow, cmd.request, user))
 
 
 def rejection_reason(uow, number: str | None) -> str | None:

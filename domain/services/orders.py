@@ -1,6 +1,13 @@
-"""Order questions, and the table of order and approval services for the message bus."""
+"""Order questions, and the table of order and approval services for the message bus.
+
+This module composes the order services: it gives approvals the handler of each kind of
+subject (`APPROVAL_SUBJECTS`), so a decision reaches the order or count it is about without
+approvals importing the services that import it."""
 
 from __future__ import annotations
+
+from functools import partial
+from types import MappingProxyType
 
 from sqlalchemy import func, select
 
@@ -9,7 +16,7 @@ from domain.commands import QueryOrders
 from domain.errors import UnknownOrder
 from domain.model import Partner
 from domain.numbers import money_str
-from domain.services import approvals, purchasing, sales
+from domain.services import approvals, purchasing, sales, stock
 
 partner_t = Partner.__table__
 CLOSED = ("shipped", "received", "cancelled")
@@ -102,6 +109,14 @@ def query_orders(cmd: QueryOrders, uow, user) -> dict:
     }
 
 
+APPROVAL_SUBJECTS: approvals.Subjects = MappingProxyType(
+    {
+        "sales_order": approvals.Subject(sales.on_decision, sales.order_details),
+        "purchase_order": approvals.Subject(purchasing.on_decision, purchasing.order_details),
+        "stock_count": approvals.Subject(stock.on_count_decision, stock.count_details),
+    }
+)
+
 HANDLERS = {
     "purchase.create": purchasing.create_purchase_order,
     "purchase.receive": purchasing.receive_purchase_order,
@@ -110,6 +125,6 @@ HANDLERS = {
     "sales.ship": sales.ship_sales_order,
     "sales.cancel": sales.cancel_sales_order,
     "order.query": query_orders,
-    "approval.list": approvals.list_approvals,
-    "approval.decide": approvals.decide_approval,
+    "approval.list": partial(approvals.list_approvals, subjects=APPROVAL_SUBJECTS),
+    "approval.decide": partial(approvals.decide_approval, subjects=APPROVAL_SUBJECTS),
 }

@@ -8,12 +8,11 @@ payments are recorded, every shipped order counts as unpaid.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from domain import ledger, lookup, settings
+from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
 from domain.errors import InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
 from domain.ledger import item_t
@@ -22,13 +21,11 @@ from domain.numbers import money, money_str, price_str, qty_str, quantity
 from domain.pricing import (
     PRICE_STEP,
     OrderLine,
-    OrderPrice,
     PricedLine,
     SalesPolicy,
     line_json,
     price_line,
     price_sales_order,
-    reasons_json,
 )
 from domain.sequences import next_number
 from domain.services import approvals
@@ -71,42 +68,11 @@ def _avg_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
     return bal.value / bal.on_hand
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A sales order priced and checked, before anything is written: what the chat proposes
-    and what `create_sales_order` stores are the same figures."""
-
-    customer: object
-    warehouse: object
-    items: tuple
-    price: OrderPrice
-
-    @property
-    def status(self) -> str:
-        return "pending_approval" if self.price.reasons else "confirmed"
-
-    def to_dict(self) -> dict:
-        """The quote as a result shape: customer, names, warehouse, lines, total, status and,
-        when it would wait, the reasons in both languages."""
-        out = {
-            "customer": self.customer.code,
-            "partner_name": self.customer.name,
-            "partner_name_zh": self.customer.name_zh,
-            "warehouse": self.warehouse.code,
-            "status": self.status,
-            "total": money_str(self.price.total),
-            "lines": [line_json(line) for line in self.price.lines],
-        }
-        if self.price.reasons:
-            out.update(reasons_json(self.price.reasons))
-        return out
-
-
-def quote_sales_order(cmd: CreateSalesOrder, uow, *, lock: bool = False) -> Quote:
-    """Price a sales order and check it as creating it would: `InsufficientStock` (naming what
-    is available here and elsewhere) when stock does not suffice, and the approval reasons it
-    would wait for. Writes nothing unless `lock` (the balances are then locked for the
-    transaction that creates the order)."""
+def _priced_order(cmd: CreateSalesOrder, uow):
+    """The customer, warehouse, items and price of a new order, checked as creating it needs:
+    `InsufficientStock` (naming what is available here and elsewhere) when stock does not
+    suffice, and the approval reasons it waits for. The balances are locked for the
+    transaction that creates the order."""
     customer = lookup.partner(uow, cmd.customer, "customer")
     wh = lookup.warehouse(uow, cmd.warehouse)
     policy = SalesPolicy(
@@ -125,21 +91,19 @@ def quote_sales_order(cmd: CreateSalesOrder, uow, *, lock: bool = False) -> Quot
         items.append(item)
         need[item.id] += qty
     for item_id, qty in need.items():
-        read = ledger.lock_balance if lock else ledger.read_balance
-        bal = read(uow, item_id, wh.id)
+        bal = ledger.lock_balance(uow, item_id, wh.id)
         if qty > bal.available and not ledger.allow_negative(uow, wh.code):
             item = next(i for i in items if i.id == item_id)
             raise ledger.shortage(uow, item, wh.id, wh.code, bal.available, qty)
     exposed = exposure(uow, customer.id) if policy.credit_check else ZERO
     price = price_sales_order(lines, policy, exposure=exposed, credit_limit=customer.credit_limit)
-    return Quote(customer, wh, tuple(items), price)
+    return customer, wh, items, price
 
 
 def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
     """Sell to a customer. Refused at once when stock does not suffice; waits for approval when
     over the credit limit, discounted beyond the threshold, or priced below average cost."""
-    quote = quote_sales_order(cmd, uow, lock=True)
-    customer, wh, price = quote.customer, quote.warehouse, quote.price
+    customer, wh, items, price = _priced_order(cmd, uow)
     number = next_number(uow, "SO")
     _, result = store_order(
         uow,
@@ -163,14 +127,14 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
                 "shipped_qty": ZERO,
                 "cost": ZERO,
             }
-            for n, (item, line) in enumerate(zip(quote.items, price.lines, strict=True), start=1)
+            for n, (item, line) in enumerate(zip(items, price.lines, strict=True), start=1)
         ],
         reasons=price.reasons,
         user=user,
     )
     status = result["status"]
     if not price.reasons:
-        for item, line in zip(quote.items, price.lines, strict=True):
+        for item, line in zip(items, price.lines, strict=True):
             ledger.reserve(uow, item, wh.id, wh.code, line.priced.qty)
     for a in price.anomalies:
         uow.emit(
@@ -421,41 +385,6 @@ def _check_shippable(so) -> None:
         )
 
 
-def preview_ship(cmd: ShipSalesOrder, uow) -> dict:
-    """What shipping an order would do, without doing it: the same refusals (an order not
-    confirmed, stock not on hand for it, naming the other warehouses) or the customer and the
-    lines it would ship with their amounts, for a confirmation that names them."""
-    so = _order(uow, cmd.order, lock=False)
-    _check_shippable(so)
-    wh = lookup.warehouse(uow, cmd.warehouse or lookup.warehouse_code(uow, so.warehouse_id))
-    shipping = []
-    for line in _lines(uow, so.id):
-        qty = line.qty - line.shipped_qty
-        if qty <= 0:
-            continue
-        bal = ledger.read_balance(uow, line.item_id, wh.id)
-        can = bal.available + (qty if wh.id == so.warehouse_id else ZERO)
-        if qty > can and not ledger.allow_negative(uow, wh.code):
-            raise ledger.shortage(uow, lookup.item(uow, line.sku), wh.id, wh.code, can, qty)
-        amount = line.amount if qty == line.qty else money(qty * line.price)
-        shipping.append(
-            {
-                "item": line.sku,
-                "name": line.name,
-                "name_zh": line.name_zh,
-                "qty": qty_str(qty),
-                "amount": money_str(amount),
-            }
-        )
-    return {
-        "order": so.number,
-        "warehouse": wh.code,
-        **_head(uow, so),
-        "shipping": shipping,
-        "lines": line_rows(uow, so.id),
-    }
-
-
 def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
     """Cancel an order not yet shipped: its reservation is released, its request cancelled.
     Salespeople cancel their own orders only.
@@ -465,7 +394,7 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
     with what it shipped, so it stops counting the rest as exposure while its shipped part
     still does. The result lists what was closed (`closed`: item and quantity)."""
     so = _order(uow, cmd.order)
-    if user.role == "sales" and so.created_by != user.name:
+    if roles.only_own(user.role, "sales.cancel") and so.created_by != user.name:
         raise NotPermitted(
             f"{so.number} was placed by {so.created_by}; you may cancel only your own orders",
             zh=f"{so.number} 是 {so.created_by} 下的单，您只能取消自己的订单",

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import jxc, run_json
+from tests.conftest import ROOT, jxc, run_json
 
 pytestmark = pytest.mark.db
 
@@ -126,3 +126,14 @@ def test_jxc_orders_shows_what_each_line_shipped(master_db, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")  # one line per order, however narrow the terminal
     text = jxc(master_db, "orders", "SO-0001", check=True).stdout
     assert "M6-20 × 20 @ 0.25 (8 shipped), M6-NUT × 30 @ 0.08" in text
+
+
+def test_only_an_admin_changes_rules_or_imports(master_db):
+    rules = jxc(master_db, "rules", "set", "approval.purchase_total", "1", "--user", "mary")
+    assert rules.returncode == 1
+    assert "mary (approver) may not change rules; only an admin may" in rules.stderr
+    items = str(ROOT / "adapters" / "demo_data" / "items.csv")
+    imported = jxc(master_db, "import", "items", items, "--user", "wang")
+    assert imported.returncode == 1
+    assert "wang (sales) may not import; only an admin may" in imported.stderr
+    assert jxc(master_db, "import", "items", items, "--user", "admin").returncode == 0

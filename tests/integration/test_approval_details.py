@@ -19,8 +19,6 @@ from domain.commands import (
     ShipSalesOrder,
 )
 from domain.errors import ApprovalAlreadyDecided, InsufficientStock, InvalidState, OwnRequest
-from domain.services.approvals import preview_decision
-from domain.services.sales import preview_ship
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -133,30 +131,35 @@ def test_refusals_of_decisions_and_shipments_say_why_in_both_languages(app, user
 
 
 def test_shipping_and_deciding_can_be_checked_before_anyone_confirms(app, users):
+    # The chat's dry run: the service itself, rolled back.
     bus, li, wang, mary = app.bus, users["li"], users["wang"], users["mary"]
     bus.execute(ReceiveStock(item="HAMMER", qty=D(10)), li)
     so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(4)),)), wang)
+    admin = users["admin"]
     pending = bus.execute(
-        CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(1), discount=D(50)),)), wang
+        CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(1), discount=D(50)),)), admin
     )
-    with app.uow(write=False) as uow:
-        preview = preview_ship(ShipSalesOrder(order=so["order"]), uow)
-        with pytest.raises(InvalidState):
-            preview_ship(ShipSalesOrder(order=pending["order"]), uow)
-        with pytest.raises(OwnRequest):
-            preview_decision(DecideApproval(request=pending["approval"]), uow, wang)
-        about = preview_decision(DecideApproval(request=pending["approval"]), uow, mary)
-    assert preview["shipping"] == [
+    preview = bus.preview(ShipSalesOrder(order=so["order"]), li)
+    with pytest.raises(InvalidState):
+        bus.preview(ShipSalesOrder(order=pending["order"]), li)
+    with pytest.raises(OwnRequest):
+        bus.preview(DecideApproval(request=pending["approval"], decision="approve"), admin)
+    about = bus.preview(DecideApproval(request=pending["approval"], decision="approve"), mary)
+    assert preview["shipped"] == [
         {
             "item": "HAMMER",
             "name": "claw hammer",
             "name_zh": "羊角锤",
             "qty": "4",
             "amount": "112.00",
+            "cost": "48.00",
         }
     ]
     assert (preview["partner_name_zh"], preview["total"]) == ("艾克米", "112.00")
     assert about["details"]["lines"][0]["discount"] == "50"
+    # Nothing of the dry runs stayed: the order is still confirmed, the request pending.
+    orders = {o["order"]: o["status"] for o in bus.execute(QueryOrders(), mary)["orders"]}
+    assert orders == {so["order"]: "confirmed", pending["order"]: "pending_approval"}
     shipped = bus.execute(ShipSalesOrder(order=so["order"]), li)
     assert [(s["item"], s["name_zh"], s["qty"], s["amount"]) for s in shipped["shipped"]] == [
         ("HAMMER", "羊角锤", "4", "112.00")

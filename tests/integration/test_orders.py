@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from decimal import Decimal
 
 import pytest
@@ -34,6 +36,10 @@ from domain.errors import (
     UnknownRequest,
     WrongPartnerKind,
 )
+from domain.pricing import Reason
+from domain.services import approvals
+from domain.services.orders import APPROVAL_SUBJECTS
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -274,3 +280,41 @@ def test_rules_set_validates_names_and_values(master_db):
         jxc(master_db, "rules", "set", "approval.purchase_total", "1", "--user", "mary").returncode
         == 1
     )
+
+
+def test_a_decision_reaches_its_subject_through_the_handler_of_its_kind(app, users):
+    # Approvals import none of the order services: the bus hands them a table by kind, and a
+    # new kind of subject is one more entry in it.
+    mary, wang = users["mary"], users["wang"]
+    decided = []
+    subjects = {
+        "quote": approvals.Subject(
+            on_decision=lambda uow, subject, approved, user: (
+                decided.append((subject, approved, user.name)) or {"subject_status": "won"}
+            ),
+            details=lambda uow, subject: {"quote": subject},
+        )
+    }
+    with app.uow() as uow:
+        number = approvals.request_approval(uow, "quote", "Q-7", [Reason("big", "大")], wang)
+        listed = approvals.list_approvals(ListApprovals(), uow, mary, subjects=subjects)
+        result = approvals.decide_approval(
+            DecideApproval(request=number, decision="approve"), uow, mary, subjects=subjects
+        )
+        uow.rollback()
+    assert listed["requests"][0]["details"] == {"quote": "Q-7"}
+    assert decided == [("Q-7", True, "mary")]
+    assert (result["subject_status"], result["details"]) == ("won", {"quote": "Q-7"})
+    # The bus's own table knows the three kinds of the design.
+    assert set(APPROVAL_SUBJECTS) == {"sales_order", "purchase_order", "stock_count"}
+
+
+def test_approvals_import_none_of_the_services_they_decide_for():
+    code = (
+        "import sys, domain.services.approvals; "
+        "print(sorted(m for m in sys.modules if m.startswith('domain.services.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "['domain.services.approvals']"

@@ -9,7 +9,6 @@ import pytest
 from domain.commands import CreateSalesOrder, Line, QueryOrders, ReceiveStock
 from domain.errors import InvalidAmount
 from domain.pricing import price_line
-from domain.services.sales import quote_sales_order
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -55,7 +54,7 @@ def test_a_price_and_a_discount_mean_the_discount_off_that_price(app, users):
     assert stored["lines"] == so["lines"]
 
 
-def test_the_quote_shown_before_confirming_is_the_order_stored(app, users):
+def test_the_dry_run_shown_before_confirming_is_the_order_stored(app, users):
     bus = app.bus
     for sku in ("M6-20", "DRILL-18V", "HAMMER"):
         bus.execute(ReceiveStock(item=sku, qty=D(300)), users["li"])
@@ -67,13 +66,14 @@ def test_the_quote_shown_before_confirming_is_the_order_stored(app, users):
     ]
     for lines in cases:
         cmd = CreateSalesOrder(customer="SUNRISE", lines=lines)
-        with app.uow(write=False) as uow:
-            quoted = quote_sales_order(cmd, uow).to_dict()
+        quoted = bus.preview(cmd, users["wang"])
         stored = bus.execute(cmd, users["wang"])
-        assert (quoted["total"], quoted["status"]) == (stored["total"], stored["status"]), lines
-        assert quoted["lines"] == [
-            {k: v for k, v in ln.items() if k != "shipped"} for ln in stored["lines"]
-        ]
+        assert (quoted["order"], quoted["total"], quoted["status"]) == (
+            stored["order"],
+            stored["total"],
+            stored["status"],
+        ), lines
+        assert quoted["lines"] == stored["lines"]
         assert quoted.get("reasons") == stored.get("reasons")
     hammer = bus.execute(QueryOrders(order="SO-0004"), users["admin"])["orders"][0]["lines"][0]
     assert (hammer["price"], hammer["list_price"], hammer["discount"]) == (
