@@ -51,14 +51,14 @@ def test_kpi_with_a_chart_and_the_misuses(demo_db, tmp_path):
 
 
 def test_turnover_on_the_demo_averages_only_month_ends_since_the_ledger_began(demo_db):
-    # The demo's opening stock is its first move, today: one month-end, not eleven empty ones
-    # beside it.
+    # The demo's ledger begins with the played weeks, on 2026-04-20: three month-ends, not
+    # nine empty ones beside them; today's is today's stock value.
     stock = json.loads(jxc(demo_db, "report", "stock_status", "--json", check=True).stdout)
     result = json.loads(jxc(demo_db, "report", "turnover", "--json", check=True).stdout)
-    total = stock["summary"]["total_value"]
-    assert result["summary"]["month_ends"] == [{"date": "2026-06-15", "value": total}]
-    assert result["summary"]["avg_value"] == total
-    assert result["summary"]["days_covered"] == 1
+    ends = result["summary"]["month_ends"]
+    assert [m["date"] for m in ends] == ["2026-04-30", "2026-05-31", "2026-06-15"]
+    assert ends[-1]["value"] == stock["summary"]["total_value"]
+    assert result["summary"]["days_covered"] == 57
 
 
 def test_reports_speak_the_language_asked_and_json_keeps_english_notes(demo_db):
