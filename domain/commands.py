@@ -361,3 +361,73 @@ def command_from_dict(data: dict) -> Command:
             value = str(value)
         kwargs[f.name] = value
     return cls(**kwargs)
+
+
+# -- alerts -----------------------------------------------------------------------------------
+
+
+def _alert_id(value) -> int:
+    """An alert's id as given (12, "12", "#12"); anything else is no alert."""
+    from domain.errors import UnknownAlert
+
+    text = str(value).strip().lstrip("#")
+    if not text.isdigit() or int(text) <= 0:
+        raise UnknownAlert(f"there is no alert {value!r}", zh=f"没有预警 {value!r}")
+    return int(text)
+
+
+@dataclass(frozen=True)
+class ListAlerts(Command):
+    """The alerts sent to the user (admins: all) that are open, or in every state (`all`)."""
+
+    intent: ClassVar[str] = "alert.list"
+    WRITE: ClassVar[bool] = False
+    kind: str | None = None
+    mine: bool = False
+    all: bool | None = None
+
+    def __post_init__(self):
+        if self.all is not None and not isinstance(self.all, bool):
+            object.__setattr__(self, "all", str(self.all).lower() in ("true", "1", "yes"))
+
+
+@dataclass(frozen=True)
+class AckAlert(Command):
+    """Acknowledge an alert sent to one (admins: any): it stops being open."""
+
+    intent: ClassVar[str] = "alert.ack"
+    alert: int = 0
+
+    def __post_init__(self):
+        object.__setattr__(self, "alert", _alert_id(self.alert))
+
+
+@dataclass(frozen=True)
+class SnoozeAlert(Command):
+    """Put an alert aside for some days (default 1); it opens again after that."""
+
+    intent: ClassVar[str] = "alert.snooze"
+    alert: int = 0
+    days: int | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "alert", _alert_id(self.alert))
+
+
+@dataclass(frozen=True)
+class OrderFromAlert(Command):
+    """Turn a reorder alert into a purchase order: the suggested quantity (or `qty`) from the
+    supplier of the item's latest purchase order (or `supplier`)."""
+
+    intent: ClassVar[str] = "alert.order"
+    alert: int = 0
+    qty: Decimal | None = None
+    supplier: str | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "alert", _alert_id(self.alert))
+
+
+COMMANDS.update({c.intent: c for c in (ListAlerts, AckAlert, SnoozeAlert, OrderFromAlert)})
+INTENTS = tuple(COMMANDS) + tuple(PENDING_INTENTS)
+_REQUIRED.update({"alert.ack": ("alert",), "alert.snooze": ("alert",), "alert.order": ("alert",)})

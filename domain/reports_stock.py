@@ -116,22 +116,26 @@ def _unit_cost(item, on_hand: Decimal, value: Decimal) -> Decimal | None:
     return item.unit_cost or item.last_receipt_cost
 
 
-def below_reorder(uow, period: Period | None) -> dict:
-    """Items whose projected quantity (available + on order) is at or below the reorder point,
-    with the order quantity to suggest, max(EOQ, MOQ)."""
+def reorder_figures(uow, item_ids: set[int] | None = None) -> dict:
+    """The reorder figures of items (all, or those of `item_ids`), as `below_reorder` shows
+    them, for items at or above their reorder point too (`"below"` says which): `rows` by SKU,
+    the SKUs with no demand history (`no_history`: no reorder point), those with no cost to
+    size an EOQ (`no_eoq`), `last_day` of history and `z`. Empty when there is no history."""
     last_day = last_history_day(uow)
     if last_day is None:
-        return {"rows": [], "summary": {"items": 0}, "notes": [note("no_history")]}
+        return {"rows": {}, "no_history": [], "no_eoq": [], "last_day": None, "z": None}
     z = formulas.z_for_service_level(settings.get_decimal(uow, "reorder.service_level"))
     order_cost = settings.get_decimal(uow, "reorder.order_cost")
     holding_pct = settings.get_decimal(uow, "reorder.holding_pct")
-    demand = demand_by_item(uow, last_day)
+    demand = demand_by_item(uow, last_day, item_ids)
     totals = _totals(uow)
     on_order: dict[int, Decimal] = defaultdict(Decimal)
     for (item_id, _), qty in purchasing.on_order(uow).items():
         on_order[item_id] += qty
-    rows, no_history, no_eoq = [], [], []
+    rows, no_history, no_eoq = {}, [], []
     for item in items(uow).values():
+        if item_ids is not None and item.id not in item_ids:
+            continue
         inputs = reorder_inputs(uow, item, demand.get(item.id, []), last_day)
         if inputs is None:
             no_history.append(item.sku)
@@ -140,35 +144,58 @@ def below_reorder(uow, period: Period | None) -> dict:
         projected = on_hand - reserved + on_order[item.id]
         ss = formulas.safety_stock(z, inputs.sd_daily, item.lead_time_days)
         rop = formulas.reorder_point(inputs.mean_daily, item.lead_time_days, ss)
-        if float(projected) > rop:
-            continue
+        below = float(projected) <= rop
         cost = _unit_cost(item, on_hand, value)
         holding = cost * holding_pct / 100 if cost else ZERO
         eoq = None
         if holding > 0:
             eoq = formulas.eoq(inputs.mean_daily * 365, order_cost, holding)
-        else:
+        elif below:
             no_eoq.append(item.sku)
-        rows.append(
-            {
-                "sku": item.sku,
-                "name": item.name,
-                "name_zh": item.name_zh,
-                "uom": item.uom,
-                "available": qty_str(on_hand - reserved),
-                "on_order": qty_str(on_order[item.id]),
-                "projected": qty_str(projected),
-                "mean_daily": _r(inputs.mean_daily),
-                "sd_daily": _r(inputs.sd_daily),
-                "lead_time_days": item.lead_time_days,
-                "safety_stock": _r(ss),
-                "reorder_point": _r(rop),
-                "eoq": _r(eoq),
-                "moq": qty_str(item.moq),
-                "suggested_qty": qty_str(formulas.suggested_order_qty(eoq or 0, item.moq)),
-                "demand_source": inputs.source,
-            }
-        )
+        rows[item.sku] = {
+            "sku": item.sku,
+            "name": item.name,
+            "name_zh": item.name_zh,
+            "uom": item.uom,
+            "available": qty_str(on_hand - reserved),
+            "on_order": qty_str(on_order[item.id]),
+            "projected": qty_str(projected),
+            "mean_daily": _r(inputs.mean_daily),
+            "sd_daily": _r(inputs.sd_daily),
+            "lead_time_days": item.lead_time_days,
+            "safety_stock": _r(ss),
+            "reorder_point": _r(rop),
+            "eoq": _r(eoq),
+            "moq": qty_str(item.moq),
+            "suggested_qty": qty_str(formulas.suggested_order_qty(eoq or 0, item.moq)),
+            "demand_source": inputs.source,
+            "below": below,
+            "days": inputs.days,
+        }
+    return {
+        "rows": rows,
+        "no_history": no_history,
+        "no_eoq": no_eoq,
+        "last_day": last_day,
+        "z": z,
+    }
+
+
+_FIGURES_ONLY = ("below", "days")
+
+
+def below_reorder(uow, period: Period | None) -> dict:
+    """Items whose projected quantity (available + on order) is at or below the reorder point,
+    with the order quantity to suggest, max(EOQ, MOQ)."""
+    figures = reorder_figures(uow)
+    last_day, z = figures["last_day"], figures["z"]
+    if last_day is None:
+        return {"rows": [], "summary": {"items": 0}, "notes": [note("no_history")]}
+    rows = [
+        {k: v for k, v in r.items() if k not in _FIGURES_ONLY}
+        for r in figures["rows"].values()
+        if r["below"]
+    ]
     rows.sort(key=lambda r: (float(r["projected"]) - r["reorder_point"], r["sku"]))
     notes = [
         note(
@@ -178,10 +205,10 @@ def below_reorder(uow, period: Period | None) -> dict:
             z=f"{z:.3f}",
         )
     ]
-    if no_history:
-        notes.append(note("no_demand", skus=", ".join(no_history)))
-    if no_eoq:
-        notes.append(note("no_eoq", skus=", ".join(no_eoq)))
+    if figures["no_history"]:
+        notes.append(note("no_demand", skus=", ".join(figures["no_history"])))
+    if figures["no_eoq"]:
+        notes.append(note("no_eoq", skus=", ".join(figures["no_eoq"])))
     return {
         "rows": rows,
         "summary": {"items": len(rows), "last_day_of_history": last_day.isoformat()},

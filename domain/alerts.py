@@ -1,0 +1,368 @@
+"""Alerts and their deliveries: the tables' access, the states, and the `alert.*` services.
+
+An alert is raised by the rules feed (`rules.feed`) with a unique cause key (kind + subject +
+the event or period that caused it), so one cause never alerts twice however many workers run.
+States: `open` → `acknowledged` | `snoozed` (until a time, then open again) → `resolved`.
+A delivery row is one message of an alert to one recipient on one channel (the alert, a
+reminder, an escalation, or a decision told to the requester), unique per alert × recipient ×
+channel × purpose, so each is sent once.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from domain.commands import (
+    AckAlert,
+    CreatePurchaseOrder,
+    Line,
+    ListAlerts,
+    OrderFromAlert,
+    SnoozeAlert,
+)
+from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted, UnknownAlert
+from domain.model import Alert, Delivery, Item, Partner, PurchaseLine, PurchaseOrder, User
+from domain.roles import is_admin
+
+alert_t = Alert.__table__
+delivery_t = Delivery.__table__
+user_t = User.__table__
+
+KINDS = ("reorder", "anomaly.demand", "anomaly.price", "anomaly.count", "anomaly.negative",
+         "approval")  # fmt: skip
+STATES = ("open", "acknowledged", "snoozed", "resolved")
+LIVE = ("open", "acknowledged", "snoozed")
+"""States of an alert whose cause still holds (not resolved)."""
+CHANNEL = "console"
+# Who hears of each kind; a role with nobody in it falls back to the admins.
+ROLE_OF = {
+    "reorder": "buyer",
+    "anomaly.demand": "buyer",
+    "anomaly.price": "approver",
+    "anomaly.count": "approver",
+    "anomaly.negative": "admin",
+}
+
+
+def _insert_ignore(table, dialect: str):
+    """INSERT … ON CONFLICT DO NOTHING for the unit of work's dialect."""
+    mod = postgresql if dialect == "postgresql" else sqlite
+    return mod.insert(table).on_conflict_do_nothing()
+
+
+# -- recipients --------------------------------------------------------------------------------
+
+
+def users_by_role(uow) -> dict[str, list]:
+    """Registered users by role, in id order."""
+    out: dict[str, list] = {}
+    for row in uow.execute(select(user_t).order_by(user_t.c.id)):
+        out.setdefault(row.role, []).append(row)
+    return out
+
+
+def recipients(uow, kind: str, facts: dict, by_role: dict | None = None) -> list:
+    """The users an alert of `kind` goes to (rows of `jxc_user`): reorder and demand anomalies
+    to buyers, price and count anomalies to approvers, negative stock to admins, an approval to
+    approvers and admins except its requester; a role with nobody in it falls back to admins."""
+    by_role = users_by_role(uow) if by_role is None else by_role
+    admins = by_role.get("admin", [])
+    if kind == "approval":
+        requester = facts.get("requested_by", "")
+        people = by_role.get("approver", []) + admins
+        people = [u for u in people if u.name != requester]
+        return people or [u for u in admins if u.name != requester]
+    return by_role.get(ROLE_OF.get(kind, "admin"), []) or admins
+
+
+def _may_see(uow, alert, user, by_role: dict | None = None) -> bool:
+    if is_admin(user.role):
+        return True
+    names = {u.name for u in recipients(uow, alert.kind, _facts(alert), by_role)}
+    if user.name in names:
+        return True
+    sent = uow.execute(
+        select(delivery_t.c.id).where(
+            (delivery_t.c.alert_id == alert.id) & (delivery_t.c.recipient == user.name)
+        )
+    ).first()
+    return sent is not None
+
+
+def _facts(alert) -> dict:
+    try:
+        return json.loads(alert.facts or "{}")
+    except ValueError:
+        return {}
+
+
+# -- what the feed stores ----------------------------------------------------------------------
+
+
+def live_alert(uow, kind: str, subject: str):
+    """The alert of kind + subject that is not resolved, or None."""
+    return uow.execute(
+        select(alert_t)
+        .where(
+            (alert_t.c.kind == kind) & (alert_t.c.subject == subject) & alert_t.c.status.in_(LIVE)
+        )
+        .order_by(alert_t.c.id.desc())
+        .limit(1)
+    ).first()
+
+
+def live_subjects(uow, kinds: tuple[str, ...] | None = None) -> set[tuple[str, str]]:
+    """(kind, subject) of every alert not resolved."""
+    q = select(alert_t.c.kind, alert_t.c.subject).where(alert_t.c.status.in_(LIVE))
+    if kinds:
+        q = q.where(alert_t.c.kind.in_(kinds))
+    return {(k, s) for k, s in uow.execute(q)}
+
+
+def episode(uow, kind: str, subject: str) -> int:
+    """How many alerts of kind + subject were resolved: a re-armed reorder alert is a new
+    period of the same subject, with its own cause key."""
+    return (
+        uow.execute(
+            select(func.count())
+            .select_from(alert_t)
+            .where(
+                (alert_t.c.kind == kind)
+                & (alert_t.c.subject == subject)
+                & (alert_t.c.status == "resolved")
+            )
+        ).scalar()
+        or 0
+    )
+
+
+def open_alert(
+    uow, kind: str, subject: str, cause: str, facts: dict, message: str, message_zh: str
+) -> int | None:
+    """Store a new open alert; None when its cause is stored already (another worker, or the
+    same cause again)."""
+    now = uow.now
+    res = uow.execute(
+        _insert_ignore(alert_t, uow.dialect).returning(alert_t.c.id),
+        {
+            "kind": kind,
+            "subject": subject,
+            "cause": cause[:200],
+            "status": "open",
+            "message": message,
+            "message_zh": message_zh,
+            "facts": json.dumps(facts, ensure_ascii=False, default=str),
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    row = res.first()
+    return None if row is None else row[0]
+
+
+def resolve_alert(uow, kind: str, subject: str, facts: dict | None = None):
+    """Resolve the live alert of kind + subject; returns it (as it was) or None."""
+    alert = live_alert(uow, kind, subject)
+    if alert is None:
+        return None
+    values = {"status": "resolved", "resolved_at": uow.now, "updated_at": uow.now}
+    if facts is not None:
+        values["facts"] = json.dumps({**_facts(alert), **facts}, ensure_ascii=False, default=str)
+    uow.execute(update(alert_t).where(alert_t.c.id == alert.id).values(**values))
+    return alert
+
+
+def add_delivery(uow, alert_id: int, recipient: str, text: str, purpose: str = "alert") -> bool:
+    """Queue one message of an alert to one recipient; False when it was queued before."""
+    res = uow.execute(
+        _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
+        {
+            "alert_id": alert_id,
+            "recipient": recipient,
+            "channel": CHANNEL,
+            "purpose": purpose,
+            "text": text,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": uow.now,
+            "created_at": uow.now,
+        },
+    )
+    return res.first() is not None
+
+
+def reopen_snoozed(uow) -> int:
+    """Snoozed alerts whose time is up are open again; returns how many."""
+    res = uow.execute(
+        update(alert_t)
+        .where((alert_t.c.status == "snoozed") & (alert_t.c.snoozed_until <= uow.now))
+        .values(status="open", snoozed_until=None, updated_at=uow.now)
+    )
+    return res.rowcount or 0
+
+
+# -- the services ------------------------------------------------------------------------------
+
+
+def _status(alert, now: datetime) -> str:
+    if alert.status == "snoozed" and alert.snoozed_until is not None and alert.snoozed_until <= now:
+        return "open"
+    return alert.status
+
+
+def alert_row(alert, lang: str, now: datetime) -> dict:
+    """An alert as `jxc alerts --json` shows it, its message in `lang`."""
+    row = {
+        "id": alert.id,
+        "kind": alert.kind,
+        "subject": alert.subject,
+        "message": alert.message_zh if lang == "zh" and alert.message_zh else alert.message,
+        "status": _status(alert, now),
+    }
+    if row["status"] == "snoozed" and alert.snoozed_until is not None:
+        row["until"] = alert.snoozed_until.isoformat()
+    return row
+
+
+def list_alerts(cmd: ListAlerts, uow, user) -> dict:
+    """Open alerts sent to the user (admins: all of them, unless `mine`); with `all`, alerts in
+    every state. A snoozed alert whose time is up is open."""
+    q = select(alert_t).order_by(alert_t.c.id)
+    if cmd.kind:
+        q = q.where(alert_t.c.kind == cmd.kind)
+    if not cmd.all:
+        q = q.where(alert_t.c.status.in_(("open", "snoozed")))
+    by_role = users_by_role(uow)
+    lang = getattr(user, "lang", "en") or "en"
+    rows = []
+    for alert in uow.execute(q):
+        if (cmd.mine or not is_admin(user.role)) and not _may_see(
+            uow, alert, _plain(user), by_role
+        ):
+            continue
+        row = alert_row(alert, lang, uow.now)
+        if not cmd.all and row["status"] != "open":
+            continue
+        rows.append(row)
+    return {"alerts": rows}
+
+
+class _plain:
+    """A user seen as a non-admin (an admin asking for "my alerts")."""
+
+    def __init__(self, user):
+        self.name, self.role = user.name, "viewer" if is_admin(user.role) else user.role
+
+
+def _acted_on(uow, alert_id: int, user, verb: str):
+    alert = uow.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
+    if alert is None:
+        raise UnknownAlert(f"there is no alert {alert_id}", zh=f"没有预警 {alert_id}")
+    if not _may_see(uow, alert, user):
+        raise NotPermitted(
+            f"alert {alert_id} was not sent to {user.name}; only its recipients or an admin may "
+            f"{verb} it",
+            zh=f"预警 {alert_id} 不是发给 {user.name} 的，只有接收人或管理员可以处理",
+        )
+    if alert.status == "resolved":
+        raise InvalidState(f"alert {alert_id} is resolved already", zh=f"预警 {alert_id} 已解决")
+    if alert.kind == "approval" and verb != "order from":
+        request = alert.subject
+        raise InvalidState(
+            f"alert {alert_id} closes only by the decision on {request}: approve or reject it",
+            zh=f"预警 {alert_id} 只能通过审批 {request} 关闭：请批准或驳回",
+        )
+    return alert
+
+
+def ack_alert(cmd: AckAlert, uow, user) -> dict:
+    """Acknowledge an alert sent to the user (admins: any); an approval alert closes only by
+    its decision, a resolved one is `invalid_state`."""
+    alert = _acted_on(uow, cmd.alert, user, "acknowledge")
+    uow.execute(
+        update(alert_t)
+        .where(alert_t.c.id == alert.id)
+        .values(status="acknowledged", snoozed_until=None, acted_by=user.name, updated_at=uow.now)
+    )
+    return {"alert": alert.id, "kind": alert.kind, "subject": alert.subject,
+            "status": "acknowledged"}  # fmt: skip
+
+
+def snooze_alert(cmd: SnoozeAlert, uow, user) -> dict:
+    """Put an alert aside for `days` (default 1, more than 0); it is open again after that."""
+    days = 1 if cmd.days is None else cmd.days
+    if days <= 0:
+        raise InvalidQuantity(
+            f"snooze for a number of days above 0, not {days}",
+            zh=f"推迟天数必须大于 0，不能是 {days}",
+        )
+    alert = _acted_on(uow, cmd.alert, user, "snooze")
+    until = uow.now + timedelta(days=days)
+    uow.execute(
+        update(alert_t)
+        .where(alert_t.c.id == alert.id)
+        .values(status="snoozed", snoozed_until=until, acted_by=user.name, updated_at=uow.now)
+    )
+    return {"alert": alert.id, "kind": alert.kind, "subject": alert.subject,
+            "status": "snoozed", "until": until.isoformat(), "days": days}  # fmt: skip
+
+
+def latest_supplier(uow, sku: str) -> str | None:
+    """The supplier code of the newest purchase order with a line of the item, or None."""
+    po, pl, item, partner = (
+        PurchaseOrder.__table__,
+        PurchaseLine.__table__,
+        Item.__table__,
+        Partner.__table__,
+    )
+    return uow.execute(
+        select(partner.c.code)
+        .select_from(
+            po.join(pl, pl.c.order_id == po.c.id)
+            .join(item, item.c.id == pl.c.item_id)
+            .join(partner, partner.c.id == po.c.partner_id)
+        )
+        .where(item.c.sku == sku)
+        .order_by(po.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def order_from_alert(cmd: OrderFromAlert, uow, user, *, create_purchase_order=None) -> dict:
+    """A purchase order for a reorder alert: the suggested quantity (or `qty`) from the
+    supplier of the item's latest purchase order (or `supplier`; asked for when there is
+    none). It is a normal `purchase.create`, with its approval policy."""
+    alert = _acted_on(uow, cmd.alert, user, "order from")
+    if alert.kind != "reorder":
+        raise InvalidState(
+            f"alert {alert.id} is not a reorder alert; only those suggest an order",
+            zh=f"预警 {alert.id} 不是补货预警，无法据此下采购单",
+        )
+    facts = _facts(alert)
+    sku = facts.get("sku") or alert.subject
+    supplier = cmd.supplier or latest_supplier(uow, sku)
+    if not supplier:
+        raise MissingSlot(
+            f"{sku} was never ordered: which supplier should alert {alert.id} order from?",
+            zh=f"{sku} 从未采购过：预警 {alert.id} 向哪个供应商下单？",
+        )
+    from domain.numbers import to_decimal
+
+    qty = cmd.qty if cmd.qty is not None else to_decimal(str(facts.get("suggested_qty", 0)))
+    if create_purchase_order is None:
+        from domain.services.purchasing import create_purchase_order
+    po = CreatePurchaseOrder(supplier=supplier, lines=(Line(item=sku, qty=qty),))
+    result = create_purchase_order(po, uow, user)
+    return {**result, "alert": alert.id, "supplier": supplier}
+
+
+HANDLERS = {
+    "alert.list": list_alerts,
+    "alert.ack": ack_alert,
+    "alert.snooze": snooze_alert,
+    "alert.order": order_from_alert,
+}

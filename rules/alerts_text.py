@@ -1,0 +1,167 @@
+"""What an alert says, in English and Chinese, from the fact that fired it.
+
+Quantities read as people count them (reorder points, safety stock and EOQ round up to whole
+counted units), money with thousands separators.
+"""
+
+from __future__ import annotations
+
+from domain.numbers import money_display, qty_display
+
+
+def _n(x, uom: str | None = None, up: bool = False) -> str:
+    if x is None:
+        return "-"
+    return qty_display(str(x), uom, up=up)
+
+
+def _rate(x) -> str:
+    if x is None:
+        return "-"
+    text = f"{float(x):.2f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _pct(x) -> str:
+    return _rate(round(float(x or 0), 1))
+
+
+def _reorder(f: dict) -> tuple[str, str]:
+    uom = f.get("uom")
+    sku = f["sku"]
+    sl = _rate(float(f.get("service_level") or 0) * 100)
+    proj, avail, on_order = (_n(f.get(k), uom) for k in ("projected", "available", "on_order"))
+    rop, ss = _n(f.get("reorder_point"), uom, up=True), _n(f.get("safety_stock"), uom, up=True)
+    mean, lead = _rate(f.get("mean_daily")), f.get("lead_time_days")
+    qty, moq = _n(f.get("suggested_qty"), uom, up=True), _n(f.get("moq"), uom)
+    eoq = _n(f.get("eoq"), uom, up=True)
+    en = (
+        f"{sku} below reorder point: projected {proj} ({avail} available + {on_order} on order), "
+        f"reorder point {rop} ({mean}/day × {lead} days lead + safety stock {ss} at {sl} %); "
+        f"suggest ordering {qty} (EOQ {eoq}, MOQ {moq})"
+    )
+    zh = (
+        f"{sku} 低于再订货点：预计库存 {proj}（可用 {avail} + 在途 {on_order}），再订货点 {rop}"
+        f"（日均 {mean} × 提前期 {lead} 天 + 安全库存 {ss}，服务水平 {sl}%）；"
+        f"建议采购 {qty}（经济订货量 {eoq}，最小起订量 {moq}）"
+    )
+    return en, zh
+
+
+def _price(f: dict) -> tuple[str, str]:
+    pct = _pct(f.get("discount_pct"))
+    order, sku, price = f["order"], f["sku"], f.get("price_text") or f.get("price")
+    lst = f.get("list_price_text") or f.get("list_price")
+    return (
+        f"{order}: {sku} at {price} is {pct} % under list ({lst})",
+        f"{order}：{sku} 单价 {price}，低于标价（{lst}）{pct}%",
+    )
+
+
+def _demand(f: dict) -> tuple[str, str]:
+    sku, day, qty = f["sku"], f["date"], _n(f.get("qty"), f.get("uom"))
+    mean, sigma, k = _rate(f.get("mean")), _rate(f.get("sigma")), _rate(f.get("k_sigma"))
+    return (
+        f"{sku}: {qty} sold on {day}, above mean + {k}σ of its daily demand "
+        f"(mean {mean}, σ {sigma})",
+        f"{sku}：{day} 销量 {qty}，超过日均需求 + {k}σ（均值 {mean}，σ {sigma}）",
+    )
+
+
+def _count(f: dict) -> tuple[str, str]:
+    sku, wh = f["sku"], f["warehouse"]
+    diff, value, pct = (
+        _n(f.get("diff_qty"), f.get("uom")),
+        money_display(str(f.get("diff_value", 0))),
+        _pct(f.get("pct")),
+    )
+    limits_en = f"{money_display(str(f.get('value_limit', 0)))} or {_pct(f.get('pct_limit'))} %"
+    limits_zh = f"{money_display(str(f.get('value_limit', 0)))} 或 {_pct(f.get('pct_limit'))}%"
+    return (
+        f"Count of {sku} in {wh}: {diff} off the book (value {value}, {pct} %), over the "
+        f"limits ({limits_en})",
+        f"{wh} 的 {sku} 盘点差异 {diff}（金额 {value}，{pct}%），超过阈值（{limits_zh}）",
+    )
+
+
+def _negative(f: dict) -> tuple[str, str]:
+    sku, wh = f["sku"], f["warehouse"]
+    on_hand, reserved = _n(f.get("on_hand")), _n(f.get("reserved"))
+    orders = ", ".join(f.get("orders") or [])
+    if float(f.get("on_hand") or 0) < 0:
+        en, zh = (
+            f"{sku} in {wh} went below zero: on hand {on_hand}",
+            f"{wh} 的 {sku} 库存为负：{on_hand}",
+        )
+    else:
+        en = f"{sku} in {wh}: on hand {on_hand} is below what is reserved ({reserved})"
+        zh = f"{wh} 的 {sku}：在库 {on_hand} 少于已预留 {reserved}"
+    if orders:
+        en += f"; {orders} may not ship"
+        zh += f"；{orders} 可能无法发货"
+    return en, zh
+
+
+def _approval(f: dict) -> tuple[str, str]:
+    request, subject = f["request"], f.get("subject", "")
+    about = ", ".join(x for x in (f.get("partner"), *(f.get("reasons") or [])) if x)
+    about_zh = "，".join(x for x in (f.get("partner"), *(f.get("reasons_zh") or [])) if x)
+    en = f"{request} for {subject}" + (f" ({about})" if about else "") + " waits for you"
+    zh = f"{request}（{subject}" + (f"，{about_zh}" if about_zh else "") + "）等待您审批"
+    return en, zh
+
+
+_TEXTS = {
+    "reorder": _reorder,
+    "anomaly.price": _price,
+    "anomaly.demand": _demand,
+    "anomaly.count": _count,
+    "anomaly.negative": _negative,
+    "approval": _approval,
+}
+
+
+def alert_texts(kind: str, facts: dict) -> tuple[str, str]:
+    """The alert's message in English and Chinese."""
+    render = _TEXTS.get(kind)
+    if render is None:
+        subject = facts.get("sku") or facts.get("request") or ""
+        return f"{kind}: {subject}", f"{kind}：{subject}"
+    return render(facts)
+
+
+def pick(texts: tuple[str, str], lang: str) -> str:
+    """One of (English, Chinese) for a language."""
+    return texts[1] if lang == "zh" else texts[0]
+
+
+def reminder_texts(message: str, message_zh: str, hours: int) -> tuple[str, str]:
+    """A reminder of a pending approval, after `hours`."""
+    return (
+        f"Reminder ({hours} h without a decision): {message}",
+        f"提醒（已 {hours} 小时未审批）：{message_zh}",
+    )
+
+
+def escalation_texts(message: str, message_zh: str, hours: int) -> tuple[str, str]:
+    """An escalation of a pending approval to the admins, after `hours`."""
+    return (
+        f"Escalation ({hours} h without a decision): {message}",
+        f"升级（已 {hours} 小时未审批）：{message_zh}",
+    )
+
+
+def decision_texts(facts: dict) -> tuple[str, str]:
+    """What the requester is told of a decision on their request (the reason of a rejection)."""
+    request, subject = facts["request"], facts.get("subject", "")
+    by, status = facts.get("decided_by") or "", facts.get("status", "")
+    reason = (facts.get("reason") or "").strip()
+    if status == "approved":
+        return (
+            f"{request} for {subject} was approved by {by}",
+            f"{request}（{subject}）已由 {by} 批准",
+        )
+    return (
+        f"{request} for {subject} was rejected by {by}" + (f": {reason}" if reason else ""),
+        f"{request}（{subject}）已被 {by} 驳回" + (f"：{reason}" if reason else ""),
+    )
