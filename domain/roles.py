@@ -8,6 +8,8 @@ from domain.errors import NotPermitted
 # Everyone may list approval requests: approvers see all pending ones, others their own.
 VIEWER = frozenset(
     {"stock.query", "order.query", "forecast", "report", "partner.balance", "help", "approval.list"}
+    # Everyone may list, acknowledge and snooze the alerts sent to them (checked by the service).
+    | {"alert.list", "alert.ack", "alert.snooze"}
 )
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": VIEWER,
@@ -23,7 +25,7 @@ RIGHTS: dict[str, frozenset[str]] = {
         "sales.return",
         "purchase.return",
     },
-    "buyer": VIEWER | {"purchase.create", "purchase.cancel", "purchase.return"},
+    "buyer": VIEWER | {"purchase.create", "purchase.cancel", "purchase.return", "alert.order"},
     "accountant": VIEWER | {"payment.receive", "payment.pay", "statement"},
     "approver": VIEWER | {"approval.list", "approval.decide"},
 }
