@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.catalog_source import CatalogCache
@@ -25,9 +26,8 @@ from bot.help import help_text
 from bot.parse import confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
-    CANCEL,
-    CONFIRM,
     Reply,
+    confirmation_buttons,
     decision_notice,
     error_reply,
     not_available_reply,
@@ -68,6 +68,12 @@ class _Turn:
         self.new_state = _UNCHANGED
 
 
+@dataclass(frozen=True)
+class _PressedButton:
+    yes: bool
+    proposal: str
+
+
 class Conversation:
     """Talks with registered users through any channel."""
 
@@ -83,8 +89,13 @@ class Conversation:
 
     def handle(self, user_name: str, channel: str, text: str, lang: str | None = None) -> Reply:
         """Answer one message from a user (by name) on a channel."""
-        text = text if isinstance(text, str) else ""
-        msg_lang = "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en"
+        if not isinstance(text, str | _PressedButton):
+            text = ""
+        msg_lang = (
+            "zh"
+            if isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+            else "en"
+        )
         reply_lang = lang or msg_lang
         try:
             with self.uow_factory(write=False) as uow:
@@ -93,7 +104,7 @@ class Conversation:
                     return _unregistered(user_name, reply_lang)
                 reply_lang = lang or user.lang or msg_lang
                 turn = _Turn(user, channel, reply_lang, uow, load_state(uow, user.name, channel))
-                reply = self._handle(turn, text.strip())
+                reply = self._handle(turn, text.strip() if isinstance(text, str) else text)
             if turn.new_state is not _UNCHANGED:
                 with self.uow_factory(write=True) as uow:
                     save_state(uow, user.name, channel, turn.new_state)
@@ -115,7 +126,29 @@ class Conversation:
                 ok=False,
             )
 
-    def _handle(self, turn: _Turn, text: str) -> Reply:
+    def press(self, user_name: str, channel: str, payload: str, lang: str | None = None) -> Reply:
+        """A tap on a confirmation button (`confirm:ID` / `cancel:ID`). Taken only from the user
+        who was asked, and only for the proposal still waiting: a tap by someone else in a
+        channel, or on an older proposal, changes nothing and says so."""
+        verb, _, proposal = (payload or "").partition(":")
+        if verb not in ("confirm", "cancel") or not proposal:
+            return self.handle(user_name, channel, payload or "", lang)
+        return self.handle(user_name, channel, _PressedButton(verb == "confirm", proposal), lang)
+
+    def _handle(self, turn: _Turn, text) -> Reply:
+        if isinstance(text, _PressedButton):
+            if turn.state.get("proposal") != text.proposal:
+                return Reply(
+                    t(
+                        turn.lang,
+                        "That button is not for a request of yours that is waiting; nothing "
+                        "was changed.",
+                        "这个按钮不对应您正在等待确认的请求，没有做任何更改。",
+                    ),
+                    turn.lang,
+                    ok=False,
+                )
+            return self._answer(turn, text.yes)
         awaiting = turn.state.get("awaiting") or {}
         if awaiting.get("suggestions"):
             reply = self._choose(turn, text)
@@ -267,6 +300,7 @@ class Conversation:
                     + summary
                 )
             state = {
+                "proposal": uuid.uuid4().hex[:10],
                 "pending": [c for c, _ in proposals],
                 "keys": [f"chat:{uuid.uuid4()}" for _ in proposals],
                 "expires": (self.clock.now() + EXPIRY).isoformat(),
@@ -282,7 +316,7 @@ class Conversation:
         text = "\n".join(
             [*(a.text for a in answers), *([replaced] if replaced else []), summary, *notes]
         )
-        return Reply(text, lang, buttons=[CONFIRM, CANCEL])
+        return Reply(text, lang, buttons=confirmation_buttons(state["proposal"]))
 
     def _replaced_note(self, state: dict, lang: str) -> str:
         pending = state.get("pending")

@@ -37,6 +37,15 @@ CONFIRM = Button("✅ 确认 Confirm", "confirm")
 CANCEL = Button("取消 Cancel", "cancel")
 
 
+def confirmation_buttons(proposal: str) -> list[Button]:
+    """Confirm / Cancel for one proposal: the payload carries its short id (`confirm:p1a2b3c4`,
+    well under Telegram's 64 bytes), so a tap on an older proposal changes nothing."""
+    return [
+        Button(CONFIRM.label, f"{CONFIRM.payload}:{proposal}"),
+        Button(CANCEL.label, f"{CANCEL.payload}:{proposal}"),
+    ]
+
+
 def t(lang: str, en: str, zh: str) -> str:
     """Pick the text of a language."""
     return zh if lang == "zh" else en
@@ -223,6 +232,8 @@ def decision_notice(result: dict, lang: str) -> str:
 def result_reply(intent: str, result: dict, lang: str) -> Reply:
     """Render a service result for people."""
     r = result
+    if intent.startswith("alert."):
+        return alert_reply(intent, r, lang)
     if intent == "stock.query":
         rows = r["rows"]
         if not rows:
@@ -361,3 +372,61 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
     else:
         text = str(r)
     return Reply(text, lang)
+
+
+# -- alerts ------------------------------------------------------------------------------------
+
+
+def alert_reply(intent: str, r: dict, lang: str) -> Reply:
+    """The reply to an `alert.*` command: the user's alerts, or what became of one."""
+    if intent == "alert.list":
+        rows = r["alerts"]
+        if not rows:
+            return Reply(t(lang, "No open alerts.", "没有未处理的预警。"), lang, table=rows)
+        lines = []
+        for a in rows:
+            state = "" if a["status"] == "open" else f" [{_alert_state(a['status'], lang)}]"
+            lines.append(f"#{a['id']}{state} {a['message']}")
+        return Reply("\n".join(lines), lang, table=rows)
+    if intent == "alert.ack":
+        return Reply(
+            t(lang, f"Alert {r['alert']} acknowledged.", f"预警 {r['alert']} 已确认。"), lang
+        )
+    if intent == "alert.snooze":
+        days = r.get("days", 1)
+        return Reply(
+            t(
+                lang,
+                f"Alert {r['alert']} snoozed for {days} day{'s' if days != 1 else ''}.",
+                f"预警 {r['alert']} 已推迟 {days} 天。",
+            ),
+            lang,
+        )
+    if intent == "alert.order":
+        head = result_reply("purchase.create", r, lang)
+        return Reply(
+            t(lang, f"From alert {r['alert']}: ", f"根据预警 {r['alert']}：") + head.text,
+            lang,
+            table=head.table,
+        )
+    return Reply(str(r), lang)
+
+
+_ALERT_STATES = {"open": "未处理", "acknowledged": "已确认", "snoozed": "已推迟", "resolved": "已解决"}
+
+
+def _alert_state(status: str, lang: str) -> str:
+    return _ALERT_STATES.get(status, status) if lang == "zh" else status
+
+
+def alert_proposal(cmd: dict, lang: str) -> str:
+    """What the chat asks before acknowledging or snoozing an alert."""
+    alert = cmd.get("alert")
+    if cmd["intent"] == "alert.snooze":
+        days = cmd.get("days", 1)
+        return t(
+            lang,
+            f"Snooze alert {alert} for {days} day{'s' if days != 1 else ''}?",
+            f"将预警 {alert} 推迟 {days} 天？",
+        )
+    return t(lang, f"Acknowledge alert {alert}?", f"确认预警 {alert}？")

@@ -303,3 +303,27 @@ def test_questions_about_an_order_are_answered_not_proposed(app, chat):
     assert polite.buttons and "SO-0001" in polite.text
     chat.handle("li", "tg", "否")
     assert orders(app)[0]["status"] == "confirmed"
+
+
+# -- buttons ------------------------------------------------------------------------------------
+
+
+def test_a_confirmation_button_is_taken_only_from_the_proposer_and_only_once(app, chat):
+    ask = chat.handle("wang", "group", "ACME 要 20 个 M6")
+    confirm, cancel = (b.payload for b in ask.buttons)
+    assert confirm.startswith("confirm:") and cancel.startswith("cancel:")
+    assert len(confirm.encode()) <= 64
+    other = chat.press("li", "group", confirm)
+    assert other.ok is False and orders(app) == []
+    done = chat.press("wang", "group", confirm)
+    assert "SO-0001" in done.text
+    again = chat.press("wang", "group", confirm)
+    assert again.ok is False and len(orders(app)) == 1
+
+
+def test_a_button_of_an_older_proposal_changes_nothing(app, chat):
+    old = chat.handle("wang", "group", "ACME 要 20 个 M6").buttons[0].payload
+    new = chat.handle("wang", "group", "ACME 要 30 个 M6").buttons[0].payload
+    assert chat.press("wang", "group", old).ok is False and orders(app) == []
+    assert "SO-0001" in chat.press("wang", "group", new).text
+    assert orders(app)[0]["total"] == "7.50"
