@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from rules.engine import EngineError, Fired
-from rules.rulesets import FACT_TYPES, MIN_DEMAND_DAYS, checked
+from rules.rulesets import MIN_DEMAND_DAYS, checked, fired_from
 
 
 def _m(name: str) -> dict:
@@ -153,6 +153,10 @@ class DurableEngine:
         return run
 
     def evaluate(self, facts: list[dict]) -> list[Fired]:
+        return fired_from(facts, self.fire(facts))
+
+    def fire(self, facts: list[dict]) -> list[tuple[int, str]]:
+        """The rules that fired, as (index of the fact, "open" | "resolve"), in order."""
         with self._lock:
             fired: list[tuple[int, str]] = []
             self._fired = fired
@@ -169,12 +173,7 @@ class DurableEngine:
                     raise EngineError(
                         f"the rules engine refused fact {index} ({spec.type}): {exc}"
                     ) from exc
-            out = []
-            for index, action in fired:
-                fact = facts[index]
-                spec = FACT_TYPES[fact["type"]]
-                out.append(Fired(spec.kind, spec.subject(fact), action, dict(fact)))
-            return out
+            return fired
 
     def close(self) -> None:
         # Rulesets cannot be removed from the library; dropping the host frees the Python side.

@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rules.engine import Fired
+
 
 @dataclass(frozen=True)
 class FactType:
@@ -109,3 +111,13 @@ def checked(fact: object) -> FactType | None:
         if not isinstance(fact.get(name), str):
             return None
     return spec
+
+
+def fired_from(facts: list[dict], fired: list[tuple[int, str]]) -> list[Fired]:
+    """`Fired` results from (index of the fact, action) pairs."""
+    out = []
+    for index, action in fired:
+        fact = facts[index]
+        spec = FACT_TYPES[fact["type"]]
+        out.append(Fired(spec.kind, spec.subject(fact), action, dict(fact)))
+    return out
