@@ -36,7 +36,7 @@ from bot.replies import (
     t,
 )
 from bot.summary import summarize
-from domain import lookup
+from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
 from domain.errors import JxcError
@@ -51,7 +51,8 @@ class _Turn:
     """One message being answered: who, where, in which language, the read unit of work, the
     state as it was and the state to store afterwards."""
 
-    def __init__(self, user, channel: str, lang: str, uow, state: dict):
+    def __init__(self, user, channel: str, lang: str, uow, state: dict, delivery=None):
+        self.delivery = delivery  # (platform, id) of the chat delivery, claimed with the writes
         self.user = user
         self.channel = channel
         self.lang = lang
@@ -64,8 +65,14 @@ class _Turn:
         self.new_state = state
 
     def stored(self) -> None:
-        """The state was stored by a write of this turn."""
+        """The state was stored (and the delivery claimed) by a write of this turn."""
         self.new_state = _UNCHANGED
+        self.delivery = None
+
+    def write(self, uow) -> None:
+        """What every write of this turn carries: the claim of the chat delivery."""
+        if self.delivery is not None:
+            inbound.claim(uow, *self.delivery)
 
 
 @dataclass(frozen=True)
@@ -87,8 +94,19 @@ class Conversation:
 
     # -- the one entry point ----------------------------------------------------------------
 
-    def handle(self, user_name: str, channel: str, text: str, lang: str | None = None) -> Reply:
-        """Answer one message from a user (by name) on a channel."""
+    def handle(
+        self,
+        user_name: str,
+        channel: str,
+        text: str,
+        lang: str | None = None,
+        delivery: tuple[str, str] | None = None,
+    ) -> Reply | None:
+        """Answer one message from a user (by name) on a channel.
+
+        `delivery` is the platform's id of the message (`("telegram", "update 812")`): it is
+        claimed in the transaction of what the message causes, and a delivery seen before gets
+        None (nothing to send, nothing done)."""
         if not isinstance(text, str | _PressedButton):
             text = ""
         msg_lang = (
@@ -99,15 +117,20 @@ class Conversation:
         reply_lang = lang or msg_lang
         try:
             with self.uow_factory(write=False) as uow:
+                if delivery is not None and inbound.seen(uow, *delivery):
+                    return None
                 user = lookup.user_by_name(uow, user_name)
                 if user is None:
                     return _unregistered(user_name, reply_lang)
                 reply_lang = lang or user.lang or msg_lang
-                turn = _Turn(user, channel, reply_lang, uow, load_state(uow, user.name, channel))
+                state = load_state(uow, user.name, channel)
+                turn = _Turn(user, channel, reply_lang, uow, state, delivery)
                 reply = self._handle(turn, text.strip() if isinstance(text, str) else text)
-            if turn.new_state is not _UNCHANGED:
+            if turn.new_state is not _UNCHANGED or turn.delivery is not None:
                 with self.uow_factory(write=True) as uow:
-                    save_state(uow, user.name, channel, turn.new_state)
+                    if turn.new_state is not _UNCHANGED:
+                        save_state(uow, user.name, channel, turn.new_state)
+                    turn.write(uow)
                     uow.commit()
             return reply
         except JxcError as exc:
@@ -307,6 +330,7 @@ class Conversation:
                 "summary": summary,
             }
             save_state(uow, user.name, turn.channel, state)
+            turn.write(uow)
             uow.commit()
         turn.stored()
         notes = [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused] + [
@@ -368,12 +392,16 @@ class Conversation:
 
         def clear(uow):
             save_state(uow, user.name, turn.channel, None)
+            turn.write(uow)
 
         replies = []
+        turn.new_state = _UNCHANGED
         for n, (command, key) in enumerate(zip(commands, keys, strict=True)):
             also = clear if n == last else None
             try:
                 result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
+                if also is not None:
+                    turn.stored()
             except JxcError as exc:
                 replies.append(error_reply(exc, lang))
                 continue

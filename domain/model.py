@@ -218,6 +218,18 @@ class Delivery(SQLModel, table=True):
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = _utc()
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # Where the platform put it (Slack "channel:ts", Telegram "chat_id:message_id"), so every
+    # copy can be edited in place after a decision.
+    platform_ref: str | None = Field(default=None, max_length=200)
+
+
+class Inbound(SQLModel, table=True):
+    """A chat delivery already taken in (a Telegram update_id, a Slack event id or retry), so a
+    re-delivery has no second effect."""
+
+    platform: str = Field(primary_key=True, max_length=16)
+    delivery_id: str = Field(primary_key=True, max_length=128)
+    received_at: datetime = _utc()
 
 
 class Audit(SQLModel, table=True):

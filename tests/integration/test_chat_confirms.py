@@ -327,3 +327,15 @@ def test_a_button_of_an_older_proposal_changes_nothing(app, chat):
     assert chat.press("wang", "group", old).ok is False and orders(app) == []
     assert "SO-0001" in chat.press("wang", "group", new).text
     assert orders(app)[0]["total"] == "7.50"
+
+
+def test_a_chat_delivery_seen_before_has_no_second_effect(app, chat):
+    ask = chat.handle("wang", "tg", "ACME 要 20 个 M6", delivery=("telegram", "101"))
+    assert ask.buttons
+    assert chat.handle("wang", "tg", "ACME 要 20 个 M6", delivery=("telegram", "101")) is None
+    assert "SO-0001" in chat.handle("wang", "tg", "是", delivery=("telegram", "102")).text
+    assert chat.handle("wang", "tg", "是", delivery=("telegram", "102")) is None
+    question = chat.handle("wang", "tg", "M6 还有多少", delivery=("telegram", "103"))
+    assert "M6-20" in question.text
+    assert chat.handle("wang", "tg", "M6 还有多少", delivery=("telegram", "103")) is None
+    assert len(orders(app)) == 1 and stock(app, "M6-20")["reserved"] == "20"
