@@ -18,7 +18,8 @@ from sqlalchemy import select
 
 from domain import reports
 from domain.commands import Report
-from domain.errors import InvalidAmount, JxcError
+from domain.commands_admin import SendDigest, SetDigestSchedules
+from domain.errors import BadRequest, InvalidAmount, JxcError
 from domain.model import ROLES, Setting, User
 from domain.numbers import money_display, pct_display, qty_display
 from domain.reports_text import KPI_NAMES, period_label
@@ -179,14 +180,19 @@ def _run(uow, name: str, period: str | None = None) -> dict | None:
 def gather(app, kind: str = "daily") -> dict:
     """The reports a digest is made of, read in one unit of work."""
     with app.uow(write=False) as uow:
-        return {
-            "today": uow.clock.today(),
-            "stock": _run(uow, "stock_status"),
-            "reorder": _run(uow, "below_reorder"),
-            "top": _run(uow, "top_sellers", TOP_PERIOD[kind]),
-            "approvals": _run(uow, "pending_approvals"),
-            "kpi": _run(uow, "kpi"),
-        }
+        return gather_in(uow, kind)
+
+
+def gather_in(uow, kind: str = "daily") -> dict:
+    """The reports a digest is made of, read in the given unit of work."""
+    return {
+        "today": uow.clock.today(),
+        "stock": _run(uow, "stock_status"),
+        "reorder": _run(uow, "below_reorder"),
+        "top": _run(uow, "top_sellers", TOP_PERIOD[kind]),
+        "approvals": _run(uow, "pending_approvals"),
+        "kpi": _run(uow, "kpi"),
+    }
 
 
 def _rows(part: dict | None) -> list:
@@ -309,20 +315,45 @@ def send_digest(app, notifier, kind: str, to) -> int:
     """Build the digest and hand it to the notifier for each recipient (text in their
     language, one chart for all); returns how many messages were sent."""
     with app.uow(write=False) as uow:
-        users = recipients(uow, to)
+        return deliver(uow, notifier, kind, to, app.settings.currency)
+
+
+def deliver(uow, notifier, kind: str, to, currency: str) -> int:
+    """`send_digest` in a unit of work the caller holds."""
+    users = recipients(uow, to)
     if not users:
         logger.warning("digest %s has no recipients (to %s)", kind, list(to))
         return 0
-    data = gather(app, kind)
+    data = gather_in(uow, kind)
     texts: dict[str, tuple[str, bool]] = {}
     png = None
     for user in users:
         lang = "zh" if user.lang == "zh" else "en"
         if lang not in texts:
-            texts[lang] = render_text(data, kind, app.settings.currency, lang)
+            texts[lang] = render_text(data, kind, currency, lang)
         text, has_news = texts[lang]
         if has_news and png is None:
             png = render_png(data, kind, _png_path(kind, data["today"], None))
         notifier.send(user, text, png if has_news else None)
     logger.info("digest sent", extra={"kind": kind, "recipients": len(users)})
     return len(users)
+
+
+# -- the services of digest.send and digest.schedules ----------------------------------------
+
+
+def send_digest_now(cmd: SendDigest, uow, user, *, notifier, currency: str) -> dict:
+    """Send the digest of `cmd.kind` to the recipients of that kind's schedules (admins when
+    none is stored): `{"kind", "sent"}`."""
+    if cmd.kind not in KINDS:
+        raise BadRequest(
+            f"digest kind must be one of {', '.join(KINDS)}, not {cmd.kind!r}",
+            zh=f"摘要类型只能是 {'、'.join(KINDS)}",
+        )
+    to = sorted({x for s in load_schedules(uow) if s.kind == cmd.kind for x in s.to})
+    return {"kind": cmd.kind, "sent": deliver(uow, notifier, cmd.kind, to or ["admin"], currency)}
+
+
+def set_schedules(cmd: SetDigestSchedules, uow, user) -> dict:
+    """Replace the digest schedules (the bus commits and audits): `{"schedules": [...]}`."""
+    return {"schedules": [s.to_dict() for s in save_schedules(uow, cmd.schedules)]}

@@ -1,18 +1,10 @@
-"""The parser's catalog, read from the database and rebuilt only when master data changed."""
+"""The parser's catalog, read from the database (through `domain.catalog_rows`) and rebuilt
+only when master data changed."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
 from bot.catalog import Catalog, CatalogItem, CatalogPartner, CatalogWarehouse
-from domain.model import Audit, Item, Partner, Warehouse
-
-item_t, partner_t, wh_t, audit_t = (
-    Item.__table__,
-    Partner.__table__,
-    Warehouse.__table__,
-    Audit.__table__,
-)
+from domain import catalog_rows
 
 
 def _aliases(raw: str) -> tuple[str, ...]:
@@ -31,30 +23,24 @@ def load_catalog(uow) -> Catalog:
             barcode=r.barcode or "",
             unit_price=r.unit_price,
         )
-        for r in uow.execute(select(item_t))
+        for r in catalog_rows.items(uow)
     ]
     partners = [
         CatalogPartner(
             code=r.code, name=r.name, name_zh=r.name_zh, kind=r.kind, aliases=_aliases(r.aliases)
         )
-        for r in uow.execute(select(partner_t))
+        for r in catalog_rows.partners(uow)
     ]
     warehouses = [
         CatalogWarehouse(code=r.code, name=r.name, name_zh=r.name_zh)
-        for r in uow.execute(select(wh_t))
+        for r in catalog_rows.warehouses(uow)
     ]
     return Catalog(items, partners, warehouses)
 
 
 def signature(uow) -> tuple:
     """Changes whenever master data may have changed (rows added, or an import ran)."""
-    counts = tuple(
-        uow.execute(select(func.count()).select_from(t)).scalar() for t in (item_t, partner_t, wh_t)
-    )
-    last_import = uow.execute(
-        select(func.max(audit_t.c.id)).where(audit_t.c.intent.like("import.%"))
-    ).scalar()
-    return (*counts, last_import)
+    return catalog_rows.signature(uow)
 
 
 class CatalogCache:

@@ -307,6 +307,14 @@ def result_reply(intent: str, result: dict, lang: str) -> Reply:
             f"{r['order']} 已从 {r['warehouse']} 发货：{sent}（销售成本 {money_text(r['cogs'])}）。"
             f"状态：{_n(lang, r.get('status', 'shipped'))}。",
         )
+    elif intent in ("sales.cancel", "purchase.cancel") and r.get("closed"):
+        rest = ", ".join(f"{x['qty']} × {x['item']}" for x in r["closed"])
+        text = t(
+            lang,
+            f"{r['order']} closed with what it shipped; the rest ({rest}) is no longer "
+            "reserved or owed.",
+            f"{r['order']} 按已发货部分结单，其余（{rest}）不再预留、不再发货。",
+        )
     elif intent in ("sales.cancel", "purchase.cancel"):
         text = t(lang, f"{r['order']} cancelled.", f"{r['order']} 已取消。")
     elif intent == "order.query":
@@ -412,7 +420,12 @@ def alert_reply(intent: str, r: dict, lang: str) -> Reply:
     return Reply(str(r), lang)
 
 
-_ALERT_STATES = {"open": "未处理", "acknowledged": "已确认", "snoozed": "已推迟", "resolved": "已解决"}
+_ALERT_STATES = {
+    "open": "未处理",
+    "acknowledged": "已确认",
+    "snoozed": "已推迟",
+    "resolved": "已解决",
+}
 
 
 def _alert_state(status: str, lang: str) -> str:

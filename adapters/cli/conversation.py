@@ -9,9 +9,7 @@ import click
 
 from adapters.cli.common import Ctx, pass_ctx, resolve_user
 from adapters.console import run_console
-from adapters.notify import ConsoleNotifier
 from bot.catalog_source import load_catalog
-from bot.conversation import Conversation
 from bot.parse import parse as parse_text
 from domain.errors import JxcError
 
@@ -36,9 +34,9 @@ def chat(ctx: Ctx, user_name: str | None, lang: str | None) -> None:
         except JxcError as exc:
             click.echo(exc.message, err=True)
             sys.exit(1)
-    # A decision on someone's request is told to them; in the console it is printed.
-    conversation = Conversation(app.bus, app.uow, app.clock, notifier=ConsoleNotifier())
-    sys.exit(run_console(conversation, user_name, lang))
+    # A decision on someone's request is told to them through the application's notifier
+    # (in the console, printed).
+    sys.exit(run_console(app.conversation(), user_name, lang))
 
 
 @click.command()

@@ -5,33 +5,23 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import statistics
 import sys
-from collections import Counter
 from datetime import date
 from pathlib import Path
 
 import click
-from sqlalchemy import select
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
 from domain import lookup
 from domain.commands import Forecast as ForecastCommand
+from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import JxcError
-from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, backtest_item, daily_series
-from domain.model import Item
+from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
 from domain.numbers import forecast_display
 from domain.reports_data import last_history_day
-from domain.services.forecasts import DEFAULT_DAYS, StoredForecastCache, demand_rows_by_item
+from domain.services.forecasts import DEFAULT_DAYS, demand_rows_by_item
 
 log = logging.getLogger(__name__)
-item_t = Item.__table__
-
-
-def _fitter():
-    from adapters.forecasting.prophet_model import ProphetFitter
-
-    return ProphetFitter()
 
 
 def _as_forecast(result: dict) -> Forecast:
@@ -98,53 +88,19 @@ def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_na
         click.echo(f"chart: {png}", err=as_json)
 
 
-def _catalogue(app, only: list[str] | None) -> tuple[dict[str, list], dict[str, int], object]:
-    """Demand rows per SKU (items with any), SKU → item id, and the last day of history."""
-    with app.uow(write=False) as uow:
-        wanted = [lookup.item(uow, s) for s in only] if only else None
-        rows = wanted or uow.execute(select(item_t).order_by(item_t.c.sku)).all()
-        demand = demand_rows_by_item(uow)
-        last_day = last_history_day(uow)
-    ids = {r.sku: r.id for r in rows}
-    return {r.sku: demand[r.id] for r in rows if demand.get(r.id)}, ids, last_day
-
-
-def _r(x: float | None) -> float | None:
-    return None if x is None else round(x, 4)
-
-
-def _backtest(ctx: Ctx, horizon: int, as_json: bool, only: list[str] | None, jobs: int) -> None:
-    import joblib
-
+def _backtest(ctx: Ctx, horizon: int, as_json: bool, only, jobs: int, user_name) -> None:
     app = ctx.app
     try:
-        items, _, last_day = _catalogue(app, only)
+        user = resolve_user(app, user_name)
+        out = app.bus.execute(BacktestForecasts(horizon=horizon, items=only, jobs=jobs), user)
     except JxcError as exc:
         fail(exc, as_json)
-    fitter = _fitter()
-    skus = sorted(items)
-    series = [daily_series(items[s], last_day) for s in skus]
-    results = joblib.Parallel(n_jobs=jobs)(
-        joblib.delayed(backtest_item)(s, fitter, horizon) for s in series
-    )
-    rows = [
-        {"sku": sku, "model": model, "mase": _r(res.mase), "mase_naive": _r(res.mase_naive)}
-        for sku, (model, res) in zip(skus, results, strict=True)
-    ]
-    scored = [r for r in rows if r["mase"] is not None and r["mase_naive"] is not None]
-    out = {
-        "items": rows,
-        "mean_mase": _r(statistics.fmean(r["mase"] for r in scored)) if scored else None,
-        "mean_mase_naive": (
-            _r(statistics.fmean(r["mase_naive"] for r in scored)) if scored else None
-        ),
-    }
     if as_json:
         emit_json(out)
         return
     click.echo(f"backtest: 4 origins 28 days apart, horizon {horizon}; MASE (lower is better)")
     click.echo(f"{'sku':<12} {'model':<14} {'mase':>8} {'naive':>8}")
-    for r in rows:
+    for r in out["items"]:
         m, n = r["mase"], r["mase_naive"]
         click.echo(
             f"{r['sku']:<12} {r['model']:<14} "
@@ -173,43 +129,25 @@ def _progress(enabled: bool):
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def _all(ctx: Ctx, days: int, as_json: bool, only: list[str] | None, jobs: int) -> None:
-    from adapters.forecasting.batch import forecast_all
+def _all(ctx: Ctx, days: int, as_json: bool, only, jobs: int, user_name) -> None:
+    from adapters.forecasting.batch import PROGRESS
 
     app = ctx.app
     try:
-        items, ids, last_day = _catalogue(app, only)
+        user = resolve_user(app, user_name)
+        cmd = ForecastCatalogue(days=days, items=only, jobs=jobs)
+        with _progress(sys.stderr.isatty() and not as_json) as progress:
+            token = PROGRESS.set(progress)
+            try:
+                summary = app.bus.execute(cmd, user)
+            finally:
+                PROGRESS.reset(token)
     except JxcError as exc:
         fail(exc, as_json)
-    if not items:
+    if not summary["items"]:
         click.echo("no item has sales history: nothing to forecast", err=True)
         sys.exit(1)
-    with app.uow(write=False) as uow, _progress(sys.stderr.isatty() and not as_json) as progress:
-        cache = StoredForecastCache(uow, ids)
-        result = forecast_all(
-            items,
-            days,
-            last_day,
-            n_jobs=jobs,
-            dask_scheduler=app.settings.dask_scheduler,
-            progress=progress,
-            cache=cache,
-            fitter=_fitter(),
-        )
-    with app.uow() as uow:
-        stored = cache.save(uow)
-        uow.commit()
-    models = Counter(fc.model for fc in result.forecasts.values())
-    summary = {
-        "items": len(items),
-        "days": days,
-        "last_day_of_history": last_day.isoformat(),
-        "fitted": len(result.fitted),
-        "cached": len(result.cached),
-        "stored": stored,
-        "failed": {sku: str(exc) for sku, exc in sorted(result.errors.items())},
-        "models": dict(sorted(models.items())),
-    }
+    last_day = summary["last_day_of_history"]
     if as_json:
         emit_json(summary)
     else:
@@ -221,12 +159,12 @@ def _all(ctx: Ctx, days: int, as_json: bool, only: list[str] | None, jobs: int) 
         )
         for sku, msg in summary["failed"].items():
             click.echo(f"  {sku}: {msg}", err=True)
-    if result.errors:
+    if summary["failed"]:
         sys.exit(1)
 
 
-def _split(value: str | None) -> list[str] | None:
-    return [s.strip() for s in value.split(",") if s.strip()] if value else None
+def _split(value: str | None) -> tuple[str, ...] | None:
+    return tuple(s.strip() for s in value.split(",") if s.strip()) if value else None
 
 
 @click.command()
@@ -247,7 +185,12 @@ def _split(value: str | None) -> list[str] | None:
 @click.option(
     "--jobs", type=int, default=-1, show_default=True, help="Parallel workers (-1: all cores)."
 )
-@click.option("--user", "user_name", default=None, help="Acting user (default: first admin).")
+@click.option(
+    "--user",
+    "user_name",
+    default=None,
+    help="Acting user (default: the first admin); --all needs a buyer, --backtest a viewer.",
+)
 @pass_ctx
 def forecast(
     ctx: Ctx,
@@ -272,9 +215,9 @@ def forecast(
     if png is not None and not sku:
         raise click.UsageError("--png goes with a single SKU")
     if backtest:
-        _backtest(ctx, horizon, as_json, _split(items), jobs)
+        _backtest(ctx, horizon, as_json, _split(items), jobs, user_name)
     elif all_items:
-        _all(ctx, days, as_json, _split(items), jobs)
+        _all(ctx, days, as_json, _split(items), jobs, user_name)
     else:
         _one(ctx, sku, days, as_json, png, user_name)
 

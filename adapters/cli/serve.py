@@ -26,14 +26,13 @@ def serve(ctx: Ctx, parts: tuple[str, ...]) -> None:
     if missing:
         fail(NotAvailable(f"jxc serve {' '.join(missing)} is not available yet"))
     parts = parts or AVAILABLE
-    from adapters.notify import make_notifier
     from adapters.scheduler import start_scheduler
 
     app = ctx.app
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    scheduler = start_scheduler(app, make_notifier(app.settings))
+    scheduler = start_scheduler(app, app.notifier)
     jobs = scheduler.get_jobs()
     click.echo(
         f"serving: {', '.join(parts)}; {len(jobs)} scheduled job(s)"

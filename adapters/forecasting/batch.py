@@ -1,25 +1,42 @@
 """Forecast a whole catalogue: joblib across local cores (loky), or a Dask cluster, with a cache
-so that an item whose data has not changed is not refitted."""
+so that an item whose data has not changed is not refitted.
+
+`forecast_catalogue` and `backtest_catalogue` are the services of the `forecast.all` and
+`forecast.backtest` commands (`domain.commands_admin`); the bootstrap registers them with the
+fitter, so they run through the message bus and its role checks."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, MutableMapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from domain import catalog_rows, lookup
+from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.forecasting import (
     Fitter,
     Forecast,
     ForecastError,
     Series,
+    backtest_item,
     check_days,
     daily_series,
     forecast_series,
 )
-from domain.services.forecasts import data_version, settings_key
+from domain.reports_data import last_history_day
+from domain.services.forecasts import (
+    StoredForecastCache,
+    as_jxc_error,
+    data_version,
+    demand_rows_by_item,
+    settings_key,
+)
 
 from .prophet_model import ProphetFitter
 
@@ -28,6 +45,10 @@ logger = logging.getLogger(__name__)
 CacheKey = tuple[str, str]
 Progress = Callable[[int, int], None]
 HistoryRows = Iterable[tuple[date, Decimal | float | int]]
+
+PROGRESS: ContextVar[Progress | None] = ContextVar("forecast_progress", default=None)
+"""Where a caller that shows progress (the CLI's bar on a terminal) wants `(done, total)`
+while `forecast_catalogue` runs; commands stay plain data."""
 
 
 @dataclass
@@ -143,3 +164,92 @@ def forecast_all(
         extra={"fitted": len(result.fitted), "cached": len(result.cached)},
     )
     return result
+
+
+# -- the services of forecast.all and forecast.backtest --------------------------------------
+
+
+def _horizon(days) -> int:
+    try:
+        return check_days(days)
+    except ForecastError as exc:
+        raise as_jxc_error(exc, "") from exc
+
+
+def catalogue_demand(uow, only: Iterable[str] | None = None):
+    """Demand rows per SKU (items with any), SKU → item id, and the last day of history; `only`
+    limits it to those SKUs (an unknown one is `UnknownItem`)."""
+    rows = [lookup.item(uow, s) for s in only] if only else catalog_rows.items(uow)
+    rows = sorted(rows, key=lambda r: r.sku)
+    demand = demand_rows_by_item(uow)
+    ids = {r.sku: r.id for r in rows}
+    return {r.sku: demand[r.id] for r in rows if demand.get(r.id)}, ids, last_history_day(uow)
+
+
+def forecast_catalogue(
+    cmd: ForecastCatalogue, uow, user, *, uow_factory, fitter: Fitter | None, dask_scheduler=None
+) -> dict:
+    """Forecast every item with history (or `cmd.items`) for `cmd.days` days and store the
+    forecasts: `{"items", "days", "last_day_of_history", "fitted", "cached", "stored",
+    "failed": {sku: reason}, "models": {model: count}}`. Reads through the bus's read unit;
+    stores in one short write unit of `uow_factory` after the fits."""
+    _horizon(cmd.days)
+    items, ids, last_day = catalogue_demand(uow, cmd.items)
+    if not items:
+        return {"items": 0, "days": cmd.days, "last_day_of_history": None, "fitted": 0,
+                "cached": 0, "stored": 0, "failed": {}, "models": {}}  # fmt: skip
+    cache = StoredForecastCache(uow, ids)
+    result = forecast_all(
+        items,
+        cmd.days,
+        last_day,
+        n_jobs=cmd.jobs,
+        dask_scheduler=dask_scheduler,
+        progress=PROGRESS.get(),
+        cache=cache,
+        fitter=fitter,
+    )
+    with uow_factory(write=True) as write:
+        stored = cache.save(write)
+        write.commit()
+    models = Counter(fc.model for fc in result.forecasts.values())
+    return {
+        "items": len(items),
+        "days": cmd.days,
+        "last_day_of_history": last_day.isoformat(),
+        "fitted": len(result.fitted),
+        "cached": len(result.cached),
+        "stored": stored,
+        "failed": {sku: str(exc) for sku, exc in sorted(result.errors.items())},
+        "models": dict(sorted(models.items())),
+    }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(x, 4)
+
+
+def backtest_catalogue(cmd: BacktestForecasts, uow, user, *, fitter: Fitter | None) -> dict:
+    """Rolling-origin backtest of every item with history (or `cmd.items`): `{"items": [{"sku",
+    "model", "mase", "mase_naive"}], "mean_mase", "mean_mase_naive"}`."""
+    import joblib
+
+    _horizon(cmd.horizon)
+    items, _, last_day = catalogue_demand(uow, cmd.items)
+    skus = sorted(items)
+    series = [daily_series(items[s], last_day) for s in skus]
+    results = joblib.Parallel(n_jobs=cmd.jobs)(
+        joblib.delayed(backtest_item)(s, fitter, cmd.horizon) for s in series
+    )
+    rows = [
+        {"sku": sku, "model": model, "mase": _r(res.mase), "mase_naive": _r(res.mase_naive)}
+        for sku, (model, res) in zip(skus, results, strict=True)
+    ]
+    scored = [r for r in rows if r["mase"] is not None and r["mase_naive"] is not None]
+    return {
+        "items": rows,
+        "mean_mase": _r(statistics.fmean(r["mase"] for r in scored)) if scored else None,
+        "mean_mase_naive": (
+            _r(statistics.fmean(r["mase_naive"] for r in scored)) if scored else None
+        ),
+    }

@@ -339,3 +339,14 @@ def test_a_chat_delivery_seen_before_has_no_second_effect(app, chat):
     assert "M6-20" in question.text
     assert chat.handle("wang", "tg", "M6 还有多少", delivery=("telegram", "103")) is None
     assert len(orders(app)) == 1 and stock(app, "M6-20")["reserved"] == "20"
+
+
+def test_cancelling_a_partly_shipped_order_says_the_rest_is_closed(app, chat):
+    chat.handle("wang", "tg", "ACME 要 20 个 M6")
+    chat.handle("wang", "tg", "是")
+    chat.handle("li", "tg", "SO-0001 先发 M6 5 个")
+    chat.handle("li", "tg", "是")
+    chat.handle("wang", "tg", "取消 SO-0001")
+    done = chat.handle("wang", "tg", "是")
+    assert "结单" in done.text and "15 × M6-20" in done.text
+    assert stock(app, "M6-20")["reserved"] == "0"
