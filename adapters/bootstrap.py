@@ -60,6 +60,7 @@ def bootstrap(
             **batch_handlers(partial(UnitOfWork, engine, clock), settings, fitter, notifier),
         },
     )
+    bus.handlers.update(alert_handlers())
     return App(settings, engine, clock, bus, notifier=notifier, fitter=fitter)
 
 
@@ -80,3 +81,56 @@ def batch_handlers(uow_factory, settings: Settings, fitter: Fitter, notifier: No
         "digest.send": partial(send_digest_now, notifier=notifier, currency=settings.currency),
         "digest.schedules": set_schedules,
     }
+
+
+# -- alerts: the services, the rules engine and the feed -----------------------------------------
+
+
+def alert_handlers() -> dict:
+    """The `alert.*` services."""
+    from domain import alerts
+
+    return dict(alerts.HANDLERS)
+
+
+def rules_feed(app: App, kind: str = "durable"):
+    """The application's feed from the outbox to alerts, on a rules engine of `kind`
+    ("durable", "reference", or "process": durable-rules in a child process); built once."""
+    feeds = app.__dict__.setdefault("_feeds", {})
+    if kind not in feeds:
+        from rules.engine import make_engine as make_rules_engine
+        from rules.feed import Feed
+
+        feeds[kind] = Feed(app.uow, make_rules_engine(kind))
+    return feeds[kind]
+
+
+def close_feeds(app: App) -> None:
+    """Stop the rules engines the feeds started."""
+    for feed in app.__dict__.pop("_feeds", {}).values():
+        feed.engine.close()
+
+
+def run_feed_inline(app: App, kind: str = "durable") -> None:
+    """The feed after a CLI or console-chat command: the outbox's new rows, and the approval
+    sweep while approval alerts are open. Cheap when there is nothing to do (one read); the
+    rules engine is built only when rows wait."""
+    from sqlalchemy import exists, select
+
+    from domain.alerts import alert_t
+    from domain.model import Outbox
+
+    outbox = Outbox.__table__
+    with app.uow(write=False) as uow:
+        waiting = uow.execute(select(exists().where(outbox.c.processed_at.is_(None)))).scalar()
+        pending = uow.execute(
+            select(
+                exists().where(
+                    (alert_t.c.kind == "approval") & alert_t.c.status.in_(("open", "acknowledged"))
+                )
+            )
+        ).scalar()
+    if waiting:
+        rules_feed(app, kind).run()
+    elif pending:
+        rules_feed(app, kind).sweep()

@@ -6,10 +6,14 @@ line and prints each answer followed by an empty line.
 
 from __future__ import annotations
 
+import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.replies import Reply
+
+log = logging.getLogger(__name__)
 
 
 def render(reply: Reply) -> str:
@@ -23,10 +27,37 @@ def render(reply: Reply) -> str:
     return text
 
 
-def run_console(conversation, user_name: str, lang: str | None, stdin=None, stdout=None) -> int:
-    """Chat until end of input; returns the exit status."""
+def inline_feed(conversation) -> Callable[[], None]:
+    """The rules feed to run after each message (as the CLI does after each command), on the
+    conversation's application; a failure is logged and loses nothing."""
+    app = getattr(conversation.uow_factory, "__self__", None)
+
+    def run() -> None:
+        if app is None:
+            return
+        try:
+            from adapters.bootstrap import run_feed_inline
+
+            run_feed_inline(app)
+        except Exception:  # noqa: BLE001 - the reply is out; the outbox keeps the rows
+            log.warning("the inline rules feed failed; the outbox keeps its rows", exc_info=True)
+
+    return run
+
+
+def run_console(
+    conversation,
+    user_name: str,
+    lang: str | None,
+    stdin=None,
+    stdout=None,
+    after: Callable[[], None] | None = None,
+) -> int:
+    """Chat until end of input; returns the exit status. `after` runs after each answer is
+    printed (default: the rules feed)."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    after = after or inline_feed(conversation)
     channel = "console"
     if stdin.isatty():
         try:
@@ -46,6 +77,7 @@ def run_console(conversation, user_name: str, lang: str | None, stdin=None, stdo
                 break
             if line.strip():
                 stdout.write(render(conversation.handle(user_name, channel, line, lang)) + "\n")
+                after()
         if history is not None:
             try:
                 readline.write_history_file(history)
@@ -58,4 +90,5 @@ def run_console(conversation, user_name: str, lang: str | None, stdin=None, stdo
             continue
         stdout.write(render(conversation.handle(user_name, channel, line, lang)) + "\n\n")
         stdout.flush()
+        after()
     return 0

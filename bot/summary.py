@@ -269,6 +269,16 @@ def _body(uow, cmd: dict, r: dict, lang: str) -> str:
             f"差异 {r.get('diff_qty')}（{money_text(r.get('diff_value', '0'))}）。",
         )
         return text + approval_note(r, lang, future=True)
+    if intent == "alert.order":
+        return _t(lang, f"From alert {cmd['alert']}: ", f"根据预警 {cmd['alert']}：") + _body(
+            uow, {**cmd, "intent": "purchase.create"}, r, lang
+        )
+    if intent in ("alert.ack", "alert.snooze"):
+        from bot.replies import alert_proposal
+
+        return alert_proposal(cmd, lang).removesuffix("?").removesuffix("？") + (
+            "." if lang != "zh" else "。"
+        )
     return _t(lang, f"Run {intent}.", f"执行 {intent}。")
 
 

@@ -177,6 +177,13 @@ def guard(command: click.Command, settings_for: Callable[[list[str]], dict]) -> 
 def _guarded(callback: Callable, name: str | None) -> Callable:
     @functools.wraps(callback)
     def run(*args, **kwargs):
+        try:
+            return _run(*args, **kwargs)
+        finally:
+            if name not in NO_INLINE_FEED:
+                feed_inline()
+
+    def _run(*args, **kwargs):
         as_json = bool(kwargs.get("as_json"))
         if name in JSON_ALWAYS:
             trigger = JSON_ALWAYS[name]
@@ -194,6 +201,28 @@ def _guarded(callback: Callable, name: str | None) -> Callable:
             unexpected(exc, as_json)
 
     return run
+
+
+NO_INLINE_FEED = {"serve", "chat"}
+"""Commands after which the feed does not run inline (the server runs its own; the console
+chat runs it after each message)."""
+
+
+def feed_inline() -> None:
+    """Run the rules feed after a command (its output printed, its transaction committed), so
+    its alerts appear at once without a server. Only when the command built the application;
+    nothing of it reaches the user: a failure here loses nothing (the outbox rows stay
+    unprocessed for the next run) and is only logged."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_object(Ctx) if ctx is not None else None
+    if obj is None or obj._app is None:
+        return
+    try:
+        from adapters.bootstrap import run_feed_inline
+
+        run_feed_inline(obj._app)
+    except Exception:  # noqa: BLE001 - the command succeeded; its alerts wait for the next run
+        log.warning("the inline rules feed failed; the outbox keeps its rows", exc_info=True)
 
 
 def _database_error(exc: Exception) -> JxcError | None:

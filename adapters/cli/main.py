@@ -18,6 +18,7 @@ import sys
 import click
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    "alerts": ("alerts", "Alerts sent to a user; acknowledge or snooze one."),
     "chat": ("conversation", "The console chat: type what you would type in Slack or Telegram."),
     "digest": ("digest", "The digest (stock value, below reorder point, top sellers, …)."),
     "forecast": ("forecasting", "Forecast daily demand of one item, backtest, or forecast all."),

@@ -221,6 +221,51 @@ def help_(f: Filler) -> dict:
     return {}
 
 
+_ALERT_ID = re.compile(r"(?:alerts?|预警|警报|告警)\s*(?:no\.?|number|#|第)?\s*(\d{1,9})|#\s*(\d{1,9})|"
+                       r"(\d{1,9})\s*号?\s*(?:预警|警报|告警)")  # fmt: skip
+_ALERT_DAYS = re.compile(r"(-?\d{1,4})\s*(?:days?|天|日)")
+_ALERT_KINDS = [
+    ("reorder", re.compile(r"\breorder\b|补货")),
+    ("approval", re.compile(r"\bapprovals?\b|审批")),
+]
+
+
+def _alert_id(f: Filler) -> int:
+    m = _ALERT_ID.search(f.s.text)
+    if m is None:
+        raise SlotError("missing_slot", slot="alert")
+    return int(next(g for g in m.groups() if g))
+
+
+def alert_list(f: Filler) -> dict:
+    cmd: dict = {}
+    for kind, rx in _ALERT_KINDS:
+        if rx.search(f.s.text):
+            cmd["kind"] = kind
+            break
+    if _MINE.search(f.s.text):
+        cmd["mine"] = True
+    return cmd
+
+
+def alert_ack(f: Filler) -> dict:
+    return {"alert": _alert_id(f)}
+
+
+def alert_snooze(f: Filler) -> dict:
+    cmd: dict = {"alert": _alert_id(f)}
+    m = _ALERT_DAYS.search(f.s.text)
+    if m is not None:
+        cmd["days"] = int(m.group(1))
+    elif f.s.days:
+        cmd["days"] = f.s.days[0]
+    return cmd
+
+
+def alert_order(f: Filler) -> dict:
+    return {"alert": _alert_id(f)}
+
+
 BUILDERS: dict[str, Builder] = {
     "stock.query": stock_query,
     "stock.receive": stock_receive,
@@ -245,6 +290,10 @@ BUILDERS: dict[str, Builder] = {
     "partner.balance": partner_balance,
     "statement": statement,
     "help": help_,
+    "alert.list": alert_list,
+    "alert.ack": alert_ack,
+    "alert.snooze": alert_snooze,
+    "alert.order": alert_order,
 }
 
 

@@ -125,6 +125,26 @@ _BEFORE_PURCHASE = _rx(r"(?:向|从|跟|找|\bfrom\b|\bbuy from\b|\bwith\b)\s*$"
 _BEFORE_SALES = _rx(r"(?:给|卖给|发给|\bto\b|\bfor\b)\s*$")
 
 
+ALERT = _rx(r"\balerts?\b|预警|警报|告警")
+ALERT_ORDER = _rx(r"\b(?:order|purchase|po|buy)\b|采购|下单|订货")
+ALERT_SNOOZE = _rx(r"\b(?:snooze|snoozed|postpone|later|remind me)\b|推迟|延后|稍后|暂缓|延期")
+ALERT_ACK = _rx(r"\b(?:ack|acknowledge|acknowledged|seen|got it|dismiss)\b|确认|知道了|已阅|收到")
+
+
+def _alert_intent(t: str) -> str | None:
+    """`alerts`, `ack alert 12`, `snooze alert 12 for 3 days`, `order from alert 12` and their
+    Chinese (预警, 确认预警 12, 预警 12 推迟 3 天, 按预警 12 下采购单)."""
+    if not ALERT.search(t):
+        return None
+    if ALERT_SNOOZE.search(t):
+        return "alert.snooze"
+    if ALERT_ORDER.search(t):
+        return "alert.order"
+    if ALERT_ACK.search(t):
+        return "alert.ack"
+    return "alert.list"
+
+
 def classify(s: Scan) -> str | None:
     """The intent a scanned text names, or None when it names no command at all."""
     intent = _classify(s)
@@ -142,6 +162,9 @@ def _classify(s: Scan) -> str | None:
     has_lines = bool(items) and bool(s.qtys or s.prices or s.discounts)
     if HELP_ONLY.search(t) or HELP.search(t):
         return "help"
+    alert = _alert_intent(s.text)
+    if alert:
+        return alert
     if requests or STRONG_DECIDE.search(t):
         if REJECT.search(t) or (APPROVE.search(t) and not APPROVAL_LIST.search(t)):
             return "approval.decide"

@@ -1,0 +1,562 @@
+"""The feed: outbox rows → facts → the rules engine → alerts and deliveries.
+
+One batch is one transaction: claim unprocessed outbox rows in id order (`FOR UPDATE SKIP
+LOCKED` on PostgreSQL, so workers never take the same row), add the facts the rules need from the
+CURRENT state of each subject (reorder figures as `jxc report below_reorder` computes them, the
+request's status, the balance), post them to the engine, store what fired and mark the rows
+processed. A row that cannot be read is marked failed with its error; the others go on.
+Events older than `BACKLOG_AGE` when first processed update alerts but are not delivered.
+
+The approval sweep (reminders, escalations) and the reorder sweep compare with the injected clock
+and are safe to run in several workers: each delivery is unique per alert × recipient × purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import select, update
+
+from domain import alerts, settings
+from domain.ledger import balance_t, move_t
+from domain.model import (
+    ApprovalRequest,
+    Item,
+    Outbox,
+    Partner,
+    PurchaseLine,
+    PurchaseOrder,
+    SalesLine,
+    SalesOrder,
+    User,
+    Warehouse,
+)
+from domain.reports_stock import reorder_figures
+from domain.uow import UnitOfWork
+from rules.alerts_text import (
+    alert_texts,
+    decision_texts,
+    escalation_texts,
+    pick,
+    reminder_texts,
+)
+from rules.engine import EngineCrashed, Fired, RulesEngine
+
+log = logging.getLogger(__name__)
+
+outbox_t = Outbox.__table__
+req_t = ApprovalRequest.__table__
+item_t = Item.__table__
+wh_t = Warehouse.__table__
+BATCH = 500
+BACKLOG_AGE = timedelta(days=1)
+STOCK_EVENTS = {"StockReceived", "StockIssued", "StockTransferred", "StockCounted",
+                "StockWentNegative", "StockShort"}  # fmt: skip
+ORDER_EVENTS = {
+    "PurchaseOrderCreated": "PO", "PurchaseOrderReceived": "PO", "PurchaseOrderCancelled": "PO",
+    "SalesOrderCreated": "SO", "SalesOrderShipped": "SO", "SalesOrderCancelled": "SO",
+}  # fmt: skip
+# Kinds whose alert stands for a state of its subject: one per period (a re-armed reorder
+# alert is the next period), not one per event.
+STATEFUL = {"reorder", "anomaly.negative"}
+
+
+class Malformed(ValueError):
+    """An outbox row the feed cannot read."""
+
+
+@dataclass
+class FeedStats:
+    """What one run did."""
+
+    rows: int = 0
+    failed: int = 0
+    opened: int = 0
+    resolved: int = 0
+    deliveries: int = 0
+    opened_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: FeedStats) -> None:
+        self.rows += other.rows
+        self.failed += other.failed
+        self.opened += other.opened
+        self.resolved += other.resolved
+        self.deliveries += other.deliveries
+        self.opened_ids += other.opened_ids
+
+
+def _num(x) -> float | int:
+    f = float(x)
+    return int(f) if f.is_integer() and abs(f) < 2**53 else f
+
+
+class _Enricher:
+    """Facts from outbox rows, read from the current state; caches per batch."""
+
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+        self._figures: dict | None = None
+        self._wanted_skus: set[str] = set()
+        self._live = alerts.live_subjects(uow)
+        self._items: dict[str, object] | None = None
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def items(self) -> dict[str, object]:
+        if self._items is None:
+            self._items = {r.sku: r for r in self.uow.execute(select(item_t))}
+        return self._items
+
+    def figures(self, sku: str) -> dict | None:
+        if self._figures is None:
+            ids = {self.items()[s].id for s in self._wanted_skus if s in self.items()}
+            self._figures = reorder_figures(self.uow, ids)
+        return self._figures["rows"].get(sku)
+
+    def is_live(self, kind: str, subject: str) -> int:
+        return 1 if (kind, subject) in self._live else 0
+
+    def order_skus(self, prefix: str, number: str) -> list[str]:
+        head, lines = (
+            (PurchaseOrder.__table__, PurchaseLine.__table__)
+            if prefix == "PO"
+            else (SalesOrder.__table__, SalesLine.__table__)
+        )
+        q = (
+            select(item_t.c.sku)
+            .select_from(
+                head.join(lines, lines.c.order_id == head.c.id).join(
+                    item_t, item_t.c.id == lines.c.item_id
+                )
+            )
+            .where(head.c.number == number)
+        )
+        return list(dict.fromkeys(r[0] for r in self.uow.execute(q)))
+
+    # -- facts -----------------------------------------------------------------------------
+
+    def wants(self, event: str, data: dict) -> None:
+        """Note the SKUs a row will need reorder figures for (one computation per batch)."""
+        if event in STOCK_EVENTS and data.get("sku"):
+            self._wanted_skus.add(data["sku"])
+        elif event in ORDER_EVENTS and data.get("order"):
+            self._wanted_skus.update(self.order_skus(ORDER_EVENTS[event], data["order"]))
+
+    def stock_level(self, sku: str) -> dict:
+        fig = self.figures(sku)
+        live = self.is_live("reorder", sku)
+        if fig is None:
+            return {"type": "stock_level", "sku": sku, "projected": 0, "reorder_point": -1,
+                    "alert_open": live}  # fmt: skip
+        sl = float(settings.get_decimal(self.uow, "reorder.service_level"))
+        fact = {
+            "type": "stock_level",
+            "sku": sku,
+            "projected": _num(fig["projected"]),
+            "reorder_point": fig["reorder_point"],
+            "alert_open": live,
+            "available": _num(fig["available"]),
+            "on_order": _num(fig["on_order"]),
+            "suggested_qty": _num(fig["suggested_qty"]),
+            "eoq": fig["eoq"],
+            "moq": _num(fig["moq"]),
+            "mean_daily": fig["mean_daily"],
+            "sd_daily": fig["sd_daily"],
+            "lead_time_days": fig["lead_time_days"],
+            "safety_stock": fig["safety_stock"],
+            "service_level": sl,
+            "uom": fig["uom"],
+        }
+        return {k: v for k, v in fact.items() if v is not None}
+
+    def facts(self, row) -> list[dict]:
+        try:
+            data = json.loads(row.payload or "{}")
+        except ValueError as exc:
+            raise Malformed(f"payload is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise Malformed("payload is not a JSON object")
+        event = row.event
+        try:
+            out = self._facts(event, data, row)
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            raise Malformed(f"{event}: {type(exc).__name__}: {exc}") from None
+        for f in out:
+            f["event_id"] = row.id
+        return out
+
+    def _facts(self, event: str, data: dict, row) -> list[dict]:
+        out: list[dict] = []
+        if event in STOCK_EVENTS:
+            out.append(self.stock_level(str(data["sku"])))
+        if event in ORDER_EVENTS:
+            out += [
+                self.stock_level(s) for s in self.order_skus(ORDER_EVENTS[event], data["order"])
+            ]
+        if event == "StockCounted":
+            out.append(self.count(data, row))
+        if event in ("StockWentNegative", "StockShort"):
+            out.append(self.negative(data))
+        if event == "SalesPriceAnomaly":
+            out.append(self.sale_price(data))
+        if event == "SalesOrderShipped":
+            out += self.demand_days(data, row)
+        if event in ("ApprovalRequested", "ApprovalDecided"):
+            out.append(self.approval(str(data["request"])))
+        return out
+
+    def count(self, data: dict, row) -> dict:
+        book, diff = float(data["book_qty"]), float(data["diff_qty"])
+        pct = abs(diff) / book * 100 if book else (100.0 if diff else 0.0)
+        item = self.items().get(data["sku"])
+        return {
+            "type": "count",
+            "count_id": row.id,
+            "sku": data["sku"],
+            "warehouse": data["warehouse"],
+            "diff_qty": _num(diff),
+            "diff_value": float(data["diff_value"]),
+            "pct": round(pct, 3),
+            "value_limit": float(settings.get_decimal(self.uow, "approval.count_value")),
+            "pct_limit": float(settings.get_decimal(self.uow, "approval.count_pct")),
+            "uom": getattr(item, "uom", "pcs"),
+        }
+
+    def negative(self, data: dict) -> dict:
+        sku, wh = str(data["sku"]), str(data["warehouse"])
+        bal = self.uow.execute(
+            select(balance_t.c.on_hand, balance_t.c.reserved)
+            .select_from(
+                balance_t.join(item_t, item_t.c.id == balance_t.c.item_id).join(
+                    wh_t, wh_t.c.id == balance_t.c.warehouse_id
+                )
+            )
+            .where((item_t.c.sku == sku) & (wh_t.c.code == wh))
+        ).first()
+        on_hand, reserved = (bal.on_hand, bal.reserved) if bal else (0, 0)
+        return {
+            "type": "negative",
+            "sku": sku,
+            "warehouse": wh,
+            "on_hand": _num(on_hand),
+            "reserved": _num(reserved),
+            "orders": [str(o) for o in data.get("orders", [])],
+        }
+
+    def sale_price(self, data: dict) -> dict:
+        return {
+            "type": "sale_price",
+            "order": str(data["order"]),
+            "sku": str(data["sku"]),
+            "price": float(data["price"]),
+            "list_price": float(data["list_price"]),
+            "price_text": str(data["price"]),
+            "list_price_text": str(data["list_price"]),
+            "discount_pct": float(data["discount_pct"]),
+            "threshold_pct": float(settings.get_decimal(self.uow, "anomaly.price_pct")),
+        }
+
+    def demand_days(self, data: dict, row) -> list[dict]:
+        clock_day = row.at.astimezone(self.uow.clock.tz).date()
+        start = datetime.combine(clock_day, time(0), self.uow.clock.tz)
+        out = []
+        for line in data.get("lines") or []:
+            sku = line.get("sku") or line.get("item") if isinstance(line, dict) else None
+            item = self.items().get(sku) if sku else None
+            fig = self.figures(sku) if sku else None
+            if item is None or fig is None:
+                continue
+            sold = self.uow.execute(
+                select(move_t.c.qty).where(
+                    (move_t.c.item_id == item.id)
+                    & (move_t.c.kind == "sale")
+                    & (move_t.c.at >= start)
+                    & (move_t.c.at < start + timedelta(days=1))
+                )
+            ).all()
+            qty = -sum((q for (q,) in sold), 0)
+            out.append(
+                {
+                    "type": "demand_day",
+                    "sku": sku,
+                    "date": clock_day.isoformat(),
+                    "qty": _num(qty),
+                    "mean": fig["mean_daily"],
+                    "sigma": fig["sd_daily"],
+                    "k_sigma": float(settings.get_decimal(self.uow, "anomaly.sigma")),
+                    "days": fig["days"],
+                    "uom": item.uom,
+                }
+            )
+        return out
+
+    def approval(self, number: str) -> dict:
+        req = self.uow.execute(select(req_t).where(req_t.c.number == number)).first()
+        if req is None:
+            raise Malformed(f"no approval request {number}")
+        try:
+            reasons = json.loads(req.reasons or "[]")
+        except ValueError:
+            reasons = [req.reasons] if req.reasons else []
+        en = [r.get("en", "") if isinstance(r, dict) else str(r) for r in reasons]
+        zh = [r.get("zh", "") if isinstance(r, dict) else str(r) for r in reasons]
+        return {
+            "type": "approval",
+            "request": number,
+            "status": req.status,
+            "subject": req.subject,
+            "requested_by": req.requested_by,
+            "alert_open": self.is_live("approval", number),
+            "partner": self._partner(req.subject),
+            "reasons": en,
+            "reasons_zh": zh,
+            "decided_by": req.decided_by or "",
+            "reason": req.decision_reason or "",
+        }
+
+    def _partner(self, subject: str) -> str:
+        head = {"SO": SalesOrder.__table__, "PO": PurchaseOrder.__table__}.get(subject[:2])
+        if head is None:
+            return ""
+        p = Partner.__table__
+        name = self.uow.execute(
+            select(p.c.code)
+            .select_from(head.join(p, p.c.id == head.c.partner_id))
+            .where(head.c.number == subject)
+        ).scalar()
+        return name or ""
+
+
+def _dedupe(facts: list[dict]) -> list[dict]:
+    """Facts read from the current state are the same for every event of a batch about the same
+    subject: post each once (the last)."""
+    keyed: dict[tuple, int] = {}
+    for i, f in enumerate(facts):
+        if f["type"] == "stock_level":
+            keyed[("stock_level", f["sku"])] = i
+        elif f["type"] == "approval":
+            keyed[("approval", f["request"])] = i
+        elif f["type"] == "negative":
+            keyed[("negative", f["sku"], f["warehouse"])] = i
+    keep = set(keyed.values())
+    return [
+        f
+        for i, f in enumerate(facts)
+        if f["type"] not in ("stock_level", "approval", "negative") or i in keep
+    ]
+
+
+def _cause(uow, fired: Fired) -> str:
+    f = fired.facts
+    if fired.kind in STATEFUL:
+        period = f"#{alerts.episode(uow, fired.kind, fired.subject) + 1}"
+    elif fired.kind == "anomaly.demand":
+        period = str(f.get("date", ""))
+    elif fired.kind == "anomaly.count":
+        period = str(f.get("count_id", ""))
+    else:
+        period = ""
+    return f"{fired.kind}:{fired.subject}:{period}"
+
+
+def _langs(uow) -> dict[str, str]:
+    u = User.__table__
+    return {r.name: r.lang for r in uow.execute(select(u.c.name, u.c.lang))}
+
+
+class Feed:
+    """Runs the outbox through the rules engine (see the module's docstring)."""
+
+    def __init__(
+        self,
+        uow_factory: Callable[..., UnitOfWork],
+        engine: RulesEngine,
+        *,
+        batch: int = BATCH,
+    ):
+        self.uow_factory = uow_factory
+        self.engine = engine
+        self.batch = batch
+
+    # -- the outbox --------------------------------------------------------------------------
+
+    def _claim(self, uow: UnitOfWork):
+        q = (
+            select(outbox_t)
+            .where(outbox_t.c.processed_at.is_(None))
+            .order_by(outbox_t.c.id)
+            .limit(self.batch)
+        )
+        if uow.dialect == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        return uow.execute(q).all()
+
+    def run_once(self) -> FeedStats:
+        """Process one batch of the outbox in one transaction; returns what it did."""
+        stats = FeedStats()
+        with self.uow_factory(write=True) as uow:
+            rows = self._claim(uow)
+            if not rows:
+                return stats
+            enricher = _Enricher(uow)
+            facts: list[dict] = []
+            good, failed = [], []
+            backlog_ids = set()
+            for row in rows:
+                try:
+                    data = json.loads(row.payload or "{}")
+                    if isinstance(data, dict):
+                        enricher.wants(row.event, data)
+                except ValueError:
+                    pass
+            for row in rows:
+                try:
+                    facts += enricher.facts(row)
+                    good.append(row.id)
+                    if row.at < uow.now - BACKLOG_AGE:
+                        backlog_ids.add(row.id)
+                except Malformed as exc:
+                    log.warning("outbox row %s failed: %s", row.id, exc, extra={"outbox": row.id})
+                    failed.append((row.id, str(exc)[:500]))
+            fired = self._evaluate(_dedupe(facts))
+            self._store(uow, fired, backlog_ids, stats)
+            if good:
+                uow.execute(
+                    update(outbox_t)
+                    .where(outbox_t.c.id.in_(good))
+                    .values(processed_at=uow.now, status="processed")
+                )
+            for row_id, error in failed:
+                uow.execute(
+                    update(outbox_t)
+                    .where(outbox_t.c.id == row_id)
+                    .values(processed_at=uow.now, status="failed", error=error)
+                )
+            self.sweep_approvals(uow, stats)
+            uow.commit()
+        stats.rows, stats.failed = len(rows), len(failed)
+        return stats
+
+    def run(self, max_batches: int | None = None) -> FeedStats:
+        """Process the outbox until it is empty (or `max_batches` batches)."""
+        total = FeedStats()
+        n = 0
+        while max_batches is None or n < max_batches:
+            stats = self.run_once()
+            total.add(stats)
+            n += 1
+            if stats.rows < self.batch:
+                break
+        return total
+
+    def _evaluate(self, facts: list[dict]) -> list[Fired]:
+        if not facts:
+            return []
+        try:
+            return self.engine.evaluate(facts)
+        except EngineCrashed:
+            log.warning("rules engine restarted; posting the batch again")
+            return self.engine.evaluate(facts)
+
+    # -- storing what fired ------------------------------------------------------------------
+
+    def _store(self, uow: UnitOfWork, fired: list[Fired], backlog: set[int], stats: FeedStats):
+        by_role = None
+        langs = None
+        for f in fired:
+            if f.action == "resolve":
+                if f.kind == "approval":
+                    closed = alerts.resolve_alert(uow, f.kind, f.subject, f.facts)
+                    if closed is not None and f.facts.get("status") in ("approved", "rejected"):
+                        if f.facts.get("event_id") not in backlog:
+                            langs = langs or _langs(uow)
+                            requester = f.facts.get("requested_by", "")
+                            if requester in langs:
+                                text = pick(decision_texts(f.facts), langs[requester])
+                                if alerts.add_delivery(uow, closed.id, requester, text, "decision"):
+                                    stats.deliveries += 1
+                else:
+                    closed = alerts.resolve_alert(uow, f.kind, f.subject, f.facts)
+                stats.resolved += closed is not None
+                continue
+            en, zh = alert_texts(f.kind, f.facts)
+            alert_id = alerts.open_alert(uow, f.kind, f.subject, _cause(uow, f), f.facts, en, zh)
+            if alert_id is None:
+                continue
+            stats.opened += 1
+            stats.opened_ids.append(alert_id)
+            if f.facts.get("event_id") in backlog:
+                continue
+            by_role = by_role if by_role is not None else alerts.users_by_role(uow)
+            for user in alerts.recipients(uow, f.kind, f.facts, by_role):
+                text = zh if user.lang == "zh" else en
+                if alerts.add_delivery(uow, alert_id, user.name, text):
+                    stats.deliveries += 1
+
+    # -- sweeps ------------------------------------------------------------------------------
+
+    def sweep_approvals(self, uow: UnitOfWork, stats: FeedStats | None = None) -> int:
+        """Remind the recipients of an approval pending `approval.remind_hours`, escalate to
+        the admins after `approval.escalate_hours` (by the injected clock); each once. Snoozed
+        alerts whose time is up open again. Returns the deliveries queued."""
+        alerts.reopen_snoozed(uow)
+        remind = int(settings.get_decimal(uow, "approval.remind_hours"))
+        escalate = int(settings.get_decimal(uow, "approval.escalate_hours"))
+        a_t = alerts.alert_t
+        rows = uow.execute(
+            select(a_t, req_t.c.requested_at, req_t.c.requested_by)
+            .select_from(a_t.join(req_t, req_t.c.number == a_t.c.subject))
+            .where(
+                (a_t.c.kind == "approval")
+                & a_t.c.status.in_(alerts.LIVE)
+                & (req_t.c.status == "pending")
+                & (req_t.c.requested_at <= uow.now - timedelta(hours=min(remind, escalate)))
+            )
+        ).all()
+        if not rows:
+            return 0
+        by_role = alerts.users_by_role(uow)
+        queued = 0
+        for row in rows:
+            waited = uow.now - row.requested_at
+            facts = {"requested_by": row.requested_by}
+            steps = []
+            if waited >= timedelta(hours=remind):
+                people = alerts.recipients(uow, "approval", facts, by_role)
+                steps.append(("reminder", people, reminder_texts(row.message, row.message_zh,
+                                                                  remind)))  # fmt: skip
+            if waited >= timedelta(hours=escalate):
+                admins = [u for u in by_role.get("admin", []) if u.name != row.requested_by]
+                steps.append(("escalation", admins,
+                              escalation_texts(row.message, row.message_zh, escalate)))  # fmt: skip
+            for purpose, people, texts in steps:
+                for user in people:
+                    if alerts.add_delivery(uow, row.id, user.name, pick(texts, user.lang), purpose):
+                        queued += 1
+        if stats is not None:
+            stats.deliveries += queued
+        return queued
+
+    def sweep(self) -> int:
+        """The approval sweep in its own transaction (the scheduler's periodic job)."""
+        with self.uow_factory(write=True) as uow:
+            queued = self.sweep_approvals(uow)
+            uow.commit()
+        return queued
+
+    def sweep_reorder(self) -> FeedStats:
+        """Re-check every item's reorder point (it moves without a stock move: a new forecast,
+        the history window, `jxc rules set`): open or resolve reorder alerts."""
+        stats = FeedStats()
+        with self.uow_factory(write=True) as uow:
+            enricher = _Enricher(uow)
+            enricher._figures = reorder_figures(uow)
+            skus = set(enricher._figures["rows"]) | {s for k, s in enricher._live if k == "reorder"}
+            facts = [enricher.stock_level(s) for s in sorted(skus)]
+            self._store(uow, self._evaluate(facts), set(), stats)
+            uow.commit()
+        return stats
