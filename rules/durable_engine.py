@@ -10,7 +10,8 @@ What shapes this module (measured; see the design's "Rules engine" section):
   are checked (`rules.rulesets.checked`) before they are posted.
 - Its JSON parser refuses exponents (`1e-05`, `1e+16`: error 204) and wraps integers past 2**63,
   so every compared number is posted as a float written out in full (`0.00001`, `1e16` as
-  `10000000000000000.0`), and the reference compares floats too.
+  `10000000000000000.0`), and the reference compares floats too. Strings are posted with
+  non-ASCII escaped (a lone surrogate in UTF-8 makes it refuse the event).
 - Ruleset names are unique per engine (a uuid suffix): two engines in one process never see each
   other's rules. Every event goes to session "0" (a ruleset holds at most 1,024 sessions).
 - The library's host runs timer threads that dispatch pending actions in the background; this
@@ -98,7 +99,7 @@ def message_text(index: int, fact: dict, numbers: tuple[str, ...], texts: tuple[
     """The event posted for a fact: its index in the batch and the fields the rules compare."""
     parts = [f'"i": {index}']
     parts += [f'"{name}": {number_text(fact[name])}' for name in numbers]
-    parts += [f'"{name}": {json.dumps(fact[name], ensure_ascii=False)}' for name in texts]
+    parts += [f'"{name}": {json.dumps(fact[name])}' for name in texts]
     return "{" + ", ".join(parts) + "}"
 
 

@@ -11,9 +11,12 @@ import sys
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rules.engine import EngineCrashed, EngineError, make_engine
 from rules.host import ProcessEngine
+from tests.unit.test_rules_durable import facts
 
 BELOW = {
     "type": "stock_level",
@@ -136,3 +139,16 @@ def test_the_engine_port_loads_durable_rules_only_where_it_runs():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+@pytest.fixture(scope="module")
+def shared_engine():
+    eng = ProcessEngine(timeout_s=30)
+    yield eng
+    eng.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(stream=st.lists(facts(), max_size=40))
+def test_process_engine_fires_what_the_reference_fires_on_random_streams(shared_engine, stream):
+    assert shared_engine.evaluate(stream) == make_engine("reference").evaluate(stream)

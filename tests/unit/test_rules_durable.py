@@ -26,6 +26,7 @@ EDGES = [0, -0.0, 0.0, 1, -1, 0.5, -0.5, 13, 14, 14.0, 3, 128, -128, 1e-05, -1e-
 EDGES += [2**53, 2**53 + 1, 0.1, 0.2, 0.30000000000000004, 5e-324, 1.7976931348623157e308]
 ALERT_OPEN = [0, 1, 0.0, 1.0, 2, -1, True, False, 0.5]
 STATUSES = ["pending", "approved", "rejected", "cancelled", "Pending", "", 'pen"ding', "待批"]
+STATUSES += ["pending\x00", "pending\\", "\ud800", "\\u0070ending"]
 
 
 @st.composite
@@ -66,7 +67,11 @@ def facts(draw):
     if type_ in ("stock_level", "approval"):
         fact["alert_open"] = draw(st.sampled_from(ALERT_OPEN))
     if type_ == "approval":
-        fact.update(status=draw(st.sampled_from(STATUSES)), request="A-7", requested_by="tom")
+        fact.update(
+            status=draw(st.sampled_from(STATUSES) | st.text(max_size=8)),
+            request="A-7",
+            requested_by="tom",
+        )
     if type_ == "demand_day":
         fact["days"] = draw(st.sampled_from([13, 14, 14.0, 15, 0, -1, fact["days"]]))
     for name in ("sku", "order", "warehouse"):
