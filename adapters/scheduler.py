@@ -102,6 +102,95 @@ def sync_digest_jobs(scheduler, schedules: list[Schedule], tz: str, runtime: str
     return [j for j in scheduler.get_jobs() if j.id.startswith(DIGEST_PREFIX)]
 
 
+# -- rules: the sweeps (persisted jobs) and the continuous feed ----------------------------------
+
+APPROVAL_SWEEP = "rules.approval_sweep"
+REORDER_SWEEP = "rules.reorder_sweep"
+FEED_INTERVAL = 0.2
+"""Seconds between two looks at the outbox: an event's alert is stored well within a second."""
+
+
+def run_approval_sweep(runtime: str = "default") -> None:
+    """The approval sweep job: reminders and escalations due by the injected clock, each once."""
+    from adapters.bootstrap import rules_feed
+
+    app, _notifier = _RUNTIMES[runtime]
+    rules_feed(app, "durable").sweep()
+
+
+def run_reorder_sweep(runtime: str = "default") -> None:
+    """The daily reorder sweep: reorder points move without a stock move (a new forecast, the
+    history window, `jxc rules set`)."""
+    from adapters.bootstrap import rules_feed
+
+    app, _notifier = _RUNTIMES[runtime]
+    rules_feed(app, "durable").sweep_reorder()
+
+
+def sync_rule_jobs(scheduler, runtime: str = "default") -> None:
+    """Add the persisted sweep jobs beside the digest jobs (kept when they exist)."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    existing = {j.id for j in scheduler.get_jobs()}
+    if APPROVAL_SWEEP not in existing:
+        scheduler.add_job(
+            run_approval_sweep,
+            IntervalTrigger(minutes=5),
+            id=APPROVAL_SWEEP,
+            name="approval reminders and escalations",
+            kwargs={"runtime": runtime},
+            misfire_grace_time=300,
+        )
+    if REORDER_SWEEP not in existing:
+        scheduler.add_job(
+            run_reorder_sweep,
+            CronTrigger(hour=6, minute=30),
+            id=REORDER_SWEEP,
+            name="reorder point sweep",
+            kwargs={"runtime": runtime},
+            misfire_grace_time=int(DAILY_GRACE.total_seconds()),
+        )
+
+
+class FeedLoop:
+    """The feed and the deliveries, run continuously in a thread of `jxc serve scheduler`.
+    `stop()` finishes the batch in hand and the delivery being sent, then returns."""
+
+    def __init__(self, app, notifier, interval: float = FEED_INTERVAL, kind: str = "process"):
+        import threading
+
+        self.app, self.notifier, self.interval, self.kind = app, notifier, interval, kind
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="jxc-feed", daemon=True)
+
+    def start(self) -> FeedLoop:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        from adapters.bootstrap import rules_feed
+        from adapters.notify import deliver_pending
+
+        feed = rules_feed(self.app, self.kind)
+        while not self._stop.is_set():
+            try:
+                busy = feed.run_once().rows > 0
+                deliver_pending(self.app, self.notifier)
+            except Exception:  # noqa: BLE001 - logged; the outbox keeps what was not done
+                logger.exception("rules feed run failed; retrying")
+                busy = False
+            if not busy:
+                self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
+        from adapters.bootstrap import close_feeds
+
+        close_feeds(self.app)
+
+
 def start_scheduler(app, notifier, *, runtime: str = "default"):
     """Build a background scheduler, bring its digest jobs in line with the stored definitions,
     and run it. Missed runs are processed only after the sync (it starts paused)."""
@@ -110,7 +199,17 @@ def start_scheduler(app, notifier, *, runtime: str = "default"):
     with app.uow(write=False) as uow:
         schedules = load_schedules(uow)
     jobs = sync_digest_jobs(scheduler, schedules, app.settings.timezone, runtime)
+    sync_rule_jobs(scheduler, runtime)
+    loop = FeedLoop(app, notifier).start()
+    _stop_with(scheduler, loop)
     scheduler.resume()
     for job in jobs:
         logger.info("scheduled %s, next run %s", job.name, job.next_run_time)
     return scheduler
+
+
+def _stop_with(scheduler, loop: FeedLoop) -> None:
+    """Stop the feed loop when the scheduler shuts down (a clean stop of `jxc serve`)."""
+    from apscheduler.events import EVENT_SCHEDULER_SHUTDOWN
+
+    scheduler.add_listener(lambda _event: loop.stop(), EVENT_SCHEDULER_SHUTDOWN)
