@@ -33,6 +33,10 @@ EXAMPLES = {
     "payment.receive": ("ACME paid 3000", "收到艾克米货款 3000"),
     "payment.pay": ("paid East China Hardware 5000", "付华东五金 5000"),
     "statement": ("statement for ACME last month", "艾克米 上月对账单"),
+    "alert.list": ("alerts / my alerts", "预警 / 我的预警"),
+    "alert.ack": ("ack alert 12", "确认预警 12"),
+    "alert.snooze": ("snooze alert 12 for 3 days", "预警 12 推迟 3 天"),
+    "alert.order": ("order from alert 12", "按预警 12 下采购单"),
 }
 
 

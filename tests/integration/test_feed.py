@@ -197,3 +197,23 @@ def test_reminder_and_escalation_go_out_once_each_as_the_clock_moves(app, users,
         ("reminder", "admin"), ("reminder", "liu"), ("reminder", "mary"),
     ]  # fmt: skip
     assert po["approval"] in [d.text for d in deliveries(app, alert.id)][-1]
+
+
+def test_two_workers_claim_each_outbox_row_once_on_postgresql(app, users):
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("FOR UPDATE SKIP LOCKED is PostgreSQL's; SQLite has one writer at a time")
+    import threading
+
+    history(app, "GLOVE-L", 10)
+    app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(50)), users["li"])
+    from rules.engine import make_engine
+    from rules.feed import Feed
+
+    feeds = [Feed(app.uow, make_engine("reference"), batch=1) for _ in range(2)]
+    threads = [threading.Thread(target=f.run) for f in feeds]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(alerts_of(app, "reorder")) == 1
+    assert len(deliveries(app)) == 1
