@@ -28,7 +28,6 @@ from bot.parse.messages import message
 from bot.replies import (
     Reply,
     confirmation_buttons,
-    decision_notice,
     error_reply,
     not_available_reply,
     not_permitted_reply,
@@ -85,7 +84,8 @@ class Conversation:
     """Talks with registered users through any channel."""
 
     def __init__(self, bus, uow_factory, clock, notifier=None):
-        """`notifier` (the adapters' port) tells a requester of the decision on their request."""
+        """A requester hears of a decision through the rules feed's deliveries, not from here;
+        `notifier` is kept for adapters that hand one in."""
         self.bus = bus
         self.uow_factory = uow_factory
         self.clock = clock
@@ -406,19 +406,7 @@ class Conversation:
                 replies.append(error_reply(exc, lang))
                 continue
             replies.append(result_reply(command["intent"], result, lang))
-            if command["intent"] == "approval.decide":
-                self._tell_requester(result)
         return replies[0] if len(replies) == 1 else _joined(replies, lang)
-
-    def _tell_requester(self, result: dict) -> None:
-        """The requester hears of the decision on their request, with the reason if rejected."""
-        if self.notifier is None or not result.get("requested_by"):
-            return
-        try:
-            requester = self.bus.user(result["requested_by"])
-        except JxcError:
-            return
-        self.notifier.send(requester, decision_notice(result, requester.lang or "en"))
 
 
 def _unregistered(user_name: str, lang: str) -> Reply:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.notify import RecordingNotifier
+from adapters.bootstrap import run_feed_inline
+from adapters.notify import RecordingNotifier, deliver_pending
 from bot.conversation import Conversation
 from domain.commands import CountStock, QueryOrders, QueryStock, ReceiveStock
 
@@ -206,11 +207,14 @@ def test_a_discount_is_shown_with_the_list_price(app, chat):
 def test_an_approval_names_what_it_is_about_and_the_requester_hears_the_reason(app, chat, notifier):
     chat.handle("wang", "tg", "绿居要 300 个 锤子 每个 20")
     chat.handle("wang", "tg", "是")
+    run_feed_inline(app, "reference")  # as the console and the server do after each message
     listing = chat.handle("mary", "slack", "pending approvals")
     assert "GREEN" in listing.text and "300" in listing.text and "wang" in listing.text
     ask = chat.handle("mary", "slack", "reject A-1 too cheap")
     assert "300" in ask.text and "GREEN" in ask.text and "too cheap" in ask.text
     chat.handle("mary", "slack", "yes")
+    run_feed_inline(app, "reference")
+    deliver_pending(app, notifier)
     told = [s for s in notifier.sent if s.recipient == "wang"]
     assert told and "too cheap" in told[-1].text and "驳回" in told[-1].text
     assert orders(app)[0]["reason"] == "too cheap"
