@@ -125,3 +125,13 @@ def user_by_chat_id(uow, field: str, value: str):
     """A user by `slack_id` or `telegram_id`, or None."""
     column = {"slack_id": user_t.c.slack_id, "telegram_id": user_t.c.telegram_id}[field]
     return uow.execute(select(user_t).where(column == str(value))).first()
+
+
+def user_by_slack_id(uow, slack_id: str):
+    """A registered user by Slack member id (`U0MARY`), or None."""
+    return user_by_chat_id(uow, "slack_id", slack_id)
+
+
+def user_by_telegram_id(uow, telegram_id: int | str):
+    """The user whose `telegram_id` is the sender's Telegram id, or None."""
+    return user_by_chat_id(uow, "telegram_id", str(telegram_id))

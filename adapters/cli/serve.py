@@ -1,50 +1,35 @@
-"""`jxc serve [slack] [telegram] [scheduler]`: run the long-lived parts until SIGTERM/SIGINT."""
+"""`jxc serve [slack] [telegram] [scheduler]`: run the long-lived parts in one process until
+SIGTERM/SIGINT (see `adapters.serve`)."""
 
 from __future__ import annotations
 
 import logging
-import signal
-import threading
+import sys
 
 import click
 
-from adapters.cli.common import Ctx, fail, pass_ctx
-from domain.errors import NotAvailable
+from adapters.cli.common import Ctx, pass_ctx
+from adapters.serve import PARTS, Misuse
 
 log = logging.getLogger(__name__)
-PARTS = ("slack", "telegram", "scheduler")
-AVAILABLE = ("scheduler",)
 
 
 @click.command()
 @click.argument("parts", nargs=-1, type=click.Choice(PARTS))
 @pass_ctx
 def serve(ctx: Ctx, parts: tuple[str, ...]) -> None:
-    """Run the scheduler (digests) — and, once they exist, the chat adapters — until stopped.
-    With no arguments, every available part runs."""
-    missing = [p for p in parts if p not in AVAILABLE]
-    if missing:
-        fail(NotAvailable(f"jxc serve {' '.join(missing)} is not available yet"))
-    parts = parts or AVAILABLE
-    from adapters.scheduler import start_scheduler
+    """Run the Slack and Telegram adapters and the scheduler (digests, sweeps, alert deliveries)
+    in one process until stopped. With no arguments, every part whose settings are present runs,
+    and the scheduler. Prints one "ready" line naming the parts when they are up; on SIGTERM it
+    takes nothing new, finishes what it acknowledged and exits 0."""
+    from adapters.serve import serve as run_serve
 
-    app = ctx.app
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
-    scheduler = start_scheduler(app, app.notifier)
-    jobs = scheduler.get_jobs()
-    click.echo(
-        f"serving: {', '.join(parts)}; {len(jobs)} scheduled job(s)"
-        + "".join(f"\n  {j.name}: next {j.next_run_time}" for j in jobs),
-        err=True,
-    )
     try:
-        while not stop.wait(1.0):
-            pass
-    finally:
-        scheduler.shutdown(wait=True)
-        click.echo("stopped", err=True)
+        code = run_serve(ctx.app, parts, lambda line: click.echo(line, err=True))
+    except Misuse as exc:
+        click.echo(f"error (misuse): {exc}", err=True)
+        sys.exit(2)
+    sys.exit(code)
 
 
 def register(group: click.Group) -> None:

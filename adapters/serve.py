@@ -1,0 +1,140 @@
+"""`jxc serve`: one process, one asyncio loop for the chat adapters (Slack, Telegram) and the
+scheduler (its own threads, started and stopped from the loop).
+
+Each part has a `name`, `async start()` (returns when it is ready) and `async stop()` (takes
+nothing new, finishes what it acknowledged). With no part named, every part whose settings are
+present runs, and the scheduler; a part named without its settings is misuse (exit 2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import signal
+from collections.abc import Callable
+
+log = logging.getLogger(__name__)
+PARTS = ("slack", "telegram", "scheduler")
+
+
+class Misuse(Exception):
+    """A part named that cannot run as configured (the CLI exits 2 with this line)."""
+
+
+class SchedulerPart:
+    """The scheduler (digests, sweeps, the rules feed and the alert deliveries) in its threads."""
+
+    name = "scheduler"
+
+    def __init__(self, app):
+        self.app = app
+        self.scheduler = None
+
+    @property
+    def where(self) -> str:
+        jobs = self.scheduler.get_jobs() if self.scheduler is not None else []
+        return f"{len(jobs)} job(s)"
+
+    async def start(self) -> None:
+        from adapters.scheduler import start_scheduler
+
+        self.scheduler = await asyncio.to_thread(start_scheduler, self.app, self.app.notifier)
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            await asyncio.to_thread(self.scheduler.shutdown, True)
+
+
+def _telegram_module():
+    try:
+        return importlib.import_module("adapters.telegram")
+    except ImportError:
+        return None
+
+
+def _slack_missing(settings) -> list[str]:
+    from adapters.slack import missing_settings
+
+    return missing_settings(settings)
+
+
+def _telegram_missing(settings) -> list[str]:
+    return [] if settings.telegram_token else ["JXC_TELEGRAM_TOKEN"]
+
+
+def choose_parts(settings, named: tuple[str, ...]) -> list[str]:
+    """The parts to run: those named (each must be configured), else every configured one and
+    the scheduler. Raises `Misuse` for a part named without its settings."""
+    telegram = _telegram_module()
+    if named:
+        for part in dict.fromkeys(named):
+            if part == "slack" and (missing := _slack_missing(settings)):
+                raise Misuse(f"jxc serve slack needs {' and '.join(missing)}")
+            if part == "telegram":
+                if missing := _telegram_missing(settings):
+                    raise Misuse(f"jxc serve telegram needs {' and '.join(missing)}")
+                if telegram is None or not hasattr(telegram, "make_part"):
+                    raise Misuse("jxc serve telegram: the Telegram adapter is not installed")
+        return list(dict.fromkeys(named))
+    parts = []
+    if not _slack_missing(settings):
+        parts.append("slack")
+    if not _telegram_missing(settings) and telegram is not None and hasattr(telegram, "make_part"):
+        parts.append("telegram")
+    return [*parts, "scheduler"]
+
+
+def build_parts(app, names: list[str]) -> list:
+    """The part objects, in order."""
+    built = []
+    for name in names:
+        if name == "slack":
+            from adapters.slack import make_part
+
+            built.append(make_part(app, app.settings))
+        elif name == "telegram":
+            built.append(_telegram_module().make_part(app, app.settings))
+        elif name == "scheduler":
+            built.append(SchedulerPart(app))
+    return built
+
+
+def _describe(part) -> str:
+    where = getattr(part, "where", "")
+    return f"{part.name} ({where})" if where else part.name
+
+
+async def run(app, names: list[str], say: Callable[[str], None]) -> int:
+    """Start the parts, say "ready", serve until SIGTERM/SIGINT, then stop them; exit status."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    parts = build_parts(app, names)
+    started = []
+    try:
+        for part in parts:
+            await part.start()
+            started.append(part)
+        say("ready: " + ", ".join(_describe(p) for p in started))
+        await stop.wait()
+        say("stopping: finishing the work in hand")
+    finally:
+        # Stopped in reverse order: the chat parts finish their replies while the scheduler
+        # still runs; every part is stopped even if another fails to.
+        for part in reversed(started):
+            try:
+                await part.stop()
+            except Exception:  # noqa: BLE001 - logged; the other parts must still stop
+                log.exception("stopping %s failed", part.name)
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+    say("stopped")
+    return 0
+
+
+def serve(app, named: tuple[str, ...], say: Callable[[str], None]) -> int:
+    """Run `jxc serve` on a new event loop (raises `Misuse` before starting anything)."""
+    names = choose_parts(app.settings, named)
+    return asyncio.run(run(app, names, say))

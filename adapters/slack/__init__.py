@@ -1,0 +1,115 @@
+"""Slack: the bolt app (async, on `jxc serve`'s event loop), in HTTP mode on `JXC_SLACK_PORT` at
+`/slack/events`, or in Socket Mode when `JXC_SLACK_APP_TOKEN` is set.
+
+Signatures are bolt's to check: an unsigned, wrongly signed or stale (over 5 minutes, by the real
+clock) request gets 401 and reaches no listener.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from adapters.slack.chat import SlackChat
+from adapters.slack.listeners import register_all
+from adapters.slack.sender import Sender, make_client
+
+log = logging.getLogger(__name__)
+PATH = "/slack/events"
+
+
+def missing_settings(settings) -> list[str]:
+    """The settings Slack needs that are not set (empty: it can run)."""
+    missing = [] if settings.slack_bot_token else ["JXC_SLACK_BOT_TOKEN"]
+    if not settings.slack_app_token and not settings.slack_signing_secret:
+        missing.append("JXC_SLACK_SIGNING_SECRET (or JXC_SLACK_APP_TOKEN for Socket Mode)")
+    return missing
+
+
+class SlackPart:
+    """The Slack part of `jxc serve`."""
+
+    name = "slack"
+
+    def __init__(self, app, settings, host: str = "0.0.0.0"):
+        from slack_bolt.async_app import AsyncApp
+
+        self.settings = settings
+        self.host = host
+        self.port = settings.slack_port
+        self.socket_mode = bool(settings.slack_app_token)
+        self.client = make_client(settings.slack_bot_token, settings.slack_api_url)
+        self.chat = SlackChat(app.conversation(), app.uow, Sender(self.client))
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=settings.slack_signing_secret,
+            # Listeners only hand work to our own tasks, so answering after them is still
+            # within Slack's 3 s, and stopping can wait for the work acknowledged.
+            process_before_response=True,
+            request_verification_enabled=not self.socket_mode,
+            logger=logging.getLogger("adapters.slack.bolt"),
+        )
+
+        async def with_chat(context, next):
+            context["jxc"] = self.chat
+            await next()
+
+        self.bolt.use(with_chat)
+        register_all(self.bolt)
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._socket = None
+
+    @property
+    def where(self) -> str:
+        """Where it listens, for the ready line."""
+        return "socket mode" if self.socket_mode else f"port {self.port} {PATH}"
+
+    def web_app(self) -> web.Application:
+        """The aiohttp application serving `/slack/events`."""
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+        async def events(request: web.Request) -> web.Response:
+            if self.chat.closing:  # stopping: Slack retries it later, to a running process
+                return web.Response(status=503, text="stopping")
+            return await to_aiohttp_response(
+                await self.bolt.async_dispatch(await to_bolt_request(request))
+            )
+
+        web_app = web.Application()
+        web_app.add_routes([web.post(PATH, events)])
+        return web_app
+
+    async def start(self) -> None:
+        if self.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.bolt, self.settings.slack_app_token)
+            await self._socket.connect_async()
+            return
+        self._runner = web.AppRunner(self.web_app(), access_log=None)
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, self.host, self.port)
+        await self._site.start()
+
+    async def stop(self) -> None:
+        # No new requests, then the acknowledged work, then the connections.
+        self.chat.closing = True
+        if self._site is not None:
+            await self._site.stop()
+        if self._socket is not None:
+            await self._socket.disconnect_async()
+        await self.chat.drain()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self._socket is not None:
+            await self._socket.close_async()
+        session = getattr(self.client, "session", None)
+        if session is not None:
+            await session.close()
+
+
+def make_part(app, settings) -> SlackPart:
+    """The Slack part for `jxc serve` (settings checked by `missing_settings` first)."""
+    return SlackPart(app, settings)

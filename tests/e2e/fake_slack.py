@@ -1,0 +1,270 @@
+"""A local fake of the Slack Web API on 127.0.0.1, recording every call: auth.test,
+chat.postMessage, chat.update, chat.postEphemeral, conversations.open, and what files_upload_v2
+calls (files.getUploadURLExternal, the upload itself, files.completeUploadExternal). A call can
+be made to fail a number of times with a status (500, or 429 with `Retry-After`).
+
+Also signs requests to our own `/slack/events` the way Slack does (`v0:{ts}:{body}`, HMAC-SHA256
+with the signing secret)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+BOT_USER = "UBOT"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    args: dict
+    status: int
+    at: float = field(default_factory=time.monotonic)
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as slack:`; `slack.api_url` is the Web API base."""
+
+    def __init__(self):
+        self.calls: list[Call] = []
+        self._failures: dict[str, list[tuple[int, dict, dict]]] = {}
+        self._cond = threading.Condition()
+        self._ts = 0
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):  # quiet
+                pass
+
+            def do_POST(self):  # noqa: N802 - http.server's name
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                status, headers, body = fake._answer(self.path, self.headers, raw)
+                data = body if isinstance(body, bytes) else json.dumps(body).encode()
+                self.send_response(status)
+                for k, v in headers.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST  # noqa: N815
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.api_url = f"http://127.0.0.1:{self.port}/api/"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- set up -----------------------------------------------------------------------------------
+
+    def fail(self, method: str, status: int = 500, times: int = 1, retry_after: int | None = None):
+        """The next `times` calls of `method` answer `status` (with `Retry-After` if given)."""
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        body = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
+        with self._cond:
+            self._failures.setdefault(method, []).extend([(status, headers, body)] * times)
+
+    # -- reading what happened ------------------------------------------------------------------
+
+    def of(self, method: str, ok_only: bool = True) -> list[Call]:
+        with self._cond:
+            return [
+                c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)
+            ]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
+        """The successful calls of `method` once there are `count` of them (AssertionError after
+        `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                done = [c for c in self.calls if c.method == method and c.status == 200]
+                if len(done) >= count:
+                    return done
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [(c.method, c.status) for c in self.calls]
+                    raise AssertionError(f"{count} × {method} not called; calls: {seen}")
+                self._cond.wait(left)
+
+    # -- the API --------------------------------------------------------------------------------
+
+    def _args(self, headers, raw: bytes) -> dict:
+        kind = headers.get("Content-Type", "")
+        if "json" in kind:
+            return json.loads(raw or b"{}")
+        if "x-www-form-urlencoded" in kind:
+            args = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+            for key in ("blocks", "files"):
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
+            return args
+        return {"bytes": len(raw)}
+
+    def _answer(self, path: str, headers, raw: bytes):
+        parsed = urllib.parse.urlparse(path)
+        if parsed.path.startswith("/upload/"):
+            method, args = "upload", {"file_id": parsed.path.rsplit("/", 1)[1], "bytes": len(raw)}
+        else:
+            method = parsed.path.removeprefix("/api/")
+            args = self._args(headers, raw)
+            args.update({k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()})
+        with self._cond:
+            failures = self._failures.get(method)
+            if failures:
+                status, extra, body = failures.pop(0)
+            else:
+                status, extra, body = 200, {}, self._ok(method, args)
+            self.calls.append(Call(method, args, status))
+            self._cond.notify_all()
+        if method == "upload" and status == 200:
+            body = f"OK - {args['bytes']}".encode()
+        return status, extra, body
+
+    def _next_ts(self) -> str:
+        self._ts += 1
+        return f"1700000000.{self._ts:06d}"
+
+    def _ok(self, method: str, args: dict) -> dict:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "url": "https://shop.slack.test/",
+                "team": "Shop",
+                "user": "jxc",
+                "team_id": "T0SHOP",
+                "user_id": BOT_USER,
+                "bot_id": "B0JXC",
+            }
+        if method == "chat.postMessage":
+            ts = self._next_ts()
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method == "chat.update":
+            return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": self._next_ts()}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{self._next_ts().replace('.', '')}"
+            return {
+                "ok": True,
+                "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}",
+                "file_id": file_id,
+            }
+        if method == "files.completeUploadExternal":
+            return {"ok": True, "files": [{"id": f.get("id")} for f in args.get("files", [])]}
+        return {"ok": False, "error": "unknown_method"}
+
+
+# -- signing requests to our /slack/events --------------------------------------------------------
+
+
+def signed_headers(secret: str, body: str, ts: int | None = None, **extra) -> dict:
+    """The headers Slack sends with a request body: timestamp and `v0=` signature."""
+    ts = int(time.time()) if ts is None else ts
+    base = f"v0:{ts}:{body}".encode()
+    sig = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": sig, **extra}
+
+
+def post(url: str, body: str, headers: dict, form: bool = False) -> tuple[int, str]:
+    """POST to our server; (status, body)."""
+    kind = "application/x-www-form-urlencoded" if form else "application/json"
+    req = urllib.request.Request(
+        url, data=body.encode(), headers={"Content-Type": kind, **headers}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def event_body(event: dict, event_id: str) -> str:
+    """An Events API envelope around one event."""
+    return json.dumps(
+        {
+            "token": "legacy",
+            "team_id": "T0SHOP",
+            "api_app_id": "A0JXC",
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": "T0SHOP", "user_id": BOT_USER, "is_bot": True}],
+        }
+    )
+
+
+def dm(user: str, text: str, channel: str | None = None, ts: str = "1.0") -> dict:
+    """A direct message event from `user`."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel or f"D{user}",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+    }
+
+
+def block_action_body(user: str, channel: str, message_ts: str, value: str) -> str:
+    """The form body of a button tap (`payload=` JSON)."""
+    payload = {
+        "type": "block_actions",
+        "team": {"id": "T0SHOP"},
+        "user": {"id": user},
+        "api_app_id": "A0JXC",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts},
+        "trigger_id": f"trig-{time.monotonic_ns()}",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "jxc_button_0",
+                "block_id": "b",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def command_body(user: str, channel: str, text: str) -> str:
+    """The form body of `/jxc TEXT`."""
+    return urllib.parse.urlencode(
+        {
+            "command": "/jxc",
+            "text": text,
+            "user_id": user,
+            "channel_id": channel,
+            "team_id": "T0SHOP",
+            "trigger_id": f"trig-{time.monotonic_ns()}",
+            "response_url": "http://127.0.0.1:9/none",
+        }
+    )
