@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     telegram_token: str | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
+    telegram_webhook_port: int = 8443
+    # Default: derived from the token (see adapters.telegram.webhook_secret).
+    telegram_webhook_secret: str | None = None
     llm_provider: str = "none"
     llm_base_url: str | None = None
     llm_model: str | None = None

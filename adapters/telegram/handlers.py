@@ -1,0 +1,156 @@
+"""The Telegram handlers: each translates an update into a call of the conversation and draws the
+reply; one application-wide error handler renders what went wrong. No business logic here.
+
+Messages of one chat are answered in order (a lock per chat) while chats go on side by side, so a
+chat held back by a 429 keeps only itself waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from adapters.telegram.render import (
+    apology_text,
+    chunks,
+    send_reply,
+    short,
+    telegram_lang,
+    unregistered_text,
+)
+from adapters.telegram.sending import Sender
+from bot.replies import Reply, error_reply
+from domain import lookup
+from domain.errors import JxcError
+
+log = logging.getLogger(__name__)
+PLATFORM = "telegram"
+DECISIONS = ("confirm:", "cancel:")
+
+
+def channel_of(chat_id: int) -> str:
+    """The conversation's channel for a Telegram chat (its state is kept per user and channel)."""
+    return f"{PLATFORM}:{chat_id}"
+
+
+class Handlers:
+    """The handlers of one application, on one conversation."""
+
+    def __init__(self, conversation, uow_factory, sender: Sender):
+        self.conversation = conversation
+        self.uow_factory = uow_factory
+        self.sender = sender
+        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    def register(self, application: Application) -> None:
+        application.add_handler(CommandHandler(["start", "help"], self.on_help))
+        application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        application.add_handler(CallbackQueryHandler(self.on_press))
+        application.add_error_handler(self.on_error)
+
+    # -- handlers -------------------------------------------------------------------------------
+
+    async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._converse(update, context, "help")
+
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self._converse(update, context, update.effective_message.text)
+
+    async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        chat_id = query.message.chat.id if query.message else query.from_user.id
+        async with self._locks[chat_id]:
+            reply = await asyncio.to_thread(
+                self._press, query.from_user, channel_of(chat_id), query.data or ""
+            )
+            decided = reply.ok and (query.data or "").startswith(DECISIONS)
+            await self.sender.call(
+                chat_id,
+                "answerCallbackQuery",
+                lambda: query.answer(short(reply.text), show_alert=not decided),
+            )
+            if decided and query.message is not None:
+                # The proposal's message keeps its words and says what became of it.
+                was = getattr(query.message, "text", None) or ""
+                text = chunks(f"{was}\n\n{reply.text}".strip())[-1]
+                await self.sender.call(
+                    chat_id,
+                    "editMessageText",
+                    lambda: context.bot.edit_message_text(
+                        text, chat_id=chat_id, message_id=query.message.message_id
+                    ),
+                )
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every failure of a handler ends here: logged with a reference, and the person hears
+        what went wrong (a tap is always answered)."""
+        exc = context.error
+        ref = uuid.uuid4().hex[:8]
+        if not isinstance(update, Update):
+            log.error("telegram failure", exc_info=exc, extra={"ref": ref})
+            return
+        lang = telegram_lang(update.effective_user)
+        if isinstance(exc, JxcError):
+            text = error_reply(exc, lang).text
+        else:
+            log.error(
+                "telegram update failed",
+                exc_info=exc,
+                extra={"ref": ref, "update_id": update.update_id},
+            )
+            text = apology_text(ref, lang)
+        chat = update.effective_chat
+        if update.callback_query is not None:
+            query = update.callback_query
+            await self.sender.call(
+                chat.id if chat else query.from_user.id,
+                "answerCallbackQuery",
+                lambda: query.answer(short(text), show_alert=True),
+            )
+        elif chat is not None:
+            await self.sender.call(
+                chat.id, "sendMessage", lambda: context.bot.send_message(chat.id, text)
+            )
+
+    # -- the way to the conversation ------------------------------------------------------------
+
+    async def _converse(self, update: Update, context, text: str) -> None:
+        chat_id = update.effective_chat.id
+        delivery = (PLATFORM, str(update.update_id))
+        async with self._locks[chat_id]:
+            reply = await asyncio.to_thread(
+                self._handle, update.effective_user, channel_of(chat_id), text, delivery
+            )
+            if reply is not None:
+                await send_reply(context.bot, self.sender, chat_id, reply)
+
+    def _user_name(self, sender) -> str | None:
+        with self.uow_factory(write=False) as uow:
+            user = lookup.user_by_telegram_id(uow, sender.id)
+        return user.name if user is not None else None
+
+    def _handle(self, sender, channel: str, text: str, delivery) -> Reply | None:
+        name = self._user_name(sender)
+        if name is None:
+            lang = telegram_lang(sender)
+            return Reply(unregistered_text(sender.id, lang), lang, ok=False)
+        return self.conversation.handle(name, channel, text, delivery=delivery)
+
+    def _press(self, sender, channel: str, payload: str) -> Reply:
+        name = self._user_name(sender)
+        if name is None:
+            lang = telegram_lang(sender)
+            return Reply(unregistered_text(sender.id, lang), lang, ok=False)
+        return self.conversation.press(name, channel, payload)
