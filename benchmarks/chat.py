@@ -1,0 +1,109 @@
+"""Chat adapters over loopback: `python benchmarks/chat.py [--quick] [telegram] [slack]`.
+
+Prints one `name=value` line per figure. Each section starts its adapter as `jxc serve` does (the
+real SDK on an asyncio loop) against the local fake platform server of the tests, on a fresh
+SQLite database with the demo master data and some stock.
+
+Telegram: a question ("M6 还有多少") typed → the reply sent, p50 and p95 in seconds, one at a
+time; then questions/s answered when many people ask at once (one chat each).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from adapters.bootstrap import bootstrap  # noqa: E402
+from adapters.config import Settings  # noqa: E402
+from domain import imports  # noqa: E402
+from domain.commands import ReceiveStock  # noqa: E402
+
+DEMO = ROOT / "adapters" / "demo_data"
+
+
+def demo_app(folder: Path, **settings):
+    """A bootstrapped application on a new SQLite database with the demo master data and stock."""
+    app = bootstrap(
+        Settings(database_url=f"sqlite:///{folder / 'jxc.db'}", **settings), migrate_schema=True
+    )
+    with app.uow() as uow:
+        for kind in ("warehouses", "items", "partners", "users"):
+            with (DEMO / f"{kind}.csv").open(newline="", encoding="utf-8") as f:
+                rows = list(enumerate(csv.DictReader(f), start=2))
+            imports.import_rows(uow, kind, rows, today=date(2026, 6, 15))
+        uow.commit()
+    clerk = app.bus.user("li")
+    for sku in ("M6-20", "M6-NUT", "HAMMER"):
+        app.bus.execute(ReceiveStock(item=sku, qty=Decimal(1000), unit_cost=Decimal("0.5")), clerk)
+    return app
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def telegram_section(quick: bool) -> dict[str, str]:
+    """Telegram message → reply sent (p50, p95) and questions/s, over loopback."""
+    from adapters.telegram import make_part
+    from tests.e2e.fake_telegram import FakeTelegram, LoopThread
+
+    rounds, burst = (20, 40) if quick else (100, 300)
+    users = [1000, 1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008]  # the demo's people
+    fake = FakeTelegram().start()
+    loop = LoopThread()
+    with tempfile.TemporaryDirectory() as folder:
+        app = demo_app(Path(folder), telegram_token=fake.token, telegram_api_url=fake.url)
+        part = make_part(app)
+        loop.run(part.start())
+        try:
+            latencies = []
+            for n in range(1, rounds + 1):
+                start = time.perf_counter()
+                fake.say(1002, "M6 还有多少")
+                fake.wait_for("sendMessage", n, chat_id=1002)
+                latencies.append(time.perf_counter() - start)
+            before = len(fake.sent("sendMessage"))
+            start = time.perf_counter()
+            for n in range(burst):
+                fake.say(users[n % len(users)], "M6 还有多少")
+            fake.wait_for("sendMessage", before + burst, timeout=300)
+            per_s = burst / (time.perf_counter() - start)
+        finally:
+            loop.run(part.stop())
+            loop.close()
+            fake.stop()
+            app.engine.dispose()
+    return {
+        "telegram_reply_p50_s": f"{statistics.median(latencies):.4f}",
+        "telegram_reply_p95_s": f"{_percentile(latencies, 0.95):.4f}",
+        "telegram_questions_per_s": f"{per_s:.1f}",
+    }
+
+
+SECTIONS = {"telegram": telegram_section}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Fewer rounds (a smoke run).")
+    parser.add_argument("sections", nargs="*", help=f"Some of: {', '.join(SECTIONS)}.")
+    args = parser.parse_args(argv)
+    for name in args.sections or SECTIONS:
+        for key, value in SECTIONS[name](args.quick).items():
+            print(f"{key}={value}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
