@@ -4,7 +4,10 @@ fake; we read what the bot sent back and what the ledger holds."""
 
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import time
 from decimal import Decimal
 
@@ -13,6 +16,7 @@ import pytest
 from adapters.telegram import TelegramPart, make_part
 from adapters.telegram.sending import Sender
 from domain.commands import QueryOrders, ReceiveStock
+from tests.conftest import ROOT, cli_env, jxc
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 
 pytestmark = pytest.mark.db
@@ -216,3 +220,50 @@ def test_a_webhook_call_with_a_wrong_secret_is_refused(stocked, fake, serve):
     assert fake.push(order) == 200  # Telegram delivering it again
     settle()
     assert len(fake.sent("sendMessage")) == 1
+
+
+# -- `jxc serve telegram` as a real process ------------------------------------------------------
+
+
+def _serve_process(db_url: str, env_extra: dict):
+    env = cli_env(db_url)
+    env.update(env_extra)
+    return subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "serve", "telegram"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_jxc_serve_telegram_takes_an_order_and_stops_cleanly_on_sigterm(stocked, fake):
+    proc = _serve_process(
+        stocked.settings.database_url,
+        {"JXC_TELEGRAM_TOKEN": fake.token, "JXC_TELEGRAM_API_URL": fake.url},
+    )
+    try:
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if line.startswith("ready"):
+                break
+        assert lines and "telegram (polling)" in lines[-1], lines
+        fake.say(WANG, "ACME 要 20 个 M6")
+        asked = proposal(fake, WANG, 1)
+        fake.tap(WANG, fake.message_dict(asked), buttons(asked)[0]["callback_data"])
+        assert "SO-0001" in fake.wait_for("editMessageText")[0].params["text"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        assert "stopped" in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert len(orders(stocked)) == 1
+
+
+def test_jxc_serve_telegram_without_a_token_is_misuse(master_db):
+    proc = jxc(master_db, "serve", "telegram")
+    assert proc.returncode == 2 and "JXC_TELEGRAM_TOKEN" in proc.stderr
