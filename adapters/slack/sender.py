@@ -91,12 +91,12 @@ class Sender:
                 resp = await self.client.chat_postMessage(
                     channel=channel, text=fallback(reply), blocks=blocks(reply), thread_ts=thread_ts
                 )
-                if reply.image:
-                    await self._upload(resp.get("channel") or channel, reply.image, thread_ts)
-                return resp.get("ts")
             except SEND_ERRORS as exc:
                 log.error("slack send failed: %s", exc, extra={"channel": channel})
                 return None
+            if reply.image:
+                await self._upload(resp.get("channel") or channel, reply.image, thread_ts)
+            return resp.get("ts")
 
     async def update(self, channel: str, ts: str, reply: Reply) -> bool:
         """Replace a message in place (after a decision: the buttons go)."""
@@ -105,12 +105,12 @@ class Sender:
                 await self.client.chat_update(
                     channel=channel, ts=ts, text=fallback(reply), blocks=blocks(reply)
                 )
-                if reply.image:
-                    await self._upload(channel, reply.image, ts)
-                return True
             except SEND_ERRORS as exc:
                 log.error("slack update failed: %s", exc, extra={"channel": channel, "ts": ts})
                 return False
+            if reply.image:
+                await self._upload(channel, reply.image, ts)
+            return True
 
     async def ephemeral(self, channel: str, user: str, reply: Reply) -> None:
         """A message only `user` sees (the answer to someone else's button)."""
@@ -133,7 +133,11 @@ class Sender:
         return await self.post(channel, reply)
 
     async def _upload(self, channel: str, path: str, thread_ts: str | None) -> None:
+        """Upload a chart (the message is out already: a failed upload is logged)."""
         name = Path(path).name
-        await self.client.files_upload_v2(
-            channel=channel, file=str(path), filename=name, title=name, thread_ts=thread_ts
-        )
+        try:
+            await self.client.files_upload_v2(
+                channel=channel, file=str(path), filename=name, title=name, thread_ts=thread_ts
+            )
+        except SEND_ERRORS as exc:
+            log.error("slack upload failed: %s", exc, extra={"channel": channel, "file": name})

@@ -29,6 +29,7 @@ class Call:
     method: str
     args: dict
     status: int
+    response: dict = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
 
 
@@ -56,7 +57,8 @@ class FakeSlack:
                 self.send_response(status)
                 for k, v in headers.items():
                     self.send_header(k, v)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                kind = "text/plain" if isinstance(body, bytes) else "application/json"
+                self.send_header("Content-Type", f"{kind}; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -115,11 +117,7 @@ class FakeSlack:
         if "json" in kind:
             return json.loads(raw or b"{}")
         if "x-www-form-urlencoded" in kind:
-            args = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
-            for key in ("blocks", "files"):
-                if isinstance(args.get(key), str):
-                    args[key] = json.loads(args[key])
-            return args
+            return {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
         return {"bytes": len(raw)}
 
     def _answer(self, path: str, headers, raw: bytes):
@@ -130,13 +128,16 @@ class FakeSlack:
             method = parsed.path.removeprefix("/api/")
             args = self._args(headers, raw)
             args.update({k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()})
+            for key in ("blocks", "files"):  # JSON inside a form or a query string
+                if isinstance(args.get(key), str):
+                    args[key] = json.loads(args[key])
         with self._cond:
             failures = self._failures.get(method)
             if failures:
                 status, extra, body = failures.pop(0)
             else:
                 status, extra, body = 200, {}, self._ok(method, args)
-            self.calls.append(Call(method, args, status))
+            self.calls.append(Call(method, args, status, body))
             self._cond.notify_all()
         if method == "upload" and status == 200:
             body = f"OK - {args['bytes']}".encode()
@@ -268,3 +269,67 @@ def command_body(user: str, channel: str, text: str) -> str:
             "response_url": "http://127.0.0.1:9/none",
         }
     )
+
+
+# -- `jxc serve` as a real process ------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServeProcess:
+    """`jxc serve PARTS…` in a subprocess; its standard error is collected line by line."""
+
+    def __init__(self, args: list[str], env: dict, cwd):
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "adapters.cli", "serve", *args],
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: list[str] = []
+        self._cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stderr:
+            with self._cond:
+                self.lines.append(line.rstrip("\n"))
+                self._cond.notify_all()
+        with self._cond:
+            self.lines.append("<eof>")
+            self._cond.notify_all()
+
+    def wait_line(self, start: str, timeout: float = 30.0) -> str:
+        """The first standard-error line starting with `start`."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for line in self.lines:
+                    if line.startswith(start):
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or "<eof>" in self.lines:
+                    raise AssertionError(f"no {start!r} line; stderr: {self.lines}")
+                self._cond.wait(left)
+
+    def stop(self, timeout: float = 30.0) -> int:
+        """SIGTERM, then its exit status."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            return self.proc.wait(timeout)
+        except Exception:
+            self.proc.kill()
+            raise
