@@ -6,6 +6,9 @@ SQLite database with the demo master data and some stock.
 
 Telegram: a question ("M6 还有多少") typed → the reply sent, p50 and p95 in seconds, one at a
 time; then questions/s answered when many people ask at once (one chat each).
+
+Slack: a signed DM event posted to `/slack/events` → the reply posted (`chat.postMessage` at the
+fake), p50 and p95 one at a time; then questions/s from many people at once (8 senders).
 """
 
 from __future__ import annotations
@@ -91,7 +94,74 @@ def telegram_section(quick: bool) -> dict[str, str]:
     }
 
 
-SECTIONS = {"telegram": telegram_section}
+# -- Slack ------------------------------------------------------------------------------------------
+
+
+def slack_section(quick: bool) -> dict[str, str]:
+    """Slack DM (a signed event to /slack/events) → reply posted (chat.postMessage at the fake),
+    p50 and p95 in seconds one at a time; then questions/s when many people ask at once."""
+    import asyncio
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from adapters.slack import make_part
+    from tests.e2e.fake_slack import FakeSlack, dm, event_body, free_port, post, signed_headers
+
+    secret = "bench-signing-secret"
+    rounds, burst = (20, 40) if quick else (100, 300)
+    users = ["U0ADMIN", "U0MARY", "U0WANG", "U0LI", "U0ZHAO", "U0CHEN", "U0TOM", "U0LIU", "U0SAM"]
+    counter = iter(range(1, 10**9))
+
+    def ask(url: str, user: str) -> None:
+        body = event_body(dm(user, "M6 还有多少"), f"EvBench{next(counter)}")
+        status, _ = post(url, body, signed_headers(secret, body))
+        assert status == 200, status
+
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="slack-bench", daemon=True)
+    thread.start()
+
+    def run(coro):
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(120)
+
+    with FakeSlack() as fake, tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        app = demo_app(
+            Path(folder),
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=secret,
+            slack_api_url=fake.api_url,
+            slack_port=port,
+        )
+        part = make_part(app)
+        run(part.start())
+        url = f"http://127.0.0.1:{port}/slack/events"
+        try:
+            latencies = []
+            for n in range(1, rounds + 1):
+                start = time.perf_counter()
+                ask(url, "U0WANG")
+                fake.wait_for("chat.postMessage", n)
+                latencies.append(time.perf_counter() - start)
+            before = len(fake.of("chat.postMessage"))
+            start = time.perf_counter()
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda n: ask(url, users[n % len(users)]), range(burst)))
+            fake.wait_for("chat.postMessage", before + burst, timeout=300)
+            per_s = burst / (time.perf_counter() - start)
+        finally:
+            run(part.stop())
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(10)
+            app.engine.dispose()
+    return {
+        "slack_reply_p50_s": f"{statistics.median(latencies):.4f}",
+        "slack_reply_p95_s": f"{_percentile(latencies, 0.95):.4f}",
+        "slack_questions_per_s": f"{per_s:.1f}",
+    }
+
+
+SECTIONS = {"telegram": telegram_section, "slack": slack_section}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -110,6 +110,7 @@ class SlackPart:
             await session.close()
 
 
-def make_part(app, settings) -> SlackPart:
-    """The Slack part for `jxc serve` (settings checked by `missing_settings` first)."""
-    return SlackPart(app, settings)
+def make_part(app, settings=None) -> SlackPart:
+    """The Slack part for `jxc serve` (settings checked by `missing_settings` first; default:
+    the application's)."""
+    return SlackPart(app, settings or app.settings)
