@@ -3,11 +3,11 @@ as an actions block with words on them. Charts go separately as files (`files_up
 
 from __future__ import annotations
 
+import re
+
 from bot.replies import Reply
 
 SECTION_LIMIT = 2900  # Slack refuses a section text over 3000 characters
-TABLE_ROWS = 20
-TABLE_COLUMNS = 6
 ACTION_PREFIX = "jxc_button_"
 
 
@@ -35,36 +35,23 @@ def _chunks(text: str, size: int = SECTION_LIMIT) -> list[str]:
     return out or [""]
 
 
-def table_text(rows: list[dict]) -> str:
-    """Rows as aligned plain text (the first columns and rows only)."""
-    columns = [c for c in rows[0] if not isinstance(rows[0][c], dict | list)][:TABLE_COLUMNS]
-    shown = rows[:TABLE_ROWS]
-    cells = [[str(c) for c in columns]] + [
-        ["" if r.get(c) is None else str(r.get(c)) for c in columns] for r in shown
-    ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
-    if len(rows) > len(shown):
-        lines.append(f"… {len(rows) - len(shown)} more")
-    return "\n".join(line.rstrip() for line in lines)
+_ALIGNED = re.compile(r"\S {2,}\S")
+
+
+def is_tabular(text: str) -> bool:
+    """Whether a text holds columns aligned with spaces (a report's table), which only a
+    fixed-width font keeps aligned."""
+    return sum(1 for line in text.split("\n") if _ALIGNED.search(line)) >= 2
 
 
 def blocks(reply: Reply, *, buttons: bool = True) -> list[dict]:
-    """The Block Kit blocks of a reply."""
-    out = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": escape(chunk) or " "}}
-        for chunk in _chunks(reply.text)
-    ]
-    if reply.table and isinstance(reply.table[0], dict) and len(reply.table) > 1:
-        code = table_text(reply.table)
-        if code:
-            for chunk in _chunks(code, SECTION_LIMIT - 8):
-                out.append(
-                    {
-                        "type": "section",
-                        "text": {"type": "mrkdwn", "text": f"```{escape(chunk)}```"},
-                    }
-                )
+    """The Block Kit blocks of a reply: a reply with a table whose text aligns it in columns goes
+    as a code block (fixed width); other text as mrkdwn sections."""
+    code = bool(reply.table) and is_tabular(reply.text)
+    out = []
+    for chunk in _chunks(reply.text, SECTION_LIMIT - 8 if code else SECTION_LIMIT):
+        text = f"```{escape(chunk)}```" if code else (escape(chunk) or " ")
+        out.append({"type": "section", "text": {"type": "mrkdwn", "text": text}})
     if buttons and reply.buttons:
         elements = []
         for n, b in enumerate(reply.buttons):

@@ -100,6 +100,14 @@ def test_a_question_in_a_dm_is_answered_in_the_dm(slack):
     assert reply.args["blocks"][0]["type"] == "section"
 
 
+def test_a_report_comes_with_its_table_in_a_code_block(slack):
+    slack.dm("U0MARY", "stock report")
+    reply = slack.posted(1)[0]
+    section = reply.args["blocks"][0]["text"]["text"]
+    assert section.startswith("```Stock status")
+    assert "M6-20  MAIN" in section and section.endswith("```")
+
+
 def test_a_mention_in_a_channel_and_the_slash_command_are_answered_there(slack):
     event = {
         "type": "app_mention",
