@@ -85,7 +85,10 @@ class SlackPart:
         if self.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-            self._socket = AsyncSocketModeHandler(self.bolt, self.settings.slack_app_token)
+            # The Web API client (and so JXC_SLACK_API_URL) opens the connection too.
+            self._socket = AsyncSocketModeHandler(
+                self.bolt, self.settings.slack_app_token, web_client=self.client
+            )
             await self._socket.connect_async()
             return
         self._runner = web.AppRunner(self.web_app(), access_log=None)
