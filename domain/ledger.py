@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from domain import settings
+from domain import lookup, settings
 from domain.errors import InsufficientStock
 from domain.model import Balance, FifoLayer, Item, StockMove, Warehouse
 from domain.numbers import money, qty_str
@@ -43,6 +43,16 @@ class BalanceRow:
     @property
     def available(self) -> Decimal:
         return self.on_hand - self.reserved
+
+
+@dataclass(frozen=True)
+class Place:
+    """A warehouse as a stock command names it."""
+
+    id: int
+    code: str
+    name: str
+    name_zh: str
 
 
 @dataclass
@@ -118,8 +128,50 @@ def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
     return BalanceRow(*row) if row else BalanceRow(ZERO, ZERO, ZERO)
 
 
+_PLACE = (
+    select(
+        item_t,
+        wh_t.c.id.label("p_id"),
+        wh_t.c.code.label("p_code"),
+        wh_t.c.name.label("p_name"),
+        wh_t.c.name_zh.label("p_name_zh"),
+        balance_t.c.on_hand.label("b_on_hand"),
+        balance_t.c.reserved.label("b_reserved"),
+        balance_t.c.value.label("b_value"),
+    )
+    .select_from(
+        item_t.join(wh_t, wh_t.c.code == bindparam("code")).outerjoin(
+            balance_t,
+            (balance_t.c.item_id == item_t.c.id) & (balance_t.c.warehouse_id == wh_t.c.id),
+        )
+    )
+    .where(item_t.c.sku == bindparam("sku"))
+)
+
+
+def place(uow, sku: str, wh_code: str | None):
+    """The item and the warehouse a stock command names, as `lookup.item` and
+    `lookup.warehouse` find them (and refuse them), in one query that also reads the balance
+    between them. On SQLite, whose write transactions hold the database from their first
+    statement, that balance is as good as locked: `lock_balance` takes it from here."""
+    sku, code = sku.strip(), (wh_code or "MAIN").strip().upper()
+    row = uow.execute(_PLACE, {"sku": sku, "code": code}).first()
+    if row is None:  # a SKU in another case, or an unknown name: the lookups say which
+        return lookup.item(uow, sku), lookup.warehouse(uow, code)
+    if row.b_on_hand is not None and uow.write and uow.dialect == "sqlite":
+        uow.balances[(row.id, row.p_id)] = BalanceRow(row.b_on_hand, row.b_reserved, row.b_value)
+    return row, Place(row.p_id, row.p_code, row.p_name, row.p_name_zh)
+
+
 def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
-    """Read a balance row for update, creating a zero row when there is none."""
+    """Read a balance row for update, creating a zero row when there is none.
+
+    On SQLite a write transaction already excludes every other writer, so a balance this unit
+    of work has read or changed is taken as it is; PostgreSQL locks the row (`FOR UPDATE`)."""
+    if uow.dialect == "sqlite" and uow.write:
+        known = uow.balances.get((item_id, wh_id))
+        if known is not None:
+            return known
     stmt = _LOCK_BALANCE.get(uow.dialect, _READ_BALANCE)
     key = {"b_item": item_id, "b_wh": wh_id}
     row = uow.execute(stmt, key).first()
@@ -287,24 +339,20 @@ def stock_out(
     there)."""
     bal = lock_balance(uow, item.id, wh_id)
     need = qty - from_reserved
-    negative_ok = force or allow_negative(uow, wh_code)
     # What this move could take: its own reservation plus the free stock, but never more than
     # is on hand (a count may have left less than is reserved).
     can = bal.available
     if from_reserved:
         can = min(bal.on_hand, from_reserved + max(bal.available, ZERO))
+    # Whether the warehouse allows negative stock matters only when there is not enough.
+    negative_ok = force or (qty > can and allow_negative(uow, wh_code))
     if not negative_ok and qty > can:
         raise shortage(uow, item, wh_id, wh_code, can, qty)
     out = outgoing_value(uow, item, wh_id, bal, qty)
-    applied = _change(
-        uow,
-        item.id,
-        wh_id,
-        qty=-qty,
-        reserved=-from_reserved,
-        value=-out.value,
-        need=None if negative_ok else need,
-    )
+    deltas = {"qty": -qty, "reserved": -from_reserved, "value": -out.value}
+    applied = _change(uow, item.id, wh_id, **deltas, need=None if negative_ok else need)
+    if not applied and not force and qty <= can and allow_negative(uow, wh_code):
+        applied = _change(uow, item.id, wh_id, **deltas)
     if not applied:
         raise InsufficientStock(
             f"{item.sku} in {wh_code}: stock changed meanwhile, not enough available",

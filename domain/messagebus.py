@@ -2,8 +2,8 @@
 
 `execute()` checks the user's role, honours the idempotency key (the same key and command returns
 the stored first result, a refusal included, and changes nothing; the same key with another
-command is `duplicate_request`), runs the service, writes the audit row and the outbox events,
-and commits — all in one transaction.
+command is `duplicate_request`), runs the service, writes the audit row (which is also the key's
+record) and the outbox events, and commits — all in one transaction.
 """
 
 from __future__ import annotations
@@ -102,10 +102,9 @@ class MessageBus:
                     return _replay(stored, fingerprint, key)
                 result = service(cmd, uow, user)
                 raw = json.dumps(result, ensure_ascii=False, default=str)
-                if not uow.store_key(key, fingerprint, user.name, True, raw):
+                if not uow.record(user.name, intent, key, cmd.to_dict(), fingerprint, True, raw):
                     uow.rollback()  # a concurrent delivery of the same key won
                     return self._replay_committed(key, fingerprint)
-                uow.audit(user.name, intent, key, cmd.to_dict())
                 if also is not None:
                     also(uow)
                 uow.commit()
@@ -161,9 +160,8 @@ class MessageBus:
         }
         with self.uow_factory(write=True) as uow:
             raw = json.dumps(data, ensure_ascii=False)
-            stored = uow.store_key(key, fingerprint, user.name, False, raw)
-            if stored:
-                uow.audit(user.name, intent, key, {"refused": refusal.code, **cmd.to_dict()})
+            detail = {"refused": refusal.code, **cmd.to_dict()}
+            stored = uow.record(user.name, intent, key, detail, fingerprint, False, raw)
             if also is not None:
                 also(uow)
             if stored or also is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, UniqueConstraint
+from sqlalchemy import Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from domain.types import Cost, Money, Qty, UTCDateTime
@@ -154,17 +154,6 @@ class SalesHistory(SQLModel, table=True):
     unit_price: Decimal | None = _cost()
 
 
-class RequestKey(SQLModel, table=True):
-    """An idempotency key and the first result given for it (a refusal included)."""
-
-    key: str = Field(primary_key=True, max_length=200)
-    command_hash: str = Field(max_length=64)
-    ok: bool = True
-    result: str = ""
-    at: datetime = _utc()
-    user_name: str = Field(default="", max_length=64)
-
-
 class Outbox(SQLModel, table=True):
     """Domain events, written in the command's transaction, read by the rules feed."""
 
@@ -232,15 +221,34 @@ class Inbound(SQLModel, table=True):
     received_at: datetime = _utc()
 
 
-class Audit(SQLModel, table=True):
-    """Who did what, when, under which key."""
+AUDIT_KEYED = "key <> ''"
+"""The audit rows that are idempotency records (queries repeat it word for word, so SQLite
+uses the partial index)."""
 
+
+class Audit(SQLModel, table=True):
+    """Who did what, when, under which key. A row with a key is also that key's idempotency
+    record: the command's fingerprint and the first result given for it (a refusal included,
+    `ok` false); a key is recorded once."""
+
+    __table_args__ = (
+        Index(
+            "ux_audit_key",
+            "key",
+            unique=True,
+            sqlite_where=text(AUDIT_KEYED),
+            postgresql_where=text(AUDIT_KEYED),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _utc()
     user_name: str = Field(default="", max_length=64)
     intent: str = Field(max_length=64)
     key: str = Field(default="", max_length=200)
     detail: str = ""
+    command_hash: str = Field(default="", max_length=64)
+    ok: bool = True
+    result: str = ""
 
 
 class Setting(SQLModel, table=True):
@@ -371,7 +379,6 @@ __all__ = [
     "Partner",
     "PurchaseLine",
     "PurchaseOrder",
-    "RequestKey",
     "SalesHistory",
     "SalesLine",
     "SalesOrder",

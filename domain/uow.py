@@ -21,14 +21,14 @@ from contextlib import contextmanager
 from datetime import datetime
 from urllib.parse import unquote
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from domain.clock import Clock
 from domain.errors import Busy, DatabaseUnavailable, JxcError
 from domain.events import Event
-from domain.model import Audit, Outbox, RequestKey
+from domain.model import AUDIT_KEYED, Audit, Outbox
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +40,13 @@ LOCK_BACKOFF = 0.05
 
 outbox_t = Outbox.__table__
 audit_t = Audit.__table__
-keys_t = RequestKey.__table__
-_FIND_KEY = select(keys_t).where(keys_t.c.key == bindparam("key"))
+# The literal predicate lets SQLite use the partial unique index on keyed rows.
+_FIND_KEY = select(audit_t.c.command_hash, audit_t.c.ok, audit_t.c.result).where(
+    (audit_t.c.key == bindparam("key")) & text(AUDIT_KEYED)
+)
 _AUDIT = insert(audit_t)
-_STORE_KEY = {
-    name: dialect.insert(keys_t).on_conflict_do_nothing().returning(keys_t.c.key)
+_RECORD = {
+    name: dialect.insert(audit_t).on_conflict_do_nothing().returning(audit_t.c.id)
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _OUTBOX = insert(outbox_t)
@@ -176,28 +178,40 @@ class UnitOfWork:
     # -- idempotency and audit --------------------------------------------------------------
 
     def find_key(self, key: str):
-        """The stored row of an idempotency key, or None."""
+        """The idempotency record of a key (`command_hash`, `ok`, `result`), or None."""
         return self.execute(_FIND_KEY, {"key": key}).first()
 
-    def store_key(self, key: str, command_hash: str, user: str, ok: bool, result: str) -> bool:
-        """Store the key with its result; False when another transaction stored it first
-        (on PostgreSQL the insert waits for that transaction, then does nothing)."""
+    def record(
+        self,
+        user: str,
+        intent: str,
+        key: str,
+        detail: dict,
+        command_hash: str,
+        ok: bool,
+        result: str,
+    ) -> bool:
+        """Add the audit row of a keyed command, which is also the key's idempotency record
+        (its fingerprint and first result); False when another transaction recorded the key
+        first (on PostgreSQL the insert waits for that transaction, then does nothing)."""
         res = self.execute(
-            _STORE_KEY[self.dialect],
+            _RECORD[self.dialect],
             {
+                "at": self.now,
+                "user_name": user,
+                "intent": intent,
                 "key": key,
+                "detail": json.dumps(detail, ensure_ascii=False, default=str),
                 "command_hash": command_hash,
                 "ok": ok,
                 "result": result,
-                "at": self.now,
-                "user_name": user,
             },
         )
         # RETURNING, not rowcount: psycopg reports -1 for this insert.
         return res.first() is not None
 
     def audit(self, user: str, intent: str, key: str, detail: dict) -> None:
-        """Add a row to the audit trail."""
+        """Add a row to the audit trail (a keyed command's row is written by `record`)."""
         self.execute(
             _AUDIT,
             {

@@ -41,8 +41,7 @@ def _balance_dict(uow, item, wh) -> dict:
 
 def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
     """Put goods into stock at a unit cost (default: the item's standard cost)."""
-    item = lookup.item(uow, cmd.item)
-    wh = lookup.warehouse(uow, cmd.warehouse)
+    item, wh = ledger.place(uow, cmd.item, cmd.warehouse)
     qty = quantity(cmd.qty, item.uom)
     cost = unit_cost(cmd.unit_cost if cmd.unit_cost is not None else (item.unit_cost or ZERO))
     value = ledger.stock_in(
@@ -64,8 +63,7 @@ def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
 
 def issue_stock(cmd: IssueStock, uow, user) -> dict:
     """Take goods out of stock (repairs, samples, scrap), valued at cost."""
-    item = lookup.item(uow, cmd.item)
-    wh = lookup.warehouse(uow, cmd.warehouse)
+    item, wh = ledger.place(uow, cmd.item, cmd.warehouse)
     qty = quantity(cmd.qty, item.uom)
     out = ledger.stock_out(
         uow, item, wh.id, wh.code, qty, kind="issue", reason=cmd.reason or "", user=user.name
@@ -84,8 +82,7 @@ def issue_stock(cmd: IssueStock, uow, user) -> dict:
 
 def transfer_stock(cmd: TransferStock, uow, user) -> dict:
     """Move goods between warehouses at the source's cost (FIFO layers travel)."""
-    item = lookup.item(uow, cmd.item)
-    src = lookup.warehouse(uow, cmd.from_)
+    item, src = ledger.place(uow, cmd.item, cmd.from_)
     dst = lookup.warehouse(uow, cmd.to)
     if src.id == dst.id:
         raise InvalidState(
@@ -129,8 +126,7 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
     """Record a stocktake. Within the thresholds the difference is posted at once as an
     adjustment move; beyond them (`approval.count_value`, `approval.count_pct`) the count waits
     for an approver and nothing moves until then."""
-    item = lookup.item(uow, cmd.item)
-    wh = lookup.warehouse(uow, cmd.warehouse)
+    item, wh = ledger.place(uow, cmd.item, cmd.warehouse)
     counted = quantity(cmd.counted_qty, item.uom, allow_zero=True)
     bal = ledger.lock_balance(uow, item.id, wh.id)
     diff = counted - bal.on_hand
