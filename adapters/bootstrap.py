@@ -34,12 +34,19 @@ class App:
         """A new unit of work on the application's database."""
         return UnitOfWork(self.engine, self.clock, write=write)
 
-    def conversation(self, notifier: Notifier | None = None):
-        """The chat on this application; what it tells people (a decision on their request)
-        goes to `notifier`, by default the application's."""
+    def conversation(self, notifier: Notifier | None = None, charts: bool = False):
+        """The chat on this application. With `charts`, report answers carry a PNG drawn into
+        a private directory (for Slack and Telegram; the console shows text)."""
         from bot.conversation import Conversation
 
-        return Conversation(self.bus, self.uow, self.clock, notifier=notifier or self.notifier)
+        drawer = None
+        if charts:
+            from adapters.charts import ReportCharts
+
+            drawer = ReportCharts()
+        return Conversation(
+            self.bus, self.uow, self.clock, notifier=notifier or self.notifier, charts=drawer
+        )
 
 
 def bootstrap(

@@ -6,6 +6,8 @@ matplotlib is imported inside the functions: importing this module costs nothing
 from __future__ import annotations
 
 import logging
+import secrets
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -317,3 +319,21 @@ _DRAW = {
     "kpi": _kpi,
     "pending_approvals": _pending,
 }
+
+
+class ReportCharts:
+    """The chat's chart port: draws a report's PNG into a private directory (mode 700, made
+    with `mkdtemp`), under a name nobody can guess, never in the shared temp directory."""
+
+    def __init__(self, directory: str | Path | None = None):
+        self._directory = Path(directory) if directory else None
+
+    @property
+    def directory(self) -> Path:
+        if self._directory is None:
+            self._directory = Path(tempfile.mkdtemp(prefix="jxc-charts-"))
+        return self._directory
+
+    def __call__(self, result: dict, lang: str) -> Path:
+        name = f"{result.get('report', 'report')}-{secrets.token_hex(8)}.png"
+        return render_report_png(result, self.directory / name, lang)

@@ -83,13 +83,16 @@ class _PressedButton:
 class Conversation:
     """Talks with registered users through any channel."""
 
-    def __init__(self, bus, uow_factory, clock, notifier=None):
-        """A requester hears of a decision through the rules feed's deliveries, not from here;
+    def __init__(self, bus, uow_factory, clock, notifier=None, charts=None):
+        """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
+        channels that show pictures (Slack, Telegram); without it replies carry text and table.
+        A requester hears of a decision through the rules feed's deliveries, not from here;
         `notifier` is kept for adapters that hand one in."""
         self.bus = bus
         self.uow_factory = uow_factory
         self.clock = clock
         self.notifier = notifier
+        self.charts = charts
         self.catalogs = CatalogCache()
 
     # -- the one entry point ----------------------------------------------------------------
@@ -149,14 +152,22 @@ class Conversation:
                 ok=False,
             )
 
-    def press(self, user_name: str, channel: str, payload: str, lang: str | None = None) -> Reply:
+    def press(
+        self,
+        user_name: str,
+        channel: str,
+        payload: str,
+        lang: str | None = None,
+        delivery: tuple[str, str] | None = None,
+    ) -> Reply | None:
         """A tap on a confirmation button (`confirm:ID` / `cancel:ID`). Taken only from the user
         who was asked, and only for the proposal still waiting: a tap by someone else in a
         channel, or on an older proposal, changes nothing and says so."""
         verb, _, proposal = (payload or "").partition(":")
         if verb not in ("confirm", "cancel") or not proposal:
-            return self.handle(user_name, channel, payload or "", lang)
-        return self.handle(user_name, channel, _PressedButton(verb == "confirm", proposal), lang)
+            return self.handle(user_name, channel, payload or "", lang, delivery)
+        tap = _PressedButton(verb == "confirm", proposal)
+        return self.handle(user_name, channel, tap, lang, delivery)
 
     def _handle(self, turn: _Turn, text) -> Reply:
         if isinstance(text, _PressedButton):
@@ -254,7 +265,7 @@ class Conversation:
                 return not_available_reply(c["intent"], lang)
         typed = [(c, command_from_dict(c)) for c in commands]
         answers = [
-            result_reply(c["intent"], self.bus.ask(cmd, user, turn.uow), lang)
+            self._answered(c["intent"], self.bus.ask(cmd, user, turn.uow), lang)
             for c, cmd in typed
             if not cmd.WRITE
         ]
@@ -263,6 +274,12 @@ class Conversation:
             reply = answers[0] if len(answers) == 1 else _joined(answers, lang)
             return _with_left_out(reply, result.left_out, lang)
         return self._propose(turn, writes, answers, result.left_out)
+
+    def _answered(self, intent: str, result: dict, lang: str) -> Reply:
+        reply = result_reply(intent, result, lang)
+        if intent == "report" and self.charts is not None and result.get("rows"):
+            reply.image = str(self.charts(result, lang))
+        return reply
 
     def _not_parsed(self, turn: _Turn, text: str, result) -> Reply:
         user, lang = turn.user, turn.lang

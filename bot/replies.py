@@ -104,6 +104,23 @@ def not_permitted_reply(user_name: str, role: str, intent: str, lang: str) -> Re
     )
 
 
+def unregistered_reply(platform: str, platform_id, lang: str) -> Reply:
+    """The polite refusal of someone not in the users table, with their own id on the platform
+    so an admin can register them (`Slack` U0…, `Telegram` 12345)."""
+    return Reply(
+        t(
+            lang,
+            f"Sorry, you are not registered with JXC. Your {platform} id is {platform_id}; an "
+            "admin can add you with `jxc import users FILE.csv` (name, role, slack_id, "
+            "telegram_id, lang).",
+            f"抱歉，您还没有在 JXC 登记。您的 {platform} 编号是 {platform_id}，请管理员用 "
+            "`jxc import users` 导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
 def not_available_reply(intent: str, lang: str) -> Reply:
     """An intent understood whose service does not exist yet."""
     return Reply(

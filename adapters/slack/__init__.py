@@ -40,7 +40,7 @@ class SlackPart:
         self.port = settings.slack_port
         self.socket_mode = bool(settings.slack_app_token)
         self.client = make_client(settings.slack_bot_token, settings.slack_api_url)
-        self.chat = SlackChat(app.conversation(), app.uow, Sender(self.client))
+        self.chat = SlackChat(app.conversation(charts=True), app.uow, Sender(self.client))
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret,

@@ -16,8 +16,7 @@ from collections import OrderedDict
 from collections.abc import Coroutine
 
 from adapters.slack.sender import Sender
-from bot.conversation import _unregistered
-from bot.replies import Reply
+from bot.replies import Reply, unregistered_reply
 from domain import lookup
 
 log = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ class SlackChat:
         if name is None:
             log.info("refused an unregistered Slack user", extra={"slack_id": slack_id})
             return await self.sender.post(
-                channel, _unregistered(slack_id, _lang_of(text)), thread_ts
+                channel, unregistered_reply("Slack", slack_id, _lang_of(text)), thread_ts
             )
         reply = await asyncio.to_thread(
             self.conversation.handle,
@@ -125,7 +124,9 @@ class SlackChat:
             return
         name = await asyncio.to_thread(self._user_name, slack_id)
         if name is None:
-            await self.sender.ephemeral(channel, slack_id, _unregistered(slack_id, "en"))
+            await self.sender.ephemeral(
+                channel, slack_id, unregistered_reply("Slack", slack_id, "en")
+            )
             return
         reply: Reply = await asyncio.to_thread(
             self.conversation.press, name, f"{PLATFORM}:{channel}", payload

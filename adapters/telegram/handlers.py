@@ -28,10 +28,9 @@ from adapters.telegram.render import (
     send_reply,
     short,
     telegram_lang,
-    unregistered_text,
 )
 from adapters.telegram.sending import Sender
-from bot.replies import Reply, error_reply
+from bot.replies import Reply, error_reply, unregistered_reply
 from domain import lookup
 from domain.errors import JxcError
 
@@ -145,12 +144,12 @@ class Handlers:
         name = self._user_name(sender)
         if name is None:
             lang = telegram_lang(sender)
-            return Reply(unregistered_text(sender.id, lang), lang, ok=False)
+            return unregistered_reply("Telegram", sender.id, lang)
         return self.conversation.handle(name, channel, text, delivery=delivery)
 
     def _press(self, sender, channel: str, payload: str) -> Reply:
         name = self._user_name(sender)
         if name is None:
             lang = telegram_lang(sender)
-            return Reply(unregistered_text(sender.id, lang), lang, ok=False)
+            return unregistered_reply("Telegram", sender.id, lang)
         return self.conversation.press(name, channel, payload)

@@ -54,7 +54,9 @@ class TelegramPart:
         self.host = host
         self.poll_timeout = poll_timeout
         self.sender = sender or Sender()
-        self.handlers = Handlers(conversation or app.conversation(), app.uow, self.sender)
+        self.handlers = Handlers(
+            conversation or app.conversation(charts=True), app.uow, self.sender
+        )
         self.application: Application | None = None
         self._runner: web.AppRunner | None = None
         self.port: int | None = None

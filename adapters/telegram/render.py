@@ -85,18 +85,6 @@ async def _photo(bot, sender, chat_id, path, caption, markup):
     )
 
 
-def unregistered_text(telegram_id: int, lang: str) -> str:
-    """The polite refusal of someone not in the users table, with their own id for an admin."""
-    return t(
-        lang,
-        f"Sorry, you are not registered with JXC. Your Telegram id is {telegram_id}; an admin "
-        "can add you with `jxc import users FILE.csv` (name, role, slack_id, telegram_id, "
-        "lang).",
-        f"抱歉，您还没有在 JXC 登记。您的 Telegram 编号是 {telegram_id}，请管理员用 "
-        "`jxc import users` 导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
-    )
-
-
 def apology_text(ref: str, lang: str) -> str:
     """What someone hears when their message met an unexpected error."""
     return t(

@@ -106,6 +106,9 @@ def test_a_report_comes_with_its_table_in_a_code_block(slack):
     section = reply.args["blocks"][0]["text"]["text"]
     assert section.startswith("```Stock status")
     assert "M6-20  MAIN" in section and section.endswith("```")
+    # the report's chart, drawn by the server into its private directory, goes up as a file
+    uploads = slack.fake.wait_for("files.completeUploadExternal", 1)
+    assert uploads[0].args["channel_id"]
 
 
 def test_a_mention_in_a_channel_and_the_slash_command_are_answered_there(slack):

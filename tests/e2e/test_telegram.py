@@ -267,3 +267,12 @@ def test_jxc_serve_telegram_takes_an_order_and_stops_cleanly_on_sigterm(stocked,
 def test_jxc_serve_telegram_without_a_token_is_misuse(master_db):
     proc = jxc(master_db, "serve", "telegram")
     assert proc.returncode == 2 and "JXC_TELEGRAM_TOKEN" in proc.stderr
+
+
+def test_a_report_question_is_answered_with_its_chart_as_a_photo(fake, serve):
+    serve()
+    fake.say(MARY, "stock report", lang="en")
+    photo = fake.wait_for("sendPhoto", chat_id=MARY)[0]
+    caption = photo.params.get("caption") or ""
+    texts = [c.params["text"] for c in fake.calls if c.method == "sendMessage"]
+    assert "M6-20" in caption or any("M6-20" in text for text in texts)
