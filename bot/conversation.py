@@ -68,6 +68,12 @@ class _Turn:
         self.new_state = _UNCHANGED
         self.delivery = None
 
+    def release(self) -> None:
+        """End the read transaction before this turn writes. SQLite restarts its write-ahead
+        log only when no reader holds it: a read kept open across every write would let the
+        log grow without end, and every commit slow down with it."""
+        self.uow.rollback()
+
     def write(self, uow) -> None:
         """What every write of this turn carries: the claim of the chat delivery."""
         if self.delivery is not None:
@@ -318,6 +324,7 @@ class Conversation:
         user, lang = turn.user, turn.lang
         proposals, refused = [], []
         replaced = self._replaced_note(turn.state, lang)
+        turn.release()
         with self.uow_factory(write=True) as uow:
             for command, cmd in writes:
                 try:
@@ -413,6 +420,7 @@ class Conversation:
 
         replies = []
         turn.new_state = _UNCHANGED
+        turn.release()
         for n, (command, key) in enumerate(zip(commands, keys, strict=True)):
             also = clear if n == last else None
             try:

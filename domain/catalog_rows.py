@@ -30,12 +30,13 @@ def warehouses(uow) -> list:
     return uow.execute(select(wh_t).order_by(wh_t.c.id)).all()
 
 
+_SIGNATURE = select(
+    *(select(func.count()).select_from(t).scalar_subquery() for t in (item_t, partner_t, wh_t)),
+    select(func.max(audit_t.c.id)).where(audit_t.c.intent.like("import.%")).scalar_subquery(),
+)
+
+
 def signature(uow) -> tuple:
-    """Changes whenever master data may have changed: rows added, or an import ran."""
-    counts = tuple(
-        uow.execute(select(func.count()).select_from(t)).scalar() for t in (item_t, partner_t, wh_t)
-    )
-    last_import = uow.execute(
-        select(func.max(audit_t.c.id)).where(audit_t.c.intent.like("import.%"))
-    ).scalar()
-    return (*counts, last_import)
+    """Changes whenever master data may have changed: rows added, or an import ran (one query:
+    it is asked before every chat message)."""
+    return tuple(uow.execute(_SIGNATURE).one())

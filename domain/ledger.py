@@ -121,11 +121,16 @@ def _change(
 
 def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
     """A balance as it stands (zero when the item never was in the warehouse), unlocked; one
-    this unit of work changed is known without asking the database again."""
+    this unit of work changed (or, on SQLite, read) is known without asking again."""
     if (item_id, wh_id) in uow.balances:
         return uow.balances[(item_id, wh_id)]
     row = uow.execute(_READ_BALANCE, {"b_item": item_id, "b_wh": wh_id}).first()
-    return BalanceRow(*row) if row else BalanceRow(ZERO, ZERO, ZERO)
+    if row is None:
+        return BalanceRow(ZERO, ZERO, ZERO)
+    bal = BalanceRow(*row)
+    if uow.write and uow.dialect == "sqlite":  # no other writer until this one ends
+        uow.balances[(item_id, wh_id)] = bal
+    return bal
 
 
 _PLACE = (
