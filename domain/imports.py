@@ -81,14 +81,15 @@ def import_rows(
     uow, kind: str, rows: Iterable[tuple[int, dict]], *, today: date, replace: bool = False
 ) -> int:
     """Validate every row, then write them all; returns the number of rows written."""
+    ctx = _Context(uow, today)
+    if kind == "sales_history":
+        return _import_history(ctx, rows, replace)
     validate = {
         "warehouses": _warehouse,
         "items": _item,
         "partners": _partner,
         "users": _user,
-        "sales_history": _history,
     }[kind]
-    ctx = _Context(uow, today)
     good, bad = [], []
     for line, row in rows:
         try:
@@ -109,7 +110,6 @@ class _Context:
         self.today = today
         self.seen: set[str] = set()
         self.barcodes: set[str] = set()
-        self.memo: dict[str, dict] = {}
         self._items = self._partners = None
 
     @property
@@ -244,16 +244,6 @@ def _user(ctx, row) -> dict:
     }
 
 
-def _memo(ctx, kind: str, raw: str, parse):
-    """Parse a repeated cell once: history files repeat the same dates, quantities and prices
-    thousands of times. A failure is not cached (its message is raised each time)."""
-    cache = ctx.memo.setdefault(kind, {})
-    if raw in cache:
-        return cache[raw]
-    value = cache[raw] = parse(raw)
-    return value
-
-
 def _day(ctx, raw: str) -> date:
     try:
         day = date.fromisoformat(raw)
@@ -264,37 +254,81 @@ def _day(ctx, raw: str) -> date:
     return day
 
 
-def _history(ctx, row) -> dict:
-    day = _memo(ctx, "day", (row.get("date") or "").strip(), lambda raw: _day(ctx, raw))
-    sku = (row.get("sku") or "").strip()
+_HISTORY = ("day", "item_id", "qty", "partner_id", "unit_price")
+
+
+def _import_history(ctx, rows: Iterable[tuple[int, dict]], replace: bool) -> int:
+    """Sales history, which comes in hundreds of thousands of rows repeating the same few dates,
+    SKUs, customers, quantities and prices: each distinct cell is checked and converted to the
+    column's stored form once, and the rows go to the driver in one `executemany`."""
+    uow = ctx.uow
+    t = SalesHistory.__table__
+    dialect = uow.engine.dialect
+    stored = {c: _to_db(t.c[c].type, dialect) for c in _HISTORY}
+    days: dict[str, tuple] = {}
+    who: dict[tuple[str, str], tuple] = {}
+    qtys: dict[tuple[str, str], object] = {}
+    prices: dict[str, object] = {None: None}
+    good, bad = [], []
+    for line, row in rows:
+        try:
+            raw = (row.get("date") or "").strip()
+            day = days.get(raw)
+            if day is None:
+                parsed = _day(ctx, raw)
+                day = days[raw] = (parsed, stored["day"](parsed))
+            sku, cust = (row.get("sku") or "").strip(), (row.get("customer") or "").strip()
+            names = who.get((sku, cust))
+            if names is None:
+                names = who[sku, cust] = _history_names(ctx, sku, cust)
+            item_id, uom, partner_id = names
+            raw = (row.get("qty") or "").strip()
+            qty = qtys.get((uom, raw))
+            if qty is None:
+                qty = qtys[uom, raw] = stored["qty"](quantity(raw, uom))
+            raw = (row.get("unit_price") or "").strip() or None
+            price = prices.get(raw, prices)
+            if price is prices:
+                price = prices[raw] = stored["unit_price"](unit_cost(raw))
+            good.append((day[1], item_id, qty, partner_id, price))
+        except (JxcError, ValueError) as exc:
+            bad.append(f"line {line}: {getattr(exc, 'message', str(exc))}")
+    if bad:
+        raise ImportRejected(bad)
+    if not good:
+        return 0
+    if replace:
+        seen = [d for d, _ in days.values()]
+        lo, hi = min(seen), max(seen)
+        uow.execute(delete(t).where((t.c.day >= lo) & (t.c.day <= hi)))
+    sql = insert(t).compile(dialect=dialect, column_keys=list(_HISTORY))
+    if not sql.positional:
+        good = [dict(zip(_HISTORY, r, strict=True)) for r in good]
+    with uow.translated():
+        uow.conn.exec_driver_sql(sql.string, good)
+    return len(good)
+
+
+def _to_db(type_, dialect):
+    """The function that turns a value into what the driver is given for a column of this
+    type on this database (as a statement through SQLAlchemy would)."""
+    return type_.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
+
+
+def _history_names(ctx, sku: str, cust: str) -> tuple[int, str, int]:
+    """(item id, unit of measure, customer id) of a history row's SKU and customer."""
     item = ctx.items.get(sku.upper())
     if item is None:
         raise ValueError(f"unknown SKU {sku!r}")
-    cust = (row.get("customer") or "").strip()
     partner = ctx.partners.get(cust.upper())
     if partner is None:
         raise ValueError(f"unknown customer {cust!r}")
     if partner.kind != "customer":
         raise ValueError(f"{cust} is a supplier, not a customer")
-    qty_raw = (row.get("qty") or "").strip()
-    price = (row.get("unit_price") or "").strip()
-    return {
-        "day": day,
-        "item_id": item.id,
-        "qty": _memo(ctx, f"qty:{item.uom}", qty_raw, lambda raw: quantity(raw, item.uom)),
-        "partner_id": partner.id,
-        "unit_price": _memo(ctx, "price", price, unit_cost) if price else None,
-    }
+    return item.id, item.uom, partner.id
 
 
 def _write(uow, kind: str, good: list[dict], replace: bool) -> None:
-    if kind == "sales_history":
-        t = SalesHistory.__table__
-        if replace:
-            lo, hi = min(r["day"] for r in good), max(r["day"] for r in good)
-            uow.execute(delete(t).where((t.c.day >= lo) & (t.c.day <= hi)))
-        uow.execute(insert(t), good)
-        return
     table, key = {
         "warehouses": (Warehouse.__table__, "code"),
         "items": (Item.__table__, "sku"),
