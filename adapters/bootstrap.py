@@ -105,10 +105,13 @@ def rules_feed(app: App, kind: str = "durable"):
     ("durable", "reference", or "process": durable-rules in a child process); built once."""
     feeds = app.__dict__.setdefault("_feeds", {})
     if kind not in feeds:
+        from adapters.notify import configured_channels
         from rules.engine import make_engine as make_rules_engine
         from rules.feed import Feed
 
-        feeds[kind] = Feed(app.uow, make_rules_engine(kind))
+        feeds[kind] = Feed(
+            app.uow, make_rules_engine(kind), channels=configured_channels(app.settings)
+        )
     return feeds[kind]
 
 

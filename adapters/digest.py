@@ -292,16 +292,19 @@ def render_png(data: dict, kind: str, path: Path) -> Path:
 
 
 def _png_path(kind: str, today, png_path: str | Path | None) -> Path:
+    """Where the chart goes: `png_path`, else a private directory (mode 700) of its own, never
+    a predictable name in the shared temporary directory (another local user could take it)."""
     if png_path:
         return Path(png_path)
-    return Path(tempfile.gettempdir()) / f"jxc-digest-{kind}-{today}.png"
+    return Path(tempfile.mkdtemp(prefix="jxc-digest-")) / f"jxc-digest-{kind}-{today}.png"
 
 
 def build_digest(
     app, kind: str = "daily", *, lang: str = "en", png_path: str | Path | None = None
 ) -> Digest:
-    """Render the digest now: text, and a chart written to `png_path` (default: a file in the
-    temporary directory named after the kind and date). Nothing to report → no chart."""
+    """Render the digest now: text, and a chart written to `png_path` (default: a file in a
+    private temporary directory, named after the kind and date). Nothing to report → no
+    chart."""
     if kind not in KINDS:
         raise ValueError(f"digest kind must be one of {KINDS}, got {kind!r}")
     data = gather(app, kind)

@@ -1,7 +1,10 @@
 """The notifier port: deliver a text (and optionally a PNG) to one user.
 
-Chat adapters (Slack, Telegram) implement the same `send` later; for now a console notifier, a
-log notifier, and an in-memory recording notifier for tests.
+The console, log and recording notifiers here; Slack and Telegram implement the same `send`,
+plus `send_buttons` and `edit` (adapters/slack/notifier.py, adapters/telegram/notifier.py). A
+`ChannelNotifier` sends each delivery row through its channel and keeps a 429 to that channel.
+Deliveries (`deliver_pending`) go out once per alert × recipient × channel × purpose; after a
+decision or an action every copy of an alert is edited in place (`refresh_copies`).
 """
 
 from __future__ import annotations
@@ -83,9 +86,129 @@ class RecordingNotifier:
 
 
 def make_notifier(settings=None, stream: TextIO | None = None) -> Notifier:
-    """The notifier for the configuration: the console for now (the chat adapters, when
-    configured, will take over here)."""
+    """The notifier for the configuration outside `jxc serve`: the console (`jxc serve` puts a
+    `ChannelNotifier` over the chat notifiers in front of it)."""
     return ConsoleNotifier(stream)
+
+
+def configured_channels(settings) -> tuple[str, ...]:
+    """The chat channels whose tokens are set: deliveries go by them ("slack", "telegram")."""
+    if settings is None:
+        return ()
+    out = []
+    if getattr(settings, "slack_bot_token", None):
+        out.append("slack")
+    if getattr(settings, "telegram_token", None):
+        out.append("telegram")
+    return tuple(out)
+
+
+# -- chat channels --------------------------------------------------------------------------------
+
+
+class RetryLater(Exception):
+    """The platform asked to wait (a 429 with `Retry-After` / `retry_after`): that channel waits
+    `seconds`, the others go on."""
+
+    def __init__(self, seconds: float, message: str = "rate limited"):
+        super().__init__(f"{message}; retry after {seconds:g}s")
+        self.seconds = seconds
+
+
+class TransientError(Exception):
+    """A 5xx, a timeout or a dropped connection: tried again shortly."""
+
+
+class ChannelNotifier:
+    """Routes each message through its channel's notifier ("slack", "telegram"; anything else
+    to `fallback`, the console). A channel that answered 429 is held for its `Retry-After`
+    (real time), so only that channel waits."""
+
+    def __init__(self, by_channel: dict, fallback: Notifier | None = None):
+        import time
+
+        self.by_channel = dict(by_channel)
+        self.fallback = fallback or ConsoleNotifier()
+        self._clock = time.monotonic
+        self._hold: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._edited: dict[tuple[str, str], str] = {}
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return tuple(self.by_channel)
+
+    def held(self, channel: str) -> float:
+        """Seconds the channel still waits after a 429 (0: it may send)."""
+        with self._lock:
+            return max(0.0, self._hold.get(channel, 0.0) - self._clock())
+
+    def _holding(self, channel: str, exc: RetryLater) -> None:
+        with self._lock:
+            until = self._clock() + exc.seconds
+            self._hold[channel] = max(self._hold.get(channel, 0.0), until)
+
+    def deliver(self, channel: str, recipient, text: str, png_path=None, buttons=()) -> str | None:
+        """Send one message by `channel`; where the platform put it (for edits), or None."""
+        target = self.by_channel.get(channel)
+        if target is None:
+            self.fallback.send(recipient, text, png_path)
+            return None
+        if wait := self.held(channel):
+            raise RetryLater(wait, f"{channel} is rate limited")
+        try:
+            if buttons:
+                return target.send_buttons(recipient, text, list(buttons))
+            return target.send(recipient, text, png_path)
+        except RetryLater as exc:
+            self._holding(channel, exc)
+            raise
+
+    def edit(self, channel: str, ref: str, text: str) -> bool:
+        """Replace a message in place (its buttons go); an edit already made is not made again."""
+        target = self.by_channel.get(channel)
+        if target is None or not ref:
+            return False
+        with self._lock:
+            if self._edited.get((channel, ref)) == text:
+                return True
+        try:
+            target.edit(ref, text)
+        except RetryLater as exc:
+            self._holding(channel, exc)
+            raise
+        with self._lock:
+            self._edited[(channel, ref)] = text
+        return True
+
+    def send(self, recipient, text: str, png_path: str | Path | None = None) -> None:
+        """The port: the message on every configured channel the recipient has an id for
+        (else the console). One channel failing does not keep it from the others."""
+        from domain.alerts import channels_of
+
+        for channel in channels_of(recipient, frozenset(self.by_channel)):
+            try:
+                _quickly(self.deliver, 3, channel, recipient, text, png_path)
+            except Exception as exc:  # noqa: BLE001 - one channel's failure is logged
+                logger.warning(
+                    "sending to %s by %s failed: %s", _name(recipient), channel, exc,
+                    extra={"recipient": _name(recipient), "channel": channel},
+                )  # fmt: skip
+
+
+def _quickly(send, tries: int = 3, *args):
+    """`send()` with quick retries of a transient failure (never of a 429: that waits)."""
+    from tenacity import Retrying, retry_if_not_exception_type, stop_after_attempt, wait_exponential
+
+    for attempt in Retrying(
+        stop=stop_after_attempt(tries),
+        wait=wait_exponential(multiplier=0.05, max=1),
+        retry=retry_if_not_exception_type(RetryLater),
+        reraise=True,
+    ):
+        with attempt:
+            return send(*args)
+    return None
 
 
 # -- delivering alerts -------------------------------------------------------------------------
@@ -102,29 +225,40 @@ RETRY_DELAYS = (
 MAX_ATTEMPTS = 8
 
 
-def deliver_pending(app, notifier: Notifier, limit: int = 50, tries: int = 3) -> int:
-    """Send the deliveries that are due through `notifier`; returns how many were sent.
+def deliver_pending(
+    app, notifier: Notifier, limit: int = 50, tries: int = 3, should_stop=None
+) -> int:
+    """Send the deliveries that are due, each through its channel; returns how many were sent.
 
-    Each is claimed first (its next attempt moved past the lease, in its own transaction, so
-    two workers never send the same one), then sent with quick retries (tenacity, exponential
-    backoff), then marked sent. One that still fails keeps its error and is tried again later,
-    with a growing delay, up to `MAX_ATTEMPTS`."""
+    Each is claimed first (its next attempt moved past the lease by an UPDATE whose row count
+    says whether this worker won it, in its own transaction: two workers never send the same
+    one), then sent with quick retries of a 5xx or a timeout, then marked sent with where the
+    platform put it (`platform_ref`). A 429 holds that channel (its rows wait, unclaimed,
+    for `Retry-After`) while the other channels go on. One that still fails keeps its error
+    and is tried again later, with a growing delay, up to `MAX_ATTEMPTS`. Approval and reorder
+    alerts carry their buttons while they are open; a decision told to a requester edits every
+    copy of its alert. `should_stop()` true ends the pass after the delivery in hand."""
     from sqlalchemy import select, update
-    from tenacity import Retrying, stop_after_attempt, wait_exponential
 
-    from domain.alerts import delivery_t
+    from bot.replies import alert_buttons
+    from domain.alerts import LIVE, alert_t, delivery_t
     from domain.model import User
 
     user_t = User.__table__
     sent = 0
     with app.uow(write=False) as uow:
         due = uow.execute(
-            select(delivery_t.c.id)
+            select(delivery_t.c.id, delivery_t.c.channel)
             .where((delivery_t.c.status == "pending") & (delivery_t.c.next_attempt_at <= uow.now))
             .order_by(delivery_t.c.id)
             .limit(limit)
         ).all()
-    for (delivery_id,) in due:
+    held: set[str] = set()
+    for delivery_id, channel in due:
+        if should_stop is not None and should_stop():
+            break
+        if channel in held or (hasattr(notifier, "held") and notifier.held(channel)):
+            continue
         with app.uow() as uow:
             claimed = uow.execute(
                 update(delivery_t)
@@ -137,20 +271,34 @@ def deliver_pending(app, notifier: Notifier, limit: int = 50, tries: int = 3) ->
                     next_attempt_at=uow.now + DELIVERY_LEASE,
                     attempts=delivery_t.c.attempts + 1,
                 )
-            ).rowcount
+                .returning(delivery_t.c.id)
+            ).first()
             row = uow.execute(select(delivery_t).where(delivery_t.c.id == delivery_id)).first()
             who = uow.execute(select(user_t).where(user_t.c.name == row.recipient)).first()
+            alert = uow.execute(select(alert_t).where(alert_t.c.id == row.alert_id)).first()
             uow.commit()
-        if not claimed:
+        if claimed is None:
             continue
+        buttons = []
+        if row.purpose != "decision" and alert is not None and alert.status in LIVE:
+            buttons = alert_buttons(alert.kind, alert.subject, alert.id)
         try:
-            for attempt in Retrying(
-                stop=stop_after_attempt(tries),
-                wait=wait_exponential(multiplier=0.05, max=1),
-                reraise=True,
-            ):
-                with attempt:
-                    notifier.send(who or row.recipient, row.text)
+            ref = _quickly(_send, tries, notifier, channel, who or row.recipient, row.text, buttons)
+        except RetryLater as exc:
+            held.add(channel)
+            logger.info("delivery %s waits: %s", delivery_id, exc, extra={"delivery": delivery_id})
+            with app.uow() as uow:  # not an attempt: due again once the channel may send
+                uow.execute(
+                    update(delivery_t)
+                    .where(delivery_t.c.id == delivery_id)
+                    .values(
+                        next_attempt_at=uow.now,
+                        attempts=delivery_t.c.attempts - 1,
+                        last_error=str(exc)[:500],
+                    )
+                )
+                uow.commit()
+            continue
         except Exception as exc:  # noqa: BLE001 - a channel's failure is kept on the row
             logger.warning(
                 "delivery %s failed: %s", delivery_id, exc, extra={"delivery": delivery_id}
@@ -172,8 +320,98 @@ def deliver_pending(app, notifier: Notifier, limit: int = 50, tries: int = 3) ->
             uow.execute(
                 update(delivery_t)
                 .where(delivery_t.c.id == delivery_id)
-                .values(status="sent", sent_at=uow.now, last_error=None)
+                .values(status="sent", sent_at=uow.now, last_error=None, platform_ref=ref)
             )
             uow.commit()
         sent += 1
+        if row.purpose == "decision":
+            refresh_copies(app, notifier, row.alert_id)
     return sent
+
+
+def _send(notifier, channel: str, who, text: str, buttons) -> str | None:
+    if hasattr(notifier, "deliver"):
+        return notifier.deliver(channel, who, text, None, buttons)
+    notifier.send(who, text)
+    return None
+
+
+def refresh_copies(app, notifier, alert_id: int) -> int:
+    """Edit every copy of an alert already posted (every channel, every recipient) to say what
+    became of it ("Approved by mary 10:42", in each recipient's language and JXC_TIMEZONE);
+    nothing while it is open. Returns how many copies were edited."""
+    if not hasattr(notifier, "edit"):
+        return 0
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import select
+
+    from bot.replies import decided_copy, outcome_line
+    from domain.alerts import alert_t, delivery_t
+    from domain.model import ApprovalRequest, User
+
+    req_t, user_t = ApprovalRequest.__table__, User.__table__
+    tz = ZoneInfo(app.settings.timezone)
+
+    def local(at, fmt: str = "%H:%M") -> str:
+        return at.astimezone(tz).strftime(fmt) if at is not None else ""
+
+    with app.uow(write=False) as uow:
+        alert = uow.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
+        if alert is None:
+            return 0
+        copies = uow.execute(
+            select(delivery_t)
+            .where(
+                (delivery_t.c.alert_id == alert_id)
+                & delivery_t.c.platform_ref.is_not(None)
+                & (delivery_t.c.purpose != "decision")
+            )
+            .order_by(delivery_t.c.id)
+        ).all()
+        langs = {r.name: r.lang for r in uow.execute(select(user_t.c.name, user_t.c.lang))}
+        req = None
+        if alert.kind == "approval":
+            req = uow.execute(select(req_t).where(req_t.c.number == alert.subject)).first()
+    if req is not None and req.status != "pending":
+        status, by, at, until = req.status, req.decided_by or "", local(req.decided_at), ""
+    elif alert.status != "open" and alert.kind != "approval":
+        status, by, at = alert.status, alert.acted_by or "", local(alert.updated_at)
+        until = local(alert.snoozed_until, "%m-%d %H:%M")
+    else:
+        return 0
+    edited = 0
+    for copy in copies:
+        line = outcome_line(status, by, at, langs.get(copy.recipient, "en"), until)
+        try:
+            edited += bool(
+                notifier.edit(copy.channel, copy.platform_ref, decided_copy(copy.text, line))
+            )
+        except Exception as exc:  # noqa: BLE001 - a copy left as it was is logged, not fatal
+            logger.warning(
+                "editing delivery %s failed: %s", copy.id, exc, extra={"delivery": copy.id}
+            )
+    return edited
+
+
+def refresh_for_tap(app, notifier, payload: str) -> int:
+    """`refresh_copies` for the alert a tapped button was about (`ap:A-7:…` the approval alert
+    of request A-7, `al:12:…` alert 12)."""
+    from sqlalchemy import select
+
+    from domain.alerts import alert_t
+
+    kind, _, rest = (payload or "").partition(":")
+    target = rest.rpartition(":")[0]
+    if kind == "al" and target.isdigit():
+        return refresh_copies(app, notifier, int(target))
+    if kind != "ap" or not target:
+        return 0
+    with app.uow(write=False) as uow:
+        alert_id = uow.execute(
+            select(alert_t.c.id)
+            .where((alert_t.c.kind == "approval") & (alert_t.c.subject == target.upper()))
+            .order_by(alert_t.c.id.desc())
+            .limit(1)
+        ).scalar()
+    return refresh_copies(app, notifier, alert_id) if alert_id is not None else 0

@@ -32,9 +32,34 @@ WEEKLY_GRACE = timedelta(days=7) - timedelta(hours=1)
 _RUNTIMES: dict[str, tuple[object, object]] = {}
 
 
+JOB_LOCK = 0x4A5843  # the PostgreSQL advisory lock key of scheduled jobs ("JXC")
+
+
+def claim_run(app, job: str) -> bool:
+    """Whether this worker runs `job` (a digest of one day): one worker at a time under a
+    database lock (a PostgreSQL advisory lock; SQLite's write lock), and once — the run is
+    recorded, so a second worker after the first finds it taken."""
+    from sqlalchemy import text
+
+    from domain import inbound
+
+    with app.uow() as uow:
+        if uow.dialect == "postgresql":
+            uow.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": JOB_LOCK})
+        if not inbound.claim(uow, "job", job):
+            return False
+        uow.commit()
+    return True
+
+
 def run_digest_job(kind: str, to: list[str], runtime: str = "default") -> None:
-    """The digest job: build the digest now and send it to its recipients."""
+    """The digest job: build the digest now and send it to its recipients, once however many
+    workers run it (see `claim_run`)."""
     app, notifier = _RUNTIMES[runtime]
+    today = app.clock.now().astimezone(ZoneInfo(app.settings.timezone)).date()
+    if not claim_run(app, f"digest.{kind}:{today.isoformat()}"):
+        logger.info("digest %s of %s sent by another worker", kind, today)
+        return
     send_digest(app, notifier, kind, to)
 
 
@@ -176,7 +201,7 @@ class FeedLoop:
         while not self._stop.is_set():
             try:
                 busy = feed.run_once().rows > 0
-                deliver_pending(self.app, self.notifier)
+                deliver_pending(self.app, self.notifier, should_stop=self._stop.is_set)
             except Exception:  # noqa: BLE001 - logged; the outbox keeps what was not done
                 logger.exception("rules feed run failed; retrying")
                 busy = False

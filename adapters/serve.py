@@ -27,8 +27,9 @@ class SchedulerPart:
 
     name = "scheduler"
 
-    def __init__(self, app):
+    def __init__(self, app, notifier=None):
         self.app = app
+        self.notifier = notifier or app.notifier
         self.scheduler = None
 
     @property
@@ -39,7 +40,7 @@ class SchedulerPart:
     async def start(self) -> None:
         from adapters.scheduler import start_scheduler
 
-        self.scheduler = await asyncio.to_thread(start_scheduler, self.app, self.app.notifier)
+        self.scheduler = await asyncio.to_thread(start_scheduler, self.app, self.notifier)
 
     async def stop(self) -> None:
         if self.scheduler is not None:
@@ -100,6 +101,60 @@ def build_parts(app, names: list[str]) -> list:
     return built
 
 
+class ChatNotifiers:
+    """The notifiers of the configured chat channels, on the serve loop, behind one
+    `ChannelNotifier` (the console for anyone without a chat id)."""
+
+    def __init__(self, app):
+        self.app = app
+        self.notifier = None
+        self._bot = None
+        self._client = None
+
+    async def start(self):
+        from adapters.notify import ChannelNotifier
+
+        loop = asyncio.get_running_loop()
+        settings, by_channel = self.app.settings, {}
+        if settings.slack_bot_token:
+            from adapters.slack.notifier import SlackNotifier, notifier_client
+
+            self._client = notifier_client(settings.slack_bot_token, settings.slack_api_url)
+            by_channel["slack"] = SlackNotifier(self._client, loop)
+        if settings.telegram_token and _telegram_module() is not None:
+            from adapters.telegram.notifier import TelegramNotifier, make_bot
+
+            self._bot = make_bot(settings)
+            await self._bot.initialize()
+            by_channel["telegram"] = TelegramNotifier(self._bot, loop)
+        self.notifier = ChannelNotifier(by_channel, fallback=self.app.notifier)
+        return self.notifier
+
+    async def stop(self) -> None:
+        if self._bot is not None:
+            await self._bot.shutdown()
+        session = getattr(self._client, "session", None)
+        if session is not None:
+            await session.close()
+
+
+def wire(app, parts: list, notifier) -> None:
+    """Hand the chat notifier to the parts: the scheduler delivers through it, the chat parts
+    edit every copy of an alert after a tap."""
+    from functools import partial
+
+    from adapters.notify import refresh_for_tap
+
+    refresh = partial(refresh_for_tap, app, notifier)
+    for part in parts:
+        if isinstance(part, SchedulerPart):
+            part.notifier = notifier
+        elif hasattr(part, "chat"):
+            part.chat.refresh_copies = refresh
+        elif hasattr(part, "handlers"):
+            part.handlers.refresh_copies = refresh
+
+
 def _describe(part) -> str:
     where = getattr(part, "where", "")
     return f"{part.name} ({where})" if where else part.name
@@ -112,8 +167,10 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     parts = build_parts(app, names)
+    notifiers = ChatNotifiers(app)
     started = []
     try:
+        wire(app, parts, await notifiers.start())
         for part in parts:
             await part.start()
             started.append(part)
@@ -128,6 +185,10 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
                 await part.stop()
             except Exception:  # noqa: BLE001 - logged; the other parts must still stop
                 log.exception("stopping %s failed", part.name)
+        try:
+            await notifiers.stop()
+        except Exception:  # noqa: BLE001 - logged; stopping goes on
+            log.exception("closing the chat notifiers failed")
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     say("stopped")

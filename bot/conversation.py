@@ -26,19 +26,23 @@ from bot.help import help_text
 from bot.parse import confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
+    ALERT_PAYLOADS,
     Reply,
+    already_decided_reply,
     confirmation_buttons,
     error_reply,
     not_available_reply,
     not_permitted_reply,
+    own_request_reply,
     result_reply,
+    stale_alert_reply,
     t,
 )
 from bot.summary import summarize
 from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
-from domain.errors import JxcError
+from domain.errors import ApprovalAlreadyDecided, JxcError
 from domain.roles import may
 
 log = logging.getLogger(__name__)
@@ -86,6 +90,17 @@ class _PressedButton:
     proposal: str
 
 
+@dataclass(frozen=True)
+class _Tapped:
+    """A command a button stands for (an alert's "Create draft PO"), proposed like typed text."""
+
+    command: dict
+    more: tuple = ()
+    left_out: tuple = ()
+    intent: str | None = None
+    error: dict | None = None
+
+
 class Conversation:
     """Talks with registered users through any channel."""
 
@@ -116,7 +131,7 @@ class Conversation:
         `delivery` is the platform's id of the message (`("telegram", "update 812")`): it is
         claimed in the transaction of what the message causes, and a delivery seen before gets
         None (nothing to send, nothing done)."""
-        if not isinstance(text, str | _PressedButton):
+        if not isinstance(text, str | _PressedButton | _Tapped):
             text = ""
         msg_lang = (
             "zh"
@@ -175,7 +190,70 @@ class Conversation:
         tap = _PressedButton(verb == "confirm", proposal)
         return self.handle(user_name, channel, tap, lang, delivery)
 
+    def act(
+        self,
+        user_name: str,
+        channel: str,
+        payload: str,
+        lang: str | None = None,
+        delivery: tuple[str, str] | None = None,
+    ) -> Reply | None:
+        """A tap on any of our buttons. Alert buttons: `ap:A-7:approve|reject` decides the
+        request as the tapper (idempotency key: the tap's delivery), `al:12:snooze` snoozes the
+        alert a day, `al:12:order` proposes its draft purchase order with Confirm / Cancel. A
+        request already decided answers "already decided by mary", the requester's own tap is
+        refused; neither changes anything. Anything else is a confirmation (`press`)."""
+        if not (payload or "").startswith(ALERT_PAYLOADS):
+            return self.press(user_name, channel, payload, lang, delivery)
+        kind, _, rest = payload.partition(":")
+        target, _, verb = rest.rpartition(":")
+        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
+        reply_lang = lang or "en"
+        try:
+            with self.uow_factory(write=False) as uow:
+                user = lookup.user_by_name(uow, user_name)
+                if user is None:
+                    return _unregistered(user_name, reply_lang)
+                reply_lang = lang or user.lang or "en"
+                if kind == "ap":
+                    stale = _undecidable(uow, target, user, reply_lang)
+                    if stale is not None:
+                        return stale
+                elif verb not in ("order", "snooze") or not target.isdigit():
+                    return _unknown_button(reply_lang)
+                else:
+                    stale = _closed_alert(uow, int(target), reply_lang)
+                    if stale is not None:
+                        return stale
+            if kind == "ap":
+                return self._decide(user, target, verb, key, reply_lang)
+            if verb == "order":
+                command = {"intent": "alert.order", "alert": int(target)}
+                return self.handle(user_name, channel, _Tapped(command), reply_lang, delivery)
+            if not may(user.role, "alert.snooze"):
+                return not_permitted_reply(user.name, user.role, "alert.snooze", reply_lang)
+            command = {"intent": "alert.snooze", "alert": int(target), "days": 1}
+            result = self.bus.execute(command_from_dict(command), user, key=key)
+            return result_reply("alert.snooze", result, reply_lang)
+        except JxcError as exc:
+            return error_reply(exc, reply_lang)
+
+    def _decide(self, user, request: str, verb: str, key: str, lang: str) -> Reply:
+        if verb not in ("approve", "reject"):
+            return _unknown_button(lang)
+        if not may(user.role, "approval.decide"):
+            return not_permitted_reply(user.name, user.role, "approval.decide", lang)
+        command = {"intent": "approval.decide", "request": request, "decision": verb}
+        try:
+            result = self.bus.execute(command_from_dict(command), user, key=key)
+        except ApprovalAlreadyDecided:
+            with self.uow_factory(write=False) as uow:
+                return _undecidable(uow, request, user, lang) or _unknown_button(lang)
+        return result_reply("approval.decide", result, lang)
+
     def _handle(self, turn: _Turn, text) -> Reply:
+        if isinstance(text, _Tapped):
+            return self._parsed(turn, "", text)
         if isinstance(text, _PressedButton):
             if turn.state.get("proposal") != text.proposal:
                 return Reply(
@@ -443,6 +521,51 @@ def _unregistered(user_name: str, lang: str) -> Reply:
             "telegram_id, lang).",
             f"抱歉，{user_name} 还没有在 JXC 登记。请管理员用 `jxc import users` "
             "导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def _undecidable(uow, request: str, user, lang: str) -> Reply | None:
+    """Why a tap on request's buttons changes nothing (decided already, one's own), or None."""
+    from sqlalchemy import select
+
+    from domain.model import ApprovalRequest
+
+    req_t = ApprovalRequest.__table__
+    req = uow.execute(select(req_t).where(req_t.c.number == request.strip().upper())).first()
+    if req is None:
+        return _unknown_button(lang)
+    if req.status != "pending":
+        return already_decided_reply(req.number, req.status, req.decided_by or "", lang)
+    if req.requested_by.lower() == user.name.lower():
+        return own_request_reply(req.number, lang)
+    return None
+
+
+def _closed_alert(uow, alert_id: int, lang: str) -> Reply | None:
+    """A reply for a tap on an alert that is no longer open, or None."""
+    from sqlalchemy import select
+
+    from domain.alerts import alert_t
+
+    alert = uow.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
+    if alert is None:
+        return _unknown_button(lang)
+    if alert.status in ("resolved", "acknowledged") or (
+        alert.status == "snoozed" and alert.snoozed_until and alert.snoozed_until > uow.now
+    ):
+        return stale_alert_reply(alert_id, alert.status, lang)
+    return None
+
+
+def _unknown_button(lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            "That button is not one I know any more; nothing was changed.",
+            "这个按钮已失效，没有做任何更改。",
         ),
         lang,
         ok=False,

@@ -460,3 +460,86 @@ def alert_proposal(cmd: dict, lang: str) -> str:
             f"将预警 {alert} 推迟 {days} 天？",
         )
     return t(lang, f"Acknowledge alert {alert}?", f"确认预警 {alert}？")
+
+
+# -- alerts in chat: their buttons, and what their copies say afterwards ------------------------
+
+APPROVE = Button("批准 Approve", "approve")
+REJECT = Button("驳回 Reject", "reject")
+DRAFT_PO = Button("下采购单 Create draft PO", "order")
+SNOOZE = Button("推迟一天 Snooze 1 day", "snooze")
+ALERT_PAYLOADS = ("ap:", "al:")
+"""Payloads of alert buttons: `ap:A-7:approve` / `ap:A-7:reject` (the request, expected
+pending), `al:12:order` / `al:12:snooze` (the alert, expected open); all well under 64 bytes."""
+
+
+def alert_buttons(kind: str, subject: str, alert_id: int) -> list[Button]:
+    """The buttons an alert carries to its recipients: Approve / Reject on an approval request,
+    Create draft PO / Snooze 1 day on a reorder alert, none on the others."""
+    if kind == "approval":
+        return [Button(b.label, f"ap:{subject}:{b.payload}") for b in (APPROVE, REJECT)]
+    if kind == "reorder":
+        return [Button(b.label, f"al:{alert_id}:{b.payload}") for b in (DRAFT_PO, SNOOZE)]
+    return []
+
+
+_DONE = {
+    "approved": ("Approved by {by} {at}", "已由 {by} 于 {at} 批准"),
+    "rejected": ("Rejected by {by} {at}", "已由 {by} 于 {at} 驳回"),
+    "cancelled": ("Cancelled by {by} {at}", "已由 {by} 于 {at} 取消"),
+    "acknowledged": ("Acknowledged by {by} {at}", "已由 {by} 于 {at} 确认"),
+    "snoozed": ("Snoozed by {by} until {until}", "已由 {by} 推迟到 {until}"),
+    "resolved": ("Resolved {at}", "已于 {at} 解决"),
+}
+
+
+def outcome_line(status: str, by: str, at: str, lang: str, until: str = "") -> str:
+    """What became of an alert or request, for its copies (`at` and `until` already in
+    JXC_TIMEZONE): "Approved by mary 10:42" / "已由 mary 于 10:42 批准"."""
+    en, zh = _DONE.get(status, (status, status))
+    return t(lang, en, zh).format(by=by or "?", at=at, until=until)
+
+
+def decided_copy(text: str, line: str) -> str:
+    """A copy of an alert after its decision: what it said, then the outcome (no buttons)."""
+    return f"{text}\n\n{line}"
+
+
+def already_decided_reply(request: str, status: str, by: str, lang: str) -> Reply:
+    """A tap on a request that is no longer pending: nothing changes."""
+    zh_status = {"approved": "批准", "rejected": "驳回", "cancelled": "取消"}.get(status, status)
+    return Reply(
+        t(
+            lang,
+            f"{request} was already decided by {by} ({status}); nothing was changed.",
+            f"{request} 已由 {by} 处理（{zh_status}），没有做任何更改。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def own_request_reply(request: str, lang: str) -> Reply:
+    """A requester's tap on their own request."""
+    return Reply(
+        t(
+            lang,
+            f"{request} is your own request; another approver must decide it. Nothing was changed.",
+            f"{request} 是您本人提交的，需由其他审批人处理，没有做任何更改。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def stale_alert_reply(alert: int, status: str, lang: str) -> Reply:
+    """A tap on an alert that is not open any more."""
+    return Reply(
+        t(
+            lang,
+            f"Alert {alert} is {status} already; nothing was changed.",
+            f"预警 {alert} 已{_alert_state(status, 'zh')}，没有做任何更改。",
+        ),
+        lang,
+        ok=False,
+    )

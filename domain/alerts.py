@@ -38,6 +38,8 @@ STATES = ("open", "acknowledged", "snoozed", "resolved")
 LIVE = ("open", "acknowledged", "snoozed")
 """States of an alert whose cause still holds (not resolved)."""
 CHANNEL = "console"
+CHAT_CHANNELS = {"slack": "slack_id", "telegram": "telegram_id"}
+"""The chat channels a delivery can go by, and the user column that addresses each."""
 # Who hears of each kind; a role with nobody in it falls back to the admins.
 ROLE_OF = {
     "reorder": "buyer",
@@ -176,23 +178,46 @@ def resolve_alert(uow, kind: str, subject: str, facts: dict | None = None):
     return alert
 
 
-def add_delivery(uow, alert_id: int, recipient: str, text: str, purpose: str = "alert") -> bool:
-    """Queue one message of an alert to one recipient; False when it was queued before."""
-    res = uow.execute(
-        _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
-        {
-            "alert_id": alert_id,
-            "recipient": recipient,
-            "channel": CHANNEL,
-            "purpose": purpose,
-            "text": text,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": uow.now,
-            "created_at": uow.now,
-        },
-    )
-    return res.first() is not None
+def channels_of(user, configured: tuple[str, ...] | frozenset[str] = ()) -> list[str]:
+    """The channels a message to `user` goes by: every configured chat channel they have an id
+    for (`slack_id` → "slack", `telegram_id` → "telegram"), else the console."""
+    out = [
+        c for c, column in CHAT_CHANNELS.items() if c in configured and getattr(user, column, None)
+    ]
+    return out or [CHANNEL]
+
+
+def add_delivery(
+    uow,
+    alert_id: int,
+    recipient: str,
+    text: str,
+    purpose: str = "alert",
+    channels: tuple[str, ...] | frozenset[str] = (),
+) -> bool:
+    """Queue one message of an alert to one recipient, one row per channel they are reached by
+    among the configured `channels` (see `channels_of`); False when it was queued before."""
+    user = None
+    if channels:
+        user = uow.execute(select(user_t).where(user_t.c.name == recipient)).first()
+    queued = False
+    for channel in channels_of(user, channels):
+        res = uow.execute(
+            _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
+            {
+                "alert_id": alert_id,
+                "recipient": recipient,
+                "channel": channel,
+                "purpose": purpose,
+                "text": text,
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": uow.now,
+                "created_at": uow.now,
+            },
+        )
+        queued = res.first() is not None or queued
+    return queued
 
 
 def reopen_snoozed(uow) -> int:

@@ -377,10 +377,14 @@ class Feed:
         engine: RulesEngine,
         *,
         batch: int = BATCH,
+        channels: tuple[str, ...] = (),
     ):
         self.uow_factory = uow_factory
         self.engine = engine
         self.batch = batch
+        # The chat channels configured ("slack", "telegram"): a delivery goes by each one the
+        # recipient has an id for, else to the console.
+        self.channels = channels
 
     # -- the outbox --------------------------------------------------------------------------
 
@@ -477,7 +481,9 @@ class Feed:
                             requester = f.facts.get("requested_by", "")
                             if requester in langs:
                                 text = pick(decision_texts(f.facts), langs[requester])
-                                if alerts.add_delivery(uow, closed.id, requester, text, "decision"):
+                                if alerts.add_delivery(
+                                    uow, closed.id, requester, text, "decision", self.channels
+                                ):
                                     stats.deliveries += 1
                 else:
                     closed = alerts.resolve_alert(uow, f.kind, f.subject, f.facts)
@@ -494,7 +500,7 @@ class Feed:
             by_role = by_role if by_role is not None else alerts.users_by_role(uow)
             for user in alerts.recipients(uow, f.kind, f.facts, by_role):
                 text = zh if user.lang == "zh" else en
-                if alerts.add_delivery(uow, alert_id, user.name, text):
+                if alerts.add_delivery(uow, alert_id, user.name, text, channels=self.channels):
                     stats.deliveries += 1
 
     # -- sweeps ------------------------------------------------------------------------------
@@ -535,7 +541,8 @@ class Feed:
                               escalation_texts(row.message, row.message_zh, escalate)))  # fmt: skip
             for purpose, people, texts in steps:
                 for user in people:
-                    if alerts.add_delivery(uow, row.id, user.name, pick(texts, user.lang), purpose):
+                    text = pick(texts, user.lang)
+                    if alerts.add_delivery(uow, row.id, user.name, text, purpose, self.channels):
                         queued += 1
         if stats is not None:
             stats.deliveries += queued

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Coroutine
 
 from adapters.slack.sender import Sender
-from bot.replies import Reply, unregistered_reply
+from bot.replies import ALERT_PAYLOADS, Reply, unregistered_reply
 from domain import lookup
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class SlackChat:
         self.uow_factory = uow_factory
         self.sender = sender
         self.closing = False
+        # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
+        self.refresh_copies = None
         self._tasks: set[asyncio.Task] = set()
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
 
@@ -129,8 +131,23 @@ class SlackChat:
             )
             return
         reply: Reply = await asyncio.to_thread(
-            self.conversation.press, name, f"{PLATFORM}:{channel}", payload
+            self.conversation.act,
+            name,
+            f"{PLATFORM}:{channel}",
+            payload,
+            None,
+            (PLATFORM, delivery) if delivery else None,
         )
+        if reply is None:  # a tap seen before
+            return
+        if payload.startswith(ALERT_PAYLOADS):
+            if reply.buttons:  # a proposal (a draft PO from an alert): confirmed like any write
+                await self.sender.post(channel, reply)
+            elif reply.ok and self.refresh_copies is not None:
+                await asyncio.to_thread(self.refresh_copies, payload)
+            else:
+                await self.sender.ephemeral(channel, slack_id, reply)
+            return
         if reply.ok and message_ts:
             await self.sender.update(channel, message_ts, reply)
         else:

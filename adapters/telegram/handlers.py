@@ -30,7 +30,7 @@ from adapters.telegram.render import (
     telegram_lang,
 )
 from adapters.telegram.sending import Sender
-from bot.replies import Reply, error_reply, unregistered_reply
+from bot.replies import ALERT_PAYLOADS, Reply, error_reply, unregistered_reply
 from domain import lookup
 from domain.errors import JxcError
 
@@ -52,6 +52,8 @@ class Handlers:
         self.uow_factory = uow_factory
         self.sender = sender
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
+        self.refresh_copies = None
 
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler(["start", "help"], self.on_help))
@@ -72,8 +74,18 @@ class Handlers:
         chat_id = query.message.chat.id if query.message else query.from_user.id
         async with self._locks[chat_id]:
             reply = await asyncio.to_thread(
-                self._press, query.from_user, channel_of(chat_id), query.data or ""
+                self._press,
+                query.from_user,
+                channel_of(chat_id),
+                query.data or "",
+                (PLATFORM, str(update.update_id)),
             )
+            if reply is None:  # a tap delivered before: answered then
+                await self.sender.call(chat_id, "answerCallbackQuery", lambda: query.answer())
+                return
+            if (query.data or "").startswith(ALERT_PAYLOADS):
+                await self._alert_tap(context, query, chat_id, reply)
+                return
             decided = reply.ok and (query.data or "").startswith(DECISIONS)
             await self.sender.call(
                 chat_id,
@@ -91,6 +103,19 @@ class Handlers:
                         text, chat_id=chat_id, message_id=query.message.message_id
                     ),
                 )
+
+    async def _alert_tap(self, context, query, chat_id: int, reply: Reply) -> None:
+        """After a tap on an alert's button: the tapper hears the outcome; a decision or an
+        action edits every copy; a proposal (draft PO) comes as a message with its buttons."""
+        await self.sender.call(
+            chat_id,
+            "answerCallbackQuery",
+            lambda: query.answer(short(reply.text), show_alert=not reply.ok),
+        )
+        if reply.buttons:
+            await send_reply(context.bot, self.sender, chat_id, reply)
+        elif reply.ok and self.refresh_copies is not None:
+            await asyncio.to_thread(self.refresh_copies, query.data or "")
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Every failure of a handler ends here: logged with a reference, and the person hears
@@ -147,9 +172,9 @@ class Handlers:
             return unregistered_reply("Telegram", sender.id, lang)
         return self.conversation.handle(name, channel, text, delivery=delivery)
 
-    def _press(self, sender, channel: str, payload: str) -> Reply:
+    def _press(self, sender, channel: str, payload: str, delivery=None) -> Reply | None:
         name = self._user_name(sender)
         if name is None:
             lang = telegram_lang(sender)
             return unregistered_reply("Telegram", sender.id, lang)
-        return self.conversation.press(name, channel, payload)
+        return self.conversation.act(name, channel, payload, delivery=delivery)
