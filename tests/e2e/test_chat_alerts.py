@@ -276,3 +276,71 @@ def test_the_requesters_own_tap_is_refused(shop):
     ephemeral = shop.slack.wait_for("chat.postEphemeral", 1)
     assert "own request" in ephemeral[-1].args["text"] or "本人" in ephemeral[-1].args["text"]
     assert shop.order()["status"] == "pending_approval"
+
+
+# -- delivery that loses nothing -----------------------------------------------------------------
+
+
+def _copies(shop: Shop, slack_id: str) -> list:
+    return [c for c in shop.slack_posts_to(slack_id) if "A-1" in c.args.get("text", "")]
+
+
+def test_a_slack_500_on_the_alert_is_delivered_on_retry_once(shop):
+    shop.slack.fail("chat.postMessage", 500, times=1)
+    order_over_credit(shop)
+    approval_requests(shop)
+    for slack_id in APPROVERS:
+        shop.wait_slack_post(slack_id, "A-1")
+    time.sleep(1.0)
+    assert [c.status for c in shop.slack.calls if c.method == "chat.postMessage"][0] == 500
+    for slack_id in APPROVERS:
+        assert len(_copies(shop, slack_id)) == 1, slack_id
+
+
+def test_a_slack_429_holds_back_slack_only(shop):
+    shop.slack.fail("chat.postMessage", 429, times=1, retry_after=2)
+    order_over_credit(shop)
+    first_try = wait_until(
+        lambda: [c for c in shop.slack.calls if c.method == "chat.postMessage"], what="a try"
+    )[0]
+    telegram_done = [shop.tg_messages(chat_id, 1)[0] for chat_id in APPROVERS.values()]
+    slack_done = [shop.wait_slack_post(slack_id, "A-1") for slack_id in APPROVERS]
+    # Telegram did not wait for Slack's Retry-After; Slack waited it
+    assert max(c.at for c in telegram_done) - first_try.at < 1.5
+    assert min(c.at for c in slack_done) - first_try.at >= 1.9
+    time.sleep(0.5)
+    for slack_id in APPROVERS:
+        assert len(_copies(shop, slack_id)) == 1, slack_id
+
+
+def test_sigterm_mid_delivery_and_a_restart_deliver_each_copy_once(master_db):
+    run_json(master_db, {"intent": "stock.receive", "item": "DRILL-18V", "qty": "300"})
+    telegram = FakeTelegram().start()
+    try:
+        with FakeSlack() as slack:
+            port = free_port()
+            env = serve_env(master_db, slack, telegram, port)
+            server = ServeProcess(["slack", "telegram", "scheduler"], env, ROOT)
+            shop = Shop(master_db, slack, telegram, port)
+            server.wait_line("ready")
+            # Slack answers 429 for a while: its copies are still waiting when we stop
+            slack.fail("chat.postMessage", 429, times=1, retry_after=30)
+            order_over_credit(shop)
+            wait_until(lambda: slack.of("chat.postMessage", ok_only=False), what="a Slack try")
+            for chat_id in APPROVERS.values():
+                shop.tg_messages(chat_id, 1)
+            assert server.stop() == 0, server.lines
+            assert not slack.of("chat.postMessage")
+
+            server = ServeProcess(["slack", "telegram", "scheduler"], env, ROOT)
+            server.wait_line("ready")
+            for slack_id in APPROVERS:
+                shop.wait_slack_post(slack_id, "A-1")
+            time.sleep(1.0)
+            assert server.stop() == 0, server.lines
+            for slack_id, chat_id in APPROVERS.items():
+                assert len(_copies(shop, slack_id)) == 1, slack_id
+                sent = telegram.sent("sendMessage", chat_id)
+                assert len([c for c in sent if "A-1" in c.params["text"]]) == 1, chat_id
+    finally:
+        telegram.stop()
