@@ -117,7 +117,7 @@ def test_malformed_lines_unknown_names_and_roles_in_a_batch(master_db):
     assert proc.returncode == 1
     assert [x["ok"] for x in lines] == [False, False, False, False, True]
     assert [x.get("error", {}).get("code") for x in lines[:4]] == [
-        "missing_slot",
+        "bad_request",
         "not_permitted",
         "unknown_item",
         "unknown_warehouse",
