@@ -9,6 +9,11 @@ time; then questions/s answered when many people ask at once (one chat each).
 
 Slack: a signed DM event posted to `/slack/events` → the reply posted (`chat.postMessage` at the
 fake), p50 and p95 one at a time; then questions/s from many people at once (8 senders).
+
+Approvals: both adapters, the chat notifiers and the feed loop as `jxc serve slack telegram
+scheduler` runs them. Wang orders over ACME's credit in Telegram and taps Confirm → Mary's
+approval request posted in Slack (p50, p95); Mary taps Approve in Slack → both of her copies
+(Slack and Telegram) updated in place (p50, p95).
 """
 
 from __future__ import annotations
@@ -161,7 +166,116 @@ def slack_section(quick: bool) -> dict[str, str]:
     }
 
 
-SECTIONS = {"telegram": telegram_section, "slack": slack_section}
+# -- approvals across both -------------------------------------------------------------------------
+
+
+def approvals_section(quick: bool) -> dict[str, str]:
+    """Telegram confirm → Slack approval request posted; Slack approve → both copies updated."""
+    import asyncio
+    import threading
+
+    from adapters.scheduler import FeedLoop
+    from adapters.serve import ChatNotifiers, build_parts, wire
+    from tests.e2e.fake_slack import FakeSlack, block_action_body, free_port, post, signed_headers
+    from tests.e2e.fake_telegram import FakeTelegram
+
+    secret, rounds = "bench-signing-secret", 5 if quick else 20
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, name="approvals-bench", daemon=True)
+    thread.start()
+
+    def run(coro):
+        return asyncio.run_coroutine_threadsafe(coro, loop).result(120)
+
+    def until(check, timeout=30.0):
+        deadline = time.perf_counter() + timeout
+        while not (found := check()):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("nothing came")
+            time.sleep(0.002)
+        return found
+
+    telegram = FakeTelegram().start()
+    with FakeSlack() as slack, tempfile.TemporaryDirectory() as folder:
+        port = free_port()
+        app = demo_app(
+            Path(folder),
+            slack_bot_token="xoxb-bench",
+            slack_signing_secret=secret,
+            slack_api_url=slack.api_url,
+            slack_port=port,
+            telegram_token=telegram.token,
+            telegram_api_url=telegram.url,
+        )
+        app.bus.execute(
+            ReceiveStock(item="DRILL-18V", qty=Decimal(200 * rounds), unit_cost=Decimal(240)),
+            app.bus.user("li"),
+        )
+        parts = build_parts(app, ["slack", "telegram"])
+        for part in parts:
+            if hasattr(part, "poll_timeout"):
+                part.poll_timeout = 1
+        notifiers = ChatNotifiers(app)
+        wire(app, parts, run(notifiers.start()))
+        for part in parts:
+            run(part.start())
+        feed = FeedLoop(app, notifiers.notifier).start()
+        url = f"http://127.0.0.1:{port}/slack/events"
+        requested, updated = [], []
+        try:
+            for n in range(1, rounds + 1):
+                telegram.say(1002, "ACME 要 200 个 电钻")
+                proposal = telegram.wait_for("sendMessage", n * 2 - 1, chat_id=1002)[-1]
+                markup = proposal.params["reply_markup"]["inline_keyboard"][0][0]
+                request = f"A-{n}"
+                start = time.perf_counter()
+                telegram.tap(1002, telegram.message_dict(proposal), markup["callback_data"])
+                in_slack = until(
+                    lambda r=request: [
+                        c
+                        for c in slack.of("chat.postMessage")
+                        if c.args.get("channel") == "U0MARY" and f"{r} " in c.args["text"]
+                    ]
+                )[0]
+                requested.append(time.perf_counter() - start)
+                in_telegram = until(
+                    lambda r=request: [
+                        c for c in telegram.sent("sendMessage", 1001) if f"{r} " in c.params["text"]
+                    ]
+                )[0]
+                ts, message_id = in_slack.response["ts"], in_telegram.params["_message_id"]
+                body = block_action_body("U0MARY", "U0MARY", ts, f"ap:{request}:approve")
+                start = time.perf_counter()
+                post(url, body, signed_headers(secret, body), form=True)
+                until(lambda ts=ts: [c for c in slack.of("chat.update") if c.args["ts"] == ts])
+                until(
+                    lambda m=message_id: [
+                        c
+                        for c in telegram.sent("editMessageText", 1001)
+                        if int(c.params["message_id"]) == m
+                    ]
+                )
+                updated.append(time.perf_counter() - start)
+                # wang is told before the next round (one proposal and one notice a round)
+                telegram.wait_for("sendMessage", n * 2, chat_id=1002)
+        finally:
+            feed.stop()
+            for part in reversed(parts):
+                run(part.stop())
+            run(notifiers.stop())
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(10)
+            telegram.stop()
+            app.engine.dispose()
+    return {
+        "approval_request_posted_p50_s": f"{statistics.median(requested):.4f}",
+        "approval_request_posted_p95_s": f"{_percentile(requested, 0.95):.4f}",
+        "approval_copies_updated_p50_s": f"{statistics.median(updated):.4f}",
+        "approval_copies_updated_p95_s": f"{_percentile(updated, 0.95):.4f}",
+    }
+
+
+SECTIONS = {"telegram": telegram_section, "slack": slack_section, "approvals": approvals_section}
 
 
 def main(argv: list[str] | None = None) -> int:
