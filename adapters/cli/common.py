@@ -221,8 +221,13 @@ def feed_inline() -> None:
         from adapters.bootstrap import run_feed_inline
 
         run_feed_inline(obj._app)
-    except Exception:  # noqa: BLE001 - the command succeeded; its alerts wait for the next run
-        log.warning("the inline rules feed failed; the outbox keeps its rows", exc_info=True)
+    except JxcError as exc:
+        # The database the command could not reach is not reachable for the feed either: the
+        # command already said so in one line; the outbox keeps its rows for the next run.
+        log.debug("the inline rules feed did not run: %s", exc.code)
+    except Exception as exc:  # noqa: BLE001 - the command is done; its alerts wait for the next run
+        log.warning("the inline rules feed failed (%s); the outbox keeps its rows", exc)
+        log.debug("inline rules feed", exc_info=True)
 
 
 def _database_error(exc: Exception) -> JxcError | None:
