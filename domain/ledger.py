@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from domain import lookup, settings
 from domain.errors import InsufficientStock
+from domain.events import StockWentNegative
 from domain.model import Balance, FifoLayer, Item, StockMove, Warehouse
 from domain.numbers import money, qty_str
 from domain.types import Money, Qty
@@ -365,10 +366,7 @@ def stock_out(
         )
     if bal.on_hand - qty < 0:
         uow.emit(
-            "StockWentNegative",
-            sku=item.sku,
-            warehouse=wh_code,
-            on_hand=qty_str(bal.on_hand - qty),
+            StockWentNegative(sku=item.sku, warehouse=wh_code, on_hand=qty_str(bal.on_hand - qty))
         )
     _move(uow, item.id, wh_id, kind, -qty, -out.value, ref, reason, user)
     return out

@@ -128,9 +128,11 @@ class UnitOfWork:
                 return self.conn.execute(stmt)
             return self.conn.execute(stmt, params)
 
-    def emit(self, name: str, **data) -> None:
+    def emit(self, event: Event) -> None:
         """Record a domain event; it reaches the outbox when the unit commits."""
-        self.events.append(Event(name, data))
+        if not isinstance(event, Event):
+            raise TypeError(f"not a domain event: {event!r}")
+        self.events.append(event)
 
     def commit(self) -> None:
         """Write the collected events to the outbox and commit everything at once."""
@@ -145,7 +147,7 @@ class UnitOfWork:
                     {
                         "at": self.now,
                         "event": e.name,
-                        "payload": json.dumps(e.data, ensure_ascii=False),
+                        "payload": json.dumps(e.data(), ensure_ascii=False),
                     }
                     for e in self.events
                 ],

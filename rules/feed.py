@@ -4,7 +4,8 @@ One batch is one transaction: claim unprocessed outbox rows in id order (`FOR UP
 LOCKED` on PostgreSQL, so workers never take the same row), add the facts the rules need from the
 CURRENT state of each subject (reorder figures as `jxc report below_reorder` computes them, the
 request's status, the balance), post them to the engine, store what fired and mark the rows
-processed. A row that cannot be read is marked failed with its error; the others go on.
+processed. Each row is read back into its typed event (`domain.events.event_from_row`); a row
+that cannot be read is marked failed with its error; the others go on.
 Events older than `BACKLOG_AGE` when first processed update alerts but are not delivered.
 
 The approval sweep (reminders, escalations) and the reorder sweep compare with the injected clock
@@ -22,6 +23,26 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select, update
 
 from domain import alerts, settings
+from domain.events import (
+    ApprovalDecided,
+    ApprovalRequested,
+    Event,
+    MalformedEvent,
+    PurchaseOrderCancelled,
+    PurchaseOrderCreated,
+    PurchaseOrderReceived,
+    SalesOrderCancelled,
+    SalesOrderCreated,
+    SalesOrderShipped,
+    SalesPriceFlagged,
+    StockCounted,
+    StockIssued,
+    StockReceived,
+    StockShort,
+    StockTransferred,
+    StockWentNegative,
+    event_from_row,
+)
 from domain.ledger import balance_t, move_t
 from domain.model import (
     ApprovalRequest,
@@ -54,11 +75,11 @@ item_t = Item.__table__
 wh_t = Warehouse.__table__
 BATCH = 500
 BACKLOG_AGE = timedelta(days=1)
-STOCK_EVENTS = {"StockReceived", "StockIssued", "StockTransferred", "StockCounted",
-                "StockWentNegative", "StockShort"}  # fmt: skip
-ORDER_EVENTS = {
-    "PurchaseOrderCreated": "PO", "PurchaseOrderReceived": "PO", "PurchaseOrderCancelled": "PO",
-    "SalesOrderCreated": "SO", "SalesOrderShipped": "SO", "SalesOrderCancelled": "SO",
+STOCK_EVENTS = (StockReceived, StockIssued, StockTransferred, StockCounted, StockWentNegative,
+                StockShort)  # fmt: skip
+ORDER_EVENTS: dict[type[Event], str] = {
+    PurchaseOrderCreated: "PO", PurchaseOrderReceived: "PO", PurchaseOrderCancelled: "PO",
+    SalesOrderCreated: "SO", SalesOrderShipped: "SO", SalesOrderCancelled: "SO",
 }  # fmt: skip
 # Kinds whose alert stands for a state of its subject: one per period (a re-armed reorder
 # alert is the next period), not one per event.
@@ -67,6 +88,14 @@ STATEFUL = {"reorder", "anomaly.negative"}
 
 class Malformed(ValueError):
     """An outbox row the feed cannot read."""
+
+
+def read_event(row) -> Event:
+    """The typed event an outbox row holds; `Malformed` when it is not one."""
+    try:
+        return event_from_row(row.event, row.payload)
+    except MalformedEvent as exc:
+        raise Malformed(str(exc)) from None
 
 
 @dataclass
@@ -139,12 +168,12 @@ class _Enricher:
 
     # -- facts -----------------------------------------------------------------------------
 
-    def wants(self, event: str, data: dict) -> None:
-        """Note the SKUs a row will need reorder figures for (one computation per batch)."""
-        if event in STOCK_EVENTS and data.get("sku"):
-            self._wanted_skus.add(data["sku"])
-        elif event in ORDER_EVENTS and data.get("order"):
-            self._wanted_skus.update(self.order_skus(ORDER_EVENTS[event], data["order"]))
+    def wants(self, event: Event) -> None:
+        """Note the SKUs an event will need reorder figures for (one computation per batch)."""
+        if isinstance(event, STOCK_EVENTS):
+            self._wanted_skus.add(event.sku)
+        elif type(event) in ORDER_EVENTS:
+            self._wanted_skus.update(self.order_skus(ORDER_EVENTS[type(event)], event.order))
 
     def stock_level(self, sku: str) -> dict:
         fig = self.figures(sku)
@@ -173,61 +202,54 @@ class _Enricher:
         }
         return {k: v for k, v in fact.items() if v is not None}
 
-    def facts(self, row) -> list[dict]:
+    def facts(self, row, event: Event) -> list[dict]:
+        """The facts of one outbox row, whose typed event is `event`."""
         try:
-            data = json.loads(row.payload or "{}")
-        except ValueError as exc:
-            raise Malformed(f"payload is not JSON: {exc}") from None
-        if not isinstance(data, dict):
-            raise Malformed("payload is not a JSON object")
-        event = row.event
-        try:
-            out = self._facts(event, data, row)
+            out = self._facts(event, row)
         except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
-            raise Malformed(f"{event}: {type(exc).__name__}: {exc}") from None
+            raise Malformed(f"{row.event}: {type(exc).__name__}: {exc}") from None
         for f in out:
             f["event_id"] = row.id
         return out
 
-    def _facts(self, event: str, data: dict, row) -> list[dict]:
+    def _facts(self, event: Event, row) -> list[dict]:
         out: list[dict] = []
-        if event in STOCK_EVENTS:
-            out.append(self.stock_level(str(data["sku"])))
-        if event in ORDER_EVENTS:
-            out += [
-                self.stock_level(s) for s in self.order_skus(ORDER_EVENTS[event], data["order"])
-            ]
-        if event == "StockCounted":
-            out.append(self.count(data, row))
-        if event in ("StockWentNegative", "StockShort"):
-            out.append(self.negative(data))
-        if event == "SalesPriceAnomaly":
-            out.append(self.sale_price(data))
-        if event == "SalesOrderShipped":
-            out += self.demand_days(data, row)
-        if event in ("ApprovalRequested", "ApprovalDecided"):
-            out.append(self.approval(str(data["request"])))
+        if isinstance(event, STOCK_EVENTS):
+            out.append(self.stock_level(event.sku))
+        if type(event) in ORDER_EVENTS:
+            prefix = ORDER_EVENTS[type(event)]
+            out += [self.stock_level(s) for s in self.order_skus(prefix, event.order)]
+        if isinstance(event, StockCounted):
+            out.append(self.count(event, row))
+        if isinstance(event, StockWentNegative | StockShort):
+            out.append(self.negative(event))
+        if isinstance(event, SalesPriceFlagged):
+            out.append(self.sale_price(event))
+        if isinstance(event, SalesOrderShipped):
+            out += self.demand_days(event, row)
+        if isinstance(event, ApprovalRequested | ApprovalDecided):
+            out.append(self.approval(event.request))
         return out
 
-    def count(self, data: dict, row) -> dict:
-        book, diff = float(data["book_qty"]), float(data["diff_qty"])
+    def count(self, event: StockCounted, row) -> dict:
+        book, diff = float(event.book_qty), float(event.diff_qty)
         pct = abs(diff) / book * 100 if book else (100.0 if diff else 0.0)
-        item = self.items().get(data["sku"])
+        item = self.items().get(event.sku)
         return {
             "type": "count",
             "count_id": row.id,
-            "sku": data["sku"],
-            "warehouse": data["warehouse"],
+            "sku": event.sku,
+            "warehouse": event.warehouse,
             "diff_qty": _num(diff),
-            "diff_value": float(data["diff_value"]),
+            "diff_value": float(event.diff_value),
             "pct": round(pct, 3),
             "value_limit": float(settings.get_decimal(self.uow, "approval.count_value")),
             "pct_limit": float(settings.get_decimal(self.uow, "approval.count_pct")),
             "uom": getattr(item, "uom", "pcs"),
         }
 
-    def negative(self, data: dict) -> dict:
-        sku, wh = str(data["sku"]), str(data["warehouse"])
+    def negative(self, event: StockWentNegative | StockShort) -> dict:
+        sku, wh = event.sku, event.warehouse
         bal = self.uow.execute(
             select(balance_t.c.on_hand, balance_t.c.reserved)
             .select_from(
@@ -244,30 +266,30 @@ class _Enricher:
             "warehouse": wh,
             "on_hand": _num(on_hand),
             "reserved": _num(reserved),
-            "orders": [str(o) for o in data.get("orders", [])],
+            "orders": list(event.orders) if isinstance(event, StockShort) else [],
         }
 
-    def sale_price(self, data: dict) -> dict:
+    def sale_price(self, event: SalesPriceFlagged) -> dict:
         return {
             "type": "sale_price",
-            "order": str(data["order"]),
-            "sku": str(data["sku"]),
-            "price": float(data["price"]),
-            "list_price": float(data["list_price"]),
-            "price_text": str(data["price"]),
-            "list_price_text": str(data["list_price"]),
-            "discount_pct": float(data["discount_pct"]),
+            "order": event.order,
+            "sku": event.sku,
+            "price": float(event.price),
+            "list_price": float(event.list_price),
+            "price_text": event.price,
+            "list_price_text": event.list_price,
+            "discount_pct": float(event.discount_pct),
             "threshold_pct": float(settings.get_decimal(self.uow, "anomaly.price_pct")),
         }
 
-    def demand_days(self, data: dict, row) -> list[dict]:
+    def demand_days(self, event: SalesOrderShipped, row) -> list[dict]:
         clock_day = row.at.astimezone(self.uow.clock.tz).date()
         start = datetime.combine(clock_day, time(0), self.uow.clock.tz)
         out = []
-        for line in data.get("lines") or []:
-            sku = line.get("sku") or line.get("item") if isinstance(line, dict) else None
-            item = self.items().get(sku) if sku else None
-            fig = self.figures(sku) if sku else None
+        for line in event.lines:
+            sku = line.item
+            item = self.items().get(sku)
+            fig = self.figures(sku)
             if item is None or fig is None:
                 continue
             sold = self.uow.execute(
@@ -410,22 +432,29 @@ class Feed:
             facts: list[dict] = []
             good, failed = [], []
             backlog_ids = set()
+            events: dict[int, Event] = {}
+
+            def fail(row, exc: Malformed) -> None:
+                log.warning("outbox row %s failed: %s", row.id, exc, extra={"outbox": row.id})
+                failed.append((row.id, str(exc)[:500]))
+
             for row in rows:
                 try:
-                    data = json.loads(row.payload or "{}")
-                    if isinstance(data, dict):
-                        enricher.wants(row.event, data)
-                except ValueError:
-                    pass
+                    events[row.id] = read_event(row)
+                except Malformed as exc:
+                    fail(row, exc)
+                    continue
+                enricher.wants(events[row.id])
             for row in rows:
+                if row.id not in events:
+                    continue
                 try:
-                    facts += enricher.facts(row)
+                    facts += enricher.facts(row, events[row.id])
                     good.append(row.id)
                     if row.at < uow.now - BACKLOG_AGE:
                         backlog_ids.add(row.id)
                 except Malformed as exc:
-                    log.warning("outbox row %s failed: %s", row.id, exc, extra={"outbox": row.id})
-                    failed.append((row.id, str(exc)[:500]))
+                    fail(row, exc)
             fired = self._evaluate(_dedupe(facts))
             self._store(uow, fired, backlog_ids, stats)
             if good:

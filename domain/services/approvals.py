@@ -16,6 +16,7 @@ from sqlalchemy import insert, select, update
 from domain import settings
 from domain.commands import DecideApproval, ListApprovals
 from domain.errors import ApprovalAlreadyDecided, InvalidState, OwnRequest, UnknownRequest
+from domain.events import ApprovalDecided, ApprovalRequested
 from domain.model import ApprovalRequest
 from domain.pricing import Reason, reasons_json
 from domain.pricing import pct as pct
@@ -41,12 +42,14 @@ def request_approval(uow, kind: str, subject: str, reasons: Sequence[Reason], us
         )
     )
     uow.emit(
-        "ApprovalRequested",
-        request=number,
-        subject_kind=kind,
-        subject=subject,
-        **reasons_json(reasons),
-        requested_by=user.name,
+        ApprovalRequested(
+            request=number,
+            subject_kind=kind,
+            subject=subject,
+            reasons=tuple(r.en for r in reasons),
+            reasons_zh=tuple(r.zh for r in reasons),
+            requested_by=user.name,
+        )
     )
     return number
 
@@ -68,7 +71,7 @@ def cancel_request(uow, number: str | None, user) -> None:
         .where((req_t.c.number == number) & (req_t.c.status == "pending"))
         .values(status="cancelled", decided_by=user.name, decided_at=uow.now)
     )
-    uow.emit("ApprovalDecided", request=number, decision="cancelled", by=user.name)
+    uow.emit(ApprovalDecided(request=number, decision="cancelled", by=user.name))
 
 
 @dataclass(frozen=True)
@@ -141,13 +144,14 @@ def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> di
         .values(status=status, decided_by=user.name, decided_at=uow.now, decision_reason=cmd.reason)
     )
     uow.emit(
-        "ApprovalDecided",
-        request=number,
-        decision=status,
-        by=user.name,
-        subject=req.subject,
-        requested_by=req.requested_by,
-        reason=cmd.reason or "",
+        ApprovalDecided(
+            request=number,
+            decision=status,
+            by=user.name,
+            subject=req.subject,
+            requested_by=req.requested_by,
+            reason=cmd.reason or "",
+        )
     )
     result = {
         "request": number,

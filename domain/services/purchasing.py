@@ -12,6 +12,12 @@ from sqlalchemy import bindparam, func, or_, select, update
 from domain import ledger, lookup
 from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePurchaseOrder
 from domain.errors import InvalidQuantity, InvalidState, UnknownOrder
+from domain.events import (
+    PurchaseOrderCancelled,
+    PurchaseOrderCreated,
+    PurchaseOrderReceived,
+    ReceivedLine,
+)
 from domain.ledger import item_t
 from domain.model import PurchaseLine, PurchaseOrder
 from domain.numbers import money, money_str, qty_str, quantity
@@ -91,12 +97,13 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
         user=user,
     )
     uow.emit(
-        "PurchaseOrderCreated",
-        order=number,
-        supplier=supplier.code,
-        status=result["status"],
-        total=money_str(price.total),
-        user=user.name,
+        PurchaseOrderCreated(
+            order=number,
+            supplier=supplier.code,
+            status=result["status"],
+            total=money_str(price.total),
+            user=user.name,
+        )
     )
     result["lines"] = [{**_line_json(line), "received": "0"} for line in lines]
     return result
@@ -230,12 +237,13 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
     status = "partially_received" if open_left else "received"
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
     uow.emit(
-        "PurchaseOrderReceived",
-        order=po.number,
-        status=status,
-        warehouse=wh_code,
-        lines=received,
-        user=user.name,
+        PurchaseOrderReceived(
+            order=po.number,
+            status=status,
+            warehouse=wh_code,
+            lines=tuple(ReceivedLine(**line) for line in received),
+            user=user.name,
+        )
     )
     return {
         "order": po.number,
@@ -257,7 +265,7 @@ def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status="cancelled"))
     if po.status == "pending_approval":
         approvals.cancel_request(uow, po.approval, user)
-    uow.emit("PurchaseOrderCancelled", order=po.number, user=user.name)
+    uow.emit(PurchaseOrderCancelled(order=po.number, user=user.name))
     return {"order": po.number, "status": "cancelled"}
 
 

@@ -15,6 +15,13 @@ from sqlalchemy import func, select, update
 from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
 from domain.errors import InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
+from domain.events import (
+    SalesOrderCancelled,
+    SalesOrderCreated,
+    SalesOrderShipped,
+    SalesPriceFlagged,
+    ShippedLine,
+)
 from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
 from domain.numbers import money, money_str, price_str, qty_str, quantity
@@ -138,21 +145,23 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
             ledger.reserve(uow, item, wh.id, wh.code, line.priced.qty)
     for a in price.anomalies:
         uow.emit(
-            "SalesPriceAnomaly",
-            order=number,
-            customer=customer.code,
-            sku=a.sku,
-            price=price_str(a.priced.price),
-            list_price=price_str(a.priced.list_price),
-            discount_pct=float(round(a.priced.discount, 2)),
+            SalesPriceFlagged(
+                order=number,
+                customer=customer.code,
+                sku=a.sku,
+                price=price_str(a.priced.price),
+                list_price=price_str(a.priced.list_price),
+                discount_pct=round(a.priced.discount, 2),
+            )
         )
     uow.emit(
-        "SalesOrderCreated",
-        order=number,
-        customer=customer.code,
-        status=status,
-        total=money_str(price.total),
-        user=user.name,
+        SalesOrderCreated(
+            order=number,
+            customer=customer.code,
+            status=status,
+            total=money_str(price.total),
+            user=user.name,
+        )
     )
     result["lines"] = [{**line_json(line), "shipped": "0"} for line in price.lines]
     return result
@@ -276,14 +285,15 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
     status = "partially_shipped" if left else "shipped"
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status, shipped_at=uow.now))
     uow.emit(
-        "SalesOrderShipped",
-        order=so.number,
-        status=status,
-        warehouse=wh.code,
-        lines=shipped,
-        cogs=money_str(cogs),
-        total=money_str(so.total),
-        user=user.name,
+        SalesOrderShipped(
+            order=so.number,
+            status=status,
+            warehouse=wh.code,
+            lines=tuple(ShippedLine(**line) for line in shipped),
+            cogs=money_str(cogs),
+            total=money_str(so.total),
+            user=user.name,
+        )
     )
     return {
         "order": so.number,
@@ -415,7 +425,7 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
                 closed.append({"item": line.sku, "qty": qty_str(rest)})
     status = "shipped" if so.status == "partially_shipped" else "cancelled"
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
-    uow.emit("SalesOrderCancelled", order=so.number, status=status, user=user.name)
+    uow.emit(SalesOrderCancelled(order=so.number, status=status, user=user.name))
     result = {"order": so.number, "status": status}
     if status == "shipped":
         result["closed"] = closed

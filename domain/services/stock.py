@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, insert, select, update
 from domain import ledger, lookup, settings
 from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
 from domain.errors import InvalidState
-from domain.events import StockShort
+from domain.events import StockCounted, StockIssued, StockReceived, StockShort, StockTransferred
 from domain.ledger import balance_t, item_t
 from domain.model import StockCount, Warehouse
 from domain.numbers import cost_str, money, money_str, qty_str, quantity, unit_cost
@@ -50,13 +50,14 @@ def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
     if item.last_receipt_cost != cost:
         uow.execute(update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=cost))
     uow.emit(
-        "StockReceived",
-        sku=item.sku,
-        warehouse=wh.code,
-        qty=qty_str(qty),
-        unit_cost=str(cost),
-        value=money_str(value),
-        user=user.name,
+        StockReceived(
+            sku=item.sku,
+            warehouse=wh.code,
+            qty=qty_str(qty),
+            unit_cost=str(cost),
+            value=money_str(value),
+            user=user.name,
+        )
     )
     return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "move_value": money_str(value)}
 
@@ -69,13 +70,14 @@ def issue_stock(cmd: IssueStock, uow, user) -> dict:
         uow, item, wh.id, wh.code, qty, kind="issue", reason=cmd.reason or "", user=user.name
     )
     uow.emit(
-        "StockIssued",
-        sku=item.sku,
-        warehouse=wh.code,
-        qty=qty_str(qty),
-        value=money_str(out.value),
-        reason=cmd.reason or "",
-        user=user.name,
+        StockIssued(
+            sku=item.sku,
+            warehouse=wh.code,
+            qty=qty_str(qty),
+            value=money_str(out.value),
+            reason=cmd.reason or "",
+            user=user.name,
+        )
     )
     return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "cost": money_str(out.value)}
 
@@ -105,13 +107,14 @@ def transfer_stock(cmd: TransferStock, uow, user) -> dict:
         user=user.name,
     )
     uow.emit(
-        "StockTransferred",
-        sku=item.sku,
-        source=src.code,
-        target=dst.code,
-        qty=qty_str(qty),
-        value=money_str(out.value),
-        user=user.name,
+        StockTransferred(
+            sku=item.sku,
+            source=src.code,
+            target=dst.code,
+            qty=qty_str(qty),
+            value=money_str(out.value),
+            user=user.name,
+        )
     )
     return {
         "sku": item.sku,
@@ -169,15 +172,16 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
         value = _post_diff(uow, item, wh, diff, user)
         result.update(status="posted", diff_value=money_str(value))
     uow.emit(
-        "StockCounted",
-        sku=item.sku,
-        warehouse=wh.code,
-        book_qty=qty_str(bal.on_hand),
-        counted_qty=qty_str(counted),
-        diff_qty=qty_str(diff),
-        diff_value=money_str(value),
-        status=result["status"],
-        user=user.name,
+        StockCounted(
+            sku=item.sku,
+            warehouse=wh.code,
+            book_qty=qty_str(bal.on_hand),
+            counted_qty=qty_str(counted),
+            diff_qty=qty_str(diff),
+            diff_value=money_str(value),
+            status=result["status"],
+            user=user.name,
+        )
     )
     return {**_balance_dict(uow, item, wh), **result}
 
@@ -238,7 +242,7 @@ def _post_diff(uow, item, wh, diff: Decimal, user) -> Decimal:
                 reserved=qty_str(after.reserved),
                 orders=tuple(sales.orders_reserving(uow, item.id, wh.id)),
             )
-            uow.emit(short.name, **short.data())
+            uow.emit(short)
         return value
     return ZERO
 
