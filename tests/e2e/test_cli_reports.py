@@ -46,7 +46,7 @@ def test_kpi_with_a_chart_and_the_misuses(demo_db, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     unknown = jxc(demo_db, "report", "best_customers", "--json")
     assert unknown.returncode == 1
-    assert json.loads(unknown.stdout)["error"]["code"] == "missing_slot"
+    assert json.loads(unknown.stdout)["error"]["code"] == "unknown_report"
     assert jxc(demo_db, "report", "kpi", "--lang", "fr").returncode == 2
 
 
