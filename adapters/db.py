@@ -10,10 +10,11 @@ PostgreSQL is used as is (row locks in the ledger); an unreachable server fails 
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from domain.uow import WRITE_FLAG, db_error
 
@@ -56,7 +57,14 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(WRITE_FLAG, True) else "BEGIN")
+        # Straight to the driver (this opens every transaction, and SQLAlchemy's statement
+        # machinery costs more than the BEGIN); a failure is wrapped as SQLAlchemy wraps it,
+        # so a locked database is still an OperationalError the unit of work retries.
+        sql = "BEGIN IMMEDIATE" if conn.info.get(WRITE_FLAG, True) else "BEGIN"
+        try:
+            conn.connection.driver_connection.execute(sql)
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(sql, (), exc, sqlite3.Error, dialect=engine.dialect) from exc
 
     return engine
 

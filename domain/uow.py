@@ -123,10 +123,16 @@ class UnitOfWork:
 
     def execute(self, stmt, params=None):
         """Run a statement in this transaction."""
-        with self.translated():
+        # `translated()` written out: this runs for every statement.
+        try:
             if params is None:
                 return self.conn.execute(stmt)
             return self.conn.execute(stmt, params)
+        except SQLAlchemyError as exc:
+            ours = db_error(exc, self.engine)
+            if ours is None:
+                raise
+            raise ours from exc
 
     def emit(self, event: Event) -> None:
         """Record a domain event; it reaches the outbox when the unit commits."""
