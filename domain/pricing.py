@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from domain.errors import InvalidAmount
-from domain.numbers import money, money_str, price_str, qty_str, unit_cost
+from domain.numbers import money, money_display, money_str, price_str, qty_str, unit_cost
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -149,10 +149,10 @@ def price_sales_order(
     if policy.credit_check and exposure + total > credit_limit:
         reasons.append(
             Reason(
-                f"exposure {money_str(exposure)} + order {money_str(total)} is over "
-                f"the credit limit {money_str(credit_limit)}",
-                f"已占用额度 {money_str(exposure)} + 本单 {money_str(total)} 超过信用额度 "
-                f"{money_str(credit_limit)}",
+                f"exposure {money_display(exposure)} + order {money_display(total)} is over "
+                f"the credit limit {money_display(credit_limit)}",
+                f"已占用额度 {money_display(exposure)} + 本单 {money_display(total)} 超过信用额度 "
+                f"{money_display(credit_limit)}",
             )
         )
     return OrderPrice(tuple(lines), total, tuple(reasons), tuple(anomalies))
@@ -165,8 +165,8 @@ def price_purchase_order(lines: Sequence[OrderLine], limit: Decimal) -> OrderPri
     if total > limit:
         reasons = (
             Reason(
-                f"total {money_str(total)} is over {money_str(limit)}",
-                f"总额 {money_str(total)} 超过 {money_str(limit)}",
+                f"total {money_display(total)} is over {money_display(limit)}",
+                f"总额 {money_display(total)} 超过 {money_display(limit)}",
             ),
         )
     return OrderPrice(tuple(lines), total, reasons)

@@ -12,7 +12,7 @@ from domain.errors import InvalidState
 from domain.events import StockCounted, StockIssued, StockReceived, StockShort, StockTransferred
 from domain.ledger import balance_t, item_t
 from domain.model import StockCount, Warehouse
-from domain.numbers import cost_str, money, money_str, qty_str, quantity, unit_cost
+from domain.numbers import cost_str, money, money_display, money_str, qty_str, quantity, unit_cost
 from domain.pricing import Reason, reasons_json
 from domain.services import approvals, purchasing, sales
 
@@ -193,8 +193,8 @@ def _count_reasons(uow, book: Decimal, diff: Decimal, value: Decimal) -> list[Re
     if abs(value) > limit:
         reasons.append(
             Reason(
-                f"adjustment value {money_str(abs(value))} is over {money_str(limit)}",
-                f"调整金额 {money_str(abs(value))} 超过 {money_str(limit)}",
+                f"adjustment value {money_display(abs(value))} is over {money_display(limit)}",
+                f"调整金额 {money_display(abs(value))} 超过 {money_display(limit)}",
             )
         )
     if diff and (book <= 0 or abs(diff) / book * 100 > pct):

@@ -71,7 +71,7 @@ def test_an_approver_sees_the_partner_lines_discount_and_total_of_an_order(app, 
 def test_a_purchase_request_names_the_supplier_and_what_is_bought(app, users):
     bus, zhao, mary = app.bus, users["zhao"], users["mary"]
     po = bus.execute(CreatePurchaseOrder(supplier="SZT", lines=(Line("DRILL-18V", D(50)),)), zhao)
-    assert po["reasons_zh"] == ["总额 12000.00 超过 10000.00"]
+    assert po["reasons_zh"] == ["总额 12,000.00 超过 10,000.00"]
     decided = bus.execute(DecideApproval(request=po["approval"], decision="approve"), mary)
     details = decided["details"]
     assert (details["partner"], details["partner_name_zh"], details["total"]) == (

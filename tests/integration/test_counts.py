@@ -141,4 +141,4 @@ def test_a_pending_count_tells_the_approver_what_it_is_about(app, users):
     assert (pending["details"]["warehouse"], pending["details"]["diff_qty"]) == ("MAIN", "-6")
     assert pending["details"]["diff_value"] == "-1440.00"
     assert pending["reasons"] == count["reasons"]
-    assert pending["reasons_zh"] == ["调整金额 1440.00 超过 1000.00", "差异占账面 60.0%，超过 2%"]
+    assert pending["reasons_zh"] == ["调整金额 1,440.00 超过 1,000.00", "差异占账面 60.0%，超过 2%"]
