@@ -134,7 +134,9 @@ def bench_writes(app, n: int) -> float:
 
 
 def bench_raw_writes(n: int) -> float:
-    """The same rows (key, balance, move, outbox, audit), one transaction each, raw sqlite3."""
+    """The same rows, one transaction each, raw sqlite3: the key looked up, the balance read
+    and updated under its guard, the move, the audit row that is also the key's record, the
+    outbox row."""
     path = Path(tempfile.mkdtemp()) / "raw.db"
     con = sqlite3.connect(path, isolation_level=None)
     for p in SQLITE_PRAGMAS:
@@ -145,34 +147,36 @@ def bench_raw_writes(n: int) -> float:
         create table mv(id integer primary key, at text, item integer, wh integer, kind text,
                         qty integer, value integer, unit_cost integer, ref text, reason text,
                         user_name text);
-        create table k(key text primary key, hash text, ok int, result text, at text, u text);
+        create index mv_item_wh on mv(item, wh, id);
         create table ob(id integer primary key, at text, event text, payload text, done text);
-        create table au(id integer primary key, at text, u text, intent text, key text, d text);
+        create table au(id integer primary key, at text, u text, intent text, key text, d text,
+                        hash text, ok int, result text);
+        create unique index au_key on au(key) where key <> '';
     """)
     start = time.perf_counter()
     for i in range(n):
         item = (i // 2) % 10
         qty = 3000 if i % 2 == 0 else -1000
+        key = f"bench:{i}"
         con.execute("BEGIN IMMEDIATE")
-        con.execute("select key from k where key=?", (f"bench:{i}",))
-        con.execute("insert into k values (?,?,1,'',?,?)", (f"bench:{i}", "h" * 64, "t", "admin"))
+        con.execute("select hash, ok, result from au where key=? and key <> ''", (key,))
         con.execute("insert or ignore into bal values (?,1,0,0,0)", (item,))
         con.execute("select on_hand, reserved, value from bal where item=? and wh=1", (item,))
         con.execute(
             "update bal set on_hand=on_hand+?, value=value+? where item=? and wh=1 "
-            "and on_hand-reserved >= ?",
+            "and on_hand-reserved >= ? returning on_hand, reserved, value",
             (qty, 375, item, -qty),
-        )
+        ).fetchall()
         con.execute(
             "insert into mv(at,item,wh,kind,qty,value,unit_cost,ref,reason,user_name) "
             "values (?,?,1,'receipt',?,?,?,'','','admin')",
             ("t", item, qty, 375, 1250000),
         )
-        con.execute("update k set result=? where key=?", ('{"ok": true}', f"bench:{i}"))
         con.execute(
-            "insert into au(at,u,intent,key,d) values (?,?,?,?,?)",
-            ("t", "admin", "stock.receive", f"bench:{i}", "{}"),
-        )
+            "insert into au(at,u,intent,key,d,hash,ok,result) values (?,?,?,?,?,?,1,?) "
+            "on conflict do nothing returning id",
+            ("t", "admin", "stock.receive", key, "{}", "h" * 64, '{"ok": true}'),
+        ).fetchall()
         con.execute("insert into ob(at,event,payload) values (?,?,?)", ("t", "StockReceived", "{}"))
         con.execute("COMMIT")
     rate = n / (time.perf_counter() - start)

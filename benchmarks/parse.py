@@ -71,11 +71,14 @@ def _print_latency(label: str, samples: list[float]) -> None:
 
 def round_trips(n: int) -> None:
     """Console round trips in-process (no process start-up): a question, and a write proposed
-    and confirmed, on a fresh SQLite database with the demo master data."""
+    and confirmed, on a fresh SQLite database with the demo master data; and the most
+    transactions any one of those messages took (the design allows two: a read, a write)."""
     import csv
     import tempfile
     from datetime import date
     from decimal import Decimal
+
+    from sqlalchemy import event
 
     from adapters.bootstrap import bootstrap
     from adapters.config import Settings
@@ -94,14 +97,24 @@ def round_trips(n: int) -> None:
         app.bus.execute(ReceiveStock(item="M6-20", qty=Decimal(100000)), app.bus.user("admin"))
         chat = Conversation(app.bus, app.uow, app.clock)
         chat.handle("admin", "bench", "how many M6")  # warm-up: catalog load
+        begun = [0]
+        event.listen(app.engine, "begin", lambda _conn: begun.__setitem__(0, begun[0] + 1))
+        most = 0
+
+        def message(text: str) -> None:
+            nonlocal most
+            begun[0] = 0
+            chat.handle("admin", "bench", text)
+            most = max(most, begun[0])
+
         question, write = [], []
         for _ in range(n):
             t0 = time.perf_counter()
-            chat.handle("admin", "bench", "how many M6 do we have")
+            message("how many M6 do we have")
             question.append((time.perf_counter() - t0) * 1000)
             t0 = time.perf_counter()
-            chat.handle("admin", "bench", "sell 1 M6 to ACME")
-            chat.handle("admin", "bench", "yes")
+            message("sell 1 M6 to ACME")
+            message("yes")
             write.append((time.perf_counter() - t0) * 1000)
         app.engine.dispose()
     for name, values in (("question", question), ("confirmed_write", write)):
@@ -110,6 +123,7 @@ def round_trips(n: int) -> None:
             f"console round trip {name} p50_ms={statistics.median(values):.2f} "
             f"p99_ms={_percentile(values, 99):.2f} n={n}"
         )
+    print(f"console transactions per message max={most} (a read, then at most one write)")
 
 
 if __name__ == "__main__":

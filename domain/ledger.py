@@ -24,6 +24,7 @@ from domain.events import StockWentNegative
 from domain.model import Balance, FifoLayer, Item, StockMove, Warehouse
 from domain.numbers import money, qty_str
 from domain.types import Money, Qty
+from domain.uow import Prepared
 
 balance_t = Balance.__table__
 move_t = StockMove.__table__
@@ -76,7 +77,8 @@ _NEW_BALANCE = {
     "postgresql": postgresql.insert(balance_t).on_conflict_do_nothing(),
     "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
 }
-_INSERT_MOVE = insert(move_t)
+_MOVE_COLUMNS = ("at", "item_id", "warehouse_id", "kind", "qty", "value", "unit_cost", "ref")
+_INSERT_MOVE = Prepared(insert(move_t), (*_MOVE_COLUMNS, "reason", "user_name"))
 # RETURNING tells whether the row was updated on every driver (rowcount is not always set).
 _ADD = (
     update(balance_t)
@@ -89,12 +91,13 @@ _ADD = (
     .returning(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value)
 )
 # The guard: no writer takes available below zero, whatever the others do meanwhile.
-_ADD_GUARDED = _ADD.where(
-    balance_t.c.on_hand - balance_t.c.reserved >= bindparam("need", type_=Qty())
+_ADD_GUARDED = Prepared(
+    _ADD.where(balance_t.c.on_hand - balance_t.c.reserved >= bindparam("need", type_=Qty()))
 )
 # Shipping only what is reserved leaves available as it was, so the guard is that the goods are
 # there: a count may have left less on hand than is reserved, and part of it can still ship.
-_TAKE_RESERVED = _ADD.where(balance_t.c.on_hand >= bindparam("take", type_=Qty()))
+_TAKE_RESERVED = Prepared(_ADD.where(balance_t.c.on_hand >= bindparam("take", type_=Qty())))
+_ADD = Prepared(_ADD)
 
 
 def _change(
@@ -109,14 +112,14 @@ def _change(
         "d_value": value,
     }
     if need is None:
-        row = uow.execute(_ADD, params).first()
+        rows = _ADD.run(uow, params)
     elif need == 0 and reserved < 0:
-        row = uow.execute(_TAKE_RESERVED, {**params, "take": -qty}).first()
+        rows = _TAKE_RESERVED.run(uow, {**params, "take": -qty})
     else:
-        row = uow.execute(_ADD_GUARDED, {**params, "need": need}).first()
-    if row is None:
+        rows = _ADD_GUARDED.run(uow, {**params, "need": need})
+    if not rows:
         return False
-    uow.balances[(item_id, wh_id)] = BalanceRow(*row)  # what this unit of work left there
+    uow.balances[(item_id, wh_id)] = BalanceRow(*rows[0])  # what this unit of work left there
     return True
 
 
@@ -136,7 +139,7 @@ def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
 
 # The item's columns the stock services use (fewer columns, less to convert per command).
 _PLACE_ITEM = ("id", "sku", "name", "name_zh", "uom", "unit_cost", "last_receipt_cost", "costing")
-_PLACE = (
+_PLACE = Prepared(
     select(
         *(item_t.c[name] for name in _PLACE_ITEM),
         wh_t.c.id.label("p_id"),
@@ -163,7 +166,8 @@ def place(uow, sku: str, wh_code: str | None):
     between them. On SQLite, whose write transactions hold the database from their first
     statement, that balance is as good as locked: `lock_balance` takes it from here."""
     sku, code = sku.strip(), (wh_code or "MAIN").strip().upper()
-    row = uow.execute(_PLACE, {"sku": sku, "code": code}).first()
+    rows = _PLACE.run(uow, {"sku": sku, "code": code})
+    row = rows[0] if rows else None
     if row is None:  # a SKU in another case, or an unknown name: the lookups say which
         return lookup.item(uow, sku), lookup.warehouse(uow, code)
     if row.b_on_hand is not None and uow.write and uow.dialect == "sqlite":
@@ -203,10 +207,10 @@ def allow_negative(uow, wh_code: str) -> bool:
     return settings.is_on(uow, f"stock.allow_negative.{wh_code}")
 
 
-def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> int:
+def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> None:
     unit = (abs(value) / abs(qty)).quantize(Decimal("0.000001")) if qty else None
-    res = uow.execute(
-        _INSERT_MOVE,
+    _INSERT_MOVE.run(
+        uow,
         {
             "at": uow.now,
             "item_id": item_id,
@@ -220,7 +224,6 @@ def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> int:
             "user_name": user,
         },
     )
-    return res.inserted_primary_key[0]
 
 
 def stock_in(

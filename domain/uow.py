@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+from collections import namedtuple
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -41,15 +42,84 @@ LOCK_BACKOFF = 0.05
 outbox_t = Outbox.__table__
 audit_t = Audit.__table__
 # The literal predicate lets SQLite use the partial unique index on keyed rows.
-_FIND_KEY = select(audit_t.c.command_hash, audit_t.c.ok, audit_t.c.result).where(
-    (audit_t.c.key == bindparam("key")) & text(AUDIT_KEYED)
+
+
+class Prepared:
+    """A fixed statement of the write path, run through the driver's own cursor.
+
+    Compiled once per database; each parameter is converted by its column's type exactly as
+    SQLAlchemy converts it, and returned rows are converted back (as named tuples). A driver
+    error is wrapped as SQLAlchemy wraps it, then translated like any other. For the few
+    statements every write command runs, where SQLAlchemy's per-execution machinery costs
+    several times what the database does."""
+
+    def __init__(self, stmt, keys: tuple[str, ...] | None = None):
+        """`keys`: for an INSERT, the columns given (the others take their defaults)."""
+        self.stmt = stmt
+        self.keys = list(keys) if keys else None
+        self._plans: dict[str, list] = {}
+
+    def _plan(self, dialect) -> list:
+        compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)
+        names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
+        to_db = tuple((n, _converter(compiled.binds[n].type, dialect)) for n in names)
+        columns = list(self.stmt.exported_columns)
+        row = namedtuple("Row", [c.key for c in columns]) if columns else None  # noqa: PYI024
+        plan = [compiled.string, compiled.positional, to_db, row, None]
+        self._plans[dialect.name] = plan
+        return plan
+
+    def _from_db(self, dialect, plan: list, description) -> tuple:
+        # Result conversions need the driver's type codes (PostgreSQL's numerics do).
+        plan[4] = tuple(
+            c.type.dialect_impl(dialect).result_processor(dialect, d[1])
+            for c, d in zip(self.stmt.exported_columns, description, strict=True)
+        )
+        return plan[4]
+
+    def run(self, uow, params: dict) -> list:
+        """Execute in `uow`'s transaction; the returned rows (none for a plain write)."""
+        dialect = uow.engine.dialect
+        plan = self._plans.get(dialect.name) or self._plan(dialect)
+        sql, positional, to_db, row, from_db = plan
+        if positional:
+            args = tuple(f(params[n]) if f else params[n] for n, f in to_db)
+        else:
+            args = {n: f(params[n]) if f else params[n] for n, f in to_db}
+        error = dialect.loaded_dbapi.Error
+        cursor = uow.conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql, args)
+            raw = cursor.fetchall() if row is not None else ()
+            if row is not None and from_db is None:
+                from_db = self._from_db(dialect, plan, cursor.description)
+        except error as exc:
+            wrapped = DBAPIError.instance(sql, args, exc, error, dialect=dialect)
+            raise (db_error(wrapped, uow.engine) or wrapped) from exc
+        finally:
+            cursor.close()
+        return [row(*(f(v) if f else v for f, v in zip(from_db, r, strict=True))) for r in raw]
+
+
+def _converter(type_, dialect):
+    return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+_FIND_KEY = Prepared(
+    select(audit_t.c.command_hash, audit_t.c.ok, audit_t.c.result).where(
+        (audit_t.c.key == bindparam("key")) & text(AUDIT_KEYED)
+    )
 )
 _AUDIT = insert(audit_t)
+_RECORD_COLUMNS = ("at", "user_name", "intent", "key", "detail", "command_hash", "ok", "result")
 _RECORD = {
-    name: dialect.insert(audit_t).on_conflict_do_nothing().returning(audit_t.c.id)
+    name: Prepared(
+        dialect.insert(audit_t).on_conflict_do_nothing().returning(audit_t.c.id), _RECORD_COLUMNS
+    )
     for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
 }
 _OUTBOX = insert(outbox_t)
+_OUTBOX_ONE = Prepared(_OUTBOX, ("at", "event", "payload"))
 
 
 class UnitOfWork:
@@ -147,17 +217,18 @@ class UnitOfWork:
 
     def _commit(self) -> None:
         if self.events:
-            self.conn.execute(
-                _OUTBOX,
-                [
-                    {
-                        "at": self.now,
-                        "event": e.name,
-                        "payload": json.dumps(e.data(), ensure_ascii=False),
-                    }
-                    for e in self.events
-                ],
-            )
+            rows = [
+                {
+                    "at": self.now,
+                    "event": e.name,
+                    "payload": json.dumps(e.data(), ensure_ascii=False),
+                }
+                for e in self.events
+            ]
+            if len(rows) == 1:
+                _OUTBOX_ONE.run(self, rows[0])
+            else:
+                self.conn.execute(_OUTBOX, rows)
             self.events.clear()
         self._tx.commit()
 
@@ -187,7 +258,8 @@ class UnitOfWork:
 
     def find_key(self, key: str):
         """The idempotency record of a key (`command_hash`, `ok`, `result`), or None."""
-        return self.execute(_FIND_KEY, {"key": key}).first()
+        rows = _FIND_KEY.run(self, {"key": key})
+        return rows[0] if rows else None
 
     def record(
         self,
@@ -202,8 +274,8 @@ class UnitOfWork:
         """Add the audit row of a keyed command, which is also the key's idempotency record
         (its fingerprint and first result); False when another transaction recorded the key
         first (on PostgreSQL the insert waits for that transaction, then does nothing)."""
-        res = self.execute(
-            _RECORD[self.dialect],
+        rows = _RECORD[self.dialect].run(
+            self,
             {
                 "at": self.now,
                 "user_name": user,
@@ -216,7 +288,7 @@ class UnitOfWork:
             },
         )
         # RETURNING, not rowcount: psycopg reports -1 for this insert.
-        return res.first() is not None
+        return bool(rows)
 
     def audit(self, user: str, intent: str, key: str, detail: dict) -> None:
         """Add a row to the audit trail (a keyed command's row is written by `record`)."""
