@@ -43,7 +43,10 @@ class ScriptedConversation:
     def handle(self, user_name, channel, text, lang=None, delivery=None):
         return self._answer(user_name, channel, text)
 
-    def press(self, user_name, channel, payload, lang=None):
+    def press(self, user_name, channel, payload, lang=None, delivery=None):
+        return self._answer(user_name, channel, payload)
+
+    def act(self, user_name, channel, payload, lang=None, delivery=None):
         return self._answer(user_name, channel, payload)
 
 
