@@ -2,8 +2,10 @@
 
 Prints one `name=value` line per figure: events/s through durable-rules in this process, through
 durable-rules in its child process (batches of 500 facts, the pipe included), and through the
-plain-Python reference on the same facts in the same run, with the ratio durable/reference.
-Target: engine >= 10,000 events/s.
+plain-Python reference on the same facts in the same run, with the ratio durable/reference;
+the feed's events/s on SQLite and the inline feed's added latency; and a command → its alert
+stored (p50, p99) with `jxc serve scheduler` running as its own process on the same database.
+Targets: engine >= 10,000 events/s, feed >= 2,000 events/s, command → alert p50 < 1 s.
 """
 
 from __future__ import annotations
@@ -186,9 +188,12 @@ def _feed_db(tmp: str, n_events: int):
             for n, (sku, d) in enumerate(((s, d) for s in skus for d in range(60)), start=2)
         ]
         imports.import_rows(uow, "sales_history", hist, today=date(2026, 6, 15))
+        received = {"qty": "5", "unit_cost": "1.00", "value": "5.00", "user": "li"}
+        issued = {"qty": "5", "value": "5.00", "reason": "bench", "user": "li"}
         events = [
                 {"at": uow.now, "event": "StockReceived" if k % 2 else "StockIssued",
-                 "payload": json.dumps({"sku": skus[k % len(skus)], "warehouse": "MAIN"})}
+                 "payload": json.dumps({"sku": skus[k % len(skus)], "warehouse": "MAIN",
+                                        **(received if k % 2 else issued)})}
                 for k in range(n_events)
         ]  # fmt: skip
         if events:
@@ -213,8 +218,10 @@ def feed_section(n_events: int, cli_runs: int) -> dict[str, float]:
             app = _feed_db(tmp, n_events)
             feed = rules_feed(app, kind)
             start = time.perf_counter()
-            done = feed.run().rows
-            out[f"feed_{kind}"] = done / (time.perf_counter() - start)
+            stats = feed.run()
+            out[f"feed_{kind}"] = stats.rows / (time.perf_counter() - start)
+            if stats.failed:
+                raise SystemExit(f"the feed failed {stats.failed} of {stats.rows} rows")
             close_feeds(app)
             app.engine.dispose()
     with tempfile.TemporaryDirectory() as tmp:
@@ -233,6 +240,125 @@ def feed_section(n_events: int, cli_runs: int) -> dict[str, float]:
         close_feeds(app)
         app.engine.dispose()
     return out
+
+
+# -- a command → its alert stored, with `jxc serve scheduler` running ---------------------------
+
+SERVER_READY_S = 60.0
+ALERT_WAIT_S = 10.0
+
+
+def _start_server(db_url: str):
+    """`jxc serve scheduler` on `db_url` as a process, once it has said `ready:` on stderr."""
+    import os
+    import queue
+    import subprocess
+    import threading
+
+    env = dict(os.environ, JXC_DATABASE_URL=db_url, PYTHONIOENCODING="utf-8")
+    env.pop("JXC_NOW", None)  # the server and this process share the real clock
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "serve", "scheduler"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue = queue.Queue()
+
+    def pump() -> None:  # keep reading, so a chatty server never blocks on a full pipe
+        for line in proc.stderr:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + SERVER_READY_S
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
+        seen.append(line)
+        if "ready:" in line:
+            return proc
+    _stop_server(proc)
+    raise SystemExit("jxc serve scheduler did not get ready:\n" + "".join(seen[-20:]))
+
+
+def _stop_server(proc) -> None:
+    import signal
+    import subprocess
+
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def served_section(runs: int) -> dict[str, float]:
+    """Seconds from a command (a sales order priced far under list, through the bus in this
+    process) to its `anomaly.price` alert stored by `jxc serve scheduler`, `runs` times."""
+    import statistics
+    import tempfile
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from adapters.bootstrap import bootstrap
+    from adapters.config import Settings
+    from domain.alerts import alert_t
+    from domain.commands import CreateSalesOrder, Line, ReceiveStock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        seeded = _feed_db(tmp, 0)
+        db_url = str(seeded.settings.database_url)
+        seeded.engine.dispose()
+        app = bootstrap(Settings(database_url=db_url))  # the real clock, as the server's
+        wang, li = app.bus.user("wang"), app.bus.user("li")
+        app.bus.execute(ReceiveStock(item="M6-20", qty=Decimal(runs * 10)), li)
+        proc = _start_server(db_url)
+        took: list[float] = []
+        try:
+            for _ in range(runs):
+                start = time.perf_counter()
+                so = app.bus.execute(
+                    CreateSalesOrder(
+                        customer="ACME", lines=(Line("M6-20", Decimal(1), Decimal("0.05")),)
+                    ),
+                    wang,
+                )
+                subject = f"{so['order']}:M6-20"
+                query = select(alert_t.c.id).where(
+                    (alert_t.c.kind == "anomaly.price") & (alert_t.c.subject == subject)
+                )
+                while True:
+                    with app.uow(write=False) as uow:
+                        if uow.execute(query).first() is not None:
+                            break
+                    if time.perf_counter() - start > ALERT_WAIT_S:
+                        raise SystemExit(f"no anomaly.price alert for {subject} within "
+                                         f"{ALERT_WAIT_S:.0f} s")  # fmt: skip
+                    if proc.poll() is not None:
+                        raise SystemExit("jxc serve scheduler stopped during the run")
+                    time.sleep(0.005)
+                took.append(time.perf_counter() - start)
+        finally:
+            _stop_server(proc)
+            app.engine.dispose()
+    took.sort()
+    return {
+        "runs": runs,
+        "p50": statistics.median(took),
+        "p99": took[min(len(took) - 1, int(round(0.99 * (len(took) - 1))))],
+        "max": took[-1],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -258,6 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rules_feed_reference_events_per_s={feed['feed_reference']:.0f}")
     print(f"rules_feed_durable_over_reference={feed['feed_durable'] / feed['feed_reference']:.3f}")
     print(f"rules_inline_feed_added_ms_p50={feed['inline_p50_ms']:.1f}")
+    served = served_section(10 if args.quick else 30)
+    print(f"rules_command_to_alert_runs={served['runs']}")
+    print(f"rules_command_to_alert_p50_s={served['p50']:.3f} p99_s={served['p99']:.3f}")
+    print(f"rules_command_to_alert_target_p50_1_s={'met' if served['p50'] < 1 else 'NOT met'}")
     return 0
 
 
