@@ -4,7 +4,8 @@ over the Web API, called from the scheduler's threads and run on `jxc serve`'s e
 A message to a user is a direct message (`chat.postMessage` to their user id); a chart follows
 it with `files_upload_v2`. Where it was posted comes back as "channel:ts" for `chat.update`.
 A 429 is raised at once as `RetryLater` (only the delivery loop waits, for that channel), a 5xx
-or a timeout as `TransientError`; the SDK itself retries only dropped connections.
+or a timeout as `TransientError`; the SDK itself retries only dropped connections. Posts are
+paced at about one a second per channel (the recipient's id), as `sender.Sender` does.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.notify import RetryLater, TransientError
+from adapters.pacing import RateLimit, every
 from adapters.slack.render import blocks, fallback
+from adapters.slack.sender import POST_INTERVAL
 from bot.replies import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -65,9 +68,15 @@ def _translated(exc: Exception) -> Exception:
 class SlackNotifier:
     """The notifier port on Slack (see the module's docstring)."""
 
-    def __init__(self, client: AsyncWebClient, loop: asyncio.AbstractEventLoop):
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        loop: asyncio.AbstractEventLoop,
+        pacing: RateLimit | None = None,
+    ):
         self.client = client
         self.loop = loop
+        self.pacing = pacing or every(POST_INTERVAL)
 
     def _run(self, coro):
         try:
@@ -97,6 +106,7 @@ class SlackNotifier:
         slack_id = getattr(recipient, "slack_id", None)
         if not slack_id:
             raise ValueError(f"{getattr(recipient, 'name', recipient)} has no slack_id")
+        await self.pacing.wait(slack_id)
         resp = await self.client.chat_postMessage(
             channel=slack_id, text=fallback(reply), blocks=blocks(reply)
         )

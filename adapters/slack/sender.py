@@ -2,7 +2,8 @@
 
 A 5xx, a timeout, a dropped connection or a 429 is retried by the SDK's retry handlers (a 429
 after its `Retry-After`). Sends to one channel go one at a time, so while a channel waits for
-its retry only that channel waits; the others go on.
+its retry only that channel waits; the others go on. Posts are paced at about one a second per
+channel (Slack's limit for `chat.postMessage`), so a burst is spread out rather than refused.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.pacing import RateLimit, every
 from adapters.slack.render import blocks, fallback
 from bot.replies import Reply
 
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 RETRIES = 3
 RETRY_AFTER_CAP = 60.0  # seconds: a longer Retry-After is waited this long, then tried again
 TIMEOUT = 10  # seconds for one Web API call
+POST_INTERVAL = 1.0  # seconds between two messages posted to one channel
 # What a send can still fail with once the retries are spent (logged; the process goes on).
 SEND_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
 
@@ -77,16 +80,19 @@ def make_client(token: str | None, base_url: str) -> AsyncWebClient:
 
 
 class Sender:
-    """Posts, updates and uploads, one at a time per channel."""
+    """Posts, updates and uploads, one at a time per channel; posts paced by `pacing`
+    (per channel id; one post per `POST_INTERVAL` by default)."""
 
-    def __init__(self, client: AsyncWebClient):
+    def __init__(self, client: AsyncWebClient, pacing: RateLimit | None = None):
         self.client = client
+        self.pacing = pacing or every(POST_INTERVAL)
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str | None:
         """Post a reply (and upload its chart); the message's ts, or None when it could not be
         delivered after the retries."""
         async with self._locks[channel]:
+            await self.pacing.wait(channel)
             try:
                 resp = await self.client.chat_postMessage(
                     channel=channel, text=fallback(reply), blocks=blocks(reply), thread_ts=thread_ts

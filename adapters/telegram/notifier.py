@@ -6,7 +6,7 @@ A message to a user goes to their private chat (`sendMessage` to `telegram_id`);
 photo (`sendPhoto`, captioned with the text when it fits). Where it went comes back as
 "chat_id:message_id" for `editMessageText`. A 429 is raised at once as `RetryLater` with
 Telegram's `retry_after`, a 5xx or a timeout as `TransientError`; "message is not modified"
-counts as an edit done.
+counts as an edit done. Messages are paced within Telegram's limits (see `sending.Pacing`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from adapters.notify import RetryLater, TransientError
 from adapters.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chunks, keyboard
-from adapters.telegram.sending import NOT_MODIFIED, _seconds
+from adapters.telegram.sending import NOT_MODIFIED, Pacing, _seconds
 from bot.replies import Button
 
 TIMEOUT = 30  # seconds for one call, from the calling thread
@@ -34,9 +34,10 @@ def make_bot(settings) -> Bot:
 class TelegramNotifier:
     """The notifier port on Telegram (see the module's docstring)."""
 
-    def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop):
+    def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, pacing: Pacing | None = None):
         self.bot = bot
         self.loop = loop
+        self.pacing = pacing or Pacing()
 
     def _run(self, coro):
         try:
@@ -79,6 +80,7 @@ class TelegramNotifier:
         message = None
         for n, piece in enumerate(pieces):
             last = n == len(pieces) - 1
+            await self.pacing.wait(chat_id)
             message = await self.bot.send_message(
                 chat_id, piece, reply_markup=markup if last else None
             )
@@ -88,6 +90,7 @@ class TelegramNotifier:
         return ref
 
     async def _photo(self, chat_id: int, path, caption, markup):
+        await self.pacing.wait(chat_id)
         return await self.bot.send_photo(
             chat_id,
             photo=Path(path).read_bytes(),

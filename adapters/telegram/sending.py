@@ -2,6 +2,9 @@
 429 holds back that chat only (for the `retry_after` Telegram gives), and a message that cannot be
 sent is logged, never raised into the update that caused it.
 
+Messages are paced within Telegram's limits (`Pacing`): about 30 a second for the whole bot and
+20 a minute in a group chat, so a burst is spread out rather than answered with 429s.
+
 This is the one place that catches python-telegram-bot's errors.
 """
 
@@ -15,9 +18,13 @@ from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from adapters.pacing import RateLimit
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 NOT_MODIFIED = "message is not modified"
+BOT_PER_SECOND = 30  # messages a second for one bot, all chats together
+GROUP_PER_MINUTE = 20  # messages a minute in one group chat
 
 
 def _seconds(exc: RetryAfter) -> float:
@@ -25,14 +32,38 @@ def _seconds(exc: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
+class Pacing:
+    """Telegram's limits on sending: `bot` for the whole bot, `group` for each group chat
+    (a negative chat id). A group waiting for its minute takes no slot of the bot's second,
+    so private chats go on meanwhile."""
+
+    def __init__(self, bot: RateLimit | None = None, group: RateLimit | None = None):
+        self.bot = bot or RateLimit(BOT_PER_SECOND, 1.0)
+        self.group = group or RateLimit(GROUP_PER_MINUTE, 60.0)
+
+    async def wait(self, chat_id: int) -> None:
+        """Wait until a message may go to `chat_id`."""
+        if chat_id < 0:
+            await self.group.wait(chat_id)
+        await self.bot.wait(None)
+
+
 class Sender:
     """Runs Bot API calls for chats, `attempts` times at most, doubling the wait from `backoff`
-    seconds after a 5xx or a timeout; a 429 makes every call for that chat wait its turn."""
+    seconds after a 5xx or a timeout; a 429 makes every call for that chat wait its turn.
+    Sends (`what` starting "send") are paced by `pacing`; answers and edits are not."""
 
-    def __init__(self, backoff: float = 0.5, attempts: int = 5, max_hold: float = 120.0):
+    def __init__(
+        self,
+        backoff: float = 0.5,
+        attempts: int = 5,
+        max_hold: float = 120.0,
+        pacing: Pacing | None = None,
+    ):
         self.backoff = backoff
         self.attempts = attempts
         self.max_hold = max_hold
+        self.pacing = pacing or Pacing()
         self._hold: dict[int, float] = {}  # chat → loop time before which nothing goes to it
 
     async def call(self, chat_id: int, what: str, make: Callable[[], Awaitable[T]]) -> T | None:
@@ -44,6 +75,8 @@ class Sender:
             hold = self._hold.get(chat_id, 0.0) - loop.time()
             if hold > 0:
                 await asyncio.sleep(hold)
+            if what.startswith("send"):
+                await self.pacing.wait(chat_id)
             try:
                 return await make()
             except RetryAfter as exc:
