@@ -43,6 +43,7 @@ from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
 from domain.errors import ApprovalAlreadyDecided, JxcError
+from domain.results import ReportAnswer
 from domain.roles import may
 
 log = logging.getLogger(__name__)
@@ -234,7 +235,7 @@ class Conversation:
                 return not_permitted_reply(user.name, user.role, "alert.snooze", reply_lang)
             command = {"intent": "alert.snooze", "alert": int(target), "days": 1}
             result = self.bus.execute(command_from_dict(command), user, key=key)
-            return result_reply("alert.snooze", result, reply_lang)
+            return result_reply(result, reply_lang)
         except JxcError as exc:
             return error_reply(exc, reply_lang)
 
@@ -249,7 +250,7 @@ class Conversation:
         except ApprovalAlreadyDecided:
             with self.uow_factory(write=False) as uow:
                 return _undecidable(uow, request, user, lang) or _unknown_button(lang)
-        return result_reply("approval.decide", result, lang)
+        return result_reply(result, lang)
 
     def _handle(self, turn: _Turn, text) -> Reply:
         if isinstance(text, _Tapped):
@@ -349,7 +350,7 @@ class Conversation:
                 return not_available_reply(c["intent"], lang)
         typed = [(c, command_from_dict(c)) for c in commands]
         answers = [
-            self._answered(c["intent"], self.bus.ask(cmd, user, turn.uow), lang)
+            self._answered(self.bus.ask(cmd, user, turn.uow), lang)
             for c, cmd in typed
             if not cmd.WRITE
         ]
@@ -359,9 +360,9 @@ class Conversation:
             return _with_left_out(reply, result.left_out, lang)
         return self._propose(turn, writes, answers, result.left_out)
 
-    def _answered(self, intent: str, result: dict, lang: str) -> Reply:
-        reply = result_reply(intent, result, lang)
-        if intent == "report" and self.charts is not None and result.get("rows"):
+    def _answered(self, result, lang: str) -> Reply:
+        reply = result_reply(result, lang)
+        if isinstance(result, ReportAnswer) and self.charts is not None and result.rows:
             reply.image = str(self.charts(result, lang))
         return reply
 
@@ -508,7 +509,7 @@ class Conversation:
             except JxcError as exc:
                 replies.append(error_reply(exc, lang))
                 continue
-            replies.append(result_reply(command["intent"], result, lang))
+            replies.append(result_reply(result, lang))
         return replies[0] if len(replies) == 1 else _joined(replies, lang)
 
 

@@ -6,11 +6,35 @@ buttons). Texts come in English and Chinese.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from bot.summary import approval_note, details_text, money_text
 from domain.errors import JxcError
 from domain.numbers import money_display, qty_display
+from domain.results import (
+    AlertAction,
+    AlertOrderResult,
+    AlertsAnswer,
+    ApprovalsAnswer,
+    Cancellation,
+    Decision,
+    ForecastAnswer,
+    OrdersAnswer,
+    PostedCount,
+    PurchaseOrderResult,
+    PurchaseReceipt,
+    ReportAnswer,
+    RequestRow,
+    SalesOrderResult,
+    Shipment,
+    StockAnswer,
+    StockCountResult,
+    StockIssue,
+    StockReceipt,
+    StockRow,
+    StockTransfer,
+)
 
 
 @dataclass(frozen=True)
@@ -175,48 +199,30 @@ def _n(lang: str, status: str) -> str:
     return zh.get(status, status) if lang == "zh" else status.replace("_", " ")
 
 
-def _stock_line(r: dict, lang: str) -> str:
-    q = {k: qty_display(r[k]) for k in ("on_hand", "available", "on_order")}
-    short = r.get("short")
-    return t(
-        lang,
-        f"{r['sku']} @ {r['warehouse']}: on hand {q['on_hand']}, available {q['available']}, "
-        f"on order {q['on_order']}, value {money_display(r['value'])}"
-        + (f"; {qty_display(short)} short for orders already confirmed" if short else ""),
-        f"{r['sku']} @ {r['warehouse']}：在库 {q['on_hand']}，可用 {q['available']}，"
-        f"在途 {q['on_order']}，金额 {money_display(r['value'])}"
-        + (f"；已确认订单还缺 {qty_display(short)}" if short else ""),
-    )
+def _reasons(r: RequestRow, lang: str) -> str:
+    zh = r.reasons_zh if lang == "zh" else None
+    return "; ".join(zh or r.reasons or [])
 
 
-def _approval(result: dict, lang: str) -> str:
-    return approval_note(result, lang, future=False)
-
-
-def _reasons(r: dict, lang: str) -> str:
-    zh = r.get("reasons_zh") if lang == "zh" else None
-    return "; ".join(zh or r.get("reasons") or [])
-
-
-def _posted(posted: dict | None, lang: str) -> str:
+def _posted(posted: PostedCount | None, lang: str) -> str:
     """What an approved count posted, and whether the book had moved since the count."""
     if not posted:
         return ""
     moved = ""
-    if posted.get("book_moved"):
+    if posted.book_moved:
         moved = t(
             lang,
-            f" (the book moved from {posted['book_qty_at_count']} at the count to "
-            f"{posted['book_qty_before']}; the approved difference was posted, not the count)",
-            f"（账面已从盘点时的 {posted['book_qty_at_count']} 变为 {posted['book_qty_before']}，"
+            f" (the book moved from {posted.book_qty_at_count} at the count to "
+            f"{posted.book_qty_before}; the approved difference was posted, not the count)",
+            f"（账面已从盘点时的 {posted.book_qty_at_count} 变为 {posted.book_qty_before}，"
             "按批准的差异过账，而不是按实盘数）",
         )
     return t(
         lang,
-        f"; posted {posted['diff_qty']} ({money_display(posted['diff_value'])}), on hand now "
-        f"{posted['on_hand']}{moved}",
-        f"；已过账 {posted['diff_qty']}（{money_display(posted['diff_value'])}），现在在库 "
-        f"{posted['on_hand']}{moved}",
+        f"; posted {posted.diff_qty} ({money_display(posted.diff_value)}), on hand now "
+        f"{posted.on_hand}{moved}",
+        f"；已过账 {posted.diff_qty}（{money_display(posted.diff_value)}），现在在库 "
+        f"{posted.on_hand}{moved}",
     )
 
 
@@ -246,195 +252,274 @@ def decision_notice(result: dict, lang: str) -> str:
     )
 
 
-def result_reply(intent: str, result: dict, lang: str) -> Reply:
-    """Render a service result for people."""
-    r = result
-    if intent.startswith("alert."):
-        return alert_reply(intent, r, lang)
-    if intent == "stock.query":
-        rows = r["rows"]
-        if not rows:
-            return Reply(t(lang, "No stock.", "没有库存。"), lang, table=rows)
-        return Reply("\n".join(_stock_line(x, lang) for x in rows), lang, table=rows)
-    if intent == "stock.receive":
-        text = t(
-            lang,
-            f"Received {r['qty']} × {r['sku']} into {r['warehouse']} "
-            f"({r['move_value']}). On hand now {r['on_hand']}.",
-            f"已入库 {r['sku']} {r['qty']}，仓库 {r['warehouse']}（{r['move_value']}），"
-            f"现在在库 {r['on_hand']}。",
-        )
-    elif intent == "stock.issue":
-        text = t(
-            lang,
-            f"Issued {r['qty']} × {r['sku']} from {r['warehouse']} (cost {r['cost']}). "
-            f"On hand now {r['on_hand']}.",
-            f"已出库 {r['sku']} {r['qty']}，仓库 {r['warehouse']}（成本 {r['cost']}），"
-            f"现在在库 {r['on_hand']}。",
-        )
-    elif intent == "stock.transfer":
-        text = t(
-            lang,
-            f"Moved {r['qty']} × {r['sku']} from {r['from']['warehouse']} to "
-            f"{r['to']['warehouse']} (value {r['value']}).",
-            f"已调拨 {r['sku']} {r['qty']}，从 {r['from']['warehouse']} 到 "
-            f"{r['to']['warehouse']}（金额 {r['value']}）。",
-        )
-    elif intent == "stock.count":
-        text = t(
-            lang,
-            f"Count of {r['sku']} in {r['warehouse']}: book {r['book_qty']}, counted "
-            f"{r['counted_qty']}, difference {r['diff_qty']} ({r['diff_value']}). "
-            f"On hand now {r['on_hand']}.",
-            f"盘点 {r['sku']}（{r['warehouse']}）：账面 {r['book_qty']}，实盘 "
-            f"{r['counted_qty']}，差异 {r['diff_qty']}（{r['diff_value']}），"
-            f"现在在库 {r['on_hand']}。",
-        ) + _approval(r, lang)
-    elif intent in ("purchase.create", "sales.create"):
-        who = r.get("supplier") or r.get("customer")
-        kind = t(
-            lang,
-            "Purchase order" if intent == "purchase.create" else "Sales order",
-            "采购单" if intent == "purchase.create" else "销售单",
-        )
-        text = t(
-            lang,
-            f"{kind} {r['order']} for {who}: total {money_text(r['total'])}, "
-            f"{_n(lang, r['status'])}.",
-            f"{kind} {r['order']}（{who}）：合计 {money_text(r['total'])}，{_n(lang, r['status'])}。",
-        )
-        text += _approval(r, lang)
-    elif intent == "purchase.receive":
-        got = ", ".join(f"{x['qty']} × {x['item']}" for x in r["received"])
-        text = t(
-            lang,
-            f"{r['order']} received into {r['warehouse']}: {got}. Status: {_n(lang, r['status'])}.",
-            f"{r['order']} 已收货到 {r['warehouse']}：{got}。状态：{_n(lang, r['status'])}。",
-        )
-    elif intent == "sales.ship":
-        sent = "; " if lang != "zh" else "；"
-        sent = sent.join(
-            f"{x['qty']} × {x.get('name_zh' if lang == 'zh' else 'name') or x['item']}"
-            for x in r.get("shipped", [])
-        )
-        text = t(
-            lang,
-            f"{r['order']} shipped from {r['warehouse']}: {sent} (cost of goods "
-            f"{money_text(r['cogs'])}). Status: {_n(lang, r.get('status', 'shipped'))}.",
-            f"{r['order']} 已从 {r['warehouse']} 发货：{sent}（销售成本 {money_text(r['cogs'])}）。"
-            f"状态：{_n(lang, r.get('status', 'shipped'))}。",
-        )
-    elif intent in ("sales.cancel", "purchase.cancel") and r.get("closed"):
-        rest = ", ".join(f"{x['qty']} × {x['item']}" for x in r["closed"])
-        text = t(
-            lang,
-            f"{r['order']} closed with what it shipped; the rest ({rest}) is no longer "
-            "reserved or owed.",
-            f"{r['order']} 按已发货部分结单，其余（{rest}）不再预留、不再发货。",
-        )
-    elif intent in ("sales.cancel", "purchase.cancel"):
-        text = t(lang, f"{r['order']} cancelled.", f"{r['order']} 已取消。")
-    elif intent == "order.query":
-        orders = r["orders"]
-        if not orders:
-            return Reply(t(lang, "No orders found.", "没有找到订单。"), lang, table=orders)
-        lines = [
-            f"{o['order']} {o['partner']} {_n(lang, o['status'])} {money_text(o['total'])}"
-            + (f" ({o['approval']})" if o.get("approval") else "")
-            + (
-                t(lang, f" — rejected: {o['reason']}", f" — 驳回理由：{o['reason']}")
-                if o.get("reason")
-                else ""
-            )
-            for o in orders
-        ]
-        return Reply("\n".join(lines), lang, table=orders)
-    elif intent == "approval.list":
-        reqs = r["requests"]
-        if not reqs:
-            return Reply(t(lang, "No pending approvals.", "没有待审批事项。"), lang, table=reqs)
-        lines = []
-        for q in reqs:
-            what = details_text(None, q.get("details"), lang)
-            lines.append(
-                f"{q['request']}: {q['subject']}"
-                + (f" — {what}" if what else "")
-                + f" — {_reasons(q, lang)} ({t(lang, 'by', '提交人')} {q['requested_by']})"
-            )
-        return Reply("\n".join(lines), lang, table=reqs)
-    elif intent == "approval.decide":
-        what = details_text(None, r.get("details"), lang)
-        what = (f" ({what})" if lang != "zh" else f"（{what}）") if what else ""
-        reason = r.get("reason") or ""
-        what += _posted(r.get("posted"), lang)
-        text = t(
-            lang,
-            f"{r['request']} {_n(lang, r['status'])}: {r['subject']}{what} is now "
-            f"{_n(lang, r['subject_status'])}."
-            + (f" Reason: {reason}." if reason else "")
-            + (f" {r['requested_by']} has been told." if r.get("requested_by") else ""),
-            f"{r['request']} {_n(lang, r['status'])}：{r['subject']}{what} 现为"
-            f"{_n(lang, r['subject_status'])}。"
-            + (f"理由：{reason}。" if reason else "")
-            + (f"已通知 {r['requested_by']}。" if r.get("requested_by") else ""),
-        )
-    elif intent == "forecast":
-        pts = r["points"]
-        total = sum(p["yhat"] for p in pts)
-        lo = sum(p["yhat_lower"] for p in pts)
-        hi = sum(p["yhat_upper"] for p in pts)
-        text = t(
-            lang,
-            f"Forecast for {r['sku']}, next {len(pts)} days: about {total:,.0f} "
-            f"(range {lo:,.0f}–{hi:,.0f}), model {r['model']}.",
-            f"{r['sku']} 未来 {len(pts)} 天预计销量约 {total:,.0f}"
-            f"（区间 {lo:,.0f}–{hi:,.0f}），模型 {r['model']}。",
-        )
-    elif intent == "report":
-        from domain import reports
+# -- results: one renderer per type of result --------------------------------------------------
 
-        return Reply(reports.render_text(r, lang), lang, table=r.get("rows"))
-    else:
-        text = str(r)
-    return Reply(text, lang)
+
+@functools.singledispatch
+def result_reply(result, lang: str) -> Reply:
+    """Render a service's result for people: each type of result has its renderer below (a
+    result of a subclass uses its parent's unless it has its own)."""
+    return Reply(str(result), lang)
+
+
+@result_reply.register(StockAnswer)
+def _stock(r: StockAnswer, lang: str) -> Reply:
+    table = r.to_json()["rows"]
+    if not r.rows:
+        return Reply(t(lang, "No stock.", "没有库存。"), lang, table=table)
+    return Reply("\n".join(_stock_line(x, lang) for x in r.rows), lang, table=table)
+
+
+def _stock_line(r: StockRow, lang: str) -> str:
+    on_hand, available = qty_display(r.on_hand), qty_display(r.available)
+    on_order, short = qty_display(r.on_order), r.short
+    return t(
+        lang,
+        f"{r.sku} @ {r.warehouse}: on hand {on_hand}, available {available}, "
+        f"on order {on_order}, value {money_display(r.value)}"
+        + (f"; {qty_display(short)} short for orders already confirmed" if short else ""),
+        f"{r.sku} @ {r.warehouse}：在库 {on_hand}，可用 {available}，"
+        f"在途 {on_order}，金额 {money_display(r.value)}"
+        + (f"；已确认订单还缺 {qty_display(short)}" if short else ""),
+    )
+
+
+@result_reply.register(StockReceipt)
+def _received(r: StockReceipt, lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            f"Received {r.qty} × {r.sku} into {r.warehouse} "
+            f"({r.move_value}). On hand now {r.on_hand}.",
+            f"已入库 {r.sku} {r.qty}，仓库 {r.warehouse}（{r.move_value}），现在在库 {r.on_hand}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(StockIssue)
+def _issued(r: StockIssue, lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            f"Issued {r.qty} × {r.sku} from {r.warehouse} (cost {r.cost}). "
+            f"On hand now {r.on_hand}.",
+            f"已出库 {r.sku} {r.qty}，仓库 {r.warehouse}（成本 {r.cost}），现在在库 {r.on_hand}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(StockTransfer)
+def _transferred(r: StockTransfer, lang: str) -> Reply:
+    src, dst = r.from_.warehouse, r.to.warehouse
+    return Reply(
+        t(
+            lang,
+            f"Moved {r.qty} × {r.sku} from {src} to {dst} (value {r.value}).",
+            f"已调拨 {r.sku} {r.qty}，从 {src} 到 {dst}（金额 {r.value}）。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(StockCountResult)
+def _counted(r: StockCountResult, lang: str) -> Reply:
+    text = t(
+        lang,
+        f"Count of {r.sku} in {r.warehouse}: book {r.book_qty}, counted "
+        f"{r.counted_qty}, difference {r.diff_qty} ({r.diff_value}). "
+        f"On hand now {r.on_hand}.",
+        f"盘点 {r.sku}（{r.warehouse}）：账面 {r.book_qty}，实盘 "
+        f"{r.counted_qty}，差异 {r.diff_qty}（{r.diff_value}），"
+        f"现在在库 {r.on_hand}。",
+    )
+    return Reply(text + approval_note(r, lang, future=False), lang)
+
+
+def _order_created(kind: str, who: str, r, lang: str) -> Reply:
+    text = t(
+        lang,
+        f"{kind} {r.order} for {who}: total {money_text(r.total)}, {_n(lang, r.status)}.",
+        f"{kind} {r.order}（{who}）：合计 {money_text(r.total)}，{_n(lang, r.status)}。",
+    )
+    return Reply(text + approval_note(r, lang, future=False), lang)
+
+
+@result_reply.register(PurchaseOrderResult)
+def _purchase_created(r: PurchaseOrderResult, lang: str) -> Reply:
+    return _order_created(t(lang, "Purchase order", "采购单"), r.supplier, r, lang)
+
+
+@result_reply.register(SalesOrderResult)
+def _sales_created(r: SalesOrderResult, lang: str) -> Reply:
+    return _order_created(t(lang, "Sales order", "销售单"), r.customer, r, lang)
+
+
+@result_reply.register(AlertOrderResult)
+def _ordered_from_alert(r: AlertOrderResult, lang: str) -> Reply:
+    head = _purchase_created(r, lang)
+    return Reply(
+        t(lang, f"From alert {r.alert}: ", f"根据预警 {r.alert}：") + head.text,
+        lang,
+        table=head.table,
+    )
+
+
+@result_reply.register(PurchaseReceipt)
+def _purchase_received(r: PurchaseReceipt, lang: str) -> Reply:
+    got = ", ".join(f"{x.qty} × {x.item}" for x in r.received)
+    return Reply(
+        t(
+            lang,
+            f"{r.order} received into {r.warehouse}: {got}. Status: {_n(lang, r.status)}.",
+            f"{r.order} 已收货到 {r.warehouse}：{got}。状态：{_n(lang, r.status)}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(Shipment)
+def _shipped(r: Shipment, lang: str) -> Reply:
+    sep = "; " if lang != "zh" else "；"
+    sent = sep.join(
+        f"{x.qty} × {(x.name_zh if lang == 'zh' else x.name) or x.item}" for x in r.shipped
+    )
+    return Reply(
+        t(
+            lang,
+            f"{r.order} shipped from {r.warehouse}: {sent} (cost of goods "
+            f"{money_text(r.cogs)}). Status: {_n(lang, r.status)}.",
+            f"{r.order} 已从 {r.warehouse} 发货：{sent}（销售成本 {money_text(r.cogs)}）。"
+            f"状态：{_n(lang, r.status)}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(Cancellation)
+def _cancelled(r: Cancellation, lang: str) -> Reply:
+    if not r.closed:
+        return Reply(t(lang, f"{r.order} cancelled.", f"{r.order} 已取消。"), lang)
+    rest = ", ".join(f"{x.qty} × {x.item}" for x in r.closed)
+    return Reply(
+        t(
+            lang,
+            f"{r.order} closed with what it shipped; the rest ({rest}) is no longer "
+            "reserved or owed.",
+            f"{r.order} 按已发货部分结单，其余（{rest}）不再预留、不再发货。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(OrdersAnswer)
+def _orders(r: OrdersAnswer, lang: str) -> Reply:
+    table = r.to_json()["orders"]
+    if not r.orders:
+        return Reply(t(lang, "No orders found.", "没有找到订单。"), lang, table=table)
+    lines = [
+        f"{o.order} {o.partner} {_n(lang, o.status)} {money_text(o.total)}"
+        + (f" ({o.approval})" if o.approval else "")
+        + (t(lang, f" — rejected: {o.reason}", f" — 驳回理由：{o.reason}") if o.reason else "")
+        for o in r.orders
+    ]
+    return Reply("\n".join(lines), lang, table=table)
+
+
+@result_reply.register(ApprovalsAnswer)
+def _approvals(r: ApprovalsAnswer, lang: str) -> Reply:
+    table = r.to_json()["requests"]
+    if not r.requests:
+        return Reply(t(lang, "No pending approvals.", "没有待审批事项。"), lang, table=table)
+    lines = []
+    for q in r.requests:
+        what = details_text(None, q.details, lang)
+        lines.append(
+            f"{q.request}: {q.subject}"
+            + (f" — {what}" if what else "")
+            + f" — {_reasons(q, lang)} ({t(lang, 'by', '提交人')} {q.requested_by})"
+        )
+    return Reply("\n".join(lines), lang, table=table)
+
+
+@result_reply.register(Decision)
+def _decided(r: Decision, lang: str) -> Reply:
+    what = details_text(None, r.details, lang)
+    what = (f" ({what})" if lang != "zh" else f"（{what}）") if what else ""
+    reason = r.reason or ""
+    what += _posted(r.posted, lang)
+    return Reply(
+        t(
+            lang,
+            f"{r.request} {_n(lang, r.status)}: {r.subject}{what} is now "
+            f"{_n(lang, r.subject_status)}."
+            + (f" Reason: {reason}." if reason else "")
+            + (f" {r.requested_by} has been told." if r.requested_by else ""),
+            f"{r.request} {_n(lang, r.status)}：{r.subject}{what} 现为"
+            f"{_n(lang, r.subject_status)}。"
+            + (f"理由：{reason}。" if reason else "")
+            + (f"已通知 {r.requested_by}。" if r.requested_by else ""),
+        ),
+        lang,
+    )
+
+
+@result_reply.register(ForecastAnswer)
+def _forecast(r: ForecastAnswer, lang: str) -> Reply:
+    pts = r.points
+    total = sum(p.yhat for p in pts)
+    lo = sum(p.yhat_lower for p in pts)
+    hi = sum(p.yhat_upper for p in pts)
+    return Reply(
+        t(
+            lang,
+            f"Forecast for {r.sku}, next {len(pts)} days: about {total:,.0f} "
+            f"(range {lo:,.0f}–{hi:,.0f}), model {r.model}.",
+            f"{r.sku} 未来 {len(pts)} 天预计销量约 {total:,.0f}"
+            f"（区间 {lo:,.0f}–{hi:,.0f}），模型 {r.model}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(ReportAnswer)
+def _report(r: ReportAnswer, lang: str) -> Reply:
+    from domain.reports import render_text  # the report modules load when a report is asked
+
+    return Reply(render_text(r, lang), lang, table=r.rows)
 
 
 # -- alerts ------------------------------------------------------------------------------------
 
 
-def alert_reply(intent: str, r: dict, lang: str) -> Reply:
-    """The reply to an `alert.*` command: the user's alerts, or what became of one."""
-    if intent == "alert.list":
-        rows = r["alerts"]
-        if not rows:
-            return Reply(t(lang, "No open alerts.", "没有未处理的预警。"), lang, table=rows)
-        lines = []
-        for a in rows:
-            state = "" if a["status"] == "open" else f" [{_alert_state(a['status'], lang)}]"
-            lines.append(f"#{a['id']}{state} {a['message']}")
-        return Reply("\n".join(lines), lang, table=rows)
-    if intent == "alert.ack":
-        return Reply(
-            t(lang, f"Alert {r['alert']} acknowledged.", f"预警 {r['alert']} 已确认。"), lang
-        )
-    if intent == "alert.snooze":
-        days = r.get("days", 1)
-        return Reply(
-            t(
-                lang,
-                f"Alert {r['alert']} snoozed for {days} day{'s' if days != 1 else ''}.",
-                f"预警 {r['alert']} 已推迟 {days} 天。",
-            ),
+@result_reply.register(AlertsAnswer)
+def _alerts(r: AlertsAnswer, lang: str) -> Reply:
+    """The user's alerts."""
+    table = r.to_json()["alerts"]
+    if not r.alerts:
+        return Reply(t(lang, "No open alerts.", "没有未处理的预警。"), lang, table=table)
+    lines = []
+    for a in r.alerts:
+        state = "" if a.status == "open" else f" [{_alert_state(a.status, lang)}]"
+        lines.append(f"#{a.id}{state} {a.message}")
+    return Reply("\n".join(lines), lang, table=table)
+
+
+@result_reply.register(AlertAction)
+def _alert_acted(r: AlertAction, lang: str) -> Reply:
+    """What became of an alert: acknowledged, or snoozed for some days."""
+    if r.status != "snoozed":
+        return Reply(t(lang, f"Alert {r.alert} acknowledged.", f"预警 {r.alert} 已确认。"), lang)
+    days = 1 if r.days is None else r.days
+    return Reply(
+        t(
             lang,
-        )
-    if intent == "alert.order":
-        head = result_reply("purchase.create", r, lang)
-        return Reply(
-            t(lang, f"From alert {r['alert']}: ", f"根据预警 {r['alert']}：") + head.text,
-            lang,
-            table=head.table,
-        )
-    return Reply(str(r), lang)
+            f"Alert {r.alert} snoozed for {days} day{'s' if days != 1 else ''}.",
+            f"预警 {r.alert} 已推迟 {days} 天。",
+        ),
+        lang,
+    )
 
 
 _ALERT_STATES = {

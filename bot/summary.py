@@ -65,7 +65,7 @@ def _partner(uow, code: str | None, result: dict, lang: str) -> str:
 def available(uow, sku: str, warehouse: str | None) -> Decimal:
     """What can still be promised of an item in a warehouse (never below zero)."""
     rows = stock_rows(uow, sku, warehouse or "MAIN")
-    return max(sum((Decimal(r["available"]) for r in rows), ZERO), ZERO)
+    return max(sum((Decimal(r.available) for r in rows), ZERO), ZERO)
 
 
 def price_line(uow, line: dict, lang: str) -> str:

@@ -10,6 +10,7 @@ channel × purpose, so each is sent once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from domain.commands import (
 )
 from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted, UnknownAlert
 from domain.model import Alert, Delivery, Item, Partner, PurchaseLine, PurchaseOrder, User
+from domain.results import AlertAction, AlertOrderResult, AlertRow, AlertsAnswer
 from domain.roles import is_admin
 
 alert_t = Alert.__table__
@@ -239,21 +241,21 @@ def _status(alert, now: datetime) -> str:
     return alert.status
 
 
-def alert_row(alert, lang: str, now: datetime) -> dict:
+def alert_row(alert, lang: str, now: datetime) -> AlertRow:
     """An alert as `jxc alerts --json` shows it, its message in `lang`."""
-    row = {
-        "id": alert.id,
-        "kind": alert.kind,
-        "subject": alert.subject,
-        "message": alert.message_zh if lang == "zh" and alert.message_zh else alert.message,
-        "status": _status(alert, now),
-    }
-    if row["status"] == "snoozed" and alert.snoozed_until is not None:
-        row["until"] = alert.snoozed_until.isoformat()
-    return row
+    status = _status(alert, now)
+    snoozed = status == "snoozed" and alert.snoozed_until is not None
+    return AlertRow(
+        id=alert.id,
+        kind=alert.kind,
+        subject=alert.subject,
+        message=alert.message_zh if lang == "zh" and alert.message_zh else alert.message,
+        status=status,
+        until=alert.snoozed_until.isoformat() if snoozed else None,
+    )
 
 
-def list_alerts(cmd: ListAlerts, uow, user) -> dict:
+def list_alerts(cmd: ListAlerts, uow, user) -> AlertsAnswer:
     """Open alerts sent to the user (admins: all of them, unless `mine`); with `all`, alerts in
     every state. A snoozed alert whose time is up is open."""
     q = select(alert_t).order_by(alert_t.c.id)
@@ -270,10 +272,10 @@ def list_alerts(cmd: ListAlerts, uow, user) -> dict:
         ):
             continue
         row = alert_row(alert, lang, uow.now)
-        if not cmd.all and row["status"] != "open":
+        if not cmd.all and row.status != "open":
             continue
         rows.append(row)
-    return {"alerts": rows}
+    return AlertsAnswer(alerts=tuple(rows))
 
 
 class _plain:
@@ -304,7 +306,7 @@ def _acted_on(uow, alert_id: int, user, verb: str):
     return alert
 
 
-def ack_alert(cmd: AckAlert, uow, user) -> dict:
+def ack_alert(cmd: AckAlert, uow, user) -> AlertAction:
     """Acknowledge an alert sent to the user (admins: any); an approval alert closes only by
     its decision, a resolved one is `invalid_state`."""
     alert = _acted_on(uow, cmd.alert, user, "acknowledge")
@@ -313,11 +315,12 @@ def ack_alert(cmd: AckAlert, uow, user) -> dict:
         .where(alert_t.c.id == alert.id)
         .values(status="acknowledged", snoozed_until=None, acted_by=user.name, updated_at=uow.now)
     )
-    return {"alert": alert.id, "kind": alert.kind, "subject": alert.subject,
-            "status": "acknowledged"}  # fmt: skip
+    return AlertAction(
+        alert=alert.id, kind=alert.kind, subject=alert.subject, status="acknowledged"
+    )
 
 
-def snooze_alert(cmd: SnoozeAlert, uow, user) -> dict:
+def snooze_alert(cmd: SnoozeAlert, uow, user) -> AlertAction:
     """Put an alert aside for `days` (default 1, more than 0); it is open again after that."""
     days = 1 if cmd.days is None else cmd.days
     if days <= 0:
@@ -332,8 +335,14 @@ def snooze_alert(cmd: SnoozeAlert, uow, user) -> dict:
         .where(alert_t.c.id == alert.id)
         .values(status="snoozed", snoozed_until=until, acted_by=user.name, updated_at=uow.now)
     )
-    return {"alert": alert.id, "kind": alert.kind, "subject": alert.subject,
-            "status": "snoozed", "until": until.isoformat(), "days": days}  # fmt: skip
+    return AlertAction(
+        alert=alert.id,
+        kind=alert.kind,
+        subject=alert.subject,
+        status="snoozed",
+        until=until.isoformat(),
+        days=days,
+    )
 
 
 def latest_supplier(uow, sku: str) -> str | None:
@@ -357,7 +366,9 @@ def latest_supplier(uow, sku: str) -> str | None:
     ).scalar()
 
 
-def order_from_alert(cmd: OrderFromAlert, uow, user, *, create_purchase_order=None) -> dict:
+def order_from_alert(
+    cmd: OrderFromAlert, uow, user, *, create_purchase_order=None
+) -> AlertOrderResult:
     """A purchase order for a reorder alert: the suggested quantity (or `qty`) from the
     supplier of the item's latest purchase order (or `supplier`; asked for when there is
     none). It is a normal `purchase.create`, with its approval policy."""
@@ -382,7 +393,8 @@ def order_from_alert(cmd: OrderFromAlert, uow, user, *, create_purchase_order=No
         from domain.services.purchasing import create_purchase_order
     po = CreatePurchaseOrder(supplier=supplier, lines=(Line(item=sku, qty=qty),))
     result = create_purchase_order(po, uow, user)
-    return {**result, "alert": alert.id, "supplier": supplier}
+    head = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
+    return AlertOrderResult(**{**head, "supplier": supplier}, alert=alert.id)
 
 
 HANDLERS = {

@@ -23,13 +23,16 @@ from domain.errors import (
     NotPermitted,
     error_from_dict,
 )
+from domain.results import Result, as_json, from_json
 from domain.roles import authorize
 from domain.services import orders, stock
 from domain.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Command, UnitOfWork, object], dict]
+Handler = Callable[[Command, UnitOfWork, object], Result | dict]
+"""A service: a typed `Result` (reports, forecasts, alerts and batch jobs still answer in their
+JSON shape)."""
 
 
 HANDLERS: dict[str, Handler] = {
@@ -80,8 +83,9 @@ class MessageBus:
             )
         return intent, service
 
-    def execute(self, cmd: Command, user, key: str | None = None, also=None) -> dict:
-        """Run `cmd` as `user`; returns the result dict or raises a `JxcError`.
+    def execute(self, cmd: Command, user, key: str | None = None, also=None) -> Result | dict:
+        """Run `cmd` as `user`; returns its result or raises a `JxcError`. A replay of a key
+        rebuilds the typed result from the answer stored under it.
 
         `also(uow)`, when given, runs in the same transaction as a write, whatever its outcome
         (the first run, a replay, a stored refusal): the chat clears the confirmation it answers
@@ -99,12 +103,12 @@ class MessageBus:
                     if also is not None:
                         also(uow)
                         uow.commit()
-                    return _replay(stored, fingerprint, key)
+                    return _replay(stored, fingerprint, key, intent)
                 result = service(cmd, uow, user)
-                raw = json.dumps(result, ensure_ascii=False, default=str)
+                raw = json.dumps(as_json(result), ensure_ascii=False, default=str)
                 if not uow.record(user.name, intent, key, cmd.to_dict(), fingerprint, True, raw):
                     uow.rollback()  # a concurrent delivery of the same key won
-                    return self._replay_committed(key, fingerprint)
+                    return self._replay_committed(key, fingerprint, intent)
                 if also is not None:
                     also(uow)
                 uow.commit()
@@ -113,14 +117,14 @@ class MessageBus:
             self._store_refusal(key, fingerprint, user, intent, cmd, refusal, also)
             raise
 
-    def ask(self, cmd: Command, user, uow: UnitOfWork) -> dict:
+    def ask(self, cmd: Command, user, uow: UnitOfWork) -> Result | dict:
         """Run a question (a read-only command) in a unit of work the caller already holds."""
         _, service = self._service(cmd, user)
         if cmd.WRITE:
             raise TypeError(f"{cmd.intent} is a write; run it with execute()")
         return service(cmd, uow, user)
 
-    def preview(self, cmd: Command, user, uow: UnitOfWork | None = None) -> dict:
+    def preview(self, cmd: Command, user, uow: UnitOfWork | None = None) -> Result | dict:
         """Run a write command's service on the database as it is now and roll it back: the
         result the command would have, or the refusal it would get. The chat proposes only what
         this says will succeed, and words the proposal from this result, so what the user
@@ -140,9 +144,9 @@ class MessageBus:
         with uow.savepoint():
             return service(cmd, uow, user)
 
-    def _replay_committed(self, key: str, fingerprint: str) -> dict:
+    def _replay_committed(self, key: str, fingerprint: str, intent: str) -> Result | dict:
         with self.uow_factory(write=False) as uow:
-            return _replay(uow.find_key(key), fingerprint, key)
+            return _replay(uow.find_key(key), fingerprint, key, intent)
 
     def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError, also) -> None:
         """Remember a refusal under its key, so a replay gets the same answer."""
@@ -168,7 +172,7 @@ class MessageBus:
                 uow.commit()
 
 
-def _replay(stored, fingerprint: str, key: str) -> dict:
+def _replay(stored, fingerprint: str, key: str, intent: str) -> Result | dict:
     if stored.command_hash != fingerprint:
         raise DuplicateRequest(
             f"key {key!r} was already used for a different command",
@@ -176,5 +180,4 @@ def _replay(stored, fingerprint: str, key: str) -> dict:
         )
     if not stored.ok:
         raise error_from_dict(json.loads(stored.result))
-    result = json.loads(stored.result)
-    return result
+    return from_json(intent, json.loads(stored.result))

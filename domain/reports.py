@@ -24,6 +24,7 @@ from domain.reports_trade import (
     supplier_performance,
     top_sellers,
 )
+from domain.results import ReportAnswer
 
 ReportFn = Callable[[object, Period | None], dict]
 
@@ -43,7 +44,7 @@ REPORTS: dict[str, tuple[ReportFn, str | None]] = {
 NAMES = tuple(REPORTS)
 
 
-def run_report(cmd: Report, uow, user) -> dict:
+def run_report(cmd: Report, uow, user) -> ReportAnswer:
     """Run the named report for the period asked (or the report's default period)."""
     name = (cmd.name or "").strip().lower().replace("-", "_").replace(" ", "_")
     if name not in REPORTS:
@@ -63,13 +64,16 @@ def run_report(cmd: Report, uow, user) -> dict:
     elif cmd.period:
         period_range(cmd.period, today)  # a bad name is still an error
     body = fn(uow, period)
-    result: dict = {"report": name}
-    if period is not None:
-        result["period"] = period.to_dict()
-    result.update(rows=body["rows"], summary=body["summary"], notes=list(body["notes"]))
+    notes = list(body["notes"])
     if default is None and cmd.period:
-        result["notes"].append(note("snapshot", report=name, period=cmd.period))
-    return result
+        notes.append(note("snapshot", report=name, period=cmd.period))
+    return ReportAnswer(
+        report=name,
+        period=period.to_dict() if period is not None else None,
+        rows=body["rows"],
+        summary=body["summary"],
+        notes=notes,
+    )
 
 
 __all__ = ["NAMES", "REPORTS", "render_text", "run_report"]

@@ -49,7 +49,8 @@ def stock_status(uow, period: Period | None) -> dict:
     """Every item × warehouse with stock, and the stock value by category and by warehouse."""
     by_sku = {i.sku: i for i in items(uow).values()}
     rows, by_cat, by_wh = [], defaultdict(Decimal), defaultdict(Decimal)
-    for r in stock_rows(uow):
+    for row in stock_rows(uow):
+        r = row.to_json()
         item = by_sku[r["sku"]]
         rows.append(
             {

@@ -21,7 +21,7 @@ def alerts(click_ctx: click.Context, every: bool, user_name: str | None, as_json
     ctx = click_ctx.find_object(Ctx) or click_ctx.ensure_object(Ctx)
     app = ctx.app
     user = resolve_user(app, user_name)
-    rows = app.bus.execute(ListAlerts(all=every or None), user)["alerts"]
+    rows = app.bus.execute(ListAlerts(all=every or None), user).to_json()["alerts"]
     if as_json:
         emit_json(rows)
         return
@@ -64,14 +64,13 @@ def snooze(ctx: Ctx, alert_id: int, days: int, user_name: str | None, as_json: b
     _done(result, user, as_json)
 
 
-def _done(result: dict, user, as_json: bool) -> None:
+def _done(result, user, as_json: bool) -> None:
     if as_json:
-        emit_json({"ok": True, "result": result})
+        emit_json({"ok": True, "result": result.to_json()})
         return
-    from bot.replies import alert_reply
+    from bot.replies import result_reply
 
-    intent = "alert.snooze" if result["status"] == "snoozed" else "alert.ack"
-    click.echo(alert_reply(intent, result, user.lang or "en").text)
+    click.echo(result_reply(result, user.lang or "en").text)
 
 
 def register(group: click.Group) -> None:

@@ -48,7 +48,7 @@ def report(
 
         render_report_png(result, png, lang)
     if as_json:
-        emit_json(result)
+        emit_json(result.to_json())
         return
     click.echo(render_text(result, lang))
     if png is not None:

@@ -66,7 +66,7 @@ def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_na
     app = ctx.app
     try:
         user = resolve_user(app, user_name)
-        result = app.bus.execute(ForecastCommand(item=sku, days=days), user)
+        result = app.bus.execute(ForecastCommand(item=sku, days=days), user).to_json()
         if png is not None:
             from adapters.forecasting.chart import render_forecast_png
 

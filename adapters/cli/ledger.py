@@ -20,6 +20,7 @@ from domain.commands import QueryStock
 from domain.errors import BadRequest, JxcError
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
+from domain.results import as_json
 from domain.roles import require_admin
 
 
@@ -152,7 +153,7 @@ def run_line(app, user, raw: str, n: int) -> dict:
         cmd = read_command(data)
         key = str(data.get("key") or f"cli:{uuid.uuid4()}")
         result = app.bus.execute(cmd, user, key)
-        return {"ok": True, "intent": intent, "result": result}
+        return {"ok": True, "intent": intent, "result": as_json(result)}
     except JxcError as exc:
         return {"ok": False, "intent": intent, "error": exc.to_dict(user.lang)}
     except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
@@ -178,7 +179,7 @@ def stock(ctx: Ctx, sku: str | None, warehouse: str | None, as_json: bool) -> No
     app = ctx.app
     try:
         user = resolve_user(app, None)
-        rows = app.bus.execute(QueryStock(item=sku, warehouse=warehouse), user)["rows"]
+        rows = app.bus.execute(QueryStock(item=sku, warehouse=warehouse), user).to_json()["rows"]
     except JxcError as exc:
         fail(exc, as_json)
     except Exception as exc:  # noqa: BLE001

@@ -27,9 +27,8 @@ def orders(
     app = ctx.app
     try:
         user = resolve_user(app, None)
-        rows = app.bus.execute(QueryOrders(order=order, status=status, partner=partner), user)[
-            "orders"
-        ]
+        query = QueryOrders(order=order, status=status, partner=partner)
+        rows = app.bus.execute(query, user).to_json()["orders"]
     except JxcError as exc:
         fail(exc, as_json)
     if as_json:

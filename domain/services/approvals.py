@@ -18,8 +18,9 @@ from domain.commands import DecideApproval, ListApprovals
 from domain.errors import ApprovalAlreadyDecided, InvalidState, OwnRequest, UnknownRequest
 from domain.events import ApprovalDecided, ApprovalRequested
 from domain.model import ApprovalRequest
-from domain.pricing import Reason, reasons_json
+from domain.pricing import Reason
 from domain.pricing import pct as pct
+from domain.results import ApprovalsAnswer, Decision, RequestRow
 from domain.roles import may
 from domain.sequences import next_number
 
@@ -96,34 +97,34 @@ def _subject(subjects: Subjects, kind: str) -> Subject:
         raise LookupError(f"no approval subject registered for {kind!r}") from None
 
 
-def _row(uow, r, subjects: Subjects) -> dict:
-    row = {
-        "request": r.number,
-        "subject_kind": r.subject_kind,
-        "subject": r.subject,
-        "status": r.status,
-        **reasons_json(stored_reasons(r.reasons)),
-        "requested_by": r.requested_by,
-        "requested_at": r.requested_at.isoformat(),
-        "decided_by": r.decided_by,
-        "details": _subject(subjects, r.subject_kind).details(uow, r.subject),
-    }
-    if r.decision_reason:
-        row["reason"] = r.decision_reason
-    return row
+def _row(uow, r, subjects: Subjects) -> RequestRow:
+    reasons = stored_reasons(r.reasons)
+    return RequestRow(
+        request=r.number,
+        subject_kind=r.subject_kind,
+        subject=r.subject,
+        status=r.status,
+        reasons=tuple(x.en for x in reasons),
+        reasons_zh=tuple(x.zh for x in reasons),
+        requested_by=r.requested_by,
+        requested_at=r.requested_at.isoformat(),
+        decided_by=r.decided_by,
+        details=_subject(subjects, r.subject_kind).details(uow, r.subject),
+        reason=r.decision_reason or None,
+    )
 
 
-def list_approvals(cmd: ListApprovals, uow, user, *, subjects: Subjects) -> dict:
+def list_approvals(cmd: ListApprovals, uow, user, *, subjects: Subjects) -> ApprovalsAnswer:
     """Pending requests: all of them for approvers and admins, one's own for everyone else.
     Each says what it is about (`details`: the order's partner, lines and total, or the
     count's item, warehouse and difference) and why (`reasons`, `reasons_zh`)."""
     q = select(req_t).where(req_t.c.status == "pending").order_by(req_t.c.id)
     if not may(user.role, "approval.decide"):
         q = q.where(req_t.c.requested_by == user.name)
-    return {"requests": [_row(uow, r, subjects) for r in uow.execute(q).all()]}
+    return ApprovalsAnswer(requests=tuple(_row(uow, r, subjects) for r in uow.execute(q).all()))
 
 
-def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> dict:
+def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> Decision:
     """Approve or reject a pending request; the subject follows (confirmed / cancelled) through
     the handler its kind has in `subjects`. The result says what was decided (`details`), why
     it was asked (`reasons`) and, for a count, what was posted."""
@@ -153,21 +154,21 @@ def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> di
             reason=cmd.reason or "",
         )
     )
-    result = {
-        "request": number,
-        "status": status,
-        "subject_kind": req.subject_kind,
-        "subject": req.subject,
-        "subject_status": applied["subject_status"],
-        "decided_by": user.name,
-        "requested_by": req.requested_by,
-        **reasons_json(stored_reasons(req.reasons)),
-        "details": subject.details(uow, req.subject),
-        **{k: v for k, v in applied.items() if k != "subject_status"},
-    }
-    if cmd.reason:
-        result["reason"] = cmd.reason
-    return result
+    reasons = stored_reasons(req.reasons)
+    return Decision(
+        request=number,
+        status=status,
+        subject_kind=req.subject_kind,
+        subject=req.subject,
+        subject_status=applied["subject_status"],
+        decided_by=user.name,
+        requested_by=req.requested_by,
+        reasons=tuple(r.en for r in reasons),
+        reasons_zh=tuple(r.zh for r in reasons),
+        details=subject.details(uow, req.subject),
+        posted=applied.get("posted"),
+        reason=cmd.reason or None,
+    )
 
 
 def _decidable(uow, request: str, user, *, lock: bool = False):

@@ -10,7 +10,7 @@ from sqlalchemy import Table, insert, select, update
 
 from domain.model import Partner, Warehouse
 from domain.numbers import money_str
-from domain.pricing import OrderLine, Reason, line_json, reasons_json
+from domain.pricing import OrderLine, Reason, line_json
 from domain.services import approvals
 
 
@@ -30,8 +30,8 @@ def store_order(
     user,
 ) -> tuple[int, dict]:
     """Insert an order (`pending_approval` with a request `A-n` when there are reasons, else
-    `confirmed`) and its lines; returns its id and the result's head (with the partner's
-    names and, when it waits, the reasons in English and Chinese)."""
+    `confirmed`) and its lines; returns its id and the fields of its result's head (with the
+    partner's names and, when it waits, the request and the reasons in English and Chinese)."""
     status = "pending_approval" if reasons else "confirmed"
     order_id = uow.execute(
         insert(order_t).values(
@@ -57,7 +57,11 @@ def store_order(
     if reasons:
         request = approvals.request_approval(uow, subject_kind, number, reasons, user)
         uow.execute(update(order_t).where(order_t.c.id == order_id).values(approval=request))
-        result.update(approval=request, **reasons_json(reasons))
+        result.update(
+            approval=request,
+            reasons=tuple(r.en for r in reasons),
+            reasons_zh=tuple(r.zh for r in reasons),
+        )
     return order_id, result
 
 

@@ -47,6 +47,7 @@ from domain.forecasting import (
 )
 from domain.model import Item, SalesHistory, SalesLine, SalesOrder, StoredForecast
 from domain.reports_data import last_history_day
+from domain.results import ForecastAnswer
 from domain.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -250,7 +251,9 @@ def as_jxc_error(exc: ForecastError, sku: str) -> JxcError:
     return ERROR_CODES.get(exc.code, JxcError)(str(exc))
 
 
-def forecast_item(cmd: ForecastCommand, uow, user, *, fitter: Fitter | None = None) -> dict:
+def forecast_item(
+    cmd: ForecastCommand, uow, user, *, fitter: Fitter | None = None
+) -> ForecastAnswer:
     """Forecast the item's daily demand for `cmd.days` days (default 30, 1–365):
     `{"sku", "model", "reason", "points": [{"date", "yhat", "yhat_lower", "yhat_upper"}]}`.
 
@@ -272,7 +275,7 @@ def forecast_item(cmd: ForecastCommand, uow, user, *, fitter: Fitter | None = No
             raise as_jxc_error(exc, item.sku) from exc
         _store_separately(uow, item.id, version, fc)
         log.info("forecast fitted", extra={"sku": item.sku, "model": fc.model})
-    return fc.to_dict()
+    return ForecastAnswer.from_json(fc.to_dict())
 
 
 # -- reorder points -------------------------------------------------------------------------

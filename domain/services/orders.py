@@ -16,6 +16,7 @@ from domain.commands import QueryOrders
 from domain.errors import UnknownOrder
 from domain.model import Partner
 from domain.numbers import money_str
+from domain.results import OrderRow, OrdersAnswer
 from domain.services import approvals, purchasing, sales, stock
 
 partner_t = Partner.__table__
@@ -32,7 +33,7 @@ STATUSES = (
 )
 
 
-def _orders(uow, kind: str, where) -> list[dict]:
+def _orders(uow, kind: str, where) -> list[OrderRow]:
     order_t = purchasing.po_t if kind == "purchase" else sales.so_t
     line_rows = purchasing.line_rows if kind == "purchase" else sales.line_rows
     heads = uow.execute(
@@ -43,22 +44,22 @@ def _orders(uow, kind: str, where) -> list[dict]:
     ).all()
     out = []
     for h in heads:
-        row = {
-            "order": h.number,
-            "kind": kind,
-            "partner": h.partner,
-            "status": h.status,
-            "total": money_str(h.total),
-            "created_at": h.created_at.isoformat(),
-            "created_by": h.created_by,
-            "lines": line_rows(uow, h.id),
-        }
-        if h.approval:
-            row["approval"] = h.approval
-            reason = approvals.rejection_reason(uow, h.approval)
-            if reason:
-                row["reason"] = reason
-        out.append(row)
+        out.append(
+            OrderRow(
+                order=h.number,
+                kind=kind,
+                partner=h.partner,
+                status=h.status,
+                total=money_str(h.total),
+                created_at=h.created_at.isoformat(),
+                created_by=h.created_by,
+                lines=line_rows(uow, h.id),
+                approval=h.approval or None,
+                reason=(approvals.rejection_reason(uow, h.approval) or None)
+                if h.approval
+                else None,
+            )
+        )
     return out
 
 
@@ -69,7 +70,7 @@ def order_rows(
     status: str | None = None,
     mine_of: str | None = None,
     kind: str | None = None,
-) -> list[dict]:
+) -> list[OrderRow]:
     """Orders as `{order, kind, partner, status, total, lines}`, filtered."""
     partner_id = lookup.partner(uow, partner).id if partner else None
 
@@ -100,13 +101,12 @@ def order_rows(
     return rows
 
 
-def query_orders(cmd: QueryOrders, uow, user) -> dict:
+def query_orders(cmd: QueryOrders, uow, user) -> OrdersAnswer:
     """Answer an order question: one order, a partner's, a status, or one's own."""
-    return {
-        "orders": order_rows(
-            uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None, cmd.kind
-        )
-    }
+    rows = order_rows(
+        uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None, cmd.kind
+    )
+    return OrdersAnswer(orders=tuple(rows))
 
 
 APPROVAL_SUBJECTS: approvals.Subjects = MappingProxyType(

@@ -22,6 +22,13 @@ from domain.ledger import item_t
 from domain.model import PurchaseLine, PurchaseOrder
 from domain.numbers import money, money_str, qty_str, quantity
 from domain.pricing import OrderLine, PricedLine, line_json, price_line, price_purchase_order
+from domain.results import (
+    Cancellation,
+    MovedLine,
+    OrderLineRow,
+    PurchaseOrderResult,
+    PurchaseReceipt,
+)
 from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
@@ -58,7 +65,7 @@ def on_order(uow, item_ids=None, wh_id=None) -> dict[tuple[int, int], Decimal]:
     return dict(out)
 
 
-def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
+def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> PurchaseOrderResult:
     """Order goods from a supplier; over `approval.purchase_total` it waits for approval."""
     supplier = lookup.partner(uow, cmd.supplier, "supplier")
     wh = lookup.warehouse(uow, cmd.warehouse)
@@ -72,7 +79,7 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
         lines.append(OrderLine(item.sku, item.name, item.name_zh, priced))
     price = price_purchase_order(lines, approvals.threshold(uow, "approval.purchase_total"))
     number = next_number(uow, "PO")
-    _, result = store_order(
+    _, head = store_order(
         uow,
         po_t,
         pl_t,
@@ -100,13 +107,13 @@ def create_purchase_order(cmd: CreatePurchaseOrder, uow, user) -> dict:
         PurchaseOrderCreated(
             order=number,
             supplier=supplier.code,
-            status=result["status"],
+            status=head["status"],
             total=money_str(price.total),
             user=user.name,
         )
     )
-    result["lines"] = [{**_line_json(line), "received": "0"} for line in lines]
-    return result
+    rows = tuple(OrderLineRow(**_line_json(line), received="0") for line in lines)
+    return PurchaseOrderResult(**head, lines=rows)
 
 
 def _line_json(line: OrderLine) -> dict:
@@ -133,12 +140,12 @@ def _priced(ln) -> OrderLine:
     )
 
 
-def line_rows(uow, order_id: int) -> list[dict]:
+def line_rows(uow, order_id: int) -> tuple[OrderLineRow, ...]:
     """An order's lines as stored, in the design's shape (with `received`)."""
-    return [
-        {**line_json(_priced(ln)), "received": qty_str(ln.received_qty)}
+    return tuple(
+        OrderLineRow(**line_json(_priced(ln)), received=qty_str(ln.received_qty))
         for ln in _lines(uow, order_id)
-    ]
+    )
 
 
 def order_details(uow, number: str) -> dict:
@@ -158,7 +165,7 @@ def _order(uow, number: str, *, lock: bool = True):
     return row
 
 
-def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
+def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseReceipt:
     """Receive what arrived: every open line in full, or the lines given (partial allowed;
     more than ordered is refused)."""
     po = _order(uow, cmd.order)
@@ -218,14 +225,14 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
         )
         amount = line.amount if qty == line.qty else money(qty * line.price)
         received.append(
-            {
-                "item": line.sku,
-                "name": line.name,
-                "name_zh": line.name_zh,
-                "qty": qty_str(qty),
-                "amount": money_str(amount),
-                "value": money_str(value),
-            }
+            MovedLine(
+                item=line.sku,
+                name=line.name,
+                name_zh=line.name_zh,
+                qty=qty_str(qty),
+                amount=money_str(amount),
+                value=money_str(value),
+            )
         )
     if not received:
         raise InvalidState(f"{po.number} has nothing left to receive", zh=f"{po.number} 已全部收货")
@@ -241,20 +248,20 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> dict:
             order=po.number,
             status=status,
             warehouse=wh_code,
-            lines=tuple(ReceivedLine(**line) for line in received),
+            lines=tuple(ReceivedLine(**line.to_json()) for line in received),
             user=user.name,
         )
     )
-    return {
-        "order": po.number,
-        "status": status,
-        "warehouse": wh_code,
-        "received": received,
-        "lines": line_rows(uow, po.id),
-    }
+    return PurchaseReceipt(
+        order=po.number,
+        status=status,
+        warehouse=wh_code,
+        received=tuple(received),
+        lines=line_rows(uow, po.id),
+    )
 
 
-def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
+def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> Cancellation:
     """Cancel a purchase order that has received nothing (its pending request too)."""
     po = _order(uow, cmd.order)
     if po.status not in ("pending_approval", "confirmed"):
@@ -266,7 +273,7 @@ def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> dict:
     if po.status == "pending_approval":
         approvals.cancel_request(uow, po.approval, user)
     uow.emit(PurchaseOrderCancelled(order=po.number, user=user.name))
-    return {"order": po.number, "status": "cancelled"}
+    return Cancellation(order=po.number, status="cancelled")
 
 
 def on_decision(uow, number: str, approved: bool, user) -> str:

@@ -34,6 +34,14 @@ from domain.pricing import (
     price_line,
     price_sales_order,
 )
+from domain.results import (
+    Cancellation,
+    ClosedLine,
+    MovedLine,
+    OrderLineRow,
+    SalesOrderResult,
+    Shipment,
+)
 from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
@@ -107,12 +115,12 @@ def _priced_order(cmd: CreateSalesOrder, uow):
     return customer, wh, items, price
 
 
-def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
+def create_sales_order(cmd: CreateSalesOrder, uow, user) -> SalesOrderResult:
     """Sell to a customer. Refused at once when stock does not suffice; waits for approval when
     over the credit limit, discounted beyond the threshold, or priced below average cost."""
     customer, wh, items, price = _priced_order(cmd, uow)
     number = next_number(uow, "SO")
-    _, result = store_order(
+    _, head = store_order(
         uow,
         so_t,
         sl_t,
@@ -139,7 +147,7 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
         reasons=price.reasons,
         user=user,
     )
-    status = result["status"]
+    status = head["status"]
     if not price.reasons:
         for item, line in zip(items, price.lines, strict=True):
             ledger.reserve(uow, item, wh.id, wh.code, line.priced.qty)
@@ -163,8 +171,8 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> dict:
             user=user.name,
         )
     )
-    result["lines"] = [{**line_json(line), "shipped": "0"} for line in price.lines]
-    return result
+    rows = tuple(OrderLineRow(**line_json(line), shipped="0") for line in price.lines)
+    return SalesOrderResult(**head, lines=rows)
 
 
 def orders_reserving(uow, item_id: int, wh_id: int) -> list[str]:
@@ -214,12 +222,12 @@ def _priced(line) -> OrderLine:
     )
 
 
-def line_rows(uow, order_id: int) -> list[dict]:
+def line_rows(uow, order_id: int) -> tuple[OrderLineRow, ...]:
     """An order's lines as stored, in the design's shape (with `shipped`)."""
-    return [
-        {**line_json(_priced(ln)), "shipped": qty_str(ln.shipped_qty)}
+    return tuple(
+        OrderLineRow(**line_json(_priced(ln)), shipped=qty_str(ln.shipped_qty))
         for ln in _lines(uow, order_id)
-    ]
+    )
 
 
 def order_details(uow, number: str) -> dict:
@@ -229,7 +237,7 @@ def order_details(uow, number: str) -> dict:
     return order_details_of(uow, so, [_priced(ln) for ln in _lines(uow, so.id)])
 
 
-def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
+def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
     """Ship a confirmed (or partly shipped) order: every open line in full, or only the lines
     given (`lines`: item and quantity), which ships part of it. Each line shipped is issued at
     cost and its reservation released; the order is `partially_shipped` while a line is still
@@ -272,14 +280,14 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
         )
         cogs += out.value
         shipped.append(
-            {
-                "item": line.sku,
-                "name": line.name,
-                "name_zh": line.name_zh,
-                "qty": qty_str(qty),
-                "amount": money_str(_amount(line, qty)),
-                "cost": money_str(out.value),
-            }
+            MovedLine(
+                item=line.sku,
+                name=line.name,
+                name_zh=line.name_zh,
+                qty=qty_str(qty),
+                amount=money_str(_amount(line, qty)),
+                cost=money_str(out.value),
+            )
         )
     left = any(line.qty > line.shipped_qty + wanted.get(line.id, ZERO) for line in lines)
     status = "partially_shipped" if left else "shipped"
@@ -289,21 +297,21 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> dict:
             order=so.number,
             status=status,
             warehouse=wh.code,
-            lines=tuple(ShippedLine(**line) for line in shipped),
+            lines=tuple(ShippedLine(**line.to_json()) for line in shipped),
             cogs=money_str(cogs),
             total=money_str(so.total),
             user=user.name,
         )
     )
-    return {
-        "order": so.number,
-        "status": status,
-        "warehouse": wh.code,
-        "shipped": shipped,
-        "cogs": money_str(cogs),
+    return Shipment(
+        order=so.number,
+        status=status,
+        warehouse=wh.code,
+        shipped=tuple(shipped),
+        cogs=money_str(cogs),
         **_head(uow, so),
-        "lines": line_rows(uow, so.id),
-    }
+        lines=line_rows(uow, so.id),
+    )
 
 
 def _open(lines) -> dict[int, Decimal]:
@@ -395,7 +403,7 @@ def _check_shippable(so) -> None:
         )
 
 
-def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
+def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
     """Cancel an order not yet shipped: its reservation is released, its request cancelled.
     Salespeople cancel their own orders only.
 
@@ -422,14 +430,13 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> dict:
             rest = line.qty - line.shipped_qty
             if rest > 0:
                 ledger.release(uow, line.item_id, so.warehouse_id, rest)
-                closed.append({"item": line.sku, "qty": qty_str(rest)})
+                closed.append(ClosedLine(item=line.sku, qty=qty_str(rest)))
     status = "shipped" if so.status == "partially_shipped" else "cancelled"
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
     uow.emit(SalesOrderCancelled(order=so.number, status=status, user=user.name))
-    result = {"order": so.number, "status": status}
-    if status == "shipped":
-        result["closed"] = closed
-    return result
+    return Cancellation(
+        order=so.number, status=status, closed=tuple(closed) if status == "shipped" else None
+    )
 
 
 def on_decision(uow, number: str, approved: bool, user) -> str:

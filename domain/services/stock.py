@@ -13,7 +13,17 @@ from domain.events import StockCounted, StockIssued, StockReceived, StockShort, 
 from domain.ledger import balance_t, item_t
 from domain.model import StockCount, Warehouse
 from domain.numbers import cost_str, money, money_display, money_str, qty_str, quantity, unit_cost
-from domain.pricing import Reason, reasons_json
+from domain.pricing import Reason
+from domain.results import (
+    Balance,
+    PostedCount,
+    StockAnswer,
+    StockCountResult,
+    StockIssue,
+    StockReceipt,
+    StockRow,
+    StockTransfer,
+)
 from domain.services import approvals, purchasing, sales
 
 count_t = StockCount.__table__
@@ -21,10 +31,11 @@ wh_t = Warehouse.__table__
 ZERO = Decimal(0)
 
 
-def _balance_dict(uow, item, wh) -> dict:
+def _balance(uow, item, wh) -> dict:
+    """The fields of an item's `Balance` in a warehouse, as it is now."""
     bal = ledger.read_balance(uow, item.id, wh.id)
     on_hand, reserved, value = bal.on_hand, bal.reserved, bal.value
-    out = {
+    return {
         "sku": item.sku,
         "name": item.name,
         "name_zh": item.name_zh,
@@ -33,13 +44,11 @@ def _balance_dict(uow, item, wh) -> dict:
         "reserved": qty_str(reserved),
         "available": qty_str(max(on_hand - reserved, ZERO)),
         "value": money_str(value),
+        "short": qty_str(reserved - on_hand) if reserved > on_hand else None,
     }
-    if reserved > on_hand:
-        out["short"] = qty_str(reserved - on_hand)
-    return out
 
 
-def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
+def receive_stock(cmd: ReceiveStock, uow, user) -> StockReceipt:
     """Put goods into stock at a unit cost (default: the item's standard cost)."""
     item, wh = ledger.place(uow, cmd.item, cmd.warehouse)
     qty = quantity(cmd.qty, item.uom)
@@ -59,10 +68,10 @@ def receive_stock(cmd: ReceiveStock, uow, user) -> dict:
             user=user.name,
         )
     )
-    return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "move_value": money_str(value)}
+    return StockReceipt(**_balance(uow, item, wh), qty=qty_str(qty), move_value=money_str(value))
 
 
-def issue_stock(cmd: IssueStock, uow, user) -> dict:
+def issue_stock(cmd: IssueStock, uow, user) -> StockIssue:
     """Take goods out of stock (repairs, samples, scrap), valued at cost."""
     item, wh = ledger.place(uow, cmd.item, cmd.warehouse)
     qty = quantity(cmd.qty, item.uom)
@@ -79,10 +88,10 @@ def issue_stock(cmd: IssueStock, uow, user) -> dict:
             user=user.name,
         )
     )
-    return {**_balance_dict(uow, item, wh), "qty": qty_str(qty), "cost": money_str(out.value)}
+    return StockIssue(**_balance(uow, item, wh), qty=qty_str(qty), cost=money_str(out.value))
 
 
-def transfer_stock(cmd: TransferStock, uow, user) -> dict:
+def transfer_stock(cmd: TransferStock, uow, user) -> StockTransfer:
     """Move goods between warehouses at the source's cost (FIFO layers travel)."""
     item, src = ledger.place(uow, cmd.item, cmd.from_)
     dst = lookup.warehouse(uow, cmd.to)
@@ -116,16 +125,16 @@ def transfer_stock(cmd: TransferStock, uow, user) -> dict:
             user=user.name,
         )
     )
-    return {
-        "sku": item.sku,
-        "qty": qty_str(qty),
-        "value": money_str(out.value),
-        "from": _balance_dict(uow, item, src),
-        "to": _balance_dict(uow, item, dst),
-    }
+    return StockTransfer(
+        sku=item.sku,
+        qty=qty_str(qty),
+        value=money_str(out.value),
+        from_=Balance(**_balance(uow, item, src)),
+        to=Balance(**_balance(uow, item, dst)),
+    )
 
 
-def count_stock(cmd: CountStock, uow, user) -> dict:
+def count_stock(cmd: CountStock, uow, user) -> StockCountResult:
     """Record a stocktake. Within the thresholds the difference is posted at once as an
     adjustment move; beyond them (`approval.count_value`, `approval.count_pct`) the count waits
     for an approver and nothing moves until then."""
@@ -140,7 +149,6 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
     else:
         value = ZERO
     reasons = _count_reasons(uow, bal.on_hand, diff, value)
-    shown_reasons = reasons_json(reasons)
     count_id = uow.execute(
         insert(count_t).values(
             at=uow.now,
@@ -165,12 +173,12 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
         result.update(
             status="pending_approval",
             approval=request,
-            **shown_reasons,
-            diff_value=money_str(value),
+            reasons=tuple(r.en for r in reasons),
+            reasons_zh=tuple(r.zh for r in reasons),
         )
     else:
         value = _post_diff(uow, item, wh, diff, user)
-        result.update(status="posted", diff_value=money_str(value))
+        result.update(status="posted")
     uow.emit(
         StockCounted(
             sku=item.sku,
@@ -183,7 +191,7 @@ def count_stock(cmd: CountStock, uow, user) -> dict:
             user=user.name,
         )
     )
-    return {**_balance_dict(uow, item, wh), **result}
+    return StockCountResult(**_balance(uow, item, wh), **result, diff_value=money_str(value))
 
 
 def _count_reasons(uow, book: Decimal, diff: Decimal, value: Decimal) -> list[Reason]:
@@ -268,14 +276,14 @@ def on_count_decision(uow, count_id: str, approved: bool, user) -> dict:
         update(count_t).where(count_t.c.id == row.id).values(status="posted", diff_value=value)
     )
     after = ledger.read_balance(uow, item.id, wh.id)
-    posted = {
-        "diff_qty": _signed(row.diff_qty),
-        "diff_value": money_str(value),
-        "book_qty_at_count": qty_str(row.book_qty),
-        "book_qty_before": qty_str(book_now),
-        "on_hand": qty_str(after.on_hand),
-        "book_moved": book_now != row.book_qty,
-    }
+    posted = PostedCount(
+        diff_qty=_signed(row.diff_qty),
+        diff_value=money_str(value),
+        book_qty_at_count=qty_str(row.book_qty),
+        book_qty_before=qty_str(book_now),
+        on_hand=qty_str(after.on_hand),
+        book_moved=book_now != row.book_qty,
+    )
     return {"subject_status": "posted", "posted": posted}
 
 
@@ -335,7 +343,7 @@ _BALANCES = (
 _BALANCES_OF_ITEM = _BALANCES.where(balance_t.c.item_id == bindparam("item"))
 
 
-def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> list[dict]:
+def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> list[StockRow]:
     """Stock rows `{sku, warehouse, on_hand, reserved, available, on_order, avg_cost, value}`.
 
     A known item with no stock gives a zero row (in the warehouse asked, else `MAIN`)."""
@@ -374,30 +382,28 @@ def stock_rows(uow, sku: str | None = None, warehouse: str | None = None) -> lis
     if item is not None and not out:
         target = wh or lookup.warehouse(uow, None)
         out.append(_row(item.sku, target.code, ZERO, ZERO, ZERO, ZERO))
-    out.sort(key=lambda r: (r["sku"], r["warehouse"]))
+    out.sort(key=lambda r: (r.sku, r.warehouse))
     return out
 
 
-def _row(sku, wh, on_hand, reserved, value, on_order) -> dict:
+def _row(sku, wh, on_hand, reserved, value, on_order) -> StockRow:
     # Available is what can still be promised, never below zero; when a count found less on
     # the shelf than is reserved, `short` says by how much the reservations are uncovered.
     # Projected keeps the shortfall: it is what a reorder has to make good.
-    row = {
-        "sku": sku,
-        "warehouse": wh,
-        "on_hand": qty_str(on_hand),
-        "reserved": qty_str(reserved),
-        "available": qty_str(max(on_hand - reserved, ZERO)),
-        "on_order": qty_str(on_order),
-        "projected": qty_str(on_hand - reserved + on_order),
-        "avg_cost": cost_str(value / on_hand) if on_hand > 0 else None,
-        "value": money_str(value),
-    }
-    if reserved > on_hand:
-        row["short"] = qty_str(reserved - on_hand)
-    return row
+    return StockRow(
+        sku=sku,
+        warehouse=wh,
+        on_hand=qty_str(on_hand),
+        reserved=qty_str(reserved),
+        available=qty_str(max(on_hand - reserved, ZERO)),
+        on_order=qty_str(on_order),
+        projected=qty_str(on_hand - reserved + on_order),
+        avg_cost=cost_str(value / on_hand) if on_hand > 0 else None,
+        value=money_str(value),
+        short=qty_str(reserved - on_hand) if reserved > on_hand else None,
+    )
 
 
-def query_stock(cmd: QueryStock, uow, user) -> dict:
+def query_stock(cmd: QueryStock, uow, user) -> StockAnswer:
     """Answer a stock question: one item, or all stock (of a warehouse)."""
-    return {"rows": stock_rows(uow, cmd.item, cmd.warehouse)}
+    return StockAnswer(rows=tuple(stock_rows(uow, cmd.item, cmd.warehouse)))
