@@ -11,8 +11,8 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from bot.report_text import KPI_NAMES, TITLES
 from domain.numbers import pct_display
-from domain.reports_text import KPI_NAMES, TITLES
 
 log = logging.getLogger(__name__)
 

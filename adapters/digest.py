@@ -16,13 +16,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from domain import reports
+from bot.report_text import KPI_NAMES, period_label
 from domain.commands import Report
 from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import BadRequest, InvalidAmount, JxcError
 from domain.model import ROLES, Setting, User
 from domain.numbers import money_display, pct_display, qty_display
-from domain.reports_text import KPI_NAMES, period_label
+from domain.reports.service import run_report
 
 logger = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ def _kpi_line(row: dict, lang: str = "en") -> str:
 
 def _run(uow, name: str, period: str | None = None) -> dict | None:
     try:
-        return reports.run_report(Report(name=name, period=period), uow, None)
+        return run_report(Report(name=name, period=period), uow, None)
     except JxcError as exc:
         logger.warning("digest: report %s unavailable: %s", name, exc.message)
         return None

@@ -485,7 +485,7 @@ def _forecast(r: ForecastAnswer, lang: str) -> Reply:
 
 @result_reply.register(ReportAnswer)
 def _report(r: ReportAnswer, lang: str) -> Reply:
-    from domain.reports import render_text  # the report modules load when a report is asked
+    from bot.report_text import render_text
 
     return Reply(render_text(r, lang), lang, table=r.rows)
 

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from domain import lookup, reports
+from domain import lookup
 from domain.commands import Command, Pending
 from domain.errors import (
     NOT_REPLAYED,
@@ -23,6 +23,7 @@ from domain.errors import (
     NotPermitted,
     error_from_dict,
 )
+from domain.reports.service import run_report
 from domain.results import Result, as_json, from_json
 from domain.roles import authorize
 from domain.services import orders, stock
@@ -42,7 +43,7 @@ HANDLERS: dict[str, Handler] = {
     "stock.transfer": stock.transfer_stock,
     "stock.count": stock.count_stock,
     **orders.HANDLERS,
-    "report": reports.run_report,
+    "report": run_report,
 }
 
 

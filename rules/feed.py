@@ -56,7 +56,7 @@ from domain.model import (
     User,
     Warehouse,
 )
-from domain.reports_stock import reorder_figures
+from domain.reports.stock import reorder_figures
 from domain.uow import UnitOfWork
 from rules.alerts_text import (
     alert_texts,

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from bot.report_text import render_text
 from domain.commands import Report
 from domain.errors import JxcError
-from domain.reports import NAMES, render_text
+from domain.reports.service import NAMES
 
 
 @click.command(help="Run a report: " + ", ".join(NAMES) + ".")

@@ -46,7 +46,7 @@ from domain.forecasting import (
     forecast_series,
 )
 from domain.model import Item, SalesHistory, SalesLine, SalesOrder, StoredForecast
-from domain.reports_data import last_history_day
+from domain.reports.data import last_history_day
 from domain.results import ForecastAnswer
 from domain.uow import UnitOfWork
 

@@ -14,7 +14,7 @@ from adapters.demo import seed_demo
 from domain.clock import FixedClock
 from domain.commands import QueryOrders
 from domain.model import SalesHistory, StockMove
-from domain.reports_data import last_history_day, sales
+from domain.reports.data import last_history_day, sales
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.db

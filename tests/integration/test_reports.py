@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.report_text import render_text
 from domain import imports, settings
 from domain.commands import (
     CountStock,
@@ -23,8 +24,8 @@ from domain.commands import (
     ShipSalesOrder,
 )
 from domain.errors import MissingSlot, UnknownReport
-from domain.reports import NAMES, render_text
-from domain.reports_notes import NOTES
+from domain.reports.notes import NOTES
+from domain.reports.service import NAMES
 
 pytestmark = pytest.mark.db
 D = Decimal

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.errors import MissingSlot
-from domain.reports_periods import month_ends, period_range
+from domain.reports.periods import month_ends, period_range
 
 WED = date(2026, 6, 17)  # a Wednesday in the second quarter
 

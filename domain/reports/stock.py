@@ -13,10 +13,10 @@ from domain import formulas, settings
 from domain.forecasting import daily_series
 from domain.ledger import balance_t, move_t
 from domain.numbers import money_str, qty_str
-from domain.reports_data import demand_by_item, items, last_history_day, moves, sales
-from domain.reports_data import stock_values_at as values_at
-from domain.reports_notes import note
-from domain.reports_periods import Period, month_ends, year_before
+from domain.reports.data import demand_by_item, items, last_history_day, moves, sales
+from domain.reports.data import stock_values_at as values_at
+from domain.reports.notes import note
+from domain.reports.periods import Period, month_ends, year_before
 from domain.services import purchasing
 from domain.services.forecasts import fresh_forecast
 from domain.services.stock import stock_rows

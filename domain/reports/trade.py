@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
 from domain.numbers import money_display, money_str, qty_str
-from domain.reports_data import items, local_day, partners, sales, sl_t, so_t, utc_bounds
-from domain.reports_notes import note, read_note
-from domain.reports_periods import Period
-from domain.reports_stock import turnover
+from domain.reports.data import items, local_day, partners, sales, sl_t, so_t, utc_bounds
+from domain.reports.notes import note, read_note
+from domain.reports.periods import Period
+from domain.reports.stock import turnover
 
 ZERO = Decimal(0)
 TOP_N = 10

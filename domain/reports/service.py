@@ -1,10 +1,7 @@
-"""Reports: the design's named reports, each a dict `{"report", "period"?, "rows", "summary",
-"notes"}` with amounts as strings and statistics as numbers.
-
-`run_report` is the service of the `report` intent. Periods are measured from the clock
-(`domain.reports_periods`); the figures come from `domain.reports_stock` and
-`domain.reports_trade`; `render_text` turns a result into text for people (English or Chinese).
-"""
+"""The `report` intent's service: the design's named reports, each a `ReportAnswer`
+(`{"report", "period"?, "rows", "summary", "notes"}`) with amounts as strings and statistics as
+numbers. Periods are measured from the clock (`domain.reports.periods`); the figures come from
+`domain.reports.stock` and `domain.reports.trade`."""
 
 from __future__ import annotations
 
@@ -13,11 +10,10 @@ from collections.abc import Callable
 from domain.commands import Report
 from domain.errors import UnknownReport
 from domain.lookup import close_matches
-from domain.reports_notes import note
-from domain.reports_periods import LAST_12_MONTHS, Period, period_range
-from domain.reports_stock import abc, below_reorder, slow_moving, stock_status, turnover
-from domain.reports_text import render_text
-from domain.reports_trade import (
+from domain.reports.notes import note
+from domain.reports.periods import LAST_12_MONTHS, Period, period_range
+from domain.reports.stock import abc, below_reorder, slow_moving, stock_status, turnover
+from domain.reports.trade import (
     kpi,
     pending_approvals,
     sales_by_customer,
@@ -76,4 +72,4 @@ def run_report(cmd: Report, uow, user) -> ReportAnswer:
     )
 
 
-__all__ = ["NAMES", "REPORTS", "render_text", "run_report"]
+__all__ = ["NAMES", "REPORTS", "run_report"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 from domain.numbers import cost_display, money_display, pct_display, qty_display
-from domain.reports_notes import NOTES, read_note
+from domain.reports.notes import NOTES, read_note
 
 TITLES = {
     "stock_status": ("Stock status", "库存状况"),

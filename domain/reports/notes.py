@@ -2,7 +2,7 @@
 
 A report's JSON carries its notes as English strings (scripts rely on them); `note` makes such a
 string from a kind and its fields, and `read_note` finds the kind and fields back from the
-string, so the text for people can say the same thing in Chinese (`domain.reports_text`). A note
+string, so the text for people can say the same thing in Chinese (`bot.report_text`). A note
 is therefore written once, here, in both languages.
 """
 
