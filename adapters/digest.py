@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from bot.report_text import KPI_NAMES, period_label
+from domain import settings
 from domain.commands import Report
 from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import BadRequest, InvalidAmount, JxcError
@@ -121,10 +122,7 @@ def save_schedules(uow, data) -> list[Schedule]:
     text = json.dumps([s.to_dict() for s in schedules], separators=(",", ":"))
     if len(text) > 200:
         raise _bad("too long to store (at most 200 characters of JSON)")
-    if uow.execute(select(setting_t.c.name).where(setting_t.c.name == SETTING)).first():
-        uow.execute(setting_t.update().where(setting_t.c.name == SETTING).values(value=text))
-    else:
-        uow.execute(setting_t.insert().values(name=SETTING, value=text))
+    settings.store(uow, SETTING, text)
     return schedules
 
 

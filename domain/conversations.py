@@ -6,38 +6,46 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.model import Conversation
+from domain.uow import Prepared
 
 state_t = Conversation.__table__
 _WHERE = (state_t.c.user_name == bindparam("u")) & (state_t.c.channel == bindparam("c"))
-_LOAD = select(state_t.c.state).where(_WHERE)
-_DELETE = delete(state_t).where(_WHERE)
-_UPDATE = (
-    update(state_t)
-    .where(_WHERE)
-    .values(state=bindparam("s"), updated_at=bindparam("at"))
-    .returning(state_t.c.user_name)
-)
-_INSERT = insert(state_t)
+_LOAD = Prepared(select(state_t.c.state).where(_WHERE))
+_DELETE = Prepared(delete(state_t).where(_WHERE))
+_COLUMNS = ("user_name", "channel", "state", "updated_at")
+_SAVE = {
+    name: Prepared(
+        (ins := dialect.insert(state_t)).on_conflict_do_update(
+            index_elements=[state_t.c.user_name, state_t.c.channel],
+            set_={"state": ins.excluded.state, "updated_at": ins.excluded.updated_at},
+        ),
+        _COLUMNS,
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
 
 
 def load_state(uow, user: str, channel: str) -> dict:
     """The state of a user on a channel ({} when none)."""
-    row = uow.execute(_LOAD, {"u": user, "c": channel}).first()
-    return json.loads(row[0]) if row and row[0] else {}
+    rows = _LOAD.run(uow, {"u": user, "c": channel})
+    return json.loads(rows[0].state) if rows and rows[0].state else {}
 
 
 def save_state(uow, user: str, channel: str, state: dict | None) -> None:
     """Replace the state of a user on a channel; an empty state deletes it."""
-    keys = {"u": user, "c": channel}
     if not state:
-        uow.execute(_DELETE, keys)
+        _DELETE.run(uow, {"u": user, "c": channel})
         return
-    raw = json.dumps(state, ensure_ascii=False)
-    if uow.execute(_UPDATE, {**keys, "s": raw, "at": uow.now}).first() is not None:
-        return
-    uow.execute(
-        _INSERT, {"user_name": user, "channel": channel, "state": raw, "updated_at": uow.now}
+    _SAVE[uow.dialect].run(
+        uow,
+        {
+            "user_name": user,
+            "channel": channel,
+            "state": json.dumps(state, ensure_ascii=False),
+            "updated_at": uow.now,
+        },
     )

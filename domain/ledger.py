@@ -69,10 +69,11 @@ class Outgoing:
 _THIS_BALANCE = (balance_t.c.item_id == bindparam("b_item")) & (
     balance_t.c.warehouse_id == bindparam("b_wh")
 )
-_READ_BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
+_BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
     _THIS_BALANCE
 )
-_LOCK_BALANCE = {"postgresql": _READ_BALANCE.with_for_update()}
+_READ_BALANCE = Prepared(_BALANCE)
+_LOCK_BALANCE = {"postgresql": Prepared(_BALANCE.with_for_update())}
 _NEW_BALANCE = {
     "postgresql": postgresql.insert(balance_t).on_conflict_do_nothing(),
     "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
@@ -128,10 +129,10 @@ def read_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
     this unit of work changed (or, on SQLite, read) is known without asking again."""
     if (item_id, wh_id) in uow.balances:
         return uow.balances[(item_id, wh_id)]
-    row = uow.execute(_READ_BALANCE, {"b_item": item_id, "b_wh": wh_id}).first()
-    if row is None:
+    rows = _READ_BALANCE.run(uow, {"b_item": item_id, "b_wh": wh_id})
+    if not rows:
         return BalanceRow(ZERO, ZERO, ZERO)
-    bal = BalanceRow(*row)
+    bal = BalanceRow(*rows[0])
     if uow.write and uow.dialect == "sqlite":  # no other writer until this one ends
         uow.balances[(item_id, wh_id)] = bal
     return bal
@@ -186,8 +187,8 @@ def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
             return known
     stmt = _LOCK_BALANCE.get(uow.dialect, _READ_BALANCE)
     key = {"b_item": item_id, "b_wh": wh_id}
-    row = uow.execute(stmt, key).first()
-    if row is None:
+    rows = stmt.run(uow, key)
+    if not rows:
         uow.execute(
             _NEW_BALANCE[uow.dialect],
             {
@@ -198,8 +199,8 @@ def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
                 "value": ZERO,
             },
         )
-        row = uow.execute(stmt, key).first()
-    return BalanceRow(row.on_hand, row.reserved, row.value)
+        rows = stmt.run(uow, key)
+    return BalanceRow(*rows[0])
 
 
 def allow_negative(uow, wh_code: str) -> bool:

@@ -14,16 +14,25 @@ from sqlalchemy import bindparam, func, select
 
 from domain.errors import UnknownItem, UnknownPartner, UnknownWarehouse, WrongPartnerKind
 from domain.model import Item, Partner, User, Warehouse
+from domain.uow import Prepared
 
 item_t = Item.__table__
 partner_t = Partner.__table__
 wh_t = Warehouse.__table__
 user_t = User.__table__
 # Exact SKU first (uses the unique index), any case only when that misses.
-_ITEM_EXACT = select(item_t).where(item_t.c.sku == bindparam("sku"))
-_ITEM_ANY_CASE = select(item_t).where(func.upper(item_t.c.sku) == bindparam("sku"))
+# Prepared: every command looks up several of these (see `domain.uow.Prepared`).
+_ITEM_EXACT = Prepared(select(item_t).where(item_t.c.sku == bindparam("sku")))
+_ITEM_ANY_CASE = Prepared(select(item_t).where(func.upper(item_t.c.sku) == bindparam("sku")))
 # Warehouse codes are stored upper-case by the import.
-_WH = select(wh_t).where(wh_t.c.code == bindparam("code"))
+_WH = Prepared(select(wh_t).where(wh_t.c.code == bindparam("code")))
+_PARTNER = Prepared(select(partner_t).where(func.upper(partner_t.c.code) == bindparam("code")))
+_USER = Prepared(select(user_t).where(func.lower(user_t.c.name) == bindparam("name")))
+
+
+def _first(prepared: Prepared, uow, params: dict):
+    rows = prepared.run(uow, params)
+    return rows[0] if rows else None
 
 
 CLOSE_SCORE = 75
@@ -58,9 +67,8 @@ def _closest(uow, column, text: str) -> list[str]:
 def item(uow, sku: str):
     """The item with this SKU (case-insensitive), or `UnknownItem` naming the closest SKUs."""
     sku = sku.strip()
-    row = (
-        uow.execute(_ITEM_EXACT, {"sku": sku}).first()
-        or uow.execute(_ITEM_ANY_CASE, {"sku": sku.upper()}).first()
+    row = _first(_ITEM_EXACT, uow, {"sku": sku}) or _first(
+        _ITEM_ANY_CASE, uow, {"sku": sku.upper()}
     )
     if row is None:
         near = _closest(uow, item_t.c.sku, sku)
@@ -72,7 +80,7 @@ def item(uow, sku: str):
 def warehouse(uow, code: str | None):
     """The warehouse with this code (default `MAIN`)."""
     code = (code or "MAIN").strip()
-    row = uow.execute(_WH, {"code": code.upper()}).first()
+    row = _first(_WH, uow, {"code": code.upper()})
     if row is None:
         near = _closest(uow, wh_t.c.code, code)
         raise UnknownWarehouse(
@@ -85,9 +93,7 @@ def warehouse(uow, code: str | None):
 
 def partner(uow, code: str, kind: str | None = None):
     """The partner with this code; `WrongPartnerKind` when it is not of `kind`."""
-    row = uow.execute(
-        select(partner_t).where(func.upper(partner_t.c.code) == code.strip().upper())
-    ).first()
+    row = _first(_PARTNER, uow, {"code": code.strip().upper()})
     if row is None:
         near = _closest(uow, partner_t.c.code, code)
         raise UnknownPartner(
@@ -106,7 +112,7 @@ def partner(uow, code: str, kind: str | None = None):
 
 def user_by_name(uow, name: str):
     """A registered user by name, or None."""
-    return uow.execute(select(user_t).where(func.lower(user_t.c.name) == name.lower())).first()
+    return _first(_USER, uow, {"name": name.lower()})
 
 
 def first_admin(uow):

@@ -3,22 +3,33 @@ rolled-back command leaves no gap."""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, literal_column
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.model import Sequence
+from domain.uow import Prepared
 
 seq_t = Sequence.__table__
 FORMATS = {"PO": "PO-{:04d}", "SO": "SO-{:04d}", "A": "A-{}"}
 
+# One statement draws a number: the counter row is created at 1 or incremented, and the new
+# value returned. On PostgreSQL the conflicting update locks the row until the transaction
+# ends, so two writers never draw the same number; on SQLite the write transaction already
+# holds the database.
+_DRAW = {
+    name: Prepared(
+        dialect.insert(seq_t)
+        .values(name=bindparam("name"), value=literal_column("1"))
+        .on_conflict_do_update(
+            index_elements=[seq_t.c.name], set_={"value": seq_t.c.value + literal_column("1")}
+        )
+        .returning(seq_t.c.value)
+    )
+    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
+}
+
 
 def next_number(uow, name: str) -> str:
     """The next number of a series, e.g. `next_number(uow, "SO")` → `SO-0007`."""
-    ins = (postgresql.insert if uow.dialect == "postgresql" else sqlite.insert)(seq_t)
-    uow.execute(ins.values(name=name, value=0).on_conflict_do_nothing())
-    stmt = select(seq_t.c.value).where(seq_t.c.name == name)
-    if uow.dialect == "postgresql":
-        stmt = stmt.with_for_update()
-    value = uow.execute(stmt).scalar_one() + 1
-    uow.execute(update(seq_t).where(seq_t.c.name == name).values(value=value))
-    return FORMATS[name].format(value)
+    (row,) = _DRAW[uow.dialect].run(uow, {"name": name})
+    return FORMATS[name].format(row.value)

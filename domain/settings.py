@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from domain.errors import InvalidAmount, UnknownSetting
 from domain.lookup import close_matches
 from domain.model import Setting
+from domain.uow import Prepared
 
 setting_t = Setting.__table__
 
@@ -83,19 +84,24 @@ def validate(name: str, value: str) -> str:
     return format(d.normalize(), "f") if kind != "int" else str(int(d))
 
 
-_GET = select(setting_t.c.name, setting_t.c.value).where(
-    (setting_t.c.name == bindparam("name")) | (setting_t.c.name == bindparam("general"))
-)
+_ALL = Prepared(select(setting_t.c.name, setting_t.c.value))
+
+
+def _stored(uow) -> dict[str, str]:
+    """The stored settings, read once per unit of work (a command asks for several)."""
+    if uow.settings is None:
+        uow.settings = {row.name: row.value for row in _ALL.run(uow, {})}
+    return uow.settings
 
 
 def get(uow, name: str) -> str:
     """The current value of a setting (its default when never set); a per-warehouse setting
     (`stock.allow_negative.SH`) falls back to its general one."""
+    stored = _stored(uow)
+    if name in stored:
+        return stored[name]
     general = "stock.allow_negative" if name.startswith("stock.allow_negative.") else name
-    found = dict(uow.execute(_GET, {"name": name, "general": general}).all())
-    if name in found:
-        return found[name]
-    return found.get(general, DEFAULTS[general][0])
+    return stored.get(general, DEFAULTS[general][0])
 
 
 def get_decimal(uow, name: str) -> Decimal:
@@ -111,16 +117,20 @@ def is_on(uow, name: str) -> bool:
 def set_value(uow, name: str, value: str) -> str:
     """Validate and store a setting; returns the stored value."""
     v = validate(name, value)
-    if uow.execute(select(setting_t.c.name).where(setting_t.c.name == name)).first():
-        uow.execute(setting_t.update().where(setting_t.c.name == name).values(value=v))
-    else:
-        uow.execute(setting_t.insert().values(name=name, value=v))
+    store(uow, name, v)
     return v
+
+
+def store(uow, name: str, value: str) -> None:
+    """Store a value under a name as it is (validated by the caller)."""
+    if uow.execute(select(setting_t.c.name).where(setting_t.c.name == name)).first():
+        uow.execute(setting_t.update().where(setting_t.c.name == name).values(value=value))
+    else:
+        uow.execute(setting_t.insert().values(name=name, value=value))
+    if uow.settings is not None:
+        uow.settings[name] = value
 
 
 def all_settings(uow) -> dict[str, str]:
     """Every named setting with its current value (per-warehouse overrides included)."""
-    out = {name: default for name, (default, _) in DEFAULTS.items()}
-    for name, value in uow.execute(select(setting_t.c.name, setting_t.c.value)):
-        out[name] = value
-    return out
+    return {**{name: default for name, (default, _) in DEFAULTS.items()}, **_stored(uow)}

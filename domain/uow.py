@@ -62,7 +62,13 @@ class Prepared:
     def _plan(self, dialect) -> list:
         compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)
         names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
-        to_db = tuple((n, _converter(compiled.binds[n].type, dialect)) for n in names)
+        # Each parameter: its name, its conversion, and the value of a constant the statement
+        # carries (`status IN ('confirmed', …)`), which the caller does not give.
+        to_db = tuple(
+            (n, _converter(b.type, dialect), _GIVEN if b.required else b.value)
+            for n in names
+            for b in (compiled.binds[n],)
+        )
         columns = list(self.stmt.exported_columns)
         row = namedtuple("Row", [c.key for c in columns]) if columns else None  # noqa: PYI024
         plan = [compiled.string, compiled.positional, to_db, row, None]
@@ -82,10 +88,11 @@ class Prepared:
         dialect = uow.engine.dialect
         plan = self._plans.get(dialect.name) or self._plan(dialect)
         sql, positional, to_db, row, from_db = plan
+        values = ((n, f, params[n] if v is _GIVEN else v) for n, f, v in to_db)
         if positional:
-            args = tuple(f(params[n]) if f else params[n] for n, f in to_db)
+            args = tuple(f(v) if f else v for _n, f, v in values)
         else:
-            args = {n: f(params[n]) if f else params[n] for n, f in to_db}
+            args = {n: f(v) if f else v for n, f, v in values}
         error = dialect.loaded_dbapi.Error
         cursor = uow.conn.connection.driver_connection.cursor()
         try:
@@ -99,6 +106,10 @@ class Prepared:
         finally:
             cursor.close()
         return [row(*(f(v) if f else v for f, v in zip(from_db, r, strict=True))) for r in raw]
+
+
+_GIVEN = object()
+"""Stands for a parameter's value given at each run."""
 
 
 def _converter(type_, dialect):
@@ -133,6 +144,8 @@ class UnitOfWork:
         self.events: list[Event] = []
         # Balances as this unit of work left them (item id, warehouse id) -> BalanceRow.
         self.balances: dict = {}
+        # The stored settings, once `domain.settings` has read them in this transaction.
+        self.settings: dict[str, str] | None = None
         self._tx = None
 
     def __enter__(self) -> UnitOfWork:
@@ -238,12 +251,13 @@ class UnitOfWork:
         the end, with the events and cached balances the block added dropped too; the rest of
         the transaction goes on."""
         events, balances = list(self.events), dict(self.balances)
+        stored = dict(self.settings) if self.settings is not None else None
         with self.translated():
             nested = self.conn.begin_nested()
         try:
             yield
         finally:
-            self.events[:], self.balances = events, balances
+            self.events[:], self.balances, self.settings = events, balances, stored
             if nested.is_active:
                 with self.translated():
                     nested.rollback()
@@ -251,6 +265,7 @@ class UnitOfWork:
     def rollback(self) -> None:
         self.events.clear()
         self.balances.clear()
+        self.settings = None
         if self._tx is not None and self._tx.is_active:
             self._tx.rollback()
 

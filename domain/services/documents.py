@@ -12,6 +12,18 @@ from domain.model import Partner, Warehouse
 from domain.numbers import money_str
 from domain.pricing import OrderLine, Reason, line_json
 from domain.services import approvals
+from domain.uow import Prepared
+
+_INSERTS: dict[tuple, Prepared] = {}
+
+
+def _prepared_insert(table: Table, keys: tuple[str, ...], *, returning: bool = False) -> Prepared:
+    """The prepared INSERT of these columns into a table (with RETURNING id when asked)."""
+    key = (table.name, keys, returning)
+    if key not in _INSERTS:
+        stmt = insert(table).returning(table.c.id) if returning else insert(table)
+        _INSERTS[key] = Prepared(stmt, keys)
+    return _INSERTS[key]
 
 
 def store_order(
@@ -33,18 +45,22 @@ def store_order(
     `confirmed`) and its lines; returns its id and the fields of its result's head (with the
     partner's names and, when it waits, the request and the reasons in English and Chinese)."""
     status = "pending_approval" if reasons else "confirmed"
-    order_id = uow.execute(
-        insert(order_t).values(
-            number=number,
-            partner_id=partner.id,
-            warehouse_id=wh.id,
-            status=status,
-            total=total,
-            created_at=uow.now,
-            created_by=user.name,
-        )
-    ).inserted_primary_key[0]
-    uow.execute(insert(line_t), [{"order_id": order_id, **line} for line in lines])
+    head = {
+        "number": number,
+        "partner_id": partner.id,
+        "warehouse_id": wh.id,
+        "status": status,
+        "total": total,
+        "created_at": uow.now,
+        "created_by": user.name,
+    }
+    (row,) = _prepared_insert(order_t, tuple(head), returning=True).run(uow, head)
+    order_id = row.id
+    rows = [{"order_id": order_id, **line} for line in lines]
+    if len(rows) == 1:
+        _prepared_insert(line_t, tuple(rows[0])).run(uow, rows[0])
+    else:
+        uow.execute(insert(line_t), rows)
     result = {
         "order": number,
         "status": status,

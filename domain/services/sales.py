@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, literal_column, or_, select, update
 
 from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
@@ -45,33 +45,37 @@ from domain.results import (
 from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
+from domain.uow import Prepared
 
 so_t = SalesOrder.__table__
 sl_t = SalesLine.__table__
 ZERO = Decimal(0)
 
 
+_COMMITTED = Prepared(
+    select(func.coalesce(func.sum(so_t.c.total), literal_column("0")).label("total")).where(
+        (so_t.c.partner_id == bindparam("p"))
+        & or_(*(so_t.c.status == s for s in ("confirmed", "partially_shipped", "shipped")))
+    )
+)
+_CLOSED_SHORT = Prepared(
+    select(sl_t.c.shipped_qty, sl_t.c.price, sl_t.c.amount)
+    .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+    .where(
+        (so_t.c.partner_id == bindparam("p"))
+        & (so_t.c.status == "shipped")
+        & (sl_t.c.shipped_qty < sl_t.c.qty)
+    )
+)
+
+
 def exposure(uow, partner_id: int) -> Decimal:
     """What a customer owes or has committed: confirmed-not-shipped plus shipped-unpaid. The
     rest of a partly shipped order closed by `sales.cancel` (status `shipped`, lines short)
     no longer counts; what it shipped does."""
-    total = uow.execute(
-        select(func.coalesce(func.sum(so_t.c.total), 0)).where(
-            (so_t.c.partner_id == partner_id)
-            & so_t.c.status.in_(("confirmed", "partially_shipped", "shipped"))
-        )
-    ).scalar()
-    total = Decimal(total) if not isinstance(total, Decimal) else total
-    closed = uow.execute(
-        select(sl_t.c.shipped_qty, sl_t.c.price, sl_t.c.amount)
-        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
-        .where(
-            (so_t.c.partner_id == partner_id)
-            & (so_t.c.status == "shipped")
-            & (sl_t.c.shipped_qty < sl_t.c.qty)
-        )
-    ).all()
-    for shipped, price, amount in closed:
+    (row,) = _COMMITTED.run(uow, {"p": partner_id})
+    total = row.total if isinstance(row.total, Decimal) else Decimal(row.total)
+    for shipped, price, amount in _CLOSED_SHORT.run(uow, {"p": partner_id}):
         total -= amount - money(shipped * price)
     return total
 
