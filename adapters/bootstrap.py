@@ -34,7 +34,7 @@ class App:
         """A new unit of work on the application's database."""
         return UnitOfWork(self.engine, self.clock, write=write)
 
-    def conversation(self, notifier: Notifier | None = None, charts: bool = False):
+    def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
         a private directory (for Slack and Telegram; the console shows text)."""
         from bot.conversation import Conversation
@@ -44,9 +44,7 @@ class App:
             from adapters.charts import ReportCharts
 
             drawer = ReportCharts()
-        return Conversation(
-            self.bus, self.uow, self.clock, notifier=notifier or self.notifier, charts=drawer
-        )
+        return Conversation(self.bus, self.uow, self.clock, charts=drawer)
 
 
 def bootstrap(

@@ -86,16 +86,41 @@ def choose_parts(settings, named: tuple[str, ...]) -> list[str]:
     return [*parts, "scheduler"]
 
 
-def build_parts(app, names: list[str]) -> list:
+class Pacers:
+    """One pacer per platform for the whole process: a chat reply and an alert delivery to the
+    same Slack channel or Telegram chat wait in the same queue, so together they stay within
+    the platform's limits."""
+
+    def __init__(self):
+        self._slack = self._telegram = None
+
+    def slack(self):
+        if self._slack is None:
+            from adapters.pacing import every
+            from adapters.slack.sender import POST_INTERVAL
+
+            self._slack = every(POST_INTERVAL)
+        return self._slack
+
+    def telegram(self):
+        if self._telegram is None:
+            from adapters.telegram.sending import Pacing
+
+            self._telegram = Pacing()
+        return self._telegram
+
+
+def build_parts(app, names: list[str], pacers: Pacers | None = None) -> list:
     """The part objects, in order."""
+    pacers = pacers or Pacers()
     built = []
     for name in names:
         if name == "slack":
             from adapters.slack import make_part
 
-            built.append(make_part(app, app.settings))
+            built.append(make_part(app, app.settings, pacers.slack()))
         elif name == "telegram":
-            built.append(_telegram_module().make_part(app, app.settings))
+            built.append(_telegram_module().make_part(app, app.settings, pacers.telegram()))
         elif name == "scheduler":
             built.append(SchedulerPart(app))
     return built
@@ -105,8 +130,9 @@ class ChatNotifiers:
     """The notifiers of the configured chat channels, on the serve loop, behind one
     `ChannelNotifier` (the console for anyone without a chat id)."""
 
-    def __init__(self, app):
+    def __init__(self, app, pacers: Pacers | None = None):
         self.app = app
+        self.pacers = pacers or Pacers()
         self.notifier = None
         self._bot = None
         self._client = None
@@ -117,16 +143,17 @@ class ChatNotifiers:
         loop = asyncio.get_running_loop()
         settings, by_channel = self.app.settings, {}
         if settings.slack_bot_token:
-            from adapters.slack.notifier import SlackNotifier, notifier_client
+            from adapters.slack.notifier import SlackNotifier
+            from adapters.slack.sender import make_client
 
-            self._client = notifier_client(settings.slack_bot_token, settings.slack_api_url)
-            by_channel["slack"] = SlackNotifier(self._client, loop)
+            self._client = make_client(settings.slack_bot_token, settings.slack_api_url, retries=0)
+            by_channel["slack"] = SlackNotifier(self._client, loop, self.pacers.slack())
         if settings.telegram_token and _telegram_module() is not None:
             from adapters.telegram.notifier import TelegramNotifier, make_bot
 
             self._bot = make_bot(settings)
             await self._bot.initialize()
-            by_channel["telegram"] = TelegramNotifier(self._bot, loop)
+            by_channel["telegram"] = TelegramNotifier(self._bot, loop, self.pacers.telegram())
         self.notifier = ChannelNotifier(by_channel, fallback=self.app.notifier)
         return self.notifier
 
@@ -166,8 +193,9 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    parts = build_parts(app, names)
-    notifiers = ChatNotifiers(app)
+    pacers = Pacers()
+    parts = build_parts(app, names, pacers)
+    notifiers = ChatNotifiers(app, pacers)
     started = []
     try:
         wire(app, parts, await notifiers.start())

@@ -105,15 +105,13 @@ class _Tapped:
 class Conversation:
     """Talks with registered users through any channel."""
 
-    def __init__(self, bus, uow_factory, clock, notifier=None, charts=None):
+    def __init__(self, bus, uow_factory, clock, charts=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
         channels that show pictures (Slack, Telegram); without it replies carry text and table.
-        A requester hears of a decision through the rules feed's deliveries, not from here;
-        `notifier` is kept for adapters that hand one in."""
+        A requester hears of a decision through the rules feed's deliveries, not from here."""
         self.bus = bus
         self.uow_factory = uow_factory
         self.clock = clock
-        self.notifier = notifier
         self.charts = charts
         self.catalogs = CatalogCache()
 

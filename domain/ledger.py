@@ -69,9 +69,7 @@ class Outgoing:
 _THIS_BALANCE = (balance_t.c.item_id == bindparam("b_item")) & (
     balance_t.c.warehouse_id == bindparam("b_wh")
 )
-_BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(
-    _THIS_BALANCE
-)
+_BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(_THIS_BALANCE)
 _READ_BALANCE = Prepared(_BALANCE)
 _LOCK_BALANCE = {"postgresql": Prepared(_BALANCE.with_for_update())}
 _NEW_BALANCE = {

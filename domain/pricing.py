@@ -185,8 +185,3 @@ def line_json(line: OrderLine) -> dict:
         "discount": discount_str(p.discount),
         "amount": money_str(p.amount),
     }
-
-
-def reasons_json(reasons: Sequence[Reason]) -> dict:
-    """Approval reasons as results show them: `reasons` (English) and `reasons_zh`."""
-    return {"reasons": [r.en for r in reasons], "reasons_zh": [r.zh for r in reasons]}

@@ -102,12 +102,18 @@ def _negative(f: dict) -> tuple[str, str]:
     return en, zh
 
 
+def _subject(f: dict) -> tuple[str, str]:
+    """What an approval is about, in English and Chinese (a count by its item and warehouse)."""
+    subject = f.get("subject", "")
+    return f.get("subject_label") or subject, f.get("subject_label_zh") or subject
+
+
 def _approval(f: dict) -> tuple[str, str]:
-    request, subject = f["request"], f.get("subject", "")
+    request, (subject, subject_zh) = f["request"], _subject(f)
     about = ", ".join(x for x in (f.get("partner"), *(f.get("reasons") or [])) if x)
     about_zh = "，".join(x for x in (f.get("partner"), *(f.get("reasons_zh") or [])) if x)
     en = f"{request} for {subject}" + (f" ({about})" if about else "") + " waits for you"
-    zh = f"{request}（{subject}" + (f"，{about_zh}" if about_zh else "") + "）等待您审批"
+    zh = f"{request}（{subject_zh}" + (f"，{about_zh}" if about_zh else "") + "）等待您审批"
     return en, zh
 
 
@@ -153,15 +159,15 @@ def escalation_texts(message: str, message_zh: str, hours: int) -> tuple[str, st
 
 def decision_texts(facts: dict) -> tuple[str, str]:
     """What the requester is told of a decision on their request (the reason of a rejection)."""
-    request, subject = facts["request"], facts.get("subject", "")
+    request, (subject, subject_zh) = facts["request"], _subject(facts)
     by, status = facts.get("decided_by") or "", facts.get("status", "")
     reason = (facts.get("reason") or "").strip()
     if status == "approved":
         return (
             f"{request} for {subject} was approved by {by}",
-            f"{request}（{subject}）已由 {by} 批准",
+            f"{request}（{subject_zh}）已由 {by} 批准",
         )
     return (
         f"{request} for {subject} was rejected by {by}" + (f": {reason}" if reason else ""),
-        f"{request}（{subject}）已被 {by} 驳回" + (f"：{reason}" if reason else ""),
+        f"{request}（{subject_zh}）已被 {by} 驳回" + (f"：{reason}" if reason else ""),
     )

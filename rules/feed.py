@@ -53,6 +53,7 @@ from domain.model import (
     PurchaseOrder,
     SalesLine,
     SalesOrder,
+    StockCount,
     User,
     Warehouse,
 )
@@ -334,10 +335,31 @@ class _Enricher:
             "requested_by": req.requested_by,
             "alert_open": self.is_live("approval", number),
             "partner": self._partner(req.subject),
+            **self._label(req.subject_kind, req.subject),
             "reasons": en,
             "reasons_zh": zh,
             "decided_by": req.decided_by or "",
             "reason": req.decision_reason or "",
+        }
+
+    def _label(self, kind: str, subject: str) -> dict:
+        """How the messages name a count: by its item and warehouse (`count #17 of M6-20 in
+        MAIN`), not by its number alone; an order's number names it already."""
+        if kind != "stock_count" or not subject.isdigit():
+            return {}
+        c = StockCount.__table__
+        row = self.uow.execute(
+            select(item_t.c.sku, wh_t.c.code)
+            .select_from(
+                c.join(item_t, item_t.c.id == c.c.item_id).join(wh_t, wh_t.c.id == c.c.warehouse_id)
+            )
+            .where(c.c.id == int(subject))
+        ).first()
+        if row is None:
+            return {}
+        return {
+            "subject_label": f"count #{subject} of {row.sku} in {row.code}",
+            "subject_label_zh": f"{row.code} 的 {row.sku} 盘点 #{subject}",
         }
 
     def _partner(self, subject: str) -> str:

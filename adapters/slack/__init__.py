@@ -11,6 +11,7 @@ import logging
 
 from aiohttp import web
 
+from adapters.pacing import RateLimit
 from adapters.slack.chat import SlackChat
 from adapters.slack.listeners import register_all
 from adapters.slack.sender import Sender, make_client
@@ -32,7 +33,7 @@ class SlackPart:
 
     name = "slack"
 
-    def __init__(self, app, settings, host: str = "0.0.0.0"):
+    def __init__(self, app, settings, host: str = "0.0.0.0", pacing: RateLimit | None = None):
         from slack_bolt.async_app import AsyncApp
 
         self.settings = settings
@@ -40,7 +41,7 @@ class SlackPart:
         self.port = settings.slack_port
         self.socket_mode = bool(settings.slack_app_token)
         self.client = make_client(settings.slack_bot_token, settings.slack_api_url)
-        self.chat = SlackChat(app.conversation(charts=True), app.uow, Sender(self.client))
+        self.chat = SlackChat(app.conversation(charts=True), app.uow, Sender(self.client, pacing))
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret,
@@ -113,7 +114,7 @@ class SlackPart:
             await session.close()
 
 
-def make_part(app, settings=None) -> SlackPart:
+def make_part(app, settings=None, pacing: RateLimit | None = None) -> SlackPart:
     """The Slack part for `jxc serve` (settings checked by `missing_settings` first; default:
-    the application's)."""
-    return SlackPart(app, settings or app.settings)
+    the application's); `pacing`: the posts' pacer it shares with the alert deliveries."""
+    return SlackPart(app, settings or app.settings, pacing=pacing)

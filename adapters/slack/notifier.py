@@ -14,36 +14,17 @@ import asyncio
 import logging
 from pathlib import Path
 
-from aiohttp import ClientError, ClientOSError, ServerConnectionError, ServerDisconnectedError
+from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.notify import RetryLater, TransientError
 from adapters.pacing import RateLimit, every
 from adapters.slack.render import blocks, fallback
-from adapters.slack.sender import POST_INTERVAL
+from adapters.slack.sender import POST_INTERVAL, TIMEOUT
 from bot.replies import Button, Reply
 
 log = logging.getLogger(__name__)
-TIMEOUT = 10  # seconds for one Web API call
-
-
-def notifier_client(token: str | None, base_url: str) -> AsyncWebClient:
-    """A Web API client that reports a 429 or a 5xx at once (the delivery rows retry)."""
-    if not base_url.endswith("/"):
-        base_url += "/"
-    return AsyncWebClient(
-        token=token,
-        base_url=base_url,
-        timeout=TIMEOUT,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(
-                max_retry_count=1,
-                error_types=[ServerConnectionError, ServerDisconnectedError, ClientOSError],
-            )
-        ],
-    )
 
 
 def _translated(exc: Exception) -> Exception:

@@ -55,28 +55,26 @@ class CappedRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-def make_client(token: str | None, base_url: str) -> AsyncWebClient:
-    """The Web API client on `JXC_SLACK_API_URL` with bounded retries."""
+def make_client(token: str | None, base_url: str, *, retries: int = RETRIES) -> AsyncWebClient:
+    """The Web API client on `JXC_SLACK_API_URL`. With `retries` (the chat's replies) a 5xx, a
+    timeout or a 429 is retried in place that many times; with `retries=0` (the alert
+    deliveries, whose rows are retried by the delivery loop) they are reported at once and
+    only a dropped connection is tried once more."""
     if not base_url.endswith("/"):
         base_url += "/"
-    return AsyncWebClient(
-        token=token,
-        base_url=base_url,
-        timeout=TIMEOUT,
-        retry_handlers=[
-            AsyncConnectionErrorRetryHandler(
-                max_retry_count=RETRIES,
-                error_types=[
-                    ServerConnectionError,
-                    ServerDisconnectedError,
-                    ClientOSError,
-                    TimeoutError,
-                ],
-            ),
-            CappedRateLimitRetryHandler(max_retry_count=RETRIES),
-            AsyncServerErrorRetryHandler(max_retry_count=RETRIES),
-        ],
-    )
+    dropped = [ServerConnectionError, ServerDisconnectedError, ClientOSError]
+    handlers = [
+        AsyncConnectionErrorRetryHandler(
+            max_retry_count=max(retries, 1),
+            error_types=[*dropped, TimeoutError] if retries else dropped,
+        )
+    ]
+    if retries:
+        handlers += [
+            CappedRateLimitRetryHandler(max_retry_count=retries),
+            AsyncServerErrorRetryHandler(max_retry_count=retries),
+        ]
+    return AsyncWebClient(token=token, base_url=base_url, timeout=TIMEOUT, retry_handlers=handlers)
 
 
 class Sender:

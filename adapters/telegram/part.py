@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from adapters.telegram.handlers import Handlers
-from adapters.telegram.sending import Sender
+from adapters.telegram.sending import Pacing, Sender
 from domain.errors import BadRequest
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,7 @@ class TelegramPart:
         return web.Response(status=200)
 
 
-def make_part(app, settings=None) -> TelegramPart:
-    """The Telegram part for `jxc serve`, on the application's conversation."""
-    return TelegramPart(app, settings or app.settings)
+def make_part(app, settings=None, pacing: Pacing | None = None) -> TelegramPart:
+    """The Telegram part for `jxc serve`, on the application's conversation; `pacing`: the
+    sends' pacer it shares with the alert deliveries."""
+    return TelegramPart(app, settings or app.settings, sender=Sender(pacing=pacing))

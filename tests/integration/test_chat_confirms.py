@@ -28,7 +28,7 @@ def notifier():
 
 
 @pytest.fixture
-def chat(app, notifier):
+def chat(app):
     li = app.bus.user("li")
     for sku, qty, cost, wh in (
         ("M6-20", 2000, "0.12", "MAIN"),
@@ -41,7 +41,7 @@ def chat(app, notifier):
         app.bus.execute(
             ReceiveStock(item=sku, qty=Decimal(qty), unit_cost=Decimal(cost), warehouse=wh), li
         )
-    return Conversation(app.bus, app.uow, app.clock, notifier=notifier)
+    return Conversation(app.bus, app.uow, app.clock)
 
 
 def stock(app, sku, wh="MAIN"):

@@ -12,6 +12,7 @@ from adapters.bootstrap import rules_feed
 from domain import imports
 from domain.alerts import alert_t, delivery_t
 from domain.commands import (
+    CountStock,
     CreatePurchaseOrder,
     DecideApproval,
     IssueStock,
@@ -169,6 +170,21 @@ def test_a_decision_resolves_the_approval_alert_and_tells_the_requester_why(app,
     assert [(d.recipient, d.text) for d in told] == [
         ("zhao", f"{po['approval']}（{po['order']}）已被 mary 驳回：too many")
     ]
+
+
+def test_a_count_waiting_for_approval_is_named_by_its_item_and_warehouse(app, users):
+    app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(1000)), users["li"])
+    count = app.bus.execute(CountStock(item="GLOVE-L", counted_qty=D(1198)), users["li"])
+    assert count["status"] == "pending_approval"
+    feed(app)
+    (alert,) = alerts_of(app, "approval")
+    number, request = count["count"], count["approval"]
+    assert alert.message.startswith(f"{request} for count #{number} of GLOVE-L in MAIN (")
+    assert alert.message_zh.startswith(f"{request}（MAIN 的 GLOVE-L 盘点 #{number}，")
+    app.bus.execute(DecideApproval(request=request, decision="approve"), users["mary"])
+    feed(app)
+    told = [d.text for d in deliveries(app, alert.id) if d.purpose == "decision"]
+    assert told == [f"{request} for count #{number} of GLOVE-L in MAIN was approved by mary"]
 
 
 def test_reminder_and_escalation_go_out_once_each_as_the_clock_moves(app, users, clock):
