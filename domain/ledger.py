@@ -77,7 +77,7 @@ _NEW_BALANCE = {
     "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
 }
 _MOVE_COLUMNS = ("at", "item_id", "warehouse_id", "kind", "qty", "value", "unit_cost", "ref")
-_INSERT_MOVE = Prepared(insert(move_t), (*_MOVE_COLUMNS, "reason", "user_name"))
+_INSERT_MOVE = Prepared(insert(move_t), (*_MOVE_COLUMNS, "reason", "user_name", "shipment"))
 # RETURNING tells whether the row was updated on every driver (rowcount is not always set).
 _ADD = (
     update(balance_t)
@@ -206,7 +206,7 @@ def allow_negative(uow, wh_code: str) -> bool:
     return settings.is_on(uow, f"stock.allow_negative.{wh_code}")
 
 
-def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> None:
+def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user, shipment=None) -> None:
     unit = (abs(value) / abs(qty)).quantize(Decimal("0.000001")) if qty else None
     _INSERT_MOVE.run(
         uow,
@@ -221,6 +221,7 @@ def _move(uow, item_id, wh_id, kind, qty, value, ref, reason, user) -> None:
             "ref": ref,
             "reason": reason or "",
             "user_name": user,
+            "shipment": shipment,
         },
     )
 
@@ -341,8 +342,10 @@ def stock_out(
     ref: str = "",
     reason: str = "",
     user: str = "",
+    shipment: int | None = None,
 ) -> Outgoing:
-    """Take `qty` out of a balance, `from_reserved` of it out of its reservation (shipping).
+    """Take `qty` out of a balance, `from_reserved` of it out of its reservation (shipping;
+    `shipment` numbers the order's shipments).
 
     Refused with `InsufficientStock` when available stock would go below zero, unless the
     warehouse allows negative stock or `force` is set (a count records what is physically
@@ -372,7 +375,7 @@ def stock_out(
         uow.emit(
             StockWentNegative(sku=item.sku, warehouse=wh_code, on_hand=qty_str(bal.on_hand - qty))
         )
-    _move(uow, item.id, wh_id, kind, -qty, -out.value, ref, reason, user)
+    _move(uow, item.id, wh_id, kind, -qty, -out.value, ref, reason, user, shipment)
     return out
 
 

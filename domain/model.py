@@ -112,6 +112,9 @@ class StockMove(SQLModel, table=True):
     ref: str = Field(default="", max_length=64)
     reason: str = Field(default="", max_length=200)
     user_name: str = Field(default="", max_length=64)
+    # A sale move: which shipment of its order (`ref`) it belongs to, 1 for the first. Moves
+    # written before shipments were numbered have none.
+    shipment: int | None = None
 
 
 class FifoLayer(SQLModel, table=True):
@@ -305,6 +308,8 @@ class SalesOrder(SQLModel, table=True):
     created_at: datetime = _utc()
     created_by: str = Field(default="", max_length=64)
     shipped_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime()))
+    # How many shipments it has had; its sale moves carry their number (1 for the first).
+    shipments: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class SalesLine(SQLModel, table=True):

@@ -1,9 +1,9 @@
 """The figures reports are made of, read in one unit of work: sales (history and shipments),
 demand per day, stock moves and stock values at past dates.
 
-Sales are the earlier system's `sales_history` plus shipped sales order lines, the shipment dated
-by `salesorder.shipped_at` in the clock's time zone. "The last day of history" is the latest date
-of the two together.
+Sales are the earlier system's `sales_history` plus what sales orders shipped, each shipment
+dated by its sale moves in the clock's time zone (an order shipped in parts is demand on each
+day it shipped). "The last day of history" is the latest date of the two together.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ def partners(uow) -> dict[int, object]:
 def last_history_day(uow) -> date | None:
     """The latest date of sales history and shipments together, or None when there is neither."""
     hist = uow.execute(select(func.max(history_t.c.day))).scalar()
-    shipped = uow.execute(select(func.max(so_t.c.shipped_at))).scalar()
+    shipped = uow.execute(select(func.max(move_t.c.at)).where(move_t.c.kind == "sale")).scalar()
     days = []
     if hist is not None:
         days.append(hist if isinstance(hist, date) else date.fromisoformat(str(hist)[:10]))
@@ -87,9 +87,9 @@ def last_history_day(uow) -> date | None:
     return max(days) if days else None
 
 
-def sales(uow, start: date | None = None, end: date | None = None) -> list[Sale]:
-    """Sales between two local dates (inclusive; open ends when None). A history row without a
-    price is valued at the item's list price."""
+def sales(uow, start: date | None = None, end: date | None = None, item_ids=None) -> list[Sale]:
+    """Sales between two local dates (inclusive; open ends when None), of `item_ids` only when
+    given. A history row without a price is valued at the item's list price."""
     list_price = {r.id: r.unit_price or ZERO for r in uow.execute(select(item_t))}
     q = select(
         history_t.c.day,
@@ -102,6 +102,8 @@ def sales(uow, start: date | None = None, end: date | None = None) -> list[Sale]
         q = q.where(history_t.c.day >= start)
     if end is not None:
         q = q.where(history_t.c.day <= end)
+    if item_ids is not None:
+        q = q.where(history_t.c.item_id.in_(list(item_ids)))
     out = [
         Sale(
             day,
@@ -112,34 +114,88 @@ def sales(uow, start: date | None = None, end: date | None = None) -> list[Sale]
         )
         for day, item_id, partner_id, qty, price in uow.execute(q)
     ]
-    q = (
-        select(
-            so_t.c.number,
-            so_t.c.shipped_at,
-            so_t.c.partner_id,
-            sl_t.c.item_id,
-            sl_t.c.shipped_qty,
-            sl_t.c.price,
-        )
-        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
-        .where(so_t.c.shipped_at.is_not(None) & (sl_t.c.shipped_qty > 0))
-    )
+    lo_hi = None
     if start is not None or end is not None:
-        lo, hi = utc_bounds(uow, start or date(1900, 1, 1), end or date(9999, 12, 30))
-        q = q.where((so_t.c.shipped_at >= lo) & (so_t.c.shipped_at < hi))
-    for number, shipped_at, partner_id, item_id, qty, price in uow.execute(q):
+        lo_hi = utc_bounds(uow, start or date(1900, 1, 1), end or date(9999, 12, 30))
+    for part in shipped_parts(uow, lo_hi, item_ids):
         out.append(
-            Sale(local_day(uow, shipped_at), item_id, partner_id, qty, money(qty * price), number)
+            Sale(
+                local_day(uow, part.at),
+                part.item_id,
+                part.partner_id,
+                part.qty,
+                part.revenue,
+                part.order,
+            )
         )
+    return out
+
+
+@dataclass(frozen=True)
+class ShippedPart:
+    """What one shipment shipped of one order line: when, how much, and its worth."""
+
+    at: datetime
+    order: str
+    partner_id: int
+    item_id: int
+    qty: Decimal
+    revenue: Decimal
+
+
+def shipped_parts(
+    uow, between: tuple[datetime, datetime] | None = None, item_ids=None
+) -> list[ShippedPart]:
+    """Every shipment of every sales order, line by line, from the sale moves (the ledger's
+    record of each shipment and when it was made); `between`: UTC instants [lo, hi);
+    `item_ids`: only these items. A move is matched to its order's lines of that item in line
+    order, each part valued as the shipping service values it (the worth shipped after less
+    the worth shipped before), so the parts of a line add up to its amount."""
+    lines: dict[tuple[str, int], list[list]] = defaultdict(list)
+    lines_q = (
+        select(so_t.c.number, so_t.c.partner_id, sl_t.c.item_id, sl_t.c.price, sl_t.c.shipped_qty)
+        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+        .where(sl_t.c.shipped_qty > 0)
+        .order_by(so_t.c.number, sl_t.c.line_no)
+    )
+    moves_q = (
+        select(move_t.c.at, move_t.c.ref, move_t.c.item_id, move_t.c.qty)
+        .where(move_t.c.kind == "sale")
+        .order_by(move_t.c.id)
+    )
+    if item_ids is not None:
+        lines_q = lines_q.where(sl_t.c.item_id.in_(list(item_ids)))
+        moves_q = moves_q.where(move_t.c.item_id.in_(list(item_ids)))
+    if between is not None:  # a later move changes nothing before it
+        moves_q = moves_q.where(move_t.c.at < between[1])
+    for number, partner_id, item_id, price, shipped in uow.execute(lines_q):
+        lines[(number, item_id)].append([partner_id, price, shipped, ZERO])  # ZERO: matched
+    out = []
+    for at, ref, item_id, qty in uow.execute(moves_q):
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        left = -qty
+        candidates = lines.get((ref, item_id), ())
+        for n, line in enumerate(candidates):
+            partner_id, price, shipped, before = line
+            # A line takes what it shipped; the last one whatever is left.
+            take = left if n == len(candidates) - 1 else min(left, shipped - before)
+            if take <= 0:
+                continue
+            line[3] = before + take
+            left -= take
+            if between is None or between[0] <= at < between[1]:
+                worth = money(line[3] * price) - money(before * price)
+                out.append(ShippedPart(at, ref, partner_id, item_id, take, worth))
+            if left <= 0:
+                break
     return out
 
 
 def demand_by_item(uow, end: date, item_ids=None) -> dict[int, list[tuple[date, Decimal]]]:
     """Daily demand rows `(day, qty)` per item up to `end`: history plus shipments."""
     out: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
-    for s in sales(uow, None, end):
-        if item_ids is None or s.item_id in item_ids:
-            out[s.item_id].append((s.day, s.qty))
+    for s in sales(uow, None, end, item_ids):
+        out[s.item_id].append((s.day, s.qty))
     return dict(out)
 
 

@@ -245,18 +245,22 @@ def supplier_performance(uow, period: Period) -> dict:
 
 def _fill_rate(uow, period: Period) -> tuple[int, int]:
     """(lines shipped complete in their order's first shipment, lines shipped), for orders whose
-    first shipment falls in the period. A shipment is the set of sale moves of one order made at
-    one instant."""
-    first: dict[str, object] = {}
-    qty_at: dict[tuple[str, object, int], Decimal] = defaultdict(Decimal)
-    for ref, at, item_id, qty in uow.execute(
-        select(move_t.c.ref, move_t.c.at, move_t.c.item_id, move_t.c.qty).where(
-            move_t.c.kind == "sale"
-        )
+    first shipment falls in the period. A shipment is the sale moves of one order carrying one
+    shipment number (moves written before shipments were numbered: those made at one
+    instant); the first is the one with the order's earliest move."""
+    first: dict[str, tuple] = {}  # order → (its first shipment's key, when it was made)
+    qty_at: dict[tuple, Decimal] = defaultdict(Decimal)
+    for ref, at, shipment, item_id, qty in uow.execute(
+        select(move_t.c.ref, move_t.c.at, move_t.c.shipment, move_t.c.item_id, move_t.c.qty)
+        .where(move_t.c.kind == "sale")
+        .order_by(move_t.c.id)
     ):
-        first[ref] = min(at, first.get(ref, at))
-        qty_at[(ref, at, item_id)] += -qty
-    in_period = [o for o, at in first.items() if period.start <= local_day(uow, at) <= period.end]
+        key = shipment if shipment is not None else at
+        first.setdefault(ref, (key, at))
+        qty_at[(ref, key, item_id)] += -qty
+    in_period = [
+        o for o, (_, at) in first.items() if period.start <= local_day(uow, at) <= period.end
+    ]
     if not in_period:
         return 0, 0
     lines = uow.execute(
@@ -265,7 +269,7 @@ def _fill_rate(uow, period: Period) -> tuple[int, int]:
         .where(so_t.c.number.in_(in_period) & (sl_t.c.shipped_qty > 0))
         .order_by(so_t.c.number, sl_t.c.line_no)
     ).all()
-    left = {(o, i): q for (o, at, i), q in qty_at.items() if at == first[o]}
+    left = {(o, i): q for (o, key, i), q in qty_at.items() if o in first and key == first[o][0]}
     complete = 0
     for number, item_id, qty, _ in lines:
         got = left.get((number, item_id), ZERO)

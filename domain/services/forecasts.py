@@ -24,7 +24,7 @@ import math
 import statistics
 from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -45,8 +45,8 @@ from domain.forecasting import (
     daily_series,
     forecast_series,
 )
-from domain.model import Item, SalesHistory, SalesLine, SalesOrder, StoredForecast
-from domain.reports.data import last_history_day
+from domain.model import Item, SalesHistory, StoredForecast
+from domain.reports.data import last_history_day, shipped_parts
 from domain.results import ForecastAnswer
 from domain.uow import UnitOfWork
 
@@ -57,8 +57,6 @@ FRESH_DAYS = 7
 
 item_t = Item.__table__
 history_t = SalesHistory.__table__
-so_t = SalesOrder.__table__
-sl_t = SalesLine.__table__
 stored_t = StoredForecast.__table__
 
 # Half-width of the 80 % interval in standard deviations (1.2816): turns a band back into σ.
@@ -74,23 +72,15 @@ def _day(value) -> date:
 
 def demand_rows_by_item(uow, item_id: int | None = None) -> dict[int, list[tuple[date, float]]]:
     """`(local day, qty)` rows per item (one item when `item_id` is given): sales history plus
-    shipped sales order lines, a shipment dated by its local day in the clock's zone."""
+    what sales orders shipped, each shipment on its local day in the clock's zone."""
     out: dict[int, list[tuple[date, float]]] = {}
     q = select(history_t.c.item_id, history_t.c.day, history_t.c.qty)
     if item_id is not None:
         q = q.where(history_t.c.item_id == item_id)
     for iid, day, qty in uow.execute(q):
         out.setdefault(iid, []).append((_day(day), float(qty)))
-    q = (
-        select(sl_t.c.item_id, so_t.c.shipped_at, sl_t.c.shipped_qty)
-        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
-        .where(so_t.c.shipped_at.is_not(None) & (sl_t.c.shipped_qty > 0))
-    )
-    if item_id is not None:
-        q = q.where(sl_t.c.item_id == item_id)
-    for iid, at, qty in uow.execute(q):
-        at = at if at.tzinfo else at.replace(tzinfo=UTC)
-        out.setdefault(iid, []).append((uow.clock.local(at).date(), float(qty)))
+    for part in shipped_parts(uow, item_ids=None if item_id is None else [item_id]):
+        out.setdefault(part.item_id, []).append((uow.clock.local(part.at).date(), float(part.qty)))
     return out
 
 

@@ -254,6 +254,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
     wh = lookup.warehouse(uow, cmd.warehouse or order_wh)
     lines = _lines(uow, so.id)
     wanted = _wanted(uow, so, lines, cmd.lines) if cmd.lines else _open(lines)
+    shipment = so.shipments + 1  # its sale moves carry it: told apart even at one instant
     shipped, cogs = [], ZERO
     for line in lines:
         qty = wanted.get(line.id)
@@ -271,11 +272,20 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
                 from_reserved=qty,
                 ref=so.number,
                 user=user.name,
+                shipment=shipment,
             )
         else:  # shipped from another warehouse: release here, issue there
             ledger.release(uow, item.id, so.warehouse_id, qty)
             out = ledger.stock_out(
-                uow, item, wh.id, wh.code, qty, kind="sale", ref=so.number, user=user.name
+                uow,
+                item,
+                wh.id,
+                wh.code,
+                qty,
+                kind="sale",
+                ref=so.number,
+                user=user.name,
+                shipment=shipment,
             )
         uow.execute(
             update(sl_t)
@@ -295,7 +305,11 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         )
     left = any(line.qty > line.shipped_qty + wanted.get(line.id, ZERO) for line in lines)
     status = "partially_shipped" if left else "shipped"
-    uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status, shipped_at=uow.now))
+    uow.execute(
+        update(so_t)
+        .where(so_t.c.id == so.id)
+        .values(status=status, shipped_at=uow.now, shipments=shipment)
+    )
     uow.emit(
         SalesOrderShipped(
             order=so.number,

@@ -5,6 +5,7 @@ shipment. The clock stands at Monday 2026-06-15 10:00 in Shanghai."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -239,3 +240,47 @@ def test_partial_shipments_through_jxc_run(master_db):
         "invalid_state",  # shipped in full: nothing left to cancel
     ]
     assert results[5]["result"]["status"] == "shipped"
+
+
+def test_shipments_made_at_one_instant_are_still_two_for_the_fill_rate(master_db):
+    # JXC_NOW freezes the clock: both shipments of SO-0001 carry the same time. Numbered
+    # shipments still tell the first from the second, so the bolts are not complete in it.
+    results = run_json(
+        master_db,
+        {"intent": "stock.receive", "item": "M6-20", "qty": "500", "unit_cost": "0.12"},
+        {"intent": "stock.receive", "item": "M6-NUT", "qty": "500", "unit_cost": "0.03"},
+        {
+            "intent": "sales.create",
+            "customer": "ACME",
+            "lines": [{"item": "M6-20", "qty": "100"}, {"item": "M6-NUT", "qty": "50"}],
+        },
+        {
+            "intent": "sales.ship",
+            "order": "SO-0001",
+            "lines": [{"item": "M6-20", "qty": "40"}, {"item": "M6-NUT", "qty": "50"}],
+        },
+        {"intent": "sales.ship", "order": "SO-0001"},
+        {"intent": "report", "name": "kpi"},
+    )
+    assert [r["ok"] for r in results] == [True] * 6
+    assert results[4]["result"]["status"] == "shipped"
+    rows = {r["kpi"]: r for r in results[5]["result"]["rows"]}
+    assert rows["fill_rate"]["basis"] == "1/2 lines"  # the nuts, not the bolts
+
+
+def test_demand_is_counted_on_each_day_an_order_shipped(app, users):
+    from domain.lookup import item as item_of
+    from domain.services.forecasts import demand_rows
+
+    li = users["li"]
+    so = bolts_and_nuts(app, users)
+    app.bus.execute(ShipSalesOrder(order=so["order"], lines=(Line("M6-20", D(40)),)), li)
+    app.clock.advance(days=2)
+    app.bus.execute(ShipSalesOrder(order=so["order"]), li)
+    with app.uow(write=False) as uow:
+        bolts = demand_rows(uow, item_of(uow, "M6-20").id)
+    day = app.clock.today()
+    assert sorted(bolts) == [(day - timedelta(days=2), 40.0), (day, 60.0)]
+    top = app.bus.execute(Report(name="top_sellers", period="2026-06"), users["tom"])
+    bolts_row = next(r for r in top["rows"] if r["sku"] == "M6-20")
+    assert bolts_row["revenue"] == so["lines"][0]["amount"]  # the parts add up to the line
