@@ -63,9 +63,15 @@ class Prepared:
         compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)
         names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
         # Each parameter: its name, its conversion, and the value of a constant the statement
-        # carries (`status IN ('confirmed', …)`), which the caller does not give.
+        # carries (`status = 'confirmed'`) or of a column the INSERT leaves to its default,
+        # which the caller does not give.
+        defaults = {}
+        for column in getattr(compiled, "insert_prefetch", ()):
+            if not column.default.is_scalar:
+                raise TypeError(f"{column} has a computed default: give it")
+            defaults[column.key] = column.default.arg
         to_db = tuple(
-            (n, _converter(b.type, dialect), _GIVEN if b.required else b.value)
+            (n, _converter(b.type, dialect), _GIVEN if b.required else defaults.get(n, b.value))
             for n in names
             for b in (compiled.binds[n],)
         )

@@ -184,7 +184,9 @@ def test_a_count_waiting_for_approval_is_named_by_its_item_and_warehouse(app, us
     app.bus.execute(DecideApproval(request=request, decision="approve"), users["mary"])
     feed(app)
     told = [d.text for d in deliveries(app, alert.id) if d.purpose == "decision"]
-    assert told == [f"{request} for count #{number} of GLOVE-L in MAIN was approved by mary"]
+    assert told == [
+        f"{request}（MAIN 的 GLOVE-L 盘点 #{number}）已由 mary 批准"
+    ]  # li reads Chinese
 
 
 def test_reminder_and_escalation_go_out_once_each_as_the_clock_moves(app, users, clock):
