@@ -1,5 +1,6 @@
 """Scheduled digests: what they say (`build_digest`), who gets them and when (definitions stored
-as data in the `setting` table), and handing them to a notifier (`send_digest`).
+as data in the `setting` table), and getting them there: queued as deliveries by the scheduled
+job (`queue`), or handed to a notifier at once when someone asks (`deliver`).
 
 A digest gathers the design's reports — stock value, items below reorder point, top sellers,
 pending approvals, KPIs — into one short text and one chart. A digest with nothing to report
@@ -312,15 +313,10 @@ def build_digest(
     return Digest(kind, text, render_png(data, kind, _png_path(kind, data["today"], png_path)))
 
 
-def send_digest(app, notifier, kind: str, to) -> int:
-    """Build the digest and hand it to the notifier for each recipient (text in their
-    language, one chart for all); returns how many messages were sent."""
-    with app.uow(write=False) as uow:
-        return deliver(uow, notifier, kind, to, app.settings.currency)
-
-
 def deliver(uow, notifier, kind: str, to, currency: str) -> int:
-    """`send_digest` in a unit of work the caller holds."""
+    """Build the digest and hand it to the notifier for each recipient at once (text in their
+    language, one chart for all), in a unit of work the caller holds; how many were sent. The
+    scheduled digests are queued instead (`queue`)."""
     users = recipients(uow, to)
     if not users:
         logger.warning("digest %s has no recipients (to %s)", kind, list(to))
@@ -338,6 +334,36 @@ def deliver(uow, notifier, kind: str, to, currency: str) -> int:
         notifier.send(user, text, png if has_news else None)
     logger.info("digest sent", extra={"kind": kind, "recipients": len(users)})
     return len(users)
+
+
+def queue(uow, kind: str, to, currency: str, channels: tuple[str, ...]) -> int:
+    """Queue the digest for each recipient as deliveries (text in their language, one chart
+    for all), in the caller's transaction: committed with the claim of the day's run, it goes
+    out through the delivery loop, retried while a chat platform is down, and a crash after
+    the commit loses nothing. Returns how many messages were queued."""
+    from domain.alerts import queue_message
+
+    users = recipients(uow, to)
+    if not users:
+        logger.warning("digest %s has no recipients (to %s)", kind, list(to))
+        return 0
+    data = gather_in(uow, kind)
+    texts: dict[str, tuple[str, bool]] = {}
+    png = None
+    queued = 0
+    for user in users:
+        lang = "zh" if user.lang == "zh" else "en"
+        if lang not in texts:
+            texts[lang] = render_text(data, kind, currency, lang)
+        text, has_news = texts[lang]
+        if has_news and png is None:
+            png = render_png(data, kind, _png_path(kind, data["today"], None))
+        attachment = str(png) if has_news and png is not None else None
+        queued += queue_message(
+            uow, user, text, purpose="digest", channels=channels, attachment=attachment
+        )
+    logger.info("digest queued", extra={"kind": kind, "recipients": len(users)})
+    return queued
 
 
 # -- the services of digest.send and digest.schedules ----------------------------------------

@@ -282,8 +282,11 @@ def deliver_pending(
         buttons = []
         if row.purpose != "decision" and alert is not None and alert.status in LIVE:
             buttons = alert_buttons(alert.kind, alert.subject, alert.id)
+        png = _attachment(row)
         try:
-            ref = _quickly(_send, tries, notifier, channel, who or row.recipient, row.text, buttons)
+            ref = _quickly(
+                _send, tries, notifier, channel, who or row.recipient, row.text, buttons, png
+            )
         except RetryLater as exc:
             held.add(channel)
             logger.info("delivery %s waits: %s", delivery_id, exc, extra={"delivery": delivery_id})
@@ -329,11 +332,21 @@ def deliver_pending(
     return sent
 
 
-def _send(notifier, channel: str, who, text: str, buttons) -> str | None:
+def _send(notifier, channel: str, who, text: str, buttons, png=None) -> str | None:
     if hasattr(notifier, "deliver"):
-        return notifier.deliver(channel, who, text, None, buttons)
-    notifier.send(who, text)
+        return notifier.deliver(channel, who, text, png, buttons)
+    notifier.send(who, text, png)
     return None
+
+
+def _attachment(row) -> str | None:
+    """The chart a delivery carries, when its file is still there (a restart may have cleared
+    the temporary directory: the text goes without it)."""
+    path = getattr(row, "attachment", None)
+    if path and not Path(path).is_file():
+        logger.warning("delivery %s: its chart %s is gone; sending the text", row.id, path)
+        return None
+    return path or None
 
 
 def refresh_copies(app, notifier, alert_id: int) -> int:

@@ -19,7 +19,7 @@ import logging
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from adapters.digest import Schedule, load_schedules, send_digest
+from adapters.digest import Schedule, load_schedules
 
 logger = logging.getLogger(__name__)
 
@@ -35,10 +35,11 @@ _RUNTIMES: dict[str, tuple[object, object]] = {}
 JOB_LOCK = 0x4A5843  # the PostgreSQL advisory lock key of scheduled jobs ("JXC")
 
 
-def claim_run(app, job: str) -> bool:
+def claim_run(app, job: str, then=None) -> bool:
     """Whether this worker runs `job` (a digest of one day): one worker at a time under a
     database lock (a PostgreSQL advisory lock; SQLite's write lock), and once — the run is
-    recorded, so a second worker after the first finds it taken."""
+    recorded, so a second worker after the first finds it taken. `then(uow)` does the run's
+    work in the transaction that records it: both happen, or neither."""
     from sqlalchemy import text
 
     from domain import inbound
@@ -48,19 +49,31 @@ def claim_run(app, job: str) -> bool:
             uow.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": JOB_LOCK})
         if not inbound.claim(uow, "job", job):
             return False
+        if then is not None:
+            then(uow)
         uow.commit()
     return True
 
 
 def run_digest_job(kind: str, to: list[str], runtime: str = "default") -> None:
-    """The digest job: build the digest now and send it to its recipients, once however many
-    workers run it (see `claim_run`)."""
+    """The digest job: build the digest now and queue it for its recipients in the transaction
+    that claims the day's run (once however many workers run it, see `claim_run`), then send
+    what was queued. A chat platform that is down, or a crash after the claim, leaves the
+    messages queued for the delivery loop: the day's digest is late, not lost."""
+    from adapters.digest import queue
+    from adapters.notify import configured_channels, deliver_pending
+
     app, notifier = _RUNTIMES[runtime]
     today = app.clock.now().astimezone(ZoneInfo(app.settings.timezone)).date()
-    if not claim_run(app, f"digest.{kind}:{today.isoformat()}"):
+    channels = configured_channels(app.settings)
+
+    def queue_it(uow):
+        queue(uow, kind, to, app.settings.currency, channels)
+
+    if not claim_run(app, f"digest.{kind}:{today.isoformat()}", queue_it):
         logger.info("digest %s of %s sent by another worker", kind, today)
         return
-    send_digest(app, notifier, kind, to)
+    deliver_pending(app, notifier)
 
 
 def build_scheduler(app, notifier, *, runtime: str = "default", blocking: bool = False):

@@ -14,7 +14,7 @@ import dataclasses
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.commands import (
@@ -220,6 +220,37 @@ def add_delivery(
         )
         queued = res.first() is not None or queued
     return queued
+
+
+def queue_message(
+    uow,
+    user,
+    text: str,
+    *,
+    purpose: str,
+    channels: tuple[str, ...] | frozenset[str] = (),
+    attachment: str | None = None,
+) -> int:
+    """Queue a message that belongs to no alert (a digest) to a user (a `jxc_user` row), one
+    row per channel they are reached by (see `channels_of`), with a file to attach; how many
+    rows. The deliveries send it like an alert's, with the same retries."""
+    rows = [
+        {
+            "alert_id": None,
+            "recipient": user.name,
+            "channel": channel,
+            "purpose": purpose,
+            "text": text,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": uow.now,
+            "created_at": uow.now,
+            "attachment": attachment,
+        }
+        for channel in channels_of(user, channels)
+    ]
+    uow.execute(insert(delivery_t), rows)
+    return len(rows)
 
 
 def reopen_snoozed(uow) -> int:

@@ -192,14 +192,15 @@ class Alert(SQLModel, table=True):
 
 
 class Delivery(SQLModel, table=True):
-    """One message of an alert to one recipient on one channel (the alert itself, a reminder,
-    an escalation, or the decision told to a requester), with its attempts, next attempt and
-    last error. Unique per alert × recipient × channel × purpose: each is sent once however
-    many workers run."""
+    """One message to one recipient on one channel, with its attempts, next attempt and last
+    error: of an alert (the alert itself, a reminder, an escalation, or the decision told to a
+    requester), unique per alert × recipient × channel × purpose so each is sent once however
+    many workers run; or a scheduled digest (`purpose` "digest", no alert, its chart in
+    `attachment`), queued once per day by the job that claims that day's run."""
 
     __table_args__ = (UniqueConstraint("alert_id", "recipient", "channel", "purpose"),)
     id: int | None = Field(default=None, primary_key=True)
-    alert_id: int = Field(foreign_key="alert.id", index=True)
+    alert_id: int | None = Field(default=None, foreign_key="alert.id", index=True)
     recipient: str = Field(max_length=64)
     channel: str = Field(default="console", max_length=16)
     purpose: str = Field(default="alert", max_length=16)
@@ -213,6 +214,7 @@ class Delivery(SQLModel, table=True):
     # Where the platform put it (Slack "channel:ts", Telegram "chat_id:message_id"), so every
     # copy can be edited in place after a decision.
     platform_ref: str | None = Field(default=None, max_length=200)
+    attachment: str | None = Field(default=None, max_length=500)  # a chart's file
 
 
 class Inbound(SQLModel, table=True):

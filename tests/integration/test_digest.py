@@ -19,8 +19,16 @@ from adapters.digest import (
     parse_schedules,
     save_schedules,
 )
-from adapters.notify import RecordingNotifier
-from adapters.scheduler import JOB_TABLE, build_scheduler, start_scheduler, sync_digest_jobs
+from adapters.notify import RecordingNotifier, TransientError, deliver_pending
+from adapters.scheduler import (
+    _RUNTIMES,
+    JOB_TABLE,
+    build_scheduler,
+    run_digest_job,
+    start_scheduler,
+    sync_digest_jobs,
+)
+from domain.alerts import delivery_t
 from domain.commands import ReceiveStock
 from domain.errors import InvalidAmount
 
@@ -187,3 +195,39 @@ def test_a_chinese_digest_names_periods_and_reorder_figures_in_chinese(app, user
     assert "  订单满足率：–（目标 98.5 %）无数据" in lines
     english = build_digest(app, "weekly", png_path=tmp_path / "w.png").text.splitlines()
     assert "Top sellers (last week):" in english and "KPIs (last 12 months):" in english
+
+
+class DownThenUp(RecordingNotifier):
+    """A chat platform that is down for the first `down` sends, then takes them."""
+
+    def __init__(self, down: int):
+        super().__init__()
+        self.down = down
+
+    def send(self, recipient, text, png_path=None):
+        if self.down > 0:
+            self.down -= 1
+            raise TransientError("503 from the chat platform")
+        super().send(recipient, text, png_path)
+
+
+def test_a_digest_due_while_the_chat_platform_is_down_is_sent_when_it_is_back(stocked, clock):
+    notifier = DownThenUp(down=100)
+    _RUNTIMES["down"] = (stocked, notifier)
+    try:
+        run_digest_job("daily", ["mary"], runtime="down")
+        assert notifier.sent == []
+        with stocked.uow(write=False) as uow:
+            (row,) = uow.execute(select(delivery_t).where(delivery_t.c.purpose == "digest"))
+        assert (row.recipient, row.status) == ("mary", "pending")
+        assert "503" in row.last_error and row.attachment.endswith(".png")
+        run_digest_job("daily", ["mary"], runtime="down")  # the day's run again: nothing more
+        notifier.down = 0
+        clock.advance(minutes=1)
+        assert deliver_pending(stocked, notifier) == 1
+    finally:
+        del _RUNTIMES["down"]
+    (sent,) = notifier.sent
+    assert sent.recipient == "mary" and "Stock value" in sent.text
+    assert sent.png_path == row.attachment
+    assert deliver_pending(stocked, notifier) == 0  # sent once
