@@ -6,7 +6,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test lint test-db clean
 
+# The sources' bytecode is written here even where Python is told not to write it
+# (PYTHONDONTWRITEBYTECODE): every `jxc` process would otherwise compile them again.
 install: $(STAMP)
+	@$(BIN)/python -m compileall -q -j 0 adapters bot domain rules
 
 $(STAMP): pyproject.toml requirements.lock
 	@bash scripts/system-packages.sh

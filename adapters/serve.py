@@ -96,10 +96,9 @@ class Pacers:
 
     def slack(self):
         if self._slack is None:
-            from adapters.pacing import every
-            from adapters.slack.sender import POST_INTERVAL
+            from adapters.slack.sender import post_pacing
 
-            self._slack = every(POST_INTERVAL)
+            self._slack = post_pacing()
         return self._slack
 
     def telegram(self):

@@ -5,7 +5,7 @@ A message to a user is a direct message (`chat.postMessage` to their user id); a
 it with `files_upload_v2`. Where it was posted comes back as "channel:ts" for `chat.update`.
 A 429 is raised at once as `RetryLater` (only the delivery loop waits, for that channel), a 5xx
 or a timeout as `TransientError`; the SDK itself retries only dropped connections. Posts are
-paced at about one a second per channel (the recipient's id), as `sender.Sender` does.
+paced as `sender.Sender` paces them (`post_pacing`), per channel (the recipient's id).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.notify import RetryLater, TransientError
-from adapters.pacing import RateLimit, every
+from adapters.pacing import RateLimit
 from adapters.slack.render import blocks, fallback
-from adapters.slack.sender import POST_INTERVAL, TIMEOUT
+from adapters.slack.sender import TIMEOUT, post_pacing
 from bot.replies import Button, Reply
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class SlackNotifier:
     ):
         self.client = client
         self.loop = loop
-        self.pacing = pacing or every(POST_INTERVAL)
+        self.pacing = pacing or post_pacing()
 
     def _run(self, coro):
         try:

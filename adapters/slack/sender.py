@@ -3,7 +3,8 @@
 A 5xx, a timeout, a dropped connection or a 429 is retried by the SDK's retry handlers (a 429
 after its `Retry-After`). Sends to one channel go one at a time, so while a channel waits for
 its retry only that channel waits; the others go on. Posts are paced at about one a second per
-channel (Slack's limit for `chat.postMessage`), so a burst is spread out rather than refused.
+channel (Slack's limit for `chat.postMessage`; a short burst of three goes at once), so a
+longer burst is spread out rather than refused.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.pacing import RateLimit, every
+from adapters.pacing import RateLimit
 from adapters.slack.render import blocks, fallback
 from bot.replies import Reply
 
@@ -32,7 +33,16 @@ log = logging.getLogger(__name__)
 RETRIES = 3
 RETRY_AFTER_CAP = 60.0  # seconds: a longer Retry-After is waited this long, then tried again
 TIMEOUT = 10  # seconds for one Web API call
-POST_INTERVAL = 1.0  # seconds between two messages posted to one channel
+POST_INTERVAL = 1.0  # seconds between two messages posted to one channel, on average
+POST_BURST = 3  # messages one channel may take at once ("short bursts allowed")
+
+
+def post_pacing() -> RateLimit:
+    """Slack's limit on `chat.postMessage`, per channel: about one a second, a short burst
+    allowed (at most `POST_BURST` in any `POST_BURST` seconds)."""
+    return RateLimit(POST_BURST, POST_BURST * POST_INTERVAL)
+
+
 # What a send can still fail with once the retries are spent (logged; the process goes on).
 SEND_ERRORS = (SlackClientError, ClientError, OSError, TimeoutError)
 
@@ -79,11 +89,11 @@ def make_client(token: str | None, base_url: str, *, retries: int = RETRIES) -> 
 
 class Sender:
     """Posts, updates and uploads, one at a time per channel; posts paced by `pacing`
-    (per channel id; one post per `POST_INTERVAL` by default)."""
+    (per channel id; `post_pacing()` by default)."""
 
     def __init__(self, client: AsyncWebClient, pacing: RateLimit | None = None):
         self.client = client
-        self.pacing = pacing or every(POST_INTERVAL)
+        self.pacing = pacing or post_pacing()
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str | None:
