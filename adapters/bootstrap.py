@@ -3,6 +3,7 @@ configuration and hands them in. Nothing is wired at import time."""
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,7 +16,6 @@ from adapters.notify import Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.forecasting import Fitter
 from domain.messagebus import MessageBus
-from domain.services.forecasts import forecast_item
 from domain.uow import UnitOfWork
 
 
@@ -61,7 +61,7 @@ def bootstrap(
     bus = MessageBus(
         partial(UnitOfWork, engine, clock),
         extra_handlers={
-            "forecast": partial(forecast_item, fitter=fitter),
+            "forecast": _later("domain.services.forecasts:forecast_item", fitter=fitter),
             **batch_handlers(partial(UnitOfWork, engine, clock), settings, fitter, notifier),
         },
     )
@@ -71,21 +71,31 @@ def bootstrap(
 
 def batch_handlers(uow_factory, settings: Settings, fitter: Fitter, notifier: Notifier) -> dict:
     """The services of `domain.commands_admin` (forecast batch and backtest, digest sending and
-    schedules), handed the ports they need."""
-    from adapters.digest import send_digest_now, set_schedules
-    from adapters.forecasting.batch import backtest_catalogue, forecast_catalogue
-
+    schedules), handed the ports they need; their modules are loaded when one runs."""
     return {
-        "forecast.all": partial(
-            forecast_catalogue,
+        "forecast.all": _later(
+            "adapters.forecasting.batch:forecast_catalogue",
             uow_factory=uow_factory,
             fitter=fitter,
             dask_scheduler=settings.dask_scheduler,
         ),
-        "forecast.backtest": partial(backtest_catalogue, fitter=fitter),
-        "digest.send": partial(send_digest_now, notifier=notifier, currency=settings.currency),
-        "digest.schedules": set_schedules,
+        "forecast.backtest": _later("adapters.forecasting.batch:backtest_catalogue", fitter=fitter),
+        "digest.send": _later(
+            "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
+        ),
+        "digest.schedules": _later("adapters.digest:set_schedules"),
     }
+
+
+def _later(where: str, **ports):
+    """A service from `module:function`, imported on its first call and handed `ports`."""
+
+    def service(cmd, uow, user):
+        module, name = where.split(":")
+        return getattr(importlib.import_module(module), name)(cmd, uow, user, **ports)
+
+    service.__qualname__ = where
+    return service
 
 
 # -- alerts: the services, the rules engine and the feed -----------------------------------------
