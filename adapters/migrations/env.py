@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlmodel import SQLModel
 
-import domain.model  # noqa: F401 - registers the tables
+from domain.model import metadata
 
 engine = context.config.attributes["engine"]
-target_metadata = SQLModel.metadata
+target_metadata = metadata
 
 with engine.connect() as connection:
     connection.info["jxc_write"] = True

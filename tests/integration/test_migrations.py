@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlmodel import SQLModel
 
-import domain.model  # noqa: F401 - registers the tables
 from adapters.db import make_engine, migrate
+from domain.model import metadata
 
 pytestmark = pytest.mark.db
 
@@ -18,6 +17,6 @@ def test_migrations_match_the_models_and_run_twice(db_url):
     migrate(engine)
     migrate(engine)  # a second run is a no-op
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert diff == []
