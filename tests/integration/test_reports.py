@@ -410,7 +410,13 @@ def _allowed_words(app) -> set[str]:
 
     from domain.model import Item, Partner, User, Warehouse
 
-    columns = (Item.sku, Item.category, Partner.code, Warehouse.code, User.name)
+    columns = (
+        Item.__table__.c.sku,
+        Item.__table__.c.category,
+        Partner.__table__.c.code,
+        Warehouse.__table__.c.code,
+        User.__table__.c.name,
+    )
     with app.uow(write=False) as uow:
         words = {str(v) for c in columns for (v,) in uow.execute(select(c)) if v}
     return {t for w in words for t in re.findall(r"[A-Za-z]{2,}", w)} | {"ABC"}
