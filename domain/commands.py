@@ -8,6 +8,7 @@ quantity suits the item's unit is checked by the service, which knows the item.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -38,17 +39,24 @@ class Command:
     def to_dict(self) -> dict:
         """The design's JSON shape: absent optional slots left out, decimals as strings."""
         out: dict[str, Any] = {"intent": self.intent}
-        for f in dataclasses.fields(self):
-            value = getattr(self, f.name)
-            if value is None or (f.name == "mine" and value is False):
+        for name in _names(type(self)):
+            value = getattr(self, name)
+            if value is None or (name == "mine" and value is False):
                 continue
-            out[f.name] = _jsonable(value)
+            out[name] = _jsonable(value)
         return out
 
-    def fingerprint(self) -> str:
-        """A stable hash of the command, to tell a replay from a different command."""
-        raw = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
+    def fingerprint(self, shape: dict | None = None) -> str:
+        """A stable hash of the command, to tell a replay from a different command (`shape`:
+        its `to_dict()` when the caller has it already)."""
+        raw = json.dumps(shape or self.to_dict(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@functools.cache
+def _names(cls) -> tuple[str, ...]:
+    """The field names of a command type (read once per type)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 def _jsonable(value: Any) -> Any:

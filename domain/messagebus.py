@@ -96,7 +96,8 @@ class MessageBus:
             with self.uow_factory(write=False) as uow:
                 return service(cmd, uow, user)
         key = key or f"auto:{uuid.uuid4()}"
-        fingerprint = cmd.fingerprint()
+        shape = cmd.to_dict()
+        fingerprint = cmd.fingerprint(shape)
         try:
             with self.uow_factory(write=True) as uow:
                 stored = uow.find_key(key)
@@ -107,7 +108,7 @@ class MessageBus:
                     return _replay(stored, fingerprint, key, intent)
                 result = service(cmd, uow, user)
                 raw = json.dumps(as_json(result), ensure_ascii=False, default=str)
-                if not uow.record(user.name, intent, key, cmd.to_dict(), fingerprint, True, raw):
+                if not uow.record(user.name, intent, key, shape, fingerprint, True, raw):
                     uow.rollback()  # a concurrent delivery of the same key won
                     return self._replay_committed(key, fingerprint, intent)
                 if also is not None:

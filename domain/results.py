@@ -37,11 +37,11 @@ class Result:
     def to_json(self) -> dict:
         """The design's JSON shape of this result."""
         out = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None and f.metadata.get("omit"):
+        for name, key, omit in _layout(type(self)):
+            value = getattr(self, name)
+            if value is None and omit:
                 continue
-            out[f.metadata.get("json") or f.name] = _encode(value)
+            out[key] = _encode(value)
         return out
 
     @classmethod
@@ -74,6 +74,16 @@ class Result:
     def get(self, key: str, default=None):
         """A key of the JSON shape, or `default`."""
         return self.to_json().get(key, default)
+
+
+@functools.cache
+def _layout(cls) -> tuple[tuple[str, str, bool], ...]:
+    """Each field of a result type: its name, its JSON key, whether an absent value is left
+    out (read once per type: every write builds a result)."""
+    return tuple(
+        (f.name, f.metadata.get("json") or f.name, bool(f.metadata.get("omit")))
+        for f in fields(cls)
+    )
 
 
 @functools.cache

@@ -62,19 +62,24 @@ class Prepared:
     def _plan(self, dialect) -> list:
         compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)
         names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
-        # Each parameter: its name, its conversion, and the value of a constant the statement
-        # carries (`status = 'confirmed'`) or of a column the INSERT leaves to its default,
-        # which the caller does not give.
+        # Each parameter: its name, its conversion, whether the caller gives it, and else the
+        # value (converted once, here) of a constant the statement carries (`status =
+        # 'confirmed'`) or of a column the INSERT leaves to its default.
         defaults = {}
         for column in getattr(compiled, "insert_prefetch", ()):
             if not column.default.is_scalar:
                 raise TypeError(f"{column} has a computed default: give it")
             defaults[column.key] = column.default.arg
-        to_db = tuple(
-            (n, _converter(b.type, dialect), _GIVEN if b.required else defaults.get(n, b.value))
-            for n in names
-            for b in (compiled.binds[n],)
-        )
+        to_db = []
+        for n in names:
+            bind = compiled.binds[n]
+            convert = _converter(bind.type, dialect)
+            if bind.required:
+                to_db.append((n, convert, True, None))
+            else:
+                value = defaults.get(n, bind.value)
+                to_db.append((n, convert, False, convert(value) if convert else value))
+        to_db = tuple(to_db)
         columns = list(self.stmt.exported_columns)
         row = namedtuple("Row", [c.key for c in columns]) if columns else None  # noqa: PYI024
         plan = [compiled.string, compiled.positional, to_db, row, None]
@@ -83,10 +88,11 @@ class Prepared:
 
     def _from_db(self, dialect, plan: list, description) -> tuple:
         # Result conversions need the driver's type codes (PostgreSQL's numerics do).
-        plan[4] = tuple(
+        convert = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, d[1])
             for c, d in zip(self.stmt.exported_columns, description, strict=True)
         )
+        plan[4] = convert if any(convert) else ()  # (): the values come as they are
         return plan[4]
 
     def run(self, uow, params: dict) -> list:
@@ -94,11 +100,12 @@ class Prepared:
         dialect = uow.engine.dialect
         plan = self._plans.get(dialect.name) or self._plan(dialect)
         sql, positional, to_db, row, from_db = plan
-        values = ((n, f, params[n] if v is _GIVEN else v) for n, f, v in to_db)
         if positional:
-            args = tuple(f(v) if f else v for _n, f, v in values)
+            args = [(f(params[n]) if f else params[n]) if given else c for n, f, given, c in to_db]
         else:
-            args = {n: f(v) if f else v for n, f, v in values}
+            args = {
+                n: (f(params[n]) if f else params[n]) if given else c for n, f, given, c in to_db
+            }
         error = dialect.loaded_dbapi.Error
         cursor = uow.conn.connection.driver_connection.cursor()
         try:
@@ -111,11 +118,9 @@ class Prepared:
             raise (db_error(wrapped, uow.engine) or wrapped) from exc
         finally:
             cursor.close()
-        return [row(*(f(v) if f else v for f, v in zip(from_db, r, strict=True))) for r in raw]
-
-
-_GIVEN = object()
-"""Stands for a parameter's value given at each run."""
+        if not from_db:
+            return [row._make(r) for r in raw]
+        return [row._make([f(v) if f else v for f, v in zip(from_db, r, strict=True)]) for r in raw]
 
 
 def _converter(type_, dialect):
