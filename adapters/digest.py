@@ -313,17 +313,16 @@ def build_digest(
     return Digest(kind, text, render_png(data, kind, _png_path(kind, data["today"], png_path)))
 
 
-def deliver(uow, notifier, kind: str, to, currency: str) -> int:
-    """Build the digest and hand it to the notifier for each recipient at once (text in their
-    language, one chart for all), in a unit of work the caller holds; how many were sent. The
-    scheduled digests are queued instead (`queue`)."""
+def messages(uow, kind: str, to, currency: str) -> list[tuple[object, str, Path | None]]:
+    """The digest for each recipient: `(user, text in their language, chart or None)`, one
+    chart for all (none when there is nothing to report)."""
     users = recipients(uow, to)
     if not users:
         logger.warning("digest %s has no recipients (to %s)", kind, list(to))
-        return 0
+        return []
     data = gather_in(uow, kind)
     texts: dict[str, tuple[str, bool]] = {}
-    png = None
+    png, out = None, []
     for user in users:
         lang = "zh" if user.lang == "zh" else "en"
         if lang not in texts:
@@ -331,38 +330,33 @@ def deliver(uow, notifier, kind: str, to, currency: str) -> int:
         text, has_news = texts[lang]
         if has_news and png is None:
             png = render_png(data, kind, _png_path(kind, data["today"], None))
-        notifier.send(user, text, png if has_news else None)
-    logger.info("digest sent", extra={"kind": kind, "recipients": len(users)})
-    return len(users)
+        out.append((user, text, png if has_news else None))
+    return out
+
+
+def deliver(uow, notifier, kind: str, to, currency: str) -> int:
+    """Hand the digest to the notifier for each recipient at once, in a unit of work the
+    caller holds; how many were sent. The scheduled digests are queued instead (`queue`)."""
+    sent = messages(uow, kind, to, currency)
+    for user, text, png in sent:
+        notifier.send(user, text, png)
+    logger.info("digest sent", extra={"kind": kind, "recipients": len(sent)})
+    return len(sent)
 
 
 def queue(uow, kind: str, to, currency: str, channels: tuple[str, ...]) -> int:
-    """Queue the digest for each recipient as deliveries (text in their language, one chart
-    for all), in the caller's transaction: committed with the claim of the day's run, it goes
-    out through the delivery loop, retried while a chat platform is down, and a crash after
-    the commit loses nothing. Returns how many messages were queued."""
+    """Queue the digest for each recipient as deliveries, in the caller's transaction:
+    committed with the claim of the day's run, it goes out through the delivery loop, retried
+    while a chat platform is down, and a crash after the commit loses nothing. Returns how
+    many messages were queued."""
     from domain.alerts import queue_message
 
-    users = recipients(uow, to)
-    if not users:
-        logger.warning("digest %s has no recipients (to %s)", kind, list(to))
-        return 0
-    data = gather_in(uow, kind)
-    texts: dict[str, tuple[str, bool]] = {}
-    png = None
     queued = 0
-    for user in users:
-        lang = "zh" if user.lang == "zh" else "en"
-        if lang not in texts:
-            texts[lang] = render_text(data, kind, currency, lang)
-        text, has_news = texts[lang]
-        if has_news and png is None:
-            png = render_png(data, kind, _png_path(kind, data["today"], None))
-        attachment = str(png) if has_news and png is not None else None
+    for user, text, png in messages(uow, kind, to, currency):
         queued += queue_message(
-            uow, user, text, purpose="digest", channels=channels, attachment=attachment
+            uow, user, text, purpose="digest", channels=channels, attachment=png and str(png)
         )
-    logger.info("digest queued", extra={"kind": kind, "recipients": len(users)})
+    logger.info("digest queued", extra={"kind": kind, "messages": queued})
     return queued
 
 

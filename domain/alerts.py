@@ -206,20 +206,25 @@ def add_delivery(
     for channel in channels_of(user, channels):
         res = uow.execute(
             _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
-            {
-                "alert_id": alert_id,
-                "recipient": recipient,
-                "channel": channel,
-                "purpose": purpose,
-                "text": text,
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": uow.now,
-                "created_at": uow.now,
-            },
+            _delivery_row(uow, alert_id, recipient, channel, purpose, text),
         )
         queued = res.first() is not None or queued
     return queued
+
+
+def _delivery_row(uow, alert_id, recipient: str, channel: str, purpose: str, text: str) -> dict:
+    """A new delivery, due now."""
+    return {
+        "alert_id": alert_id,
+        "recipient": recipient,
+        "channel": channel,
+        "purpose": purpose,
+        "text": text,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": uow.now,
+        "created_at": uow.now,
+    }
 
 
 def queue_message(
@@ -235,18 +240,7 @@ def queue_message(
     row per channel they are reached by (see `channels_of`), with a file to attach; how many
     rows. The deliveries send it like an alert's, with the same retries."""
     rows = [
-        {
-            "alert_id": None,
-            "recipient": user.name,
-            "channel": channel,
-            "purpose": purpose,
-            "text": text,
-            "status": "pending",
-            "attempts": 0,
-            "next_attempt_at": uow.now,
-            "created_at": uow.now,
-            "attachment": attachment,
-        }
+        {**_delivery_row(uow, None, user.name, channel, purpose, text), "attachment": attachment}
         for channel in channels_of(user, channels)
     ]
     uow.execute(insert(delivery_t), rows)

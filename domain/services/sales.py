@@ -261,32 +261,21 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         if not qty:
             continue
         item = lookup.item(uow, line.sku)
-        if wh.id == so.warehouse_id:
-            out = ledger.stock_out(
-                uow,
-                item,
-                wh.id,
-                wh.code,
-                qty,
-                kind="sale",
-                from_reserved=qty,
-                ref=so.number,
-                user=user.name,
-                shipment=shipment,
-            )
-        else:  # shipped from another warehouse: release here, issue there
+        here = wh.id == so.warehouse_id
+        if not here:  # shipped from another warehouse: release here, issue there
             ledger.release(uow, item.id, so.warehouse_id, qty)
-            out = ledger.stock_out(
-                uow,
-                item,
-                wh.id,
-                wh.code,
-                qty,
-                kind="sale",
-                ref=so.number,
-                user=user.name,
-                shipment=shipment,
-            )
+        out = ledger.stock_out(
+            uow,
+            item,
+            wh.id,
+            wh.code,
+            qty,
+            kind="sale",
+            from_reserved=qty if here else ZERO,
+            ref=so.number,
+            user=user.name,
+            shipment=shipment,
+        )
         uow.execute(
             update(sl_t)
             .where(sl_t.c.id == line.id)
