@@ -284,3 +284,17 @@ def test_demand_is_counted_on_each_day_an_order_shipped(app, users):
     top = app.bus.execute(Report(name="top_sellers", period="2026-06"), users["tom"])
     bolts_row = next(r for r in top["rows"] if r["sku"] == "M6-20")
     assert bolts_row["revenue"] == so["lines"][0]["amount"]  # the parts add up to the line
+
+
+def test_shipping_from_another_warehouse_releases_the_orders_reservation(app, users):
+    # The order reserves in MAIN; the goods leave from BJ.
+    li = users["li"]
+    so = bolts_and_nuts(app, users)
+    app.bus.execute(ReceiveStock(item="M6-20", qty=D(500), unit_cost=D("0.12"), warehouse="BJ"), li)
+    shipped = app.bus.execute(
+        ShipSalesOrder(order=so["order"], lines=(Line("M6-20", D(40)),), warehouse="BJ"), li
+    )
+    assert (shipped["status"], shipped["warehouse"]) == ("partially_shipped", "BJ")
+    assert stock(app, "M6-20") == ("1000", "60", "940")  # MAIN: 40 of the 100 released
+    assert stock(app, "M6-20", "BJ") == ("460", "0", "460")
+    assert lines_of(app, so["order"])[1][0] == ("M6-20", "100", "40")
