@@ -90,8 +90,9 @@ def batch_handlers(uow_factory, settings: Settings, fitter: Fitter, notifier: No
 def _later(where: str, **ports):
     """A service from `module:function`, imported on its first call and handed `ports`."""
 
+    module, name = where.split(":")
+
     def service(cmd, uow, user):
-        module, name = where.split(":")
         return getattr(importlib.import_module(module), name)(cmd, uow, user, **ports)
 
     service.__qualname__ = where

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 
 from sqlalchemy import bindparam, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.model import Conversation
 from domain.uow import Prepared
@@ -17,22 +16,23 @@ _WHERE = (state_t.c.user_name == bindparam("u")) & (state_t.c.channel == bindpar
 _LOAD = Prepared(select(state_t.c.state).where(_WHERE))
 _DELETE = Prepared(delete(state_t).where(_WHERE))
 _COLUMNS = ("user_name", "channel", "state", "updated_at")
-_SAVE = {
-    name: Prepared(
-        (ins := dialect.insert(state_t)).on_conflict_do_update(
-            index_elements=[state_t.c.user_name, state_t.c.channel],
-            set_={"state": ins.excluded.state, "updated_at": ins.excluded.updated_at},
-        ),
-        _COLUMNS,
+
+
+def _upsert(insert):
+    ins = insert(state_t)
+    return ins.on_conflict_do_update(
+        index_elements=[state_t.c.user_name, state_t.c.channel],
+        set_={"state": ins.excluded.state, "updated_at": ins.excluded.updated_at},
     )
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+
+
+_SAVE = Prepared(_upsert, _COLUMNS)
 
 
 def load_state(uow, user: str, channel: str) -> dict:
     """The state of a user on a channel ({} when none)."""
-    rows = _LOAD.run(uow, {"u": user, "c": channel})
-    return json.loads(rows[0].state) if rows and rows[0].state else {}
+    row = _LOAD.first(uow, {"u": user, "c": channel})
+    return json.loads(row.state) if row and row.state else {}
 
 
 def save_state(uow, user: str, channel: str, state: dict | None) -> None:
@@ -40,7 +40,7 @@ def save_state(uow, user: str, channel: str, state: dict | None) -> None:
     if not state:
         _DELETE.run(uow, {"u": user, "c": channel})
         return
-    _SAVE[uow.dialect].run(
+    _SAVE.run(
         uow,
         {
             "user_name": user,

@@ -165,8 +165,7 @@ def place(uow, sku: str, wh_code: str | None):
     between them. On SQLite, whose write transactions hold the database from their first
     statement, that balance is as good as locked: `lock_balance` takes it from here."""
     sku, code = sku.strip(), (wh_code or "MAIN").strip().upper()
-    rows = _PLACE.run(uow, {"sku": sku, "code": code})
-    row = rows[0] if rows else None
+    row = _PLACE.first(uow, {"sku": sku, "code": code})
     if row is None:  # a SKU in another case, or an unknown name: the lookups say which
         return lookup.item(uow, sku), lookup.warehouse(uow, code)
     if row.b_on_hand is not None and uow.write and uow.dialect == "sqlite":

@@ -29,12 +29,6 @@ _WH = Prepared(select(wh_t).where(wh_t.c.code == bindparam("code")))
 _PARTNER = Prepared(select(partner_t).where(func.upper(partner_t.c.code) == bindparam("code")))
 _USER = Prepared(select(user_t).where(func.lower(user_t.c.name) == bindparam("name")))
 
-
-def _first(prepared: Prepared, uow, params: dict):
-    rows = prepared.run(uow, params)
-    return rows[0] if rows else None
-
-
 CLOSE_SCORE = 75
 """The least similarity (0–100) of a suggestion: `M6-2` → M6-20 (89), `kpis` → kpi (86);
 `NOPE` → PLIERS (40) is no suggestion."""
@@ -67,9 +61,7 @@ def _closest(uow, column, text: str) -> list[str]:
 def item(uow, sku: str):
     """The item with this SKU (case-insensitive), or `UnknownItem` naming the closest SKUs."""
     sku = sku.strip()
-    row = _first(_ITEM_EXACT, uow, {"sku": sku}) or _first(
-        _ITEM_ANY_CASE, uow, {"sku": sku.upper()}
-    )
+    row = _ITEM_EXACT.first(uow, {"sku": sku}) or _ITEM_ANY_CASE.first(uow, {"sku": sku.upper()})
     if row is None:
         near = _closest(uow, item_t.c.sku, sku)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
@@ -80,7 +72,7 @@ def item(uow, sku: str):
 def warehouse(uow, code: str | None):
     """The warehouse with this code (default `MAIN`)."""
     code = (code or "MAIN").strip()
-    row = _first(_WH, uow, {"code": code.upper()})
+    row = _WH.first(uow, {"code": code.upper()})
     if row is None:
         near = _closest(uow, wh_t.c.code, code)
         raise UnknownWarehouse(
@@ -93,7 +85,7 @@ def warehouse(uow, code: str | None):
 
 def partner(uow, code: str, kind: str | None = None):
     """The partner with this code; `WrongPartnerKind` when it is not of `kind`."""
-    row = _first(_PARTNER, uow, {"code": code.strip().upper()})
+    row = _PARTNER.first(uow, {"code": code.strip().upper()})
     if row is None:
         near = _closest(uow, partner_t.c.code, code)
         raise UnknownPartner(
@@ -112,7 +104,7 @@ def partner(uow, code: str, kind: str | None = None):
 
 def user_by_name(uow, name: str):
     """A registered user by name, or None."""
-    return _first(_USER, uow, {"name": name.lower()})
+    return _USER.first(uow, {"name": name.lower()})
 
 
 def first_admin(uow):

@@ -4,7 +4,6 @@ rolled-back command leaves no gap."""
 from __future__ import annotations
 
 from sqlalchemy import bindparam, literal_column
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.model import Sequence
 from domain.uow import Prepared
@@ -16,20 +15,19 @@ FORMATS = {"PO": "PO-{:04d}", "SO": "SO-{:04d}", "A": "A-{}"}
 # value returned. On PostgreSQL the conflicting update locks the row until the transaction
 # ends, so two writers never draw the same number; on SQLite the write transaction already
 # holds the database.
-_DRAW = {
-    name: Prepared(
-        dialect.insert(seq_t)
+_DRAW = Prepared(
+    lambda insert: (
+        insert(seq_t)
         .values(name=bindparam("name"), value=literal_column("1"))
         .on_conflict_do_update(
             index_elements=[seq_t.c.name], set_={"value": seq_t.c.value + literal_column("1")}
         )
         .returning(seq_t.c.value)
     )
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+)
 
 
 def next_number(uow, name: str) -> str:
     """The next number of a series, e.g. `next_number(uow, "SO")` → `SO-0007`."""
-    (row,) = _DRAW[uow.dialect].run(uow, {"name": name})
+    (row,) = _DRAW.run(uow, {"name": name})
     return FORMATS[name].format(row.value)

@@ -12,6 +12,7 @@ then refused as `Busy`; a database that cannot be opened, reached or written is
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import random
@@ -23,8 +24,8 @@ from datetime import datetime
 from urllib.parse import unquote
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.sql import ClauseElement
 
 from domain.clock import Clock
 from domain.errors import Busy, DatabaseUnavailable, JxcError
@@ -54,13 +55,21 @@ class Prepared:
     several times what the database does."""
 
     def __init__(self, stmt, keys: tuple[str, ...] | None = None):
-        """`keys`: for an INSERT, the columns given (the others take their defaults)."""
+        """`stmt`: a statement; or, for one that each database writes its own way (an upsert),
+        a function of that database's `insert` that builds it. `keys`: for an INSERT, the
+        columns given (the others take their defaults)."""
         self.stmt = stmt
         self.keys = list(keys) if keys else None
         self._plans: dict[str, list] = {}
 
+    def _statement(self, dialect):
+        if isinstance(self.stmt, ClauseElement):
+            return self.stmt
+        return self.stmt(importlib.import_module(f"sqlalchemy.dialects.{dialect.name}").insert)
+
     def _plan(self, dialect) -> list:
-        compiled = self.stmt.compile(dialect=dialect, column_keys=self.keys)
+        stmt = self._statement(dialect)
+        compiled = stmt.compile(dialect=dialect, column_keys=self.keys)
         names = list(compiled.positiontup) if compiled.positional else list(compiled.binds)
         # Each parameter: its name, its conversion, whether the caller gives it, and else the
         # value (converted once, here) of a constant the statement carries (`status =
@@ -80,9 +89,9 @@ class Prepared:
                 value = defaults.get(n, bind.value)
                 to_db.append((n, convert, False, convert(value) if convert else value))
         to_db = tuple(to_db)
-        columns = list(self.stmt.exported_columns)
+        columns = list(stmt.exported_columns)
         row = namedtuple("Row", [c.key for c in columns]) if columns else None  # noqa: PYI024
-        plan = [compiled.string, compiled.positional, to_db, row, None]
+        plan = [compiled.string, compiled.positional, to_db, row, None, columns]
         self._plans[dialect.name] = plan
         return plan
 
@@ -90,7 +99,7 @@ class Prepared:
         # Result conversions need the driver's type codes (PostgreSQL's numerics do).
         convert = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, d[1])
-            for c, d in zip(self.stmt.exported_columns, description, strict=True)
+            for c, d in zip(plan[5], description, strict=True)
         )
         plan[4] = convert if any(convert) else ()  # (): the values come as they are
         return plan[4]
@@ -99,7 +108,7 @@ class Prepared:
         """Execute in `uow`'s transaction; the returned rows (none for a plain write)."""
         dialect = uow.engine.dialect
         plan = self._plans.get(dialect.name) or self._plan(dialect)
-        sql, positional, to_db, row, from_db = plan
+        sql, positional, to_db, row, from_db, _ = plan
         if positional:
             args = [(f(params[n]) if f else params[n]) if given else c for n, f, given, c in to_db]
         else:
@@ -122,6 +131,11 @@ class Prepared:
             return [row._make(r) for r in raw]
         return [row._make([f(v) if f else v for f, v in zip(from_db, r, strict=True)]) for r in raw]
 
+    def first(self, uow, params: dict):
+        """The first row `run` returns, or None."""
+        rows = self.run(uow, params)
+        return rows[0] if rows else None
+
 
 def _converter(type_, dialect):
     return type_.dialect_impl(dialect).bind_processor(dialect)
@@ -134,12 +148,10 @@ _FIND_KEY = Prepared(
 )
 _AUDIT = insert(audit_t)
 _RECORD_COLUMNS = ("at", "user_name", "intent", "key", "detail", "command_hash", "ok", "result")
-_RECORD = {
-    name: Prepared(
-        dialect.insert(audit_t).on_conflict_do_nothing().returning(audit_t.c.id), _RECORD_COLUMNS
-    )
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_RECORD = Prepared(
+    lambda insert: insert(audit_t).on_conflict_do_nothing().returning(audit_t.c.id),
+    _RECORD_COLUMNS,
+)
 _OUTBOX = insert(outbox_t)
 _OUTBOX_ONE = Prepared(_OUTBOX, ("at", "event", "payload"))
 
@@ -284,8 +296,7 @@ class UnitOfWork:
 
     def find_key(self, key: str):
         """The idempotency record of a key (`command_hash`, `ok`, `result`), or None."""
-        rows = _FIND_KEY.run(self, {"key": key})
-        return rows[0] if rows else None
+        return _FIND_KEY.first(self, {"key": key})
 
     def record(
         self,
@@ -300,7 +311,7 @@ class UnitOfWork:
         """Add the audit row of a keyed command, which is also the key's idempotency record
         (its fingerprint and first result); False when another transaction recorded the key
         first (on PostgreSQL the insert waits for that transaction, then does nothing)."""
-        rows = _RECORD[self.dialect].run(
+        rows = _RECORD.run(
             self,
             {
                 "at": self.now,

@@ -269,7 +269,7 @@ def _fill_rate(uow, period: Period) -> tuple[int, int]:
         .where(so_t.c.number.in_(in_period) & (sl_t.c.shipped_qty > 0))
         .order_by(so_t.c.number, sl_t.c.line_no)
     ).all()
-    left = {(o, i): q for (o, key, i), q in qty_at.items() if o in first and key == first[o][0]}
+    left = {(o, i): q for (o, key, i), q in qty_at.items() if key == first[o][0]}
     complete = 0
     for number, item_id, qty, _ in lines:
         got = left.get((number, item_id), ZERO)
