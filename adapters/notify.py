@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -226,7 +227,12 @@ MAX_ATTEMPTS = 8
 
 
 def deliver_pending(
-    app, notifier: Notifier, limit: int = 50, tries: int = 3, should_stop=None
+    app,
+    notifier: Notifier,
+    limit: int = 50,
+    tries: int = 3,
+    should_stop=None,
+    channels: Collection[str] | None = None,
 ) -> int:
     """Send the deliveries that are due, each through its channel; returns how many were sent.
 
@@ -237,8 +243,12 @@ def deliver_pending(
     for `Retry-After`) while the other channels go on. One that still fails keeps its error
     and is tried again later, with a growing delay, up to `MAX_ATTEMPTS`. Approval and reorder
     alerts carry their buttons while they are open; a decision told to a requester edits every
-    copy of its alert. `should_stop()` true ends the pass after the delivery in hand."""
-    from sqlalchemy import select, update
+    copy of its alert. A delivery whose subject was decided or resolved by its turn (an
+    approval request answered, an alert resolved) is marked skipped, not sent. A file made
+    only for sending (a digest's chart) is removed once no delivery naming it waits.
+    `channels`: only the deliveries of these channels (None: all). `should_stop()` true ends
+    the pass after the delivery in hand."""
+    from sqlalchemy import select, true, update
 
     from bot.replies import alert_buttons
     from domain.alerts import LIVE, alert_t, delivery_t
@@ -249,7 +259,11 @@ def deliver_pending(
     with app.uow(write=False) as uow:
         due = uow.execute(
             select(delivery_t.c.id, delivery_t.c.channel)
-            .where((delivery_t.c.status == "pending") & (delivery_t.c.next_attempt_at <= uow.now))
+            .where(
+                (delivery_t.c.status == "pending")
+                & (delivery_t.c.next_attempt_at <= uow.now)
+                & (delivery_t.c.channel.in_(tuple(channels)) if channels is not None else true())
+            )
             .order_by(delivery_t.c.id)
             .limit(limit)
         ).all()
@@ -276,8 +290,21 @@ def deliver_pending(
             row = uow.execute(select(delivery_t).where(delivery_t.c.id == delivery_id)).first()
             who = uow.execute(select(user_t).where(user_t.c.name == row.recipient)).first()
             alert = uow.execute(select(alert_t).where(alert_t.c.id == row.alert_id)).first()
+            stale = claimed is not None and _subject_closed(uow, row, alert)
+            if stale:
+                uow.execute(
+                    update(delivery_t)
+                    .where(delivery_t.c.id == delivery_id)
+                    .values(status="skipped", last_error=f"not sent: {stale}")
+                )
             uow.commit()
         if claimed is None:
+            continue
+        if stale:
+            logger.info(
+                "delivery %s skipped: %s", delivery_id, stale, extra={"delivery": delivery_id}
+            )
+            release_attachment(app, row)
             continue
         buttons = []
         if row.purpose != "decision" and alert is not None and alert.status in LIVE:
@@ -318,6 +345,8 @@ def deliver_pending(
                     )
                 )
                 uow.commit()
+            if row.attempts >= MAX_ATTEMPTS:
+                release_attachment(app, row)
             continue
         with app.uow() as uow:
             uow.execute(
@@ -327,6 +356,7 @@ def deliver_pending(
             )
             uow.commit()
         sent += 1
+        release_attachment(app, row)
         if row.purpose == "decision":
             refresh_copies(app, notifier, row.alert_id)
     return sent
@@ -337,6 +367,65 @@ def _send(notifier, channel: str, who, text: str, buttons, png=None) -> str | No
         return notifier.deliver(channel, who, text, png, buttons)
     notifier.send(who, text, png)
     return None
+
+
+def _subject_closed(uow, row, alert) -> str | None:
+    """Why a delivery's message no longer holds when its turn comes (None: it does). Only
+    the alert itself, its reminders and escalations ask for something; a decision told to a
+    requester and a digest are sent whatever became of the alert."""
+    from sqlalchemy import select
+
+    from domain.alerts import LIVE
+    from domain.model import ApprovalRequest
+
+    if alert is None or row.purpose in ("decision", "digest"):
+        return None
+    if alert.status not in LIVE:
+        return f"alert {alert.id} is {alert.status}"
+    if alert.kind == "approval":
+        req_t = ApprovalRequest.__table__
+        status = uow.execute(select(req_t.c.status).where(req_t.c.number == alert.subject)).scalar()
+        if status is not None and status != "pending":
+            return f"{alert.subject} is {status}"
+    return None
+
+
+PRIVATE_PREFIXES = ("jxc-digest-",)
+"""The names of the private directories (`tempfile.mkdtemp`) that hold files made only for
+sending: such a directory goes with its last file."""
+
+
+def release_attachment(app, row) -> bool:
+    """Remove the file a delivery carried once no delivery naming it is still pending (every
+    one sent, skipped or failed for good), and its private directory when that is left
+    empty. A file a user asked for (`--png`) is never queued, so never removed here. True when
+    the file was removed."""
+    from sqlalchemy import exists, select
+
+    from domain.alerts import delivery_t
+
+    path = getattr(row, "attachment", None)
+    if not path:
+        return False
+    with app.uow(write=False) as uow:
+        waiting = uow.execute(
+            select(
+                exists().where(
+                    (delivery_t.c.attachment == path) & (delivery_t.c.status == "pending")
+                )
+            )
+        ).scalar()
+    if waiting:
+        return False
+    file = Path(path)
+    if not file.parent.name.startswith(PRIVATE_PREFIXES):
+        return False
+    try:
+        file.unlink(missing_ok=True)
+        file.parent.rmdir()
+    except OSError as exc:  # another worker's removal, or a file left beside it: logged
+        logger.debug("removing %s: %s", file, exc)
+    return True
 
 
 def _attachment(row) -> str | None:

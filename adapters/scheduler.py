@@ -192,14 +192,31 @@ def sync_rule_jobs(scheduler, runtime: str = "default") -> None:
         )
 
 
-class FeedLoop:
-    """The feed and the deliveries, run continuously in a thread of `jxc serve scheduler`.
-    `stop()` finishes the batch in hand and the delivery being sent, then returns."""
+OUTAGE_WAIT = (0.5, 30.0)
+"""Seconds between two tries while the database is unavailable: from the first, doubling, up
+to the second (a PostgreSQL server that is down is not asked ten times a second)."""
 
-    def __init__(self, app, notifier, interval: float = FEED_INTERVAL, kind: str = "process"):
+
+class FeedLoop:
+    """The feed and the deliveries, run continuously in a thread of every `jxc serve` process.
+    `channels`: the chat channels whose deliveries this process sends (None: all, the console
+    included). `stop()` finishes the batch in hand and the delivery being sent, then returns.
+
+    While the database is unavailable it tries again with a growing delay (`OUTAGE_WAIT`),
+    saying so in one line when the outage begins and one when it ends."""
+
+    def __init__(
+        self,
+        app,
+        notifier,
+        interval: float = FEED_INTERVAL,
+        kind: str = "process",
+        channels: tuple[str, ...] | None = None,
+    ):
         import threading
 
         self.app, self.notifier, self.interval, self.kind = app, notifier, interval, kind
+        self.channels = channels
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="jxc-feed", daemon=True)
 
@@ -207,18 +224,40 @@ class FeedLoop:
         self._thread.start()
         return self
 
-    def _run(self) -> None:
-        from adapters.bootstrap import rules_feed
+    def _pass(self, feed) -> bool:
+        """One look at the outbox and the due deliveries; whether there was work."""
         from adapters.notify import deliver_pending
 
+        busy = feed.run_once().rows > 0
+        deliver_pending(
+            self.app, self.notifier, should_stop=self._stop.is_set, channels=self.channels
+        )
+        return busy
+
+    def _run(self) -> None:
+        from tenacity import Retrying, wait_exponential
+
+        from adapters.bootstrap import rules_feed
+
         feed = rules_feed(self.app, self.kind)
+        first, most = OUTAGE_WAIT
         while not self._stop.is_set():
-            try:
-                busy = feed.run_once().rows > 0
-                deliver_pending(self.app, self.notifier, should_stop=self._stop.is_set)
-            except Exception:  # noqa: BLE001 - logged; the outbox keeps what was not done
-                logger.exception("rules feed run failed; retrying")
-                busy = False
+            outage: list[BaseException] = []
+
+            def went_away(state, outage=outage) -> None:
+                if not outage:
+                    outage.append(state.outcome.exception())
+                    _log_outage(outage[0])
+
+            busy = Retrying(
+                sleep=self._stop.wait,  # stopping cuts a wait short
+                wait=wait_exponential(multiplier=first, min=first, max=most),
+                stop=lambda _state: self._stop.is_set(),
+                before_sleep=went_away,
+                retry_error_callback=lambda _state: False,
+            )(self._pass, feed)
+            if outage and not self._stop.is_set():
+                logger.warning("the database is back: the rules feed and deliveries go on")
             if not busy:
                 self._stop.wait(self.interval)
 
@@ -230,17 +269,35 @@ class FeedLoop:
         close_feeds(self.app)
 
 
-def start_scheduler(app, notifier, *, runtime: str = "default"):
+def _log_outage(exc: BaseException) -> None:
+    """One line for the start of an outage: the database's own words, or the traceback of
+    anything else (a bug is not retried quietly)."""
+    from domain.errors import Busy, DatabaseUnavailable
+
+    if isinstance(exc, DatabaseUnavailable | Busy):
+        logger.warning(
+            "the database is unavailable (%s): the rules feed and deliveries wait, trying again "
+            "every %g s up to every %g s",
+            exc,
+            *OUTAGE_WAIT,
+        )
+    else:
+        logger.error("the rules feed failed; trying again", exc_info=exc)
+
+
+def start_scheduler(app, notifier, *, runtime: str = "default", feed: bool = True):
     """Build a background scheduler, bring its digest jobs in line with the stored definitions,
-    and run it. Missed runs are processed only after the sync (it starts paused)."""
+    and run it. Missed runs are processed only after the sync (it starts paused). `feed`: also
+    run the rules feed and the deliveries (a `FeedLoop`) until it shuts down; `jxc serve` runs
+    its own, so only the timed jobs are the scheduler's."""
     scheduler = build_scheduler(app, notifier, runtime=runtime)
     scheduler.start(paused=True)
     with app.uow(write=False) as uow:
         schedules = load_schedules(uow)
     jobs = sync_digest_jobs(scheduler, schedules, app.settings.timezone, runtime)
     sync_rule_jobs(scheduler, runtime)
-    loop = FeedLoop(app, notifier).start()
-    _stop_with(scheduler, loop)
+    if feed:
+        _stop_with(scheduler, FeedLoop(app, notifier).start())
     scheduler.resume()
     for job in jobs:
         logger.info("scheduled %s, next run %s", job.name, job.next_run_time)

@@ -23,7 +23,7 @@ class Misuse(Exception):
 
 
 class SchedulerPart:
-    """The scheduler (digests, sweeps, the rules feed and the alert deliveries) in its threads."""
+    """The timed jobs (digests, reminders and escalations, sweeps) in the scheduler's threads."""
 
     name = "scheduler"
 
@@ -40,11 +40,38 @@ class SchedulerPart:
     async def start(self) -> None:
         from adapters.scheduler import start_scheduler
 
-        self.scheduler = await asyncio.to_thread(start_scheduler, self.app, self.notifier)
+        self.scheduler = await asyncio.to_thread(
+            start_scheduler, self.app, self.notifier, feed=False
+        )
 
     async def stop(self) -> None:
         if self.scheduler is not None:
             await asyncio.to_thread(self.scheduler.shutdown, True)
+
+
+class FeedPart:
+    """The rules feed and the deliveries (alerts, decisions, digests queued), part of every
+    `jxc serve` process: a process serving a chat platform sends that platform's deliveries
+    whether or not it runs the scheduler; with the scheduler it sends every channel's (the
+    console's too). Not named on the command line, not shown in the ready line."""
+
+    name = "feed"
+    shown = False
+
+    def __init__(self, app, channels: tuple[str, ...] | None, notifier=None):
+        self.app = app
+        self.channels = channels
+        self.notifier = notifier or app.notifier
+        self.loop = None
+
+    async def start(self) -> None:
+        from adapters.scheduler import FeedLoop
+
+        self.loop = FeedLoop(self.app, self.notifier, channels=self.channels).start()
+
+    async def stop(self) -> None:
+        if self.loop is not None:
+            await asyncio.to_thread(self.loop.stop)
 
 
 def _telegram_module():
@@ -109,10 +136,19 @@ class Pacers:
         return self._telegram
 
 
-def build_parts(app, names: list[str], pacers: Pacers | None = None) -> list:
-    """The part objects, in order."""
+def feed_channels(names: list[str]) -> tuple[str, ...] | None:
+    """The channels whose deliveries a process running `names` sends: every one with the
+    scheduler, else those of its chat parts."""
+    if "scheduler" in names:
+        return None
+    return tuple(n for n in names if n in ("slack", "telegram"))
+
+
+def build_parts(app, names: list[str], pacers: Pacers | None = None, feed: bool = False) -> list:
+    """The part objects, in order; `feed`: the rules feed and deliveries first (started before
+    the others and stopped after them, so what the chat parts finish is still delivered)."""
     pacers = pacers or Pacers()
-    built = []
+    built = [FeedPart(app, feed_channels(names))] if feed and names else []
     for name in names:
         if name == "slack":
             from adapters.slack import make_part
@@ -173,7 +209,7 @@ def wire(app, parts: list, notifier) -> None:
 
     refresh = partial(refresh_for_tap, app, notifier)
     for part in parts:
-        if isinstance(part, SchedulerPart):
+        if isinstance(part, SchedulerPart | FeedPart):
             part.notifier = notifier
         elif hasattr(part, "chat"):
             part.chat.refresh_copies = refresh
@@ -193,7 +229,7 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     pacers = Pacers()
-    parts = build_parts(app, names, pacers)
+    parts = build_parts(app, names, pacers, feed=True)
     notifiers = ChatNotifiers(app, pacers)
     started = []
     try:
@@ -201,7 +237,7 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
         for part in parts:
             await part.start()
             started.append(part)
-        say("ready: " + ", ".join(_describe(p) for p in started))
+        say("ready: " + ", ".join(_describe(p) for p in started if getattr(p, "shown", True)))
         await stop.wait()
         say("stopping: finishing the work in hand")
     finally:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import ROOT, cli_env, jxc
+from tests.conftest import ROOT, cli_env, jxc, run_json
 from tests.e2e.fake_slack import FakeSlack, ServeProcess, free_port
+from tests.e2e.fake_telegram import FakeTelegram
 
 CHAT_VARIABLES = (
     "JXC_SLACK_BOT_TOKEN",
@@ -79,3 +80,133 @@ def test_with_no_chat_settings_only_the_scheduler_runs(master_db):
     assert ready.startswith("ready: scheduler")
     assert "slack" not in ready
     assert code == 0
+
+
+# -- the feed and the deliveries run in every process that serves a chat platform ---------------
+
+WANG, MARY, ADMIN, LIU = 1002, 1001, 1000, 1007
+
+
+def _telegram_env(db: str, telegram: FakeTelegram) -> dict:
+    return _env(db, JXC_TELEGRAM_TOKEN=telegram.token, JXC_TELEGRAM_API_URL=telegram.url)
+
+
+def _buttons(call) -> list[dict]:
+    markup = call.params.get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard", []) for b in row]
+
+
+def _wait(check, what: str, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+    return value
+
+
+def _deliveries(db: str) -> list:
+    from sqlalchemy import create_engine, select
+
+    from domain.alerts import alert_t, delivery_t
+
+    engine = create_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                select(delivery_t.c.purpose, delivery_t.c.status, delivery_t.c.recipient)
+                .add_columns(alert_t.c.subject)
+                .select_from(delivery_t.outerjoin(alert_t, alert_t.c.id == delivery_t.c.alert_id))
+                .where(delivery_t.c.channel == "telegram")
+            ).all()
+    finally:
+        engine.dispose()
+
+
+def test_serve_telegram_without_the_scheduler_tells_the_approvers(master_db):
+    run_json(master_db, {"intent": "stock.receive", "item": "DRILL-18V", "qty": "300"})
+    telegram = FakeTelegram().start()
+    server = ServeProcess(["telegram"], _telegram_env(master_db, telegram), ROOT)
+    try:
+        assert "scheduler" not in server.wait_line("ready")
+        telegram.say(WANG, "ACME 要 200 个 电钻")
+        proposal = telegram.wait_for("sendMessage", 1, chat_id=WANG)[0]
+        confirm = next(b for b in _buttons(proposal) if "确认" in b["text"])
+        telegram.tap(WANG, telegram.message_dict(proposal), confirm["callback_data"])
+        request = _wait(
+            lambda: [
+                c
+                for c in telegram.sent("sendMessage", MARY)
+                if "A-1" in c.params["text"] and _buttons(c)
+            ],
+            "the approval request reaching mary",
+        )[0]
+        assert [b["text"] for b in _buttons(request)] == ["批准 Approve", "驳回 Reject"]
+        approve = _buttons(request)[0]["callback_data"]
+        telegram.tap(MARY, telegram.message_dict(request), approve, lang="en")
+        _wait(
+            lambda: [
+                c
+                for c in telegram.sent("sendMessage", WANG)
+                if "已由 mary 批准" in c.params["text"]
+            ],
+            "wang told of the decision",
+        )
+    finally:
+        code = server.stop()
+        telegram.stop()
+    assert code == 0, server.lines
+
+
+def test_a_request_decided_before_its_turn_is_skipped_not_sent(master_db, monkeypatch):
+    telegram = FakeTelegram().start()
+    try:
+        # Requests queued for Telegram by commands while no `jxc serve` ran; A-1 was decided
+        # at the command line before anything was sent.
+        monkeypatch.setenv("JXC_TELEGRAM_TOKEN", telegram.token)
+        monkeypatch.setenv("JXC_TELEGRAM_API_URL", telegram.url)
+        order = {"intent": "sales.create", "customer": "ACME",
+                 "lines": [{"item": "DRILL-18V", "qty": "200"}]}  # fmt: skip
+        run_json(master_db, {"intent": "stock.receive", "item": "DRILL-18V", "qty": "500"})
+        made = run_json(master_db, order, order, user="wang")
+        assert [r["result"]["approval"] for r in made] == ["A-1", "A-2"]
+        decided = run_json(
+            master_db,
+            {"intent": "approval.decide", "request": "A-1", "decision": "approve"},
+            user="mary",
+        )
+        assert decided[0]["ok"], decided
+        assert {(d.subject, d.status) for d in _deliveries(master_db)} == {
+            ("A-1", "pending"),
+            ("A-2", "pending"),
+        }
+
+        server = ServeProcess(["telegram"], _telegram_env(master_db, telegram), ROOT)
+        try:
+            server.wait_line("ready")
+            _wait(
+                lambda: [
+                    c for c in telegram.sent("sendMessage", MARY) if "A-2" in c.params["text"]
+                ],
+                "A-2 reaching mary",
+            )
+            _wait(
+                lambda: [
+                    c for c in telegram.sent("sendMessage", WANG) if "A-1" in c.params["text"]
+                ],
+                "wang told that A-1 was approved",
+            )
+            time.sleep(1.0)  # room for a stale request, were one sent
+        finally:
+            code = server.stop()
+    finally:
+        telegram.stop()
+    assert code == 0, server.lines
+    to_approvers = [
+        c.params["text"] for chat in (MARY, ADMIN, LIU) for c in telegram.sent("sendMessage", chat)
+    ]
+    assert not [t for t in to_approvers if "A-1" in t], to_approvers
+    rows = _deliveries(master_db)
+    assert {d.status for d in rows if d.subject == "A-1" and d.purpose == "alert"} == {"skipped"}
+    assert {d.status for d in rows if d.subject == "A-1" and d.purpose == "decision"} == {"sent"}
+    assert {d.status for d in rows if d.subject == "A-2"} == {"sent"}
