@@ -108,10 +108,56 @@ def _subject(f: dict) -> tuple[str, str]:
     return f.get("subject_label") or subject, f.get("subject_label_zh") or subject
 
 
+def _name(row: dict, key: str, zh: bool) -> str:
+    """An item's or partner's name in a language, falling back to the other, then the code."""
+    first, second = (f"{key}_zh", key) if zh else (key, f"{key}_zh")
+    return row.get(first) or row.get(second) or ""
+
+
+def _asked(details: dict, zh: bool) -> str:
+    """What a request asks, in words: an order's partner, lines (qty × item @ net price) and
+    total, or a count's item, book, counted and difference with its value."""
+    if details.get("lines"):
+        code = details.get("partner") or ""
+        name = _name(details, "partner_name", zh)
+        lines = [
+            f"{_n(ln.get('qty'))} × {_name(ln, 'name', zh) or ln.get('item', '')} "
+            f"@ {ln.get('price', '?')}"
+            for ln in details["lines"]
+        ]
+        total = money_display(str(details.get("total") or 0))
+        if zh:
+            who = f"{name}（{code}）" if name and name != code else code
+            return f"{who}：{'，'.join(lines)}；合计 {total}"
+        who = f"{code}, {name}" if name and name != code else code
+        return f"{who}: {', '.join(lines)}; total {total}"
+    if "diff_qty" in details:
+        name = _name(details, "name", zh)
+        book, counted = _n(details.get("book_qty")), _n(details.get("counted_qty"))
+        diff, value = (
+            _n(details.get("diff_qty")),
+            money_display(str(details.get("diff_value") or 0)),
+        )
+        if zh:
+            return f"{name}：账面 {book}，实盘 {counted}，差异 {diff}（金额 {value}）"
+        return f"{name}: book {book}, counted {counted}, difference {diff} worth {value}"
+    return ""
+
+
 def _approval(f: dict) -> tuple[str, str]:
+    """`A-13 for SO-0310 (SUNRISE, Sunrise Trading: 3 × 18V cordless drill @ 339.15; total
+    1,017.45; why: …) waits for you`: what is asked and why, so the approver can decide from
+    the message alone."""
     request, (subject, subject_zh) = f["request"], _subject(f)
-    about = ", ".join(x for x in (f.get("partner"), *(f.get("reasons") or [])) if x)
-    about_zh = "，".join(x for x in (f.get("partner"), *(f.get("reasons_zh") or [])) if x)
+    details = f.get("details") or {}
+    asked, asked_zh = _asked(details, False), _asked(details, True)
+    if not asked:  # no details (an older fact): the partner alone
+        asked = asked_zh = f.get("partner") or ""
+    reasons, reasons_zh = f.get("reasons") or [], f.get("reasons_zh") or []
+    about = "; ".join(x for x in (asked, "why: " + "; ".join(reasons) if reasons else "") if x)
+    about_zh = "；".join(
+        x for x in (asked_zh, "原因：" + "；".join(reasons_zh) if reasons_zh else "") if x
+    )
     en = f"{request} for {subject}" + (f" ({about})" if about else "") + " waits for you"
     zh = f"{request}（{subject_zh}" + (f"，{about_zh}" if about_zh else "") + "）等待您审批"
     return en, zh

@@ -23,16 +23,12 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select, update
 
 from domain import alerts, settings
+from domain.errors import JxcError
 from domain.events import (
     ApprovalDecided,
     ApprovalRequested,
     Event,
     MalformedEvent,
-    PurchaseOrderCancelled,
-    PurchaseOrderCreated,
-    PurchaseOrderReceived,
-    SalesOrderCancelled,
-    SalesOrderCreated,
     SalesOrderShipped,
     SalesPriceFlagged,
     StockCounted,
@@ -58,6 +54,7 @@ from domain.model import (
     Warehouse,
 )
 from domain.reports.stock import reorder_figures
+from domain.services.orders import APPROVAL_SUBJECTS
 from domain.uow import UnitOfWork
 from rules.alerts_text import (
     alert_texts,
@@ -78,10 +75,34 @@ BATCH = 500
 BACKLOG_AGE = timedelta(days=1)
 STOCK_EVENTS = (StockReceived, StockIssued, StockTransferred, StockCounted, StockWentNegative,
                 StockShort)  # fmt: skip
-ORDER_EVENTS: dict[type[Event], str] = {
-    PurchaseOrderCreated: "PO", PurchaseOrderReceived: "PO", PurchaseOrderCancelled: "PO",
-    SalesOrderCreated: "SO", SalesOrderShipped: "SO", SalesOrderCancelled: "SO",
-}  # fmt: skip
+DOCUMENTS = ("SO", "PO")
+
+
+def rechecked_orders(event: Event) -> list[str]:
+    """The orders whose items' reorder points an event re-checks at once: any event naming an
+    order in its `order` field (created, shipped, received, cancelled, amended — a new event
+    plugs in by naming its order there), and a decision on an order's approval (approving a
+    sales order reserves its stock; approving a purchase order puts it on order)."""
+    found = []
+    for name in ("order", "subject") if isinstance(event, ApprovalDecided) else ("order",):
+        value = getattr(event, name, None)
+        if isinstance(value, str) and value.split("-", 1)[0] in DOCUMENTS:
+            found.append(value)
+    return found
+
+
+def rechecked_items(event: Event) -> list[str]:
+    """The items an event names itself (`sku`, or `item` of its `lines` or `changes`): those
+    re-checked too, so a line an amendment removed is seen although the order no longer has it."""
+    skus = [event.sku] if isinstance(getattr(event, "sku", None), str) else []
+    for name in ("lines", "changes"):
+        for line in getattr(event, name, None) or ():
+            sku = line.get("item") if isinstance(line, dict) else getattr(line, "item", None)
+            if isinstance(sku, str):
+                skus.append(sku)
+    return skus
+
+
 # Kinds whose alert stands for a state of its subject: one per period (a re-armed reorder
 # alert is the next period), not one per event.
 STATEFUL = {"reorder", "anomaly.negative"}
@@ -133,6 +154,7 @@ class _Enricher:
         self._wanted_skus: set[str] = set()
         self._live = alerts.live_subjects(uow)
         self._items: dict[str, object] | None = None
+        self._order_skus: dict[str, list[str]] = {}
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -151,6 +173,11 @@ class _Enricher:
         return 1 if (kind, subject) in self._live else 0
 
     def order_skus(self, prefix: str, number: str) -> list[str]:
+        if number not in self._order_skus:
+            self._order_skus[number] = self._read_order_skus(prefix, number)
+        return self._order_skus[number]
+
+    def _read_order_skus(self, prefix: str, number: str) -> list[str]:
         head, lines = (
             (PurchaseOrder.__table__, PurchaseLine.__table__)
             if prefix == "PO"
@@ -169,12 +196,22 @@ class _Enricher:
 
     # -- facts -----------------------------------------------------------------------------
 
+    def rechecked(self, event: Event) -> list[str]:
+        """The SKUs whose reorder points an event re-checks: the item a stock move moved, the
+        items of an order whose reservations or open quantity changed (`rechecked_orders`)."""
+        skus = []
+        orders = rechecked_orders(event)
+        for number in orders:
+            skus += self.order_skus(number[:2], number)
+        if orders:
+            skus += [s for s in rechecked_items(event) if s in self.items()]
+        if isinstance(event, STOCK_EVENTS):
+            skus.insert(0, event.sku)
+        return list(dict.fromkeys(skus))
+
     def wants(self, event: Event) -> None:
         """Note the SKUs an event will need reorder figures for (one computation per batch)."""
-        if isinstance(event, STOCK_EVENTS):
-            self._wanted_skus.add(event.sku)
-        elif type(event) in ORDER_EVENTS:
-            self._wanted_skus.update(self.order_skus(ORDER_EVENTS[type(event)], event.order))
+        self._wanted_skus.update(self.rechecked(event))
 
     def stock_level(self, sku: str) -> dict:
         fig = self.figures(sku)
@@ -215,11 +252,7 @@ class _Enricher:
 
     def _facts(self, event: Event, row) -> list[dict]:
         out: list[dict] = []
-        if isinstance(event, STOCK_EVENTS):
-            out.append(self.stock_level(event.sku))
-        if type(event) in ORDER_EVENTS:
-            prefix = ORDER_EVENTS[type(event)]
-            out += [self.stock_level(s) for s in self.order_skus(prefix, event.order)]
+        out += [self.stock_level(sku) for sku in self.rechecked(event)]
         if isinstance(event, StockCounted):
             out.append(self.count(event, row))
         if isinstance(event, StockWentNegative | StockShort):
@@ -338,9 +371,21 @@ class _Enricher:
             **self._label(req.subject_kind, req.subject),
             "reasons": en,
             "reasons_zh": zh,
+            "details": self._details(req.subject_kind, req.subject),
             "decided_by": req.decided_by or "",
             "reason": req.decision_reason or "",
         }
+
+    def _details(self, kind: str, subject: str) -> dict:
+        """What the request asks (the order's partner, lines and total; the count's item,
+        warehouse, book, counted and difference), as `approval.list` shows it."""
+        subject_of = APPROVAL_SUBJECTS.get(kind)
+        if subject_of is None:
+            return {}
+        try:
+            return subject_of.details(self.uow, subject)
+        except JxcError:  # the subject is gone: the message names the request alone
+            return {}
 
     def _label(self, kind: str, subject: str) -> dict:
         """How the messages name a count: by its item and warehouse (`count #17 of M6-20 in
