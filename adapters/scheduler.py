@@ -16,6 +16,7 @@ scheduler is built, not at import time.
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,38 @@ WEEKLY_GRACE = timedelta(days=7) - timedelta(hours=1)
 
 # runtime name → (app, notifier), filled by build_scheduler.
 _RUNTIMES: dict[str, tuple[object, object]] = {}
+
+
+DATABASE_DOWN = threading.Event()
+"""Set while the feed loop finds the database unavailable: the timed jobs and the scheduler's
+own look at its job store say nothing more about it (the feed said it once)."""
+
+
+class _QuietWhileDown(logging.Filter):
+    """Drops APScheduler's warning about its job store (every 10 s) during an outage the feed
+    loop already reported."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (DATABASE_DOWN.is_set() and str(record.msg).startswith("Error getting due jobs"))
+
+
+def quietly_while_down(job):
+    """A timed job that, while the database is unavailable, logs one line instead of a
+    traceback (none at all once the outage was reported); the next run tries again."""
+    import functools
+
+    @functools.wraps(job)
+    def run(*args, **kwargs):
+        from domain.errors import Busy, DatabaseUnavailable
+
+        try:
+            return job(*args, **kwargs)
+        except (DatabaseUnavailable, Busy) as exc:
+            if not DATABASE_DOWN.is_set():
+                logger.warning("%s did not run: %s", job.__name__, exc)
+            return None
+
+    return run
 
 
 JOB_LOCK = 0x4A5843  # the PostgreSQL advisory lock key of scheduled jobs ("JXC")
@@ -55,6 +88,7 @@ def claim_run(app, job: str, then=None) -> bool:
     return True
 
 
+@quietly_while_down
 def run_digest_job(kind: str, to: list[str], runtime: str = "default") -> None:
     """The digest job: build the digest now and queue it for its recipients in the transaction
     that claims the day's run (once however many workers run it, see `claim_run`), then send
@@ -87,6 +121,9 @@ def build_scheduler(app, notifier, *, runtime: str = "default", blocking: bool =
         from apscheduler.schedulers.background import BackgroundScheduler as cls
 
     _RUNTIMES[runtime] = (app, notifier)
+    quiet = logging.getLogger("apscheduler.scheduler")
+    if not any(isinstance(f, _QuietWhileDown) for f in quiet.filters):
+        quiet.addFilter(_QuietWhileDown())
     return cls(
         jobstores={"default": SQLAlchemyJobStore(engine=app.engine, tablename=JOB_TABLE)},
         executors={"default": ThreadPoolExecutor(2)},
@@ -149,6 +186,7 @@ FEED_INTERVAL = 0.1
 reaches the approvers well within 0.2 s of its command."""
 
 
+@quietly_while_down
 def run_approval_sweep(runtime: str = "default") -> None:
     """The approval sweep job: reminders and escalations due by the injected clock, each once."""
     from adapters.bootstrap import rules_feed
@@ -157,6 +195,7 @@ def run_approval_sweep(runtime: str = "default") -> None:
     rules_feed(app, "durable").sweep()
 
 
+@quietly_while_down
 def run_reorder_sweep(runtime: str = "default") -> None:
     """The daily reorder sweep: reorder points move without a stock move (a new forecast, the
     history window, `jxc rules set`)."""
@@ -257,6 +296,7 @@ class FeedLoop:
                 retry_error_callback=lambda _state: False,
             )(self._pass, feed)
             if outage and not self._stop.is_set():
+                DATABASE_DOWN.clear()
                 logger.warning("the database is back: the rules feed and deliveries go on")
             if not busy:
                 self._stop.wait(self.interval)
@@ -275,6 +315,7 @@ def _log_outage(exc: BaseException) -> None:
     from domain.errors import Busy, DatabaseUnavailable
 
     if isinstance(exc, DatabaseUnavailable | Busy):
+        DATABASE_DOWN.set()
         logger.warning(
             "the database is unavailable (%s): the rules feed and deliveries wait, trying again "
             "every %g s up to every %g s",
