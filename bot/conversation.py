@@ -17,13 +17,13 @@ command with the end of its confirmation).
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from bot.catalog_source import CatalogCache
 from bot.help import help_text
-from bot.parse import confirmation_word, parse
+from bot.parse import ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
     ALERT_PAYLOADS,
@@ -39,15 +39,25 @@ from bot.replies import (
     t,
 )
 from bot.summary import summarize
+from bot.waiting import (
+    CHOICE,
+    CONFIRM,
+    MISSING,
+    REASON,
+    REFUSED,
+    Answer,
+    ReasonPrompt,
+    Waiting,
+    answer,
+)
 from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
-from domain.errors import ApprovalAlreadyDecided, JxcError
+from domain.errors import ApprovalAlreadyDecided, InsufficientStock, JxcError
 from domain.results import ReportAnswer
 from domain.roles import may
 
 log = logging.getLogger(__name__)
-EXPIRY = timedelta(minutes=10)
 _UNCHANGED = object()
 
 
@@ -62,11 +72,20 @@ class _Turn:
         self.lang = lang
         self.uow = uow
         self.state = state
+        self.waiting = Waiting.from_state(state)
         self.new_state = _UNCHANGED
 
     def keep(self, state: dict | None) -> None:
         """The state to store once the message is answered (None clears it)."""
         self.new_state = state
+
+    def wait(self, waiting: Waiting | None) -> None:
+        """What waits once the message is answered (None: nothing; a stored state is cleared)."""
+        self.waiting = waiting
+        if waiting is not None:
+            self.keep(waiting.to_state())
+        elif self.state or self.new_state is not _UNCHANGED:
+            self.keep(None)
 
     def stored(self) -> None:
         """The state was stored (and the delivery claimed) by a write of this turn."""
@@ -196,12 +215,17 @@ class Conversation:
         payload: str,
         lang: str | None = None,
         delivery: tuple[str, str] | None = None,
+        reason: str = "prompt",
     ) -> Reply | None:
-        """A tap on any of our buttons. Alert buttons: `ap:A-7:approve|reject` decides the
-        request as the tapper (idempotency key: the tap's delivery), `al:12:snooze` snoozes the
-        alert a day, `al:12:order` proposes its draft purchase order with Confirm / Cancel. A
-        request already decided answers "already decided by mary", the requester's own tap is
-        refused; neither changes anything. Anything else is a confirmation (`press`)."""
+        """A tap on any of our buttons. Alert buttons: `ap:A-7:approve` decides the request as
+        the tapper (idempotency key: the tap's delivery); `ap:A-7:reject` first asks why (a
+        `ReasonPrompt`): with `reason="prompt"` (Telegram) the question waits for the tapper's
+        next message on the channel, with `reason="modal"` (Slack) the platform's form asks
+        and its submission comes back through `reject()`. Until the reason comes the request
+        stays pending. `al:12:snooze` snoozes the alert a day, `al:12:order` proposes its
+        draft purchase order with Confirm / Cancel. A request already decided answers
+        "already decided by mary", the requester's own tap is refused; neither changes
+        anything. Anything else is a confirmation (`press`)."""
         if not (payload or "").startswith(ALERT_PAYLOADS):
             return self.press(user_name, channel, payload, lang, delivery)
         kind, _, rest = payload.partition(":")
@@ -224,6 +248,8 @@ class Conversation:
                     stale = _closed_alert(uow, int(target), reply_lang)
                     if stale is not None:
                         return stale
+            if kind == "ap" and verb == "reject":
+                return self._ask_reason(user, channel, target, reply_lang, reason == "prompt")
             if kind == "ap":
                 return self._decide(user, target, verb, key, reply_lang)
             if verb == "order":
@@ -237,14 +263,92 @@ class Conversation:
         except JxcError as exc:
             return error_reply(exc, reply_lang)
 
-    def _decide(self, user, request: str, verb: str, key: str, lang: str) -> Reply:
+    def reject(
+        self,
+        user_name: str,
+        request: str,
+        reason: str,
+        lang: str | None = None,
+        delivery: tuple[str, str] | None = None,
+    ) -> Reply:
+        """The reason for rejecting `request`, sent from the form a Reject tap opened (Slack's
+        modal): rejects the request as the sender, the reason kept as typed."""
+        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
+        reply_lang = lang or "en"
+        try:
+            with self.uow_factory(write=False) as uow:
+                user = lookup.user_by_name(uow, user_name)
+                if user is None:
+                    return _unregistered(user_name, reply_lang)
+                reply_lang = lang or user.lang or "en"
+                stale = _undecidable(uow, request, user, reply_lang)
+                if stale is not None:
+                    return stale
+            if not (reason or "").strip():
+                return Reply(
+                    t(
+                        reply_lang,
+                        f"A rejection needs its reason; {request} still waits for a decision.",
+                        f"驳回需要填写理由；{request} 仍在等待审批。",
+                    ),
+                    reply_lang,
+                    ok=False,
+                )
+            return self._decide(user, request, "reject", key, reply_lang, reason.strip())
+        except JxcError as exc:
+            return error_reply(exc, reply_lang)
+
+    def _ask_reason(self, user, channel: str, request: str, lang: str, keep: bool) -> Reply:
+        """Ask why before rejecting; nothing changes until the reason comes."""
+        if not may(user.role, "approval.decide"):
+            return not_permitted_reply(user.name, user.role, "approval.decide", lang)
+        text = t(
+            lang,
+            f"Why reject {request}? Reply with the reason; the requester will read it. "
+            "Nothing changes until you send it.",
+            f"为什么驳回 {request}？请回复理由，申请人会看到。发送理由之前不会做任何更改。",
+        )
+        if keep:
+            waiting = Waiting(REASON, self.clock.now(), asked=text, request=request)
+            with self.uow_factory(write=True) as uow:
+                save_state(uow, user.name, channel, waiting.to_state())
+                uow.commit()
+        return ReasonPrompt(request, text, lang)
+
+    def _reject(self, turn: _Turn, request: str, reason: str) -> Reply:
+        """The answer to "why reject A-7?": reject it with that reason; the question ends in
+        the decision's own transaction."""
+        user, lang = turn.user, turn.lang
+        stale = _undecidable(turn.uow, request, user, lang)
+        if stale is not None:
+            turn.wait(None)
+            return stale
+        delivery = turn.delivery
+        key = f"reason:{delivery[0]}:{delivery[1]}" if delivery else f"reason:{uuid.uuid4()}"
+
+        def clear(uow):
+            save_state(uow, user.name, turn.channel, None)
+            turn.write(uow)
+
+        turn.new_state = _UNCHANGED
+        turn.release()
+        try:
+            return self._decide(user, request, "reject", key, lang, reason, also=clear)
+        finally:
+            turn.stored()
+
+    def _decide(
+        self, user, request: str, verb: str, key: str, lang: str, reason: str = "", also=None
+    ) -> Reply:
         if verb not in ("approve", "reject"):
             return _unknown_button(lang)
         if not may(user.role, "approval.decide"):
             return not_permitted_reply(user.name, user.role, "approval.decide", lang)
         command = {"intent": "approval.decide", "request": request, "decision": verb}
+        if reason:
+            command["reason"] = reason
         try:
-            result = self.bus.execute(command_from_dict(command), user, key=key)
+            result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
         except ApprovalAlreadyDecided:
             with self.uow_factory(write=False) as uow:
                 return _undecidable(uow, request, user, lang) or _unknown_button(lang)
@@ -253,8 +357,9 @@ class Conversation:
     def _handle(self, turn: _Turn, text) -> Reply:
         if isinstance(text, _Tapped):
             return self._parsed(turn, "", text)
+        w = turn.waiting
         if isinstance(text, _PressedButton):
-            if turn.state.get("proposal") != text.proposal:
+            if w is None or w.kind != CONFIRM or w.proposal != text.proposal:
                 return Reply(
                     t(
                         turn.lang,
@@ -266,76 +371,91 @@ class Conversation:
                     ok=False,
                 )
             return self._answer(turn, text.yes)
-        awaiting = turn.state.get("awaiting") or {}
-        if awaiting.get("suggestions"):
-            reply = self._choose(turn, text)
-            if reply is not None:
-                return reply
-        yes = confirmation_word(text)
-        if yes is not None:
-            return self._answer(turn, yes)
         catalog = self.catalogs.get(turn.uow)
-        if awaiting:
-            # An answer to "which customer?" completes the waiting command, even when the
-            # answer alone would be something else (a bare item name reads as a stock query).
-            result = parse(f"{awaiting['text']} {text}", catalog)
-            if result.command is not None and result.intent == awaiting.get("intent"):
-                return self._parsed(turn, text, result, clear=True)
-            alone = parse(text, catalog)
-            if (
-                alone.command is None
-                and alone.intent is None
-                and result.intent == awaiting.get("intent")
-            ):
-                return self._parsed(turn, text, result, clear=True)
-            return self._parsed(turn, text, alone, clear=True)
-        return self._parsed(turn, text, parse(text, catalog))
-
-    # -- "did you mean" -----------------------------------------------------------------------
-
-    def _choose(self, turn: _Turn, text: str) -> Reply | None:
-        """Take a suggestion by yes (when there is one), its number or its name, and go on with
-        the waiting command; None when the text is not an answer to the question."""
-        lang = turn.lang
-        awaiting = turn.state["awaiting"]
-        options = awaiting["suggestions"]
-        word = confirmation_word(text)
-        picked = None
-        if word is False:
-            turn.keep(_without_awaiting(turn.state))
-            return Reply(t(lang, "All right, dropped.", "好的，已放弃。"), lang)
-        if word is True:
-            if len(options) != 1:
-                listing = ", ".join(f"{n}) {o}" for n, o in enumerate(options, start=1))
-                return Reply(
-                    t(lang, f"Which one? {listing}", f"请问是哪一个？{listing}"), lang, ok=False
-                )
-            picked = options[0]
-        else:
-            answer = text.strip().rstrip(".。").strip()
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
-                picked = options[int(answer) - 1]
+        if w is None:
+            yes = confirmation_word(text)
+            if yes is not None:
+                return self._answer(turn, yes)
+            return self._parsed(turn, text, parse(text, catalog))
+        alone = parse(text, catalog)
+        got = answer(w, text, catalog, alone.command is not None)
+        if w.expired(self.clock.now()):
+            if got is not None and w.kind == CONFIRM:
+                return self._answer(turn, bool(got.yes))
+            turn.wait(None)
+            if got is not None:
+                return _expired(turn.lang)
+            return self._parsed(turn, text, alone)
+        if got is not None:
+            return self._take(turn, w, got, text)
+        if alone.intent is None and w.kind in (MISSING, CHOICE):
+            # A name the catalogue does not know ("M7" for "which item?") is still an answer:
+            # put in place, it gets its own "did you mean".
+            both = parse(f"{w.text} {text}", catalog)
+            err = both.error or {}
+            same = err.get("name") == w.name and err.get("suggestions") == w.options
+            if both.intent == w.intent and err.get("suggestions") and not same:
+                turn.wait(None)
+                return self._parsed(turn, f"{w.text} {text}", both)
+        if alone.intent is None:
+            if confirmation_word(text) is not None:
+                reply = self._answer(turn, True)  # "nothing waits for your confirmation"
             else:
-                folded = answer.casefold()
-                picked = next((o for o in options if o.casefold() == folded), None)
+                reply = self._not_parsed(turn, text, alone, keep=True)
+            return _prefixed(reply, _still_waiting(w, turn.lang), after=True)
+        turn.wait(None)
+        return _prefixed(self._parsed(turn, text, alone), _dropped(w, turn.lang))
+
+    def _take(self, turn: _Turn, w: Waiting, got: Answer, text: str) -> Reply:
+        """Go on with what waited, now that the message answered it."""
+        lang = turn.lang
+        if w.kind == CONFIRM:
+            return self._answer(turn, bool(got.yes))
+        if got.yes is False:
+            turn.wait(None)
+            if w.kind == REASON:
+                return Reply(
+                    t(
+                        lang,
+                        f"All right, nothing was changed; {w.request} still waits for a decision.",
+                        f"好的，没有做任何更改；{w.request} 仍在等待审批。",
+                    ),
+                    lang,
+                )
+            return Reply(t(lang, "All right, dropped.", "好的，已放弃。"), lang)
+        catalog = self.catalogs.get(turn.uow)
+        if w.kind == REASON:
+            return self._reject(turn, w.request, got.reason or "")
+        if w.kind == REFUSED:
+            turn.wait(None)
+            command = {**(w.command or {}), "warehouse": got.place}
+            result = ParseResult(command, None, lang, command.get("intent"))
+            return self._parsed(turn, text, result)
+        if w.kind == MISSING:
+            turn.wait(None)
+            fixed = f"{w.text} {got.fill}"
+            return self._parsed(turn, fixed, parse(fixed, catalog))
+        picked = got.pick
+        if picked is None and len(w.options) == 1:
+            picked = w.options[0]
         if picked is None:
-            return None
-        name = awaiting.get("name") or ""
-        original = awaiting["text"]
-        if name and name in original:
-            fixed = original.replace(name, f" {picked} ", 1)
-        else:
-            fixed = f"{original} {picked}"
-        result = parse(fixed, self.catalogs.get(turn.uow))
-        return self._parsed(turn, fixed, result, clear=True)
+            listing = ", ".join(f"{n}) {o}" for n, o in enumerate(w.options, start=1))
+            return Reply(
+                t(lang, f"Which one? {listing}", f"请问是哪一个？{listing}"), lang, ok=False
+            )
+        turn.wait(None)
+        fixed = _put_in_place(w.text, w.name, picked)
+        result = parse(fixed, catalog)
+        err = result.error or {}
+        if result.command is None and err.get("name") and err.get("name") == w.name:
+            # The name is still read the same way: never ask the same question again.
+            result = ParseResult(None, {**err, "suggestions": []}, result.lang, result.intent)
+        return self._parsed(turn, fixed, result)
 
     # -- commands -----------------------------------------------------------------------------
 
-    def _parsed(self, turn: _Turn, text: str, result, clear: bool = False) -> Reply:
+    def _parsed(self, turn: _Turn, text: str, result) -> Reply:
         user, lang = turn.user, turn.lang
-        if clear and turn.state.get("awaiting"):
-            turn.state = _without_awaiting(turn.state)
-            turn.keep(turn.state)
         if result.command is None:
             return self._not_parsed(turn, text, result)
         commands = [result.command, *result.more]
@@ -364,7 +484,7 @@ class Conversation:
             reply.image = str(self.charts(result, lang))
         return reply
 
-    def _not_parsed(self, turn: _Turn, text: str, result) -> Reply:
+    def _not_parsed(self, turn: _Turn, text: str, result, keep: bool = False) -> Reply:
         user, lang = turn.user, turn.lang
         err = result.error or {}
         code = err.get("code")
@@ -383,36 +503,70 @@ class Conversation:
             return not_permitted_reply(user.name, user.role, result.intent, lang)
         msg = _in_lang(err, result, lang)
         suggestions = list(err.get("suggestions") or [])
-        if code == "missing_slot" or (suggestions and result.intent):
-            awaiting = {"text": text, "intent": result.intent}
-            if suggestions and code != "missing_slot":
-                awaiting.update(suggestions=suggestions, name=err.get("name", ""))
+        if not keep and (code == "missing_slot" or (suggestions and result.intent)):
+            choice = bool(suggestions) and code != "missing_slot"
+            if choice:
                 if len(suggestions) > 1:
                     msg += t(lang, " Reply with its number or name.", " 请回复序号或名称。")
                 else:
                     msg += t(lang, " Reply yes to take it.", " 回复“是”即可采用。")
-            turn.keep({**_without_awaiting(turn.state), "awaiting": awaiting})
+            turn.wait(
+                Waiting(
+                    CHOICE if choice else MISSING,
+                    self.clock.now(),
+                    asked=msg.splitlines()[0][:120],
+                    text=text,
+                    intent=result.intent,
+                    slot=err.get("slot"),
+                    options=suggestions if choice else [],
+                    name=err.get("name", "") if choice else "",
+                )
+            )
         return Reply(msg, lang, ok=False)
 
     def _propose(self, turn: _Turn, writes, answers, left_out) -> Reply:
         """Dry-run every write; propose those that would succeed as one confirmation and say
         exactly what was left out and why. Dry runs, summaries and the stored proposal share
-        one write transaction."""
+        one write transaction. A sales order short of some lines is proposed with the lines
+        stock can serve; a write refused for stock that other warehouses hold is kept, so the
+        next message can name one of them."""
         user, lang = turn.user, turn.lang
-        proposals, refused = [], []
-        replaced = self._replaced_note(turn.state, lang)
+        proposals, refused, short, kept = [], [], [], None
         turn.release()
         with self.uow_factory(write=True) as uow:
             for command, cmd in writes:
                 try:
                     preview = self.bus.preview(cmd, user, uow)
+                except InsufficientStock as exc:
+                    served = _servable(uow, command, cmd)
+                    if served is None:
+                        refused.append(error_reply(exc, lang).text)
+                        if len(writes) == 1:
+                            kept = _kept_after_refusal(uow, command, cmd)
+                        continue
+                    command, cmd, lacking = served
+                    try:
+                        preview = self.bus.preview(cmd, user, uow)
+                    except JxcError as again:
+                        refused.append(error_reply(again, lang).text)
+                        continue
+                    short += [e.zh if lang == "zh" else e.message for e in lacking]
                 except JxcError as exc:
                     refused.append(error_reply(exc, lang).text)
                     continue
                 proposals.append((command, summarize(uow, command, preview, lang)))
             if not proposals:
                 texts = [a.text for a in answers] + refused
-                return _with_left_out(Reply("\n".join(texts), lang, ok=False), left_out, lang)
+                reply = Reply("\n".join(texts), lang, ok=False)
+                if kept is not None:
+                    turn.wait(Waiting(REFUSED, self.clock.now(), asked=refused[0], command=kept))
+                if turn.new_state is not _UNCHANGED or turn.delivery is not None:
+                    if turn.new_state is not _UNCHANGED:
+                        save_state(uow, user.name, turn.channel, turn.new_state)
+                    turn.write(uow)
+                    uow.commit()
+                    turn.stored()
+                return _with_left_out(reply, left_out, lang)
             summary = "\n".join(text for _, text in proposals)
             if len(proposals) > 1:
                 summary = (
@@ -423,43 +577,33 @@ class Conversation:
                     )
                     + summary
                 )
-            state = {
-                "proposal": uuid.uuid4().hex[:10],
-                "pending": [c for c, _ in proposals],
-                "keys": [f"chat:{uuid.uuid4()}" for _ in proposals],
-                "expires": (self.clock.now() + EXPIRY).isoformat(),
-                "summary": summary,
-            }
-            save_state(uow, user.name, turn.channel, state)
+            waiting = Waiting(
+                CONFIRM,
+                self.clock.now(),
+                proposal=uuid.uuid4().hex[:10],
+                pending=[c for c, _ in proposals],
+                keys=[f"chat:{uuid.uuid4()}" for _ in proposals],
+                summary=summary,
+            )
+            save_state(uow, user.name, turn.channel, waiting.to_state())
             turn.write(uow)
             uow.commit()
         turn.stored()
-        notes = [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused] + [
-            t(lang, f"Left out (not understood): “{frag}”", f"未包含（没看懂）：“{frag}”")
-            for frag in left_out
-        ]
-        text = "\n".join(
-            [*(a.text for a in answers), *([replaced] if replaced else []), summary, *notes]
+        turn.waiting = waiting
+        notes = (
+            [t(lang, f"Short, left out: {why}", f"缺货，未包含：{why}") for why in short]
+            + [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused]
+            + [
+                t(lang, f"Left out (not understood): “{frag}”", f"未包含（没看懂）：“{frag}”")
+                for frag in left_out
+            ]
         )
-        return Reply(text, lang, buttons=confirmation_buttons(state["proposal"]))
-
-    def _replaced_note(self, state: dict, lang: str) -> str:
-        pending = state.get("pending")
-        if not pending or datetime.fromisoformat(state["expires"]) < self.clock.now():
-            return ""
-        was = (state.get("summary") or "").splitlines()[0]
-        for ask in (" Confirm?", "确认吗？"):
-            was = was.removesuffix(ask)
-        return t(
-            lang,
-            f"(This replaces the request that was waiting for your yes: {was})",
-            f"（这条替换了之前等待确认的请求：{was}）",
-        )
+        text = "\n".join([*(a.text for a in answers), summary, *notes])
+        return Reply(text, lang, buttons=confirmation_buttons(waiting.proposal))
 
     def _answer(self, turn: _Turn, yes: bool) -> Reply:
-        user, lang, state = turn.user, turn.lang, turn.state
-        pending = state.get("pending")
-        if not pending:
+        user, lang, w = turn.user, turn.lang, turn.waiting
+        if w is None or w.kind != CONFIRM:
             return Reply(
                 t(
                     lang,
@@ -469,8 +613,8 @@ class Conversation:
                 lang,
                 ok=False,
             )
-        if datetime.fromisoformat(state["expires"]) < self.clock.now():
-            turn.keep(None)
+        if w.expired(self.clock.now()):
+            turn.wait(None)
             return Reply(
                 t(
                     lang,
@@ -481,15 +625,13 @@ class Conversation:
                 ok=False,
             )
         if not yes:
-            turn.keep(None)
+            turn.wait(None)
             return Reply(
                 t(lang, "Cancelled; nothing was changed.", "已取消，没有做任何更改。"), lang
             )
-        commands = pending if isinstance(pending, list) else [pending]
-        keys = state.get("keys") or [state.get("key")]
         # The last command clears the confirmation in its own transaction; if the process dies
         # before, "yes" again replays the keys and nothing runs twice.
-        last = len(commands) - 1
+        last = len(w.pending) - 1
 
         def clear(uow):
             save_state(uow, user.name, turn.channel, None)
@@ -498,7 +640,7 @@ class Conversation:
         replies = []
         turn.new_state = _UNCHANGED
         turn.release()
-        for n, (command, key) in enumerate(zip(commands, keys, strict=True)):
+        for n, (command, key) in enumerate(zip(w.pending, w.keys, strict=True)):
             also = clear if n == last else None
             try:
                 result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
@@ -571,8 +713,110 @@ def _unknown_button(lang: str) -> Reply:
     )
 
 
-def _without_awaiting(state: dict) -> dict:
-    return {k: v for k, v in state.items() if k != "awaiting"}
+def _expired(lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            "That question expired (10 minutes) — send it again.",
+            "那个问题已超时（10 分钟），请重新发送。",
+        ),
+        lang,
+        ok=False,
+    )
+
+
+def _what_waited(w: Waiting) -> str:
+    if w.kind == CONFIRM:
+        was = (w.summary or "").splitlines()[0] if w.summary else ""
+        for ask in (" Confirm?", "确认吗？"):
+            was = was.removesuffix(ask)
+        return was
+    return w.asked or w.request or w.text
+
+
+def _dropped(w: Waiting, lang: str) -> str:
+    """The one line that says a new message dropped what was waiting."""
+    was = _what_waited(w)
+    if w.kind == CONFIRM:
+        return t(
+            lang,
+            f"(This replaces the request that was waiting for your yes, now dropped: {was})",
+            f"（这条替换了之前等待确认的请求，已放弃：{was}）",
+        )
+    if w.kind == REFUSED:
+        return t(
+            lang,
+            "(This replaces the order that was refused for stock, now dropped.)",
+            "（这条替换了之前因库存不足被拒的订单，已放弃。）",
+        )
+    if w.kind == REASON:
+        return t(
+            lang,
+            f"(No reason given: {w.request} was not rejected and still waits for a decision.)",
+            f"（没有给出理由：{w.request} 没有驳回，仍在等待审批。）",
+        )
+    return t(
+        lang,
+        f"(This replaces the question that was waiting, now dropped: {was})",
+        f"（这条替换了之前等待回答的问题，已放弃：{was}）",
+    )
+
+
+def _still_waiting(w: Waiting, lang: str) -> str:
+    if w.kind == CONFIRM:
+        return ""
+    was = _what_waited(w)
+    return t(lang, f"(Still waiting for your answer to: {was})", f"（仍在等待您回答：{was}）")
+
+
+def _prefixed(reply: Reply, line: str, after: bool = False) -> Reply:
+    if not line:
+        return reply
+    reply.text = f"{reply.text}\n{line}" if after else f"{line}\n{reply.text}"
+    return reply
+
+
+def _put_in_place(original: str, name: str, picked: str) -> str:
+    """The text of the command with the chosen suggestion where the unknown name was (the name
+    as the parser read it may have lost the spaces the user typed)."""
+    if name and name in original:
+        return original.replace(name, f" {picked} ", 1)
+    if name:
+        chars = [re.escape(ch) for ch in name if not ch.isspace()]
+        found = re.search(r"\s*".join(chars), original, re.IGNORECASE) if chars else None
+        if found:
+            return f"{original[: found.start()]} {picked} {original[found.end() :]}"
+    return f"{original} {picked}"
+
+
+def _servable(uow, command: dict, cmd):
+    """A sales order short of some lines: (the order of the lines stock can serve, its typed
+    command, the refusals of the short lines); None when no line or every line is short."""
+    if command.get("intent") != "sales.create" or len(command.get("lines") or ()) < 2:
+        return None
+    from domain.services.sales import shortages
+
+    short = shortages(cmd, uow)
+    if not short or len(short) >= len(command["lines"]):
+        return None
+    kept = {**command, "lines": [x for n, x in enumerate(command["lines"]) if n not in short]}
+    lacking = list(dict.fromkeys(short.values()))
+    return kept, command_from_dict(kept), lacking
+
+
+def _kept_after_refusal(uow, command: dict, cmd) -> dict | None:
+    """The draft to keep after a refusal for stock, when another warehouse holds what is
+    short (the next message may name it); None otherwise."""
+    if command.get("intent") not in ("sales.create", "stock.issue"):
+        return None
+    from domain import ledger
+
+    wh = lookup.warehouse(uow, getattr(cmd, "warehouse", None) or "MAIN")
+    skus = [x["item"] for x in command.get("lines") or ()] or [command.get("item")]
+    for sku in skus:
+        if sku and ledger.available_elsewhere(uow, lookup.item(uow, sku).id, wh.id):
+            return command
+    return None
 
 
 def _joined(replies: list[Reply], lang: str) -> Reply:

@@ -119,6 +119,30 @@ def _priced_order(cmd: CreateSalesOrder, uow):
     return customer, wh, items, price
 
 
+def shortages(cmd: CreateSalesOrder, uow) -> dict:
+    """The lines of a new order that its warehouse cannot serve, by line index, each with the
+    refusal naming what is available there and elsewhere (lines of one item count together).
+    The chat proposes the other lines; an empty answer means stock suffices."""
+    wh = lookup.warehouse(uow, cmd.warehouse)
+    if ledger.allow_negative(uow, wh.code):
+        return {}
+    need: dict[int, Decimal] = defaultdict(Decimal)
+    lines_of: dict[int, list[int]] = defaultdict(list)
+    items = {}
+    for n, given in enumerate(cmd.lines):
+        item = lookup.item(uow, given.item)
+        need[item.id] += quantity(given.qty, item.uom)
+        lines_of[item.id].append(n)
+        items[item.id] = item
+    out = {}
+    for item_id, qty in need.items():
+        bal = ledger.read_balance(uow, item_id, wh.id)
+        if qty > bal.available:
+            refusal = ledger.shortage(uow, items[item_id], wh.id, wh.code, bal.available, qty)
+            out.update(dict.fromkeys(lines_of[item_id], refusal))
+    return out
+
+
 def create_sales_order(cmd: CreateSalesOrder, uow, user) -> SalesOrderResult:
     """Sell to a customer. Refused at once when stock does not suffice; waits for approval when
     over the credit limit, discounted beyond the threshold, or priced below average cost."""
