@@ -4,8 +4,10 @@ configuration and hands them in. Nothing is wired at import time."""
 from __future__ import annotations
 
 import importlib
+import tempfile
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 from sqlalchemy import Engine
 
@@ -16,6 +18,7 @@ from adapters.notify import Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.forecasting import Fitter
 from domain.messagebus import MessageBus
+from domain.services.queries import query_digest
 from domain.uow import UnitOfWork
 
 
@@ -66,6 +69,7 @@ def bootstrap(
         },
     )
     bus.handlers.update(alert_handlers())
+    bus.handlers.update(amend_handlers())
     return App(settings, engine, clock, bus, notifier=notifier, fitter=fitter)
 
 
@@ -84,7 +88,22 @@ def batch_handlers(uow_factory, settings: Settings, fitter: Fitter, notifier: No
             "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
+        "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
     }
+
+
+def digest_now(uow, kind: str, lang: str, *, currency: str) -> tuple[str, str | None]:
+    """The port `digest` questions are answered through: the scheduled digest's text in `lang`
+    and its chart (drawn into a private directory; none when there is nothing to report)."""
+    from adapters import digest
+
+    data = digest.gather_in(uow, kind)
+    text, has_news = digest.render_text(data, kind, currency, lang)
+    if not has_news:
+        return text, None
+    folder = Path(tempfile.mkdtemp(prefix="jxc-digest-"))
+    png = digest.render_png(data, kind, folder / f"jxc-digest-{kind}-{data['today']}.png")
+    return text, str(png)
 
 
 def _later(where: str, **ports):
@@ -97,6 +116,18 @@ def _later(where: str, **ports):
 
     service.__qualname__ = where
     return service
+
+
+def amend_handlers() -> dict:
+    """Amending orders and delegating approvals."""
+    from domain.services import amend, delegation
+
+    return {
+        "sales.amend": amend.amend_sales_order,
+        "purchase.amend": amend.amend_purchase_order,
+        "approval.delegate": delegation.delegate_approvals,
+        "approval.undelegate": delegation.end_delegation,
+    }
 
 
 # -- alerts: the services, the rules engine and the feed -----------------------------------------

@@ -19,12 +19,21 @@ EXAMPLES = {
     "sales.create": ("sell 20 M6 to ACME", "ACME 要 20 个 M6"),
     "sales.ship": ("ship SO-0007", "SO-0007 发货"),
     "sales.cancel": ("cancel SO-0007", "取消 SO-0007"),
-    "order.query": ("status of SO-0007 / my open orders", "SO-0007 到哪了 / 我的订单"),
+    "order.query": (
+        "status of SO-0007 / my orders / why is SO-0007 waiting?",
+        "SO-0007 到哪了 / 我的订单 / SO-0007 为什么还没批",
+    ),
+    "price.query": (
+        "price of M8 bolts / how much is a drill for ACME",
+        "M8 多少钱 / 艾克米拿电钻什么价",
+    ),
+    "approval.query": ("has A-12 been approved?", "A-12 批了吗"),
+    "digest": ("daily digest / weekly report", "今天的日报 / 周报"),
     "approval.list": ("pending approvals", "待审批"),
     "approval.decide": ("approve A-12 / reject A-12 too expensive", "批准 A-12 / 驳回 A-12"),
     "forecast": ("forecast M6 next 30 days", "预测 M6 未来30天"),
     "report": ("what is below reorder point / top sellers last month", "哪些要补货 / 上月畅销"),
-    "partner.balance": ("how much does ACME owe us", "ACME 欠多少钱"),
+    "partner.balance": ("ACME's credit left", "艾克米额度还剩多少"),
     "sales.return": ("ACME returned 5 M6 from SO-0007", "SO-0007 退货 M6 5 个"),
     "purchase.return": (
         "return 10 drills to Shenzhen Tools from PO-0012",
@@ -43,7 +52,10 @@ EXAMPLES = {
 def help_text(role: str, lang: str, available: set[str]) -> str:
     """The intents a role may run, with one example each; those not available yet are marked."""
     zh = lang == "zh"
-    lines = [f"您的角色是 {role}，可以这样说：" if zh else f"You are {role}. You can say:"]
+    from bot.report_text import role_label
+
+    said = role_label(role, lang)
+    lines = [f"您的角色是{said}，可以这样说：" if zh else f"You are {said}. You can say:"]
     allowed = set(allowed_intents(role))
     for intent in EXAMPLES:
         if intent not in allowed:

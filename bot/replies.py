@@ -9,19 +9,27 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 
-from bot.summary import approval_note, details_text, money_text
+from bot.summary import approval_note, change_text, details_text, money_text
 from domain.errors import JxcError
 from domain.numbers import money_display, qty_display
 from domain.results import (
     AlertAction,
     AlertOrderResult,
     AlertsAnswer,
+    Amendment,
+    ApprovalAnswer,
     ApprovalsAnswer,
     Cancellation,
+    CreditAnswer,
     Decision,
+    DelegationEnded,
+    DelegationSet,
+    DigestAnswer,
     ForecastAnswer,
+    OrderRow,
     OrdersAnswer,
     PostedCount,
+    PriceAnswer,
     PurchaseOrderResult,
     PurchaseReceipt,
     ReportAnswer,
@@ -95,15 +103,22 @@ INTENT_WORDS = {
     "forecast": ("forecast demand", "预测销量"),
     "report": ("run reports", "查看报表"),
     "order.query": ("look up orders", "查询订单"),
+    "price.query": ("ask prices", "查询价格"),
+    "approval.query": ("ask about approval requests", "查询审批进度"),
+    "digest": ("read the digest", "查看日报/周报"),
     "payment.receive": ("record customer payments", "登记收款"),
     "payment.pay": ("record supplier payments", "登记付款"),
-    "partner.balance": ("look up partner balances", "查询往来余额"),
+    "partner.balance": ("look up partner balances and credit", "查询往来余额和信用额度"),
     "statement": ("make statements", "生成对账单"),
     "alert.list": ("list alerts", "查看预警"),
     "alert.ack": ("acknowledge alerts", "确认预警"),
     "alert.snooze": ("snooze alerts", "推迟预警"),
     "alert.order": ("order from alerts", "按预警下采购单"),
     "help": ("get help", "查看帮助"),
+    "sales.amend": ("change sales orders", "修改销售单"),
+    "purchase.amend": ("change purchase orders", "修改采购单"),
+    "approval.delegate": ("delegate approvals", "委托他人代批"),
+    "approval.undelegate": ("end a delegation of approvals", "结束代批"),
 }
 
 
@@ -230,6 +245,8 @@ def decision_notice(result: dict, lang: str) -> str:
     """What a requester is told when their request is decided (with the reason if rejected)."""
     approved = result.get("status") == "approved"
     by = result.get("decided_by", "")
+    if result.get("on_behalf_of"):
+        by = t(lang, f"{by} for {result['on_behalf_of']}", f"{by}（代 {result['on_behalf_of']}）")
     reason = result.get("reason") or ""
     what = details_text(None, result.get("details"), lang)
     what = f" ({what})" if what and lang != "zh" else (f"（{what}）" if what else "")
@@ -327,12 +344,12 @@ def _transferred(r: StockTransfer, lang: str) -> Reply:
 def _counted(r: StockCountResult, lang: str) -> Reply:
     text = t(
         lang,
-        f"Count of {r.sku} in {r.warehouse}: book {r.book_qty}, counted "
-        f"{r.counted_qty}, difference {r.diff_qty} ({r.diff_value}). "
-        f"On hand now {r.on_hand}.",
-        f"盘点 {r.sku}（{r.warehouse}）：账面 {r.book_qty}，实盘 "
-        f"{r.counted_qty}，差异 {r.diff_qty}（{r.diff_value}），"
-        f"现在在库 {r.on_hand}。",
+        f"Count of {r.sku} in {r.warehouse}: book {qty_display(r.book_qty)}, counted "
+        f"{qty_display(r.counted_qty)}, difference {qty_display(r.diff_qty)} "
+        f"({money_text(r.diff_value)}). On hand now {qty_display(r.on_hand)}.",
+        f"盘点 {r.sku}（{r.warehouse}）：账面 {qty_display(r.book_qty)}，实盘 "
+        f"{qty_display(r.counted_qty)}，差异 {qty_display(r.diff_qty)}"
+        f"（{money_text(r.diff_value)}），现在在库 {qty_display(r.on_hand)}。",
     )
     return Reply(text + approval_note(r, lang, future=False), lang)
 
@@ -400,7 +417,8 @@ def _shipped(r: Shipment, lang: str) -> Reply:
 @result_reply.register(Cancellation)
 def _cancelled(r: Cancellation, lang: str) -> Reply:
     if not r.closed:
-        return Reply(t(lang, f"{r.order} cancelled.", f"{r.order} 已取消。"), lang)
+        why = t(lang, f" Reason: {r.reason}", f"理由：{r.reason}") if r.reason else ""
+        return Reply(t(lang, f"{r.order} cancelled.", f"{r.order} 已取消。") + why, lang)
     rest = ", ".join(f"{x.qty} × {x.item}" for x in r.closed)
     return Reply(
         t(
@@ -413,18 +431,155 @@ def _cancelled(r: Cancellation, lang: str) -> Reply:
     )
 
 
+LIST_ROWS = 10
+"""A list in chat shows at most this many rows (a phone's screen), newest first."""
+
+
 @result_reply.register(OrdersAnswer)
 def _orders(r: OrdersAnswer, lang: str) -> Reply:
-    table = r.to_json()["orders"]
     if not r.orders:
-        return Reply(t(lang, "No orders found.", "没有找到订单。"), lang, table=table)
-    lines = [
-        f"{o.order} {o.partner} {_n(lang, o.status)} {money_text(o.total)}"
-        + (f" ({o.approval})" if o.approval else "")
-        + (t(lang, f" — rejected: {o.reason}", f" — 驳回理由：{o.reason}") if o.reason else "")
-        for o in r.orders
-    ]
-    return Reply("\n".join(lines), lang, table=table)
+        return Reply(t(lang, "No orders found.", "没有找到订单。"), lang, table=[])
+    newest = sorted(r.orders, key=lambda o: (o.created_at, o.order), reverse=True)
+    shown = newest[:LIST_ROWS]
+    lines = [_order_line(o, lang) for o in shown]
+    more = len(newest) - len(shown)
+    if more:
+        lines.append(
+            t(
+                lang,
+                f"… and {more} more. Narrow it with a status (pending approval, confirmed, "
+                "shipped), a customer or supplier, or an order number.",
+                f"……还有 {more} 个。可加上状态（待审批、已确认、已发货）、客户或供应商、"
+                "或单号来缩小范围。",
+            )
+        )
+    return Reply("\n".join(lines), lang, table=[o.to_json() for o in shown])
+
+
+def _order_line(o: OrderRow, lang: str) -> str:
+    """`SO-0302 XINDA pending approval 3,500.00 (A-9) — waiting because …`; a rejected or
+    cancelled order with the reason given."""
+    text = f"{o.order} {o.partner} {_n(lang, o.status)} {money_text(o.total)}"
+    text += f" ({o.approval})" if o.approval else ""
+    why = (o.reasons_zh if lang == "zh" else o.reasons) or o.reasons
+    if why:
+        text += t(lang, " — waiting because: ", " — 待审批原因：") + _joined_reasons(why, lang)
+    elif o.reason:
+        text += t(lang, f" — reason: {o.reason}", f" — 理由：{o.reason}")
+    return text
+
+
+def _joined_reasons(reasons, lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(reasons)
+
+
+def _local_minute(iso: str | None) -> str:
+    """`2026-05-14 17:00` from an ISO time (already in the shop's zone when it carries it)."""
+    return (iso or "")[:16].replace("T", " ")
+
+
+@result_reply.register(ApprovalAnswer)
+def _approval(r: ApprovalAnswer, lang: str) -> Reply:
+    """A request in words: what it is about, its state, who decided and when, and why."""
+    what = details_text(None, r.details, lang)
+    head = f"{r.request} ({r.subject}" + (f" — {what}" if what else "") + ")"
+    if lang == "zh":
+        head = f"{r.request}（{r.subject}" + (f"，{what}" if what else "") + "）"
+    asked = _joined_reasons((r.reasons_zh if lang == "zh" else r.reasons) or r.reasons, lang)
+    by = r.decided_by or ""
+    if r.on_behalf_of:
+        by = t(lang, f"{by} for {r.on_behalf_of}", f"{by}（代 {r.on_behalf_of}）")
+    when = _local_minute(r.decided_at)
+    if r.status == "pending":
+        text = t(
+            lang,
+            f"{head} is still waiting for an approver (asked by {r.requested_by}); nothing "
+            "has been decided.",
+            f"{head} 仍在等待审批（提交人 {r.requested_by}），尚未决定。",
+        )
+    else:
+        state = {
+            "approved": ("approved", "批准"),
+            "rejected": ("rejected", "驳回"),
+            "cancelled": ("cancelled", "取消"),
+        }.get(r.status, (r.status, r.status))
+        text = t(
+            lang,
+            f"{head} was {state[0]}"
+            + (f" by {by}" if by else "")
+            + (f" on {when}" if when else "")
+            + ".",
+            f"{head} 已"
+            + (f"由 {by} " if by else "")
+            + (f"于 {when} " if when else "")
+            + f"{state[1]}。",
+        )
+    if asked:
+        text += t(lang, f" Asked because: {asked}.", f"提交原因：{asked}。")
+    if r.reason:
+        text += t(lang, f" Reason given: {r.reason}", f"理由：{r.reason}")
+    return Reply(text, lang, table=[r.to_json()])
+
+
+@result_reply.register(PriceAnswer)
+def _price(r: PriceAnswer, lang: str) -> Reply:
+    """List price, what is available where, and the customer's last price."""
+    name = (r.name_zh if lang == "zh" else r.name) or r.name
+    places = [w for w in r.by_warehouse if w.warehouse != r.warehouse and w.available != "0"]
+    where = ""
+    if r.warehouse:
+        where = t(lang, f" in {r.warehouse}", f"（{r.warehouse}）")
+    others = ", ".join(f"{w.warehouse} {qty_display(w.available)}" for w in places)
+    if lang == "zh":
+        text = f"{name}（{r.sku}）：标价 {r.list_price}/{r.uom}，可用{where} {qty_display(r.available)}"
+        text += f"（{others.replace(', ', '，')}）" if others and not r.warehouse else ""
+        text += (
+            f"；其他仓库：{others.replace(', ', '，')}" if others and r.warehouse else ""
+        ) + "。"
+    else:
+        text = f"{name} ({r.sku}): list price {r.list_price} per {r.uom}; available{where} "
+        text += qty_display(r.available)
+        text += f" ({others})" if others and not r.warehouse else ""
+        text += f"; elsewhere: {others}" if others and r.warehouse else ""
+        text += "."
+    if r.customer:
+        if r.last_price:
+            text += t(
+                lang,
+                f" {r.customer} last paid {r.last_price} on {r.last_date} ({r.last_order}).",
+                f"{r.customer} 上次成交价 {r.last_price}（{r.last_date}，{r.last_order}）。",
+            )
+        else:
+            text += t(
+                lang,
+                f" {r.customer} has no confirmed or shipped order of it yet.",
+                f"{r.customer} 还没有这件商品的已确认或已发货订单。",
+            )
+    return Reply(text, lang, table=[r.to_json()])
+
+
+@result_reply.register(CreditAnswer)
+def _credit(r: CreditAnswer, lang: str) -> Reply:
+    """A partner's credit line in words."""
+    name = (r.partner_name_zh if lang == "zh" else r.partner_name) or r.partner
+    who = f"{name} ({r.partner})" if name != r.partner else r.partner
+    if lang == "zh":
+        who = f"{name}（{r.partner}）" if name != r.partner else r.partner
+    text = t(
+        lang,
+        f"{who}: credit limit {money_text(r.credit_limit)}, in use "
+        f"{money_text(r.exposure)} (confirmed orders not yet shipped and shipped ones not yet "
+        f"paid), credit left {money_text(r.credit_left)}.",
+        f"{who}：信用额度 {money_text(r.credit_limit)}，已占用 {money_text(r.exposure)}"
+        f"（已确认未发货及已发货未收款），剩余额度 {money_text(r.credit_left)}。",
+    )
+    return Reply(text, lang, table=[r.to_json()])
+
+
+@result_reply.register(DigestAnswer)
+def _digest(r: DigestAnswer, lang: str) -> Reply:
+    """The digest's text, with its chart for channels that show pictures."""
+    return Reply(r.text, lang, image=r.chart)
 
 
 @result_reply.register(ApprovalsAnswer)
@@ -435,8 +590,11 @@ def _approvals(r: ApprovalsAnswer, lang: str) -> Reply:
     lines = []
     for q in r.requests:
         what = details_text(None, q.details, lang)
+        subject = q.subject
+        if q.subject_kind == "stock_count":  # a count's number alone says nothing
+            subject = t(lang, f"count #{q.subject}", f"盘点 #{q.subject}")
         lines.append(
-            f"{q.request}: {q.subject}"
+            f"{q.request}: {subject}"
             + (f" — {what}" if what else "")
             + f" — {_reasons(q, lang)} ({t(lang, 'by', '提交人')} {q.requested_by})"
         )
@@ -449,15 +607,18 @@ def _decided(r: Decision, lang: str) -> Reply:
     what = (f" ({what})" if lang != "zh" else f"（{what}）") if what else ""
     reason = r.reason or ""
     what += _posted(r.posted, lang)
+    behalf = r.on_behalf_of
     return Reply(
         t(
             lang,
             f"{r.request} {_n(lang, r.status)}: {r.subject}{what} is now "
             f"{_n(lang, r.subject_status)}."
+            + (f" Decided by {r.decided_by} for {behalf}." if behalf else "")
             + (f" Reason: {reason}." if reason else "")
             + (f" {r.requested_by} has been told." if r.requested_by else ""),
             f"{r.request} {_n(lang, r.status)}：{r.subject}{what} 现为"
             f"{_n(lang, r.subject_status)}。"
+            + (f"由 {r.decided_by} 代 {behalf} 审批。" if behalf else "")
             + (f"理由：{reason}。" if reason else "")
             + (f"已通知 {r.requested_by}。" if r.requested_by else ""),
         ),
@@ -467,20 +628,30 @@ def _decided(r: Decision, lang: str) -> Reply:
 
 @result_reply.register(ForecastAnswer)
 def _forecast(r: ForecastAnswer, lang: str) -> Reply:
+    from bot.report_text import chance_of_a_sale, chance_text, is_sparse, model_label
+
     pts = r.points
     total = sum(p.yhat for p in pts)
     lo = sum(p.yhat_lower for p in pts)
     hi = sum(p.yhat_upper for p in pts)
-    return Reply(
-        t(
-            lang,
-            f"Forecast for {r.sku}, next {len(pts)} days: about {total:,.0f} "
-            f"(range {lo:,.0f}–{hi:,.0f}), model {r.model}.",
-            f"{r.sku} 未来 {len(pts)} 天预计销量约 {total:,.0f}"
-            f"（区间 {lo:,.0f}–{hi:,.0f}），模型 {r.model}。",
-        ),
+    model = model_label(r.model, lang)
+    text = t(
         lang,
+        f"Forecast for {r.sku}, next {len(pts)} days: about {total:,.0f} "
+        f"(range {lo:,.0f}–{hi:,.0f}), {model}.",
+        f"{r.sku} 未来 {len(pts)} 天预计销量约 {total:,.0f}"
+        f"（区间 {lo:,.0f}–{hi:,.0f}），{model}。",
     )
+    if is_sparse(pts):  # most days sell nothing: a week's average and the chance of a sale
+        week = total / len(pts) * 7
+        chance = chance_text(chance_of_a_sale(week))
+        text += t(
+            lang,
+            f" Most days sell nothing: about {week:.1f} a week, a {chance} chance of any sale "
+            "in a week.",
+            f"多数日子没有销量：平均每周约 {week:.1f}，一周内有销量的可能性 {chance}。",
+        )
+    return Reply(text, lang)
 
 
 @result_reply.register(ReportAnswer)
@@ -627,4 +798,47 @@ def stale_alert_reply(alert: int, status: str, lang: str) -> Reply:
         ),
         lang,
         ok=False,
+    )
+
+
+# -- amending orders, delegating approvals ------------------------------------------------------
+
+
+@result_reply.register(Amendment)
+def _amended(r: Amendment, lang: str) -> Reply:
+    changes = t(lang, "; ", "；").join(change_text(c.to_json(), lang) for c in r.changes)
+    head = t(
+        lang,
+        f"{r.order} ({r.partner}) changed: {changes}. Total {money_display(r.total)}; it is "
+        f"now {_n(lang, r.status)}.",
+        f"{r.order}（{r.partner}）已修改：{changes}。合计 {money_display(r.total)}，现为"
+        f"{_n(lang, r.status)}。",
+    )
+    note = approval_note(r.to_json(), lang, future=False)
+    return Reply(head + (" " if note and lang != "zh" else "") + note.strip(), lang)
+
+
+@result_reply.register(DelegationSet)
+def _delegated(r: DelegationSet, lang: str) -> Reply:
+    return Reply(
+        t(
+            lang,
+            f"{r.to} now decides approval requests for {r.from_} until {r.until} (inclusive), "
+            f"and receives them too.",
+            f"已委托 {r.to} 代 {r.from_} 审批，至 {r.until}（含当日），审批请求也会发给 {r.to}。",
+        ),
+        lang,
+    )
+
+
+@result_reply.register(DelegationEnded)
+def _undelegated(r: DelegationEnded, lang: str) -> Reply:
+    who = f" ({r.to})" if r.to and lang != "zh" else (f"（{r.to}）" if r.to else "")
+    return Reply(
+        t(
+            lang,
+            f"{r.from_}'s delegation{who} has ended; their requests are theirs to decide again.",
+            f"{r.from_} 的代批{who}已结束，审批请求恢复由本人处理。",
+        ),
+        lang,
     )

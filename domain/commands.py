@@ -15,8 +15,18 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from domain.errors import InvalidAmount, MissingSlot
+from domain.errors import BadRequest, InvalidAmount, InvalidQuantity, MissingSlot
 from domain.numbers import qty_str, to_decimal
+
+TEXT_LIMIT = 200
+"""Characters a text slot may have (the length of the columns it is compared with or stored
+in); a command type names its longer ones in `TEXT_LIMITS`."""
+ECHO_LIMIT = 60
+"""Characters of a user's text an error message repeats."""
+DECIMAL_DIGITS = 15
+"""Digits before the point a number may have (the largest amount is 10^12)."""
+DECIMAL_PLACES = 12
+"""Decimal places a non-zero number may have (quantities have 3, unit costs 6)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +45,15 @@ class Command:
 
     intent: ClassVar[str] = ""
     WRITE: ClassVar[bool] = True
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {}
+
+    def __post_init__(self):
+        """Every text and number slot checked once, where the command is built, so each way in
+        and each database answers the same bad input the same way: text over its length, a NUL
+        byte or a lone surrogate is `bad_request`; a number too large or too fine to be a
+        quantity or an amount is `invalid_quantity` / `invalid_amount`."""
+        for name in _names(type(self)):
+            check_value(name, getattr(self, name), self.TEXT_LIMITS.get(name, TEXT_LIMIT))
 
     def to_dict(self) -> dict:
         """The design's JSON shape: absent optional slots left out, decimals as strings."""
@@ -59,11 +78,88 @@ def _names(cls) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 
+def echo(text: object, limit: int = ECHO_LIMIT) -> str:
+    """A user's text as an error message repeats it: cut to `limit` characters (and "…"), with
+    characters that cannot be printed escaped."""
+    text = str(text)
+    cut = text[:limit]
+    if not cut.isprintable() or not _encodable(cut):
+        cut = cut.encode("utf-8", "backslashreplace").decode("utf-8")
+        cut = "".join(c if c.isprintable() else repr(c)[1:-1] for c in cut)
+    return cut + "…" if len(text) > limit else cut
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(name: str, value: str, limit: int = TEXT_LIMIT) -> None:
+    """Refuse text a column cannot hold alike on every database (`BadRequest`)."""
+    if value.isascii() and len(value) <= limit and "\x00" not in value:
+        return
+    if "\x00" in value:
+        raise BadRequest(f"{name} contains a NUL byte", zh=f"{name} 含有 NUL 字符")
+    if not _encodable(value):
+        raise BadRequest(
+            f"{name} is not valid text (it holds a lone surrogate)",
+            zh=f"{name} 不是有效的文本（含有孤立的代理字符）",
+        )
+    if len(value) > limit:
+        raise BadRequest(
+            f"{name} is {len(value)} characters long; at most {limit}: {echo(value)}",
+            zh=f"{name} 长 {len(value)} 个字符，最多 {limit} 个：{echo(value)}",
+        )
+
+
+def check_decimal(name: str, value: Decimal) -> None:
+    """Refuse a number no quantity or amount can be (`InvalidQuantity` for quantities,
+    `InvalidAmount` for prices, costs and discounts)."""
+    if not value.is_finite() or (
+        value and not -DECIMAL_PLACES <= value.adjusted() < DECIMAL_DIGITS
+    ):
+        shown = echo(value, 30)
+        error = InvalidQuantity if "qty" in name else InvalidAmount
+        raise error(
+            f"{name} {shown} is out of range (at most {DECIMAL_DIGITS} digits before the point "
+            f"and {DECIMAL_PLACES} after it)",
+            zh=f"{name} {shown} 超出范围",
+        )
+
+
+def check_value(name: str, value: Any, limit: int = TEXT_LIMIT) -> None:
+    """Check one slot's value (text, number, order line, or a list or mapping of them)."""
+    if value is None or isinstance(value, bool | int):
+        return
+    if isinstance(value, str):
+        check_text(name, value, limit)
+    elif isinstance(value, Decimal):
+        check_decimal(name, value)
+    elif isinstance(value, Line):
+        check_text(f"{name}.item", value.item)
+        check_decimal(f"{name}.qty", value.qty)
+        for part in ("price", "discount"):
+            if getattr(value, part) is not None:
+                check_decimal(f"{name}.{part}", getattr(value, part))
+    elif isinstance(value, list | tuple):
+        for v in value:
+            check_value(name, v, limit)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_value(f"{name}.{echo(k, 30)}", k, limit)
+            check_value(f"{name}.{echo(k, 30)}", v, limit)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return qty_str(value)
     if isinstance(value, Line):
-        d = {"item": value.item, "qty": qty_str(value.qty)}
+        # An amendment of a one-line order may leave the item to the service.
+        d = {"item": value.item} if value.item else {}
+        d["qty"] = qty_str(value.qty)
         if value.price is not None:
             d["price"] = format(value.price, "f")
         if value.discount is not None:
@@ -164,6 +260,7 @@ class CancelPurchaseOrder(Command):
 
     intent: ClassVar[str] = "purchase.cancel"
     order: str = ""
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,6 +291,7 @@ class CancelSalesOrder(Command):
 
     intent: ClassVar[str] = "sales.cancel"
     order: str = ""
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,10 +316,20 @@ class ListApprovals(Command):
 
 
 @dataclass(frozen=True)
+class QueryApproval(Command):
+    """Ask about one approval request: its state, who decided it and when, and why."""
+
+    intent: ClassVar[str] = "approval.query"
+    WRITE: ClassVar[bool] = False
+    request: str = ""
+
+
+@dataclass(frozen=True)
 class DecideApproval(Command):
     """Approve or reject a pending request (never one's own)."""
 
     intent: ClassVar[str] = "approval.decide"
+    TEXT_LIMITS: ClassVar[dict[str, int]] = {"reason": 500}
     request: str = ""
     decision: str = ""
     reason: str | None = None
@@ -249,6 +357,50 @@ class Report(Command):
     name: str = ""
     period: str | None = None
 
+    def __post_init__(self):
+        super().__post_init__()
+        month = (self.period or "").strip()
+        if len(month) == 7 and month[4] == "-" and month[:4].isdigit():
+            if not MIN_YEAR <= int(month[:4]) <= MAX_YEAR:
+                raise BadRequest(
+                    f"period {month}: a month from {MIN_YEAR} to {MAX_YEAR}, as YYYY-MM",
+                    zh=f"期间 {month}：月份须在 {MIN_YEAR} 至 {MAX_YEAR} 年之间（YYYY-MM）",
+                )
+
+
+MIN_YEAR, MAX_YEAR = 1900, 2999
+"""The years a report's month may name (dates a year away stay inside what dates can hold)."""
+
+
+@dataclass(frozen=True)
+class QueryPrice(Command):
+    """Ask an item's list price and availability, and with a customer the net price of their
+    latest order line for it."""
+
+    intent: ClassVar[str] = "price.query"
+    WRITE: ClassVar[bool] = False
+    item: str = ""
+    customer: str | None = None
+    warehouse: str | None = None
+
+
+@dataclass(frozen=True)
+class QueryBalance(Command):
+    """Ask a partner's credit line: limit, exposure and what is left."""
+
+    intent: ClassVar[str] = "partner.balance"
+    WRITE: ClassVar[bool] = False
+    partner: str = ""
+
+
+@dataclass(frozen=True)
+class QueryDigest(Command):
+    """Ask for the digest now (daily by default): the text and chart the scheduled one sends."""
+
+    intent: ClassVar[str] = "digest"
+    WRITE: ClassVar[bool] = False
+    kind: str | None = None
+
 
 @dataclass(frozen=True)
 class Help(Command):
@@ -275,7 +427,6 @@ PENDING_INTENTS = {
     "purchase.return": True,
     "payment.receive": True,
     "payment.pay": True,
-    "partner.balance": False,
     "statement": False,
 }
 
@@ -296,8 +447,12 @@ COMMANDS: dict[str, type[Command]] = {
         QueryOrders,
         ListApprovals,
         DecideApproval,
+        QueryApproval,
         Forecast,
         Report,
+        QueryPrice,
+        QueryBalance,
+        QueryDigest,
         Help,
     )
 }
@@ -316,19 +471,26 @@ _REQUIRED = {
     "sales.ship": ("order",),
     "sales.cancel": ("order",),
     "approval.decide": ("request", "decision"),
+    "approval.query": ("request",),
+    "price.query": ("item",),
+    "partner.balance": ("partner",),
     "forecast": ("item",),
     "report": ("name",),
 }
 
 
-def _line(d: Any) -> Line:
-    if not isinstance(d, dict) or not d.get("item") or d.get("qty") in (None, ""):
+def _line(d: Any, item_optional: bool = False) -> Line:
+    if (
+        not isinstance(d, dict)
+        or not (d.get("item") or item_optional)
+        or d.get("qty") in (None, "")
+    ):
         raise MissingSlot("each line needs an item and a qty", zh="每一行都需要物品和数量")
     price = d.get("price")
     discount = d.get("discount")
     try:
         return Line(
-            item=str(d["item"]),
+            item=str(d.get("item") or ""),
             qty=to_decimal(d["qty"], "quantity"),
             price=None if price in (None, "") else to_decimal(price, "price"),
             discount=None if discount in (None, "") else to_decimal(discount, "discount"),
@@ -360,7 +522,7 @@ def command_from_dict(data: dict) -> Command:
         elif f.name == "lines":
             if not isinstance(value, list):
                 raise MissingSlot("lines must be a list", zh="lines 必须是列表")
-            value = tuple(_line(v) for v in value)
+            value = tuple(_line(v, intent in _ITEM_OPTIONAL) for v in value)
         elif f.name == "days":
             value = int(value)
         elif f.name == "mine":
@@ -379,9 +541,15 @@ def _alert_id(value) -> int:
     from domain.errors import UnknownAlert
 
     text = str(value).strip().lstrip("#")
-    if not text.isdigit() or int(text) <= 0:
-        raise UnknownAlert(f"there is no alert {value!r}", zh=f"没有预警 {value!r}")
+    # Ids are 32-bit on every database: a longer number is no alert, not an overflow.
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        shown = repr(echo(value, 30))
+        raise UnknownAlert(f"there is no alert {shown}", zh=f"没有预警 {shown}")
     return int(text)
+
+
+MAX_ID = 2**31 - 1
+MAX_SNOOZE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -397,6 +565,7 @@ class ListAlerts(Command):
     def __post_init__(self):
         if self.all is not None and not isinstance(self.all, bool):
             object.__setattr__(self, "all", str(self.all).lower() in ("true", "1", "yes"))
+        super().__post_init__()
 
 
 @dataclass(frozen=True)
@@ -408,6 +577,7 @@ class AckAlert(Command):
 
     def __post_init__(self):
         object.__setattr__(self, "alert", _alert_id(self.alert))
+        super().__post_init__()
 
 
 @dataclass(frozen=True)
@@ -420,6 +590,12 @@ class SnoozeAlert(Command):
 
     def __post_init__(self):
         object.__setattr__(self, "alert", _alert_id(self.alert))
+        if self.days is not None and not 1 <= self.days <= MAX_SNOOZE_DAYS:
+            raise BadRequest(
+                f"an alert is snoozed for 1 to {MAX_SNOOZE_DAYS} days, not {echo(self.days, 20)}",
+                zh=f"预警可推迟 1 至 {MAX_SNOOZE_DAYS} 天，不能是 {echo(self.days, 20)}",
+            )
+        super().__post_init__()
 
 
 @dataclass(frozen=True)
@@ -434,8 +610,71 @@ class OrderFromAlert(Command):
 
     def __post_init__(self):
         object.__setattr__(self, "alert", _alert_id(self.alert))
+        super().__post_init__()
 
 
 COMMANDS.update({c.intent: c for c in (ListAlerts, AckAlert, SnoozeAlert, OrderFromAlert)})
 INTENTS = tuple(COMMANDS) + tuple(PENDING_INTENTS)
 _REQUIRED.update({"alert.ack": ("alert",), "alert.snooze": ("alert",), "alert.order": ("alert",)})
+
+
+# -- amending orders, delegating approvals ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AmendSalesOrder(Command):
+    """Change a sales order not yet shipped in full: each line named replaces that item's
+    quantity (and price or discount when given), qty 0 removes it, a new item adds a line. A
+    line may leave its item out when the order has one line."""
+
+    intent: ClassVar[str] = "sales.amend"
+    order: str = ""
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class AmendPurchaseOrder(Command):
+    """Change a purchase order not yet received in full, as `AmendSalesOrder` does (no
+    discounts on purchases)."""
+
+    intent: ClassVar[str] = "purchase.amend"
+    order: str = ""
+    lines: tuple[Line, ...] = ()
+
+
+@dataclass(frozen=True)
+class DelegateApprovals(Command):
+    """Let another registered user decide approval requests in one's stead until a local date
+    (inclusive): `YYYY-MM-DD`, or a weekday (the next such day, today included)."""
+
+    intent: ClassVar[str] = "approval.delegate"
+    to: str = ""
+    until: str = ""
+
+
+@dataclass(frozen=True)
+class EndDelegation(Command):
+    """End one's own delegation, or (an admin) the delegation of the approver `from`."""
+
+    intent: ClassVar[str] = "approval.undelegate"
+    from_: str | None = None
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        if "from_" in d:
+            d["from"] = d.pop("from_")
+        return d
+
+
+_ITEM_OPTIONAL = {"sales.amend", "purchase.amend"}
+COMMANDS.update(
+    {c.intent: c for c in (AmendSalesOrder, AmendPurchaseOrder, DelegateApprovals, EndDelegation)}
+)
+INTENTS = tuple(COMMANDS) + tuple(PENDING_INTENTS)
+_REQUIRED.update(
+    {
+        "sales.amend": ("order", "lines"),
+        "purchase.amend": ("order", "lines"),
+        "approval.delegate": ("to", "until"),
+    }
+)

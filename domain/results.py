@@ -318,6 +318,7 @@ class Cancellation(_OrderHead):
     closed with what it shipped (`closed`: what no longer ships)."""
 
     closed: tuple[ClosedLine, ...] | None = omitted()
+    reason: str | None = omitted()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -334,6 +335,9 @@ class OrderRow(Result):
     lines: tuple[OrderLineRow, ...]
     approval: str | None = omitted()
     reason: str | None = omitted()
+    # A pending order: why it waits (its request's reasons, both languages).
+    reasons: tuple[str, ...] | None = omitted()
+    reasons_zh: tuple[str, ...] | None = omitted()
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -361,6 +365,16 @@ class RequestRow(Result):
     decided_by: str | None
     details: dict
     reason: str | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalAnswer(RequestRow):
+    """`approval.query`: one request in any state, the row `approval.list` shows plus who
+    decided it and when (for whom, under a delegation), and the reason given."""
+
+    decided_at: str | None
+    on_behalf_of: str | None
+    reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -398,6 +412,7 @@ class Decision(Result):
     details: dict
     posted: PostedCount | None = omitted()
     reason: str | None = omitted()
+    on_behalf_of: str | None = omitted()  # the approver a delegate decided for
 
 
 # -- alerts, forecasts, reports ---------------------------------------------------------------
@@ -466,6 +481,60 @@ class ReportAnswer(Result):
     notes: list
 
 
+# -- questions: prices, credit, the digest ------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class WarehouseAvailable(Result):
+    """What is available of an item in one warehouse."""
+
+    warehouse: str
+    available: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceAnswer(Result):
+    """`price.query`: an item's list price and availability (in the warehouse named, else all
+    summed, with each warehouse's), and with a customer the net price of their latest confirmed
+    or shipped order line for it (`last_price`, `last_date`; absent when they never bought it)."""
+
+    sku: str
+    name: str
+    name_zh: str | None
+    uom: str
+    list_price: str
+    available: str
+    by_warehouse: tuple[WarehouseAvailable, ...]
+    warehouse: str | None = omitted()
+    customer: str | None = omitted()
+    last_price: str | None = omitted()
+    last_date: str | None = omitted()
+    last_order: str | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True)
+class CreditAnswer(Result):
+    """`partner.balance` (before invoices): the credit limit, the exposure the sales approval
+    check uses, and what is left of the line."""
+
+    partner: str
+    partner_name: str | None
+    partner_name_zh: str | None
+    credit_limit: str
+    exposure: str
+    credit_left: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DigestAnswer(Result):
+    """`digest`: the text and chart the scheduled digest of that kind sends (no chart when it
+    has nothing to report)."""
+
+    kind: str
+    text: str
+    chart: str | None = omitted()
+
+
 REPLAYED: dict[str, type[Result]] = {
     "stock.receive": StockReceipt,
     "stock.issue": StockIssue,
@@ -489,3 +558,54 @@ def from_json(intent: str, data: Any):
     """A stored answer of `intent` as its typed result (as JSON when the intent has none)."""
     kind = REPLAYED.get(intent)
     return kind.from_json(data) if kind is not None and isinstance(data, dict) else data
+
+
+# -- amending orders, delegating approvals ------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class LineChange(Result):
+    """What an amendment did to one item: its quantity from → to (0 → n: added, n → 0:
+    removed), and its price or discount `{from, to}` where those changed."""
+
+    item: str
+    from_: str = renamed("from")
+    to: str
+    price: dict | None = omitted()
+    discount: dict | None = omitted()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Amendment(OrderRow):
+    """`sales.amend` / `purchase.amend`: the order as `jxc orders` shows it after the change,
+    what changed, and (`approval`) the request it now waits for."""
+
+    changes: tuple[LineChange, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelegationSet(Result):
+    """`approval.delegate`: who decides for whom, until which local date (inclusive)."""
+
+    from_: str = renamed("from")
+    to: str
+    until: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DelegationEnded(Result):
+    """`approval.undelegate`: the approver whose delegation ended."""
+
+    from_: str = renamed("from")
+    ended: bool
+    to: str | None = omitted()
+
+
+REPLAYED.update(
+    {
+        "sales.amend": Amendment,
+        "purchase.amend": Amendment,
+        "approval.delegate": DelegationSet,
+        "approval.undelegate": DelegationEnded,
+    }
+)

@@ -8,12 +8,14 @@ from domain.errors import NotPermitted
 # Everyone may list approval requests: approvers see all pending ones, others their own.
 VIEWER = frozenset(
     {"stock.query", "order.query", "forecast", "report", "partner.balance", "help", "approval.list"}
+    # Questions never write: anyone may ask a price, a request's state, or for the digest.
+    | {"price.query", "approval.query", "digest"}
     # Everyone may list, acknowledge and snooze the alerts sent to them (checked by the service).
     | {"alert.list", "alert.ack", "alert.snooze"}
 )
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": VIEWER,
-    "sales": VIEWER | {"sales.create", "sales.cancel", "sales.return"},
+    "sales": VIEWER | {"sales.create", "sales.amend", "sales.cancel", "sales.return"},
     "clerk": VIEWER
     | {
         "stock.receive",
@@ -25,9 +27,11 @@ RIGHTS: dict[str, frozenset[str]] = {
         "sales.return",
         "purchase.return",
     },
-    "buyer": VIEWER | {"purchase.create", "purchase.cancel", "purchase.return", "alert.order"},
+    "buyer": VIEWER
+    | {"purchase.create", "purchase.amend", "purchase.cancel", "purchase.return", "alert.order"},
     "accountant": VIEWER | {"payment.receive", "payment.pay", "statement"},
-    "approver": VIEWER | {"approval.list", "approval.decide"},
+    "approver": VIEWER
+    | {"approval.list", "approval.decide", "approval.delegate", "approval.undelegate"},
 }
 # What only an admin does, beyond the intents, with how a refusal names it.
 ADMIN_ONLY: dict[str, tuple[str, str]] = {
@@ -38,7 +42,10 @@ ADMIN_ONLY: dict[str, tuple[str, str]] = {
 }
 ROLES = (*RIGHTS, "admin")
 # Rights a role has only over what its own user made: a salesperson cancels their own orders.
-OWN_ONLY: dict[str, frozenset[str]] = {"sales": frozenset({"sales.cancel"})}
+OWN_ONLY: dict[str, frozenset[str]] = {"sales": frozenset({"sales.cancel", "sales.amend"})}
+# Rights a user may also hold by a delegation in force, whatever their role: anyone may ask,
+# and the service decides (`domain.services.delegation`).
+DELEGABLE = frozenset({"approval.decide"})
 
 
 def is_admin(role: str) -> bool:
@@ -47,7 +54,12 @@ def is_admin(role: str) -> bool:
 
 
 def may(role: str, intent: str) -> bool:
-    """Whether a role may run an intent."""
+    """Whether a role may run (or, for a `DELEGABLE` intent, ask for) an intent."""
+    return holds(role, intent) or intent in DELEGABLE
+
+
+def holds(role: str, intent: str) -> bool:
+    """Whether a role itself has the right to an intent (a delegation aside)."""
     if is_admin(role):
         return True
     return intent in RIGHTS.get(role, frozenset())

@@ -8,7 +8,14 @@ from collections.abc import Callable
 from bot.catalog import ResolveError
 from bot.parse import residue
 from bot.parse.scan import Scan
-from bot.parse.slots import Filler, SlotError, decision, decision_reason, report_name
+from bot.parse.slots import (
+    Filler,
+    SlotError,
+    decision,
+    decision_reason,
+    group_numbers,
+    report_name,
+)
 
 Builder = Callable[[Filler], dict]
 _FROM = re.compile(r"(?:\bfrom\b|从|由|自)\s*$")
@@ -122,7 +129,7 @@ def purchase_receive(f: Filler) -> dict:
 
 
 def purchase_cancel(f: Filler) -> dict:
-    return {"order": f.order("PO")}
+    return _put({"order": f.order("PO")}, "reason", residue.reason(f.s))
 
 
 def sales_ship(f: Filler) -> dict:
@@ -133,7 +140,7 @@ def sales_ship(f: Filler) -> dict:
 
 
 def sales_cancel(f: Filler) -> dict:
-    return {"order": f.order("SO")}
+    return _put({"order": f.order("SO")}, "reason", residue.reason(f.s))
 
 
 def _return(prefix: str) -> Builder:
@@ -157,6 +164,27 @@ def approval_decide(f: Filler) -> dict:
     if found is None:
         raise SlotError("missing_slot", slot="decision")
     return _put({"request": request, "decision": found}, "reason", decision_reason(f.s))
+
+
+def approval_query(f: Filler) -> dict:
+    return {"request": f.order("A", required=False) or _missing("request")}
+
+
+def _missing(slot: str):
+    raise SlotError("missing_slot", slot=slot)
+
+
+def price_query(f: Filler) -> dict:
+    cmd: dict = {"item": f.item()}
+    if f.s.of_kind("partner"):
+        cmd["customer"] = f.partner("customer", "customer")
+    return _put(cmd, "warehouse", f.warehouse(outgoing=True))
+
+
+def digest(f: Filler) -> dict:
+    from bot.parse.intents import WEEKLY
+
+    return {"kind": "weekly" if WEEKLY.search(f.s.text) else "daily"}
 
 
 def forecast(f: Filler) -> dict:
@@ -280,6 +308,9 @@ BUILDERS: dict[str, Builder] = {
     "sales.cancel": sales_cancel,
     "approval.list": approval_list,
     "approval.decide": approval_decide,
+    "approval.query": approval_query,
+    "price.query": price_query,
+    "digest": digest,
     "forecast": forecast,
     "report": report,
     "order.query": order_query,
@@ -311,3 +342,154 @@ def build(intent: str, s: Scan, f: Filler) -> dict:
         slot = "qty" if intent in _QTY_INTENTS else "amount"
         raise SlotError(code, slot=slot, value=s.unreadable[0], why="unreadable")
     return {"intent": intent, **BUILDERS[intent](f)}
+
+
+# -- amending orders, partial receipts and shipments, delegation --------------------------------
+
+# "扎带没到", "cable ties didn't come", "no cable ties": an item named as missing from a delivery.
+_NOT_CAME_AFTER = re.compile(
+    r"^\s*(?:还|也|都)?(?:没到|没来|未到|没有到|没收到|没发|没有来|缺货|缺)|"
+    r"^\s*(?:did ?n[o']t|did not|has ?n[o']t|have ?n[o']t|not|never)\s+(?:yet\s+)?"
+    r"(?:come|came|arrive|arrived|show(?:ed)? up)|^\s*(?:missing|short|to follow)\b"
+)
+_NOT_CAME_BEFORE = re.compile(r"(?:\bno|\bwithout|\bminus|没有|没|缺)\s*$")
+
+
+def _drop_missing(f: Filler) -> None:
+    """Leave out the items a receipt or shipment says did not come ("扎带没到")."""
+    s = f.s
+    kept = []
+    for m in s.mentions:
+        if m.kind == "item" and (
+            _NOT_CAME_AFTER.search(s.text[m.end :]) or _NOT_CAME_BEFORE.search(s.text[: m.start])
+        ):
+            continue
+        kept.append(m)
+    s.mentions = kept
+
+
+def _partial(prefix: str, warehouse_out: bool) -> Builder:
+    def build(f: Filler) -> dict:
+        cmd: dict = {"order": f.order(prefix)}
+        _drop_missing(f)
+        if f.items():  # "PO-0031 先收 M6 2000 个", "SO-0007 先发 M6 10 个": part of the order
+            cmd["lines"] = f.lines(prices=False)
+        return _put(cmd, "warehouse", f.warehouse(outgoing=warehouse_out))
+
+    return build
+
+
+def _amend(prefix: str) -> Builder:
+    """`SO-0299 改成 50 个` (the item left to the service), `actually make SO-0304 5 drills not
+    3`, `SO-0007 去掉胶带` (qty 0), `SO-0007 加 20 卷胶带`, `change PO-0012 M6 to 800`."""
+    from bot.parse.intents import AMEND_NOT, REMOVE
+
+    def build(f: Filler) -> dict:
+        order = f.order(prefix)
+        s = f.s
+        olds = [m.end() for m in AMEND_NOT.finditer(s.masked)]
+        s.qtys = [q for q in s.qtys if not any(0 <= q.start - end <= 2 for end in olds)]
+        items = f.items()
+        if not items:
+            f.unknown_item(required=False)
+            if not s.qtys:
+                raise SlotError("missing_slot", slot="lines")
+            return {"order": order, "lines": [{"qty": f.qty(s.qtys[0], None, zero_ok=True)}]}
+        removing = bool(REMOVE.search(s.masked))
+        pools = {"qty": list(s.qtys), "price": list(s.prices), "discount": list(s.discounts)}
+        lines = []
+        for m, got in zip(items, group_numbers(s, items, pools), strict=True):
+            line = {"item": m.entities[0].sku}
+            if got["qty"]:
+                line["qty"] = f.qty(got["qty"][0], m, zero_ok=True)
+            elif removing:
+                line["qty"] = "0"
+            else:
+                raise SlotError("missing_slot", slot="qty", name=m.text)
+            if got["price"]:
+                line["price"] = f.money(got["price"][0], "price")
+            if prefix == "SO" and got["discount"]:
+                line["discount"] = f.discount(got["discount"][0])
+            lines.append(line)
+        return {"order": order, "lines": lines}
+
+    return build
+
+
+_DELEGATE_TO = [
+    re.compile(r"(?:让|请|叫|由)\s*([^\s,，。、让请叫由]{1,12}?)\s*(?:代|帮|替|来)"),
+    re.compile(r"(?:委托|交给|授权)(?:给)?\s*([^\s,，。、]{1,12}?)\s*(?:代|审批|帮|批|到|至|直到|$)"),
+    re.compile(r"\blet\s+(\w+)\s+(?:approve|decide|sign)", re.IGNORECASE),
+    re.compile(r"\bdelegat\w*\b.*?\bto\s+(\w+)", re.IGNORECASE),
+    re.compile(r"\b(\w+)\s+(?:will\s+|can\s+|should\s+)?(?:approves?|decides?)\s+for me\b", re.I),
+]
+_WEEKDAY_WORDS = (
+    ("monday", r"monday|mon|周一|星期一|礼拜一"),
+    ("tuesday", r"tuesday|tues?|周二|星期二|礼拜二"),
+    ("wednesday", r"wednesday|wed|周三|星期三|礼拜三"),
+    ("thursday", r"thursday|thur?s?|周四|星期四|礼拜四"),
+    ("friday", r"friday|fri|周五|星期五|礼拜五"),
+    ("saturday", r"saturday|sat|周六|星期六|礼拜六"),
+    ("sunday", r"sunday|sun|周日|周天|星期日|星期天|礼拜日|礼拜天"),
+    ("today", r"today|今天"),
+    ("tomorrow", r"tomorrow|明天"),
+)
+_UNTIL = re.compile(
+    r"(?:\buntil\b|\btill\b|\bthrough\b|\bthru\b|\bto\b|\bby\b|到|至|直到|截止到?)\s*(?:the\s+)?"
+    r"(?P<when>\d{4}-\d{1,2}-\d{1,2}|\d{1,2}月\d{1,2}[日号]?|\d{1,2}[/-]\d{1,2}|"
+    + "|".join(rx for _, rx in _WEEKDAY_WORDS)
+    + r")(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _until(text: str) -> str | None:
+    """The last day of a delegation as the service reads it: an ISO date, `M-D`, or a weekday
+    (`friday`), `today` or `tomorrow`; None when the text names none."""
+    m = _UNTIL.search(text)
+    if m is None:
+        return None
+    when = m.group("when").lower()
+    for word, rx in _WEEKDAY_WORDS:
+        if re.fullmatch(rx, when):
+            return word
+    md = re.fullmatch(r"(\d{1,2})(?:月|[/-])(\d{1,2})[日号]?", when)
+    return f"{int(md.group(1))}-{int(md.group(2))}" if md else when
+
+
+def approval_delegate(f: Filler) -> dict:
+    text = f.s.base
+    to = next((m.group(1) for rx in _DELEGATE_TO if (m := rx.search(text))), None)
+    if to is None or to.lower() in ("me", "you", "him", "her", "them", "我", "你", "他", "她"):
+        raise SlotError("missing_slot", slot="delegate")
+    until = _until(text)
+    if until is None:
+        raise SlotError("missing_slot", slot="until")
+    return {"to": to, "until": until}
+
+
+_UNDELEGATE_FROM = [
+    re.compile(r"(?:取消|结束|停止|收回|撤销)\s*([^\s,，。的]{1,12})\s*的(?:代批|代审|委托)"),
+    re.compile(r"\b(\w+)'s delegation\b", re.IGNORECASE),
+    re.compile(r"\bdelegation (?:of|for)\s+(\w+)", re.IGNORECASE),
+]
+
+
+def approval_undelegate(f: Filler) -> dict:
+    who = next((m.group(1) for rx in _UNDELEGATE_FROM if (m := rx.search(f.s.base))), None)
+    if who is None or who.lower() in ("my", "我", "我们"):
+        return {}
+    return {"from": who}
+
+
+BUILDERS.update(
+    {
+        "sales.amend": _amend("SO"),
+        "purchase.amend": _amend("PO"),
+        "sales.ship": _partial("SO", warehouse_out=True),
+        "purchase.receive": _partial("PO", warehouse_out=False),
+        "approval.delegate": approval_delegate,
+        "approval.undelegate": approval_undelegate,
+    }
+)
+_QTY_INTENTS.update({"sales.amend", "purchase.amend"})

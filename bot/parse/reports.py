@@ -14,6 +14,9 @@ _REPORTS: list[tuple[str, str]] = [
      r"\bhow (?:are|do) (?:our )?suppliers\b|\bsupplier scores?\b|"
      r"供应商(?:的)?(?:准时率|绩效|表现|评分|评估|考核|排名|交货|到货率|准时)|准时交货率|准时率|到货及时率"),
     ("sales_by_customer",
+     r"\bwho (?:bought|buys|ordered|orders|spent|spends|purchased)(?: from us)? (?:the )?most\b|"
+     r"\bwho (?:is|are|was|were) (?:our )?(?:best|top|biggest) (?:customers?|buyers?|clients?)\b|"
+     r"\bbiggest (?:buyers?|clients?)\b|谁买得?(?:的)?最多|哪(?:个|些|家)客户.{0,6}最多|"
      r"\bsales by customers?\b|\bsales per customer\b|\bcustomer sales\b|\brevenue by customer\b|"
      r"\bwho (?:are our|is our) (?:best|top|biggest) customers?\b|\btop customers?\b|"
      r"\b(?:best|biggest) customers?\b|\bwhich customers? (?:bought|buy|ordered|spent)\b|"
@@ -27,6 +30,9 @@ _REPORTS: list[tuple[str, str]] = [
     ("slow_moving",
      r"\bslow[- ]?mov(?:ing|ers?)\b|\bdead stock\b|\bnon[- ]?moving\b|\bobsolete stock\b|"
      r"\bnot sold\b|\bnothing sold\b|\bstale stock\b|\bidle stock\b|"
+     r"\b(?:aren'?t|are not|isn'?t|is not|not|never|stopped) (?:selling|moving|sold)\b|"
+     r"\b(?:nobody|no one) (?:buys|is buying|bought)\b|\bdon'?t sell\b|\bdoesn'?t sell\b|"
+     r"没人买|卖不掉|不好卖|"
      r"呆滞|滞销|不动销|积压|卖不动|没动过|长期没卖|死库存|库存积压|压仓|压货|卖不出去"),
     ("below_reorder",
      r"\bbelow (?:the )?(?:reorder|rop|min(?:imum)?)\b|\breorder (?:point|list|report|level)s?\b|"

@@ -6,6 +6,7 @@ approvals importing the services that import it."""
 
 from __future__ import annotations
 
+import json
 from functools import partial
 from types import MappingProxyType
 
@@ -13,13 +14,15 @@ from sqlalchemy import func, select
 
 from domain import lookup
 from domain.commands import QueryOrders
-from domain.errors import UnknownOrder
-from domain.model import Partner
+from domain.errors import BadRequest, UnknownOrder
+from domain.model import ApprovalRequest, Audit, Partner
 from domain.numbers import money_str
 from domain.results import OrderRow, OrdersAnswer
-from domain.services import approvals, purchasing, sales, stock
+from domain.services import approvals, purchasing, queries, sales, stock
 
 partner_t = Partner.__table__
+audit_t = Audit.__table__
+req_t = ApprovalRequest.__table__
 CLOSED = ("shipped", "received", "cancelled")
 STATUSES = (
     "pending_approval",
@@ -55,12 +58,47 @@ def _orders(uow, kind: str, where) -> list[OrderRow]:
                 created_by=h.created_by,
                 lines=line_rows(uow, h.id),
                 approval=h.approval or None,
-                reason=(approvals.rejection_reason(uow, h.approval) or None)
-                if h.approval
-                else None,
+                **_why(uow, kind, h),
             )
         )
     return out
+
+
+def _why(uow, kind: str, h) -> dict:
+    """Why an order stands where it does: a pending order's request reasons, a rejected one's
+    rejection reason, a cancelled one's cancellation reason (as typed, when one was given)."""
+    if h.status == "pending_approval" and h.approval:
+        raw = uow.execute(select(req_t.c.reasons).where(req_t.c.number == h.approval)).scalar()
+        reasons = approvals.stored_reasons(raw)
+        return {
+            "reasons": tuple(r.en for r in reasons),
+            "reasons_zh": tuple(r.zh for r in reasons),
+        }
+    reason = approvals.rejection_reason(uow, h.approval) if h.approval else None
+    if reason is None and h.status in ("cancelled", "shipped"):
+        reason = cancel_reason(uow, kind, h.number)
+    return {"reason": reason or None}
+
+
+def cancel_reason(uow, kind: str, number: str) -> str | None:
+    """The reason given when an order was cancelled (kept with the cancel command's record)."""
+    intent = "purchase.cancel" if kind == "purchase" else "sales.cancel"
+    detail = uow.execute(
+        select(audit_t.c.detail)
+        .where(
+            (audit_t.c.intent == intent)
+            & audit_t.c.ok.is_(True)
+            & audit_t.c.detail.like(f'%"order": "{number}"%')
+        )
+        .order_by(audit_t.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if not detail:
+        return None
+    try:
+        return json.loads(detail).get("reason") or None
+    except (ValueError, AttributeError):
+        return None
 
 
 def order_rows(
@@ -71,7 +109,13 @@ def order_rows(
     mine_of: str | None = None,
     kind: str | None = None,
 ) -> list[OrderRow]:
-    """Orders as `{order, kind, partner, status, total, lines}`, filtered."""
+    """Orders as `{order, kind, partner, status, total, lines}`, filtered; an unknown status
+    is `BadRequest`."""
+    if status and status not in STATUSES:
+        raise BadRequest(
+            f"unknown status {status!r}; statuses: {', '.join(STATUSES)}",
+            zh=f"未知的状态 {status!r}；可选：{'、'.join(STATUSES)}",
+        )
     partner_id = lookup.partner(uow, partner).id if partner else None
 
     def where(t):
@@ -102,9 +146,11 @@ def order_rows(
 
 
 def query_orders(cmd: QueryOrders, uow, user) -> OrdersAnswer:
-    """Answer an order question: one order, a partner's, a status, or one's own."""
+    """Answer an order question: one order, a partner's, a status, or one's own (open ones
+    unless a status is asked)."""
+    status = cmd.status or ("open" if cmd.mine and not cmd.order else None)
     rows = order_rows(
-        uow, cmd.order, cmd.partner, cmd.status, user.name if cmd.mine else None, cmd.kind
+        uow, cmd.order, cmd.partner, status, user.name if cmd.mine else None, cmd.kind
     )
     return OrdersAnswer(orders=tuple(rows))
 
@@ -127,4 +173,7 @@ HANDLERS = {
     "order.query": query_orders,
     "approval.list": partial(approvals.list_approvals, subjects=APPROVAL_SUBJECTS),
     "approval.decide": partial(approvals.decide_approval, subjects=APPROVAL_SUBJECTS),
+    "approval.query": partial(queries.query_approval, subjects=APPROVAL_SUBJECTS),
+    "price.query": queries.query_price,
+    "partner.balance": queries.partner_balance,
 }

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 
 from domain import ledger, lookup
 from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, ReceivePurchaseOrder
-from domain.errors import InvalidQuantity, InvalidState, UnknownOrder
+from domain.errors import BadRequest, InvalidQuantity, InvalidState, UnknownOrder
 from domain.events import (
     PurchaseOrderCancelled,
     PurchaseOrderCreated,
@@ -273,7 +273,7 @@ def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> Cancellation:
     if po.status == "pending_approval":
         approvals.cancel_request(uow, po.approval, user)
     uow.emit(PurchaseOrderCancelled(order=po.number, user=user.name))
-    return Cancellation(order=po.number, status="cancelled")
+    return Cancellation(order=po.number, status="cancelled", reason=_reason(cmd.reason))
 
 
 def on_decision(uow, number: str, approved: bool, user) -> str:
@@ -284,7 +284,13 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
             f"{po.number} is {_en(po)}, not waiting for approval",
             zh=f"{po.number} {_zh(po)}，不在待审批状态",
         )
-    status = "confirmed" if approved else "cancelled"
+    # An amended order that had received part of itself waits again: approval reopens the
+    # rest, rejection closes it with what arrived.
+    received = any(ln.received_qty > 0 for ln in _lines(uow, po.id))
+    if approved:
+        status = "partially_received" if received else "confirmed"
+    else:
+        status = "received" if received else "cancelled"
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
     return {"subject_status": status}
 
@@ -311,3 +317,11 @@ def _en(po) -> str:
 def _zh(po) -> str:
     text = _ZH.get(po.status, po.status)
     return f"{text}（{po.approval}）" if po.status == "pending_approval" and po.approval else text
+
+
+def _reason(text: str | None) -> str | None:
+    """A cancellation's reason as typed (at most 500 characters), or None."""
+    text = (text or "").strip()
+    if len(text) > 500:
+        raise BadRequest("a reason is at most 500 characters", zh="理由最多 500 个字符")
+    return text or None

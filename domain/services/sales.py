@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, literal_column, or_, select, update
 
 from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
-from domain.errors import InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
+from domain.errors import BadRequest, InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
 from domain.events import (
     SalesOrderCancelled,
     SalesOrderCreated,
@@ -466,7 +466,10 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
     uow.emit(SalesOrderCancelled(order=so.number, status=status, user=user.name))
     return Cancellation(
-        order=so.number, status=status, closed=tuple(closed) if status == "shipped" else None
+        order=so.number,
+        status=status,
+        closed=tuple(closed) if status == "shipped" else None,
+        reason=_reason(cmd.reason),
     )
 
 
@@ -479,12 +482,21 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
             f"{so.number} is {_en(so)}, not waiting for approval",
             zh=f"{so.number} {_zh(so.status, so.approval)}，不在待审批状态",
         )
-    status = "confirmed" if approved else "cancelled"
+    lines = _lines(uow, so.id)
+    # An amended order that had shipped part of itself waits again: approval reserves what
+    # is still open, and rejection closes it with what it shipped.
+    shipped = any(line.shipped_qty > 0 for line in lines)
+    if approved:
+        status = "partially_shipped" if shipped else "confirmed"
+    else:
+        status = "shipped" if shipped else "cancelled"
     if approved:
         wh_code = lookup.warehouse_code(uow, so.warehouse_id)
-        for line in _lines(uow, so.id):
+        for line in lines:
+            if line.qty <= line.shipped_qty:
+                continue
             item = lookup.item(uow, line.sku)
-            ledger.reserve(uow, item, so.warehouse_id, wh_code, line.qty)
+            ledger.reserve(uow, item, so.warehouse_id, wh_code, line.qty - line.shipped_qty)
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
     return {"subject_status": status}
 
@@ -513,3 +525,11 @@ def _en(so) -> str:
 def _zh(status: str, approval: str | None = None) -> str:
     text = _ZH.get(status, status)
     return f"{text}（{approval}）" if status == "pending_approval" and approval else text
+
+
+def _reason(text: str | None) -> str | None:
+    """A cancellation's reason as typed (at most 500 characters), or None."""
+    text = (text or "").strip()
+    if len(text) > 500:
+        raise BadRequest("a reason is at most 500 characters", zh="理由最多 500 个字符")
+    return text or None

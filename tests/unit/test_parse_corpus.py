@@ -22,7 +22,7 @@ INTENTS = {
     "purchase.create", "purchase.receive", "purchase.cancel", "sales.create", "sales.ship",
     "sales.cancel", "approval.list", "approval.decide", "forecast", "report", "order.query",
     "sales.return", "purchase.return", "payment.receive", "payment.pay", "partner.balance",
-    "statement", "help",
+    "statement", "help", "approval.query", "price.query", "digest",
 }  # fmt: skip
 REPORTS = {"stock_status", "below_reorder", "slow_moving", "abc", "turnover", "top_sellers",
            "sales_by_customer", "supplier_performance", "kpi", "pending_approvals"}  # fmt: skip
