@@ -28,11 +28,11 @@ lint: install
 	$(BIN)/lint-imports
 
 test: install lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The ledger, concurrency and migration tests against the database in JXC_DATABASE_URL.
 test-db: install
-	$(BIN)/pytest -m db
+	$(BIN)/pytest -m db -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) *.egg-info
