@@ -378,7 +378,7 @@ class Conversation:
                 return self._answer(turn, yes)
             return self._parsed(turn, text, parse(text, catalog))
         alone = parse(text, catalog)
-        got = answer(w, text, catalog, alone.command is not None)
+        got = answer(w, text, catalog, alone.command)
         if w.expired(self.clock.now()):
             if got is not None and w.kind == CONFIRM:
                 return self._answer(turn, bool(got.yes))

@@ -177,17 +177,19 @@ def _fits_slot(slot: str | None, s: Scan) -> bool:
     return False
 
 
-def answer(w: Waiting, text: str, catalog: Catalog, names_command: bool) -> Answer | None:
+def answer(w: Waiting, text: str, catalog: Catalog, command: dict | None) -> Answer | None:
     """The answer `text` gives to what waits, or None when it is not one (then it is new).
-    `names_command`: the text alone is a complete command of its own."""
+    `command`: what the text alone parses to (None when it is no complete command)."""
     word = confirmation_word(text)
     if w.kind == CONFIRM:
         return Answer(yes=word) if word is not None else None
     if word is False:
         return Answer(yes=False)
     if w.kind == REASON:
+        # A reason says why in any words ("ACME is over its credit"): only a document number,
+        # a question or a write of its own is a new message.
         s = scan_text(text, catalog)
-        if names_command or s.ids or not text.strip():
+        if s.ids or not text.strip() or (command is not None and _is_new(command, text)):
             return None
         return Answer(reason=text.strip())
     if w.kind == CHOICE:
@@ -216,6 +218,22 @@ def answer(w: Waiting, text: str, catalog: Catalog, names_command: bool) -> Answ
         if len(codes) == 1:
             return Answer(place=codes.pop())
     return None
+
+
+_QUESTION = re.compile(
+    r"多少|几|吗|呢|什么|\?|？|^\s*(?:how|what|which|is|are|has|have|why)\b", re.I
+)
+
+
+def _is_new(command: dict, text: str) -> bool:
+    from domain.commands import command_from_dict
+    from domain.errors import JxcError
+
+    try:
+        write = command_from_dict(command).WRITE
+    except (JxcError, ValueError, TypeError):  # a command the domain refuses to build
+        write = False
+    return write or bool(_QUESTION.search(text))
 
 
 def _code(entity) -> str:

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections import defaultdict
 
-from telegram import Update
+from telegram import ForceReply, Update
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -31,6 +31,7 @@ from adapters.telegram.render import (
 )
 from adapters.telegram.sending import Sender
 from bot.replies import ALERT_PAYLOADS, Reply, error_reply, unregistered_reply
+from bot.waiting import ReasonPrompt
 from domain import lookup
 from domain.errors import JxcError
 
@@ -112,6 +113,15 @@ class Handlers:
             "answerCallbackQuery",
             lambda: query.answer(short(reply.text), show_alert=not reply.ok),
         )
+        if isinstance(reply, ReasonPrompt):
+            # Reject asks why: the reply to this prompt is the reason (nothing changes before).
+            prompt = ForceReply(selective=True, input_field_placeholder=short(reply.text)[:64])
+            await self.sender.call(
+                chat_id,
+                "sendMessage",
+                lambda: context.bot.send_message(chat_id, reply.text, reply_markup=prompt),
+            )
+            return
         if reply.buttons:
             await send_reply(context.bot, self.sender, chat_id, reply)
         elif reply.ok and self.refresh_copies is not None:

@@ -1,7 +1,8 @@
 """A local fake of the Slack Web API on 127.0.0.1, recording every call: auth.test,
-chat.postMessage, chat.update, chat.postEphemeral, conversations.open, and what files_upload_v2
-calls (files.getUploadURLExternal, the upload itself, files.completeUploadExternal). A call can
-be made to fail a number of times with a status (500, or 429 with `Retry-After`).
+chat.postMessage, chat.update, chat.postEphemeral, conversations.open, views.open, and what
+files_upload_v2 calls (files.getUploadURLExternal, the upload itself,
+files.completeUploadExternal). A call can be made to fail a number of times with a status
+(500, or 429 with `Retry-After`).
 
 Also signs requests to our own `/slack/events` the way Slack does (`v0:{ts}:{body}`, HMAC-SHA256
 with the signing secret)."""
@@ -165,6 +166,10 @@ class FakeSlack:
             return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
+        if method == "views.open":
+            view = args.get("view")
+            view = json.loads(view) if isinstance(view, str) else (view or {})
+            return {"ok": True, "view": {**view, "id": f"V{self._next_ts().replace('.', '')}"}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(args.get("users", "")).lstrip("U")}}
         if method == "files.getUploadURLExternal":
@@ -252,6 +257,20 @@ def block_action_body(user: str, channel: str, message_ts: str, value: str) -> s
                 "action_ts": str(time.time()),
             }
         ],
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission_body(user: str, view: dict, values: dict[str, str]) -> str:
+    """The form body of a modal submitted (`payload=` JSON): `values` by action id, each in a
+    block of the same id, as plain text inputs."""
+    state = {a: {a: {"type": "plain_text_input", "value": v}} for a, v in values.items()}
+    payload = {
+        "type": "view_submission",
+        "team": {"id": "T0SHOP"},
+        "user": {"id": user},
+        "api_app_id": "A0JXC",
+        "view": {**view, "state": {"values": state}},
     }
     return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
