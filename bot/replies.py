@@ -183,6 +183,8 @@ def error_reply(exc: JxcError, lang: str) -> Reply:
     if hint and hint[0]:
         if lang == "zh" and not msg.endswith(("。", "？", "！")):
             msg += "。"
+        elif lang != "zh" and not msg.rstrip().endswith((".", "?", "!")):
+            msg = msg.rstrip() + "."  # the hint is a sentence of its own
         msg += ("" if lang == "zh" else " ") + t(lang, *hint)
     return Reply(msg, lang, ok=False)
 
@@ -216,7 +218,15 @@ def _n(lang: str, status: str) -> str:
 
 def _reasons(r: RequestRow, lang: str) -> str:
     zh = r.reasons_zh if lang == "zh" else None
-    return "; ".join(zh or r.reasons or [])
+    return ("；" if lang == "zh" else "; ").join(zh or r.reasons or [])
+
+
+def subject_words(kind: str | None, subject: str, lang: str) -> str:
+    """What a request is about: an order by its number, a count as `count #18` (its number
+    alone says nothing)."""
+    if kind == "stock_count":
+        return t(lang, f"count #{subject}", f"盘点 #{subject}")
+    return subject
 
 
 def _posted(posted: PostedCount | None, lang: str) -> str:
@@ -529,6 +539,8 @@ def _price(r: PriceAnswer, lang: str) -> Reply:
     where = ""
     if r.warehouse:
         where = t(lang, f" in {r.warehouse}", f"（{r.warehouse}）")
+    if not r.warehouse and len(places) < 2:
+        places = []  # all of it in one warehouse: the total says it
     others = ", ".join(f"{w.warehouse} {qty_display(w.available)}" for w in places)
     if lang == "zh":
         text = f"{name}（{r.sku}）：标价 {r.list_price}/{r.uom}，可用{where} {qty_display(r.available)}"
@@ -590,13 +602,17 @@ def _approvals(r: ApprovalsAnswer, lang: str) -> Reply:
     lines = []
     for q in r.requests:
         what = details_text(None, q.details, lang)
-        subject = q.subject
-        if q.subject_kind == "stock_count":  # a count's number alone says nothing
-            subject = t(lang, f"count #{q.subject}", f"盘点 #{q.subject}")
+        subject = subject_words(q.subject_kind, q.subject, lang)
+        if lang == "zh":
+            lines.append(
+                f"{q.request}：{subject}" + (f"，{what}" if what else "")
+                + f"；原因：{_reasons(q, lang)}（提交人 {q.requested_by}）"
+            )  # fmt: skip
+            continue
         lines.append(
             f"{q.request}: {subject}"
             + (f" — {what}" if what else "")
-            + f" — {_reasons(q, lang)} ({t(lang, 'by', '提交人')} {q.requested_by})"
+            + f" — {_reasons(q, lang)} (by {q.requested_by})"
         )
     return Reply("\n".join(lines), lang, table=table)
 
@@ -608,15 +624,16 @@ def _decided(r: Decision, lang: str) -> Reply:
     reason = r.reason or ""
     what += _posted(r.posted, lang)
     behalf = r.on_behalf_of
+    subject = subject_words(r.subject_kind, r.subject, lang)
     return Reply(
         t(
             lang,
-            f"{r.request} {_n(lang, r.status)}: {r.subject}{what} is now "
+            f"{r.request} {_n(lang, r.status)}: {subject}{what} is now "
             f"{_n(lang, r.subject_status)}."
             + (f" Decided by {r.decided_by} for {behalf}." if behalf else "")
             + (f" Reason: {reason}." if reason else "")
             + (f" {r.requested_by} has been told." if r.requested_by else ""),
-            f"{r.request} {_n(lang, r.status)}：{r.subject}{what} 现为"
+            f"{r.request} {_n(lang, r.status)}：{subject}{what} 现为"
             f"{_n(lang, r.subject_status)}。"
             + (f"由 {r.decided_by} 代 {behalf} 审批。" if behalf else "")
             + (f"理由：{reason}。" if reason else "")
@@ -639,8 +656,7 @@ def _forecast(r: ForecastAnswer, lang: str) -> Reply:
         lang,
         f"Forecast for {r.sku}, next {len(pts)} days: about {total:,.0f} "
         f"(range {lo:,.0f}–{hi:,.0f}), {model}.",
-        f"{r.sku} 未来 {len(pts)} 天预计销量约 {total:,.0f}"
-        f"（区间 {lo:,.0f}–{hi:,.0f}），{model}。",
+        f"{r.sku} 未来 {len(pts)} 天预计销量约 {total:,.0f}（区间 {lo:,.0f}–{hi:,.0f}），{model}。",
     )
     if is_sparse(pts):  # most days sell nothing: a week's average and the chance of a sale
         week = total / len(pts) * 7
@@ -806,7 +822,7 @@ def stale_alert_reply(alert: int, status: str, lang: str) -> Reply:
 
 @result_reply.register(Amendment)
 def _amended(r: Amendment, lang: str) -> Reply:
-    changes = t(lang, "; ", "；").join(change_text(c.to_json(), lang) for c in r.changes)
+    changes = t(lang, "; ", "；").join(change_text(c.to_json(), lang, done=True) for c in r.changes)
     head = t(
         lang,
         f"{r.order} ({r.partner}) changed: {changes}. Total {money_display(r.total)}; it is "

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from domain import lookup
 from domain.errors import JxcError
-from domain.numbers import money_display, money_str, pct_display, qty_str
+from domain.numbers import money_display, money_str, pct_display, qty_display, qty_str
 from domain.services.stock import stock_rows
 
 ZERO = Decimal(0)
@@ -89,7 +89,13 @@ def approval_note(result: dict, lang: str, *, future: bool) -> str:
     if result.get("status") != "pending_approval":
         return ""
     reasons = result.get("reasons_zh") if lang == "zh" else None
-    reasons = "; ".join(reasons or result.get("reasons") or [])
+    reasons = ("；" if lang == "zh" else "; ").join(reasons or result.get("reasons") or [])
+    if future and "diff_qty" in result:  # a count reserves nothing anyway: it posts later
+        return _t(
+            lang,
+            f" It will wait for approval ({reasons}); the difference is posted once approved.",
+            f"此盘点需要审批（{reasons}），批准后才过账差异。",
+        )
     if future:
         return _t(
             lang,
@@ -205,28 +211,48 @@ def _body(uow, cmd: dict, r: dict, lang: str) -> str:
             f"{r.get('order')}{to} 从 {wh} 发货：{_moved_lines(uow, lines, lang)}。",
         )
     if intent in ("sales.cancel", "purchase.cancel"):
+        order = r.get("order", cmd.get("order"))
+        # A pending order reserved nothing: cancelling it releases nothing, it drops the request.
+        held = intent == "sales.cancel" and _status(uow, order) != "pending_approval"
         return _t(
             lang,
-            f"Cancel {r.get('order', cmd.get('order'))}"
-            + (" (its reservation is released)." if intent == "sales.cancel" else "."),
-            f"取消 {r.get('order', cmd.get('order'))}"
-            + ("（释放预留库存）。" if intent == "sales.cancel" else "。"),
+            f"Cancel {order}" + (" (its reservation is released)." if held else "."),
+            f"取消 {order}" + ("（释放预留库存）。" if held else "。"),
         )
     if intent == "approval.decide":
         approve = cmd.get("decision") == "approve"
         what = details_text(uow, r.get("details"), lang)
         reasons = r.get("reasons_zh") if lang == "zh" else None
-        reasons = "; ".join(reasons or r.get("reasons") or [])
+        reasons = ("；" if lang == "zh" else "; ").join(reasons or r.get("reasons") or [])
         why = _t(lang, f" — {reasons}", f"（{reasons}）") if reasons else ""
         by = r.get("requested_by")
         by = _t(lang, f", requested by {by}", f"，申请人 {by}") if by else ""
         reason = cmd.get("reason")
         reason = _t(lang, f" Reason: {reason}.", f"理由：{reason}。") if reason else ""
         verb = _t(lang, "Approve" if approve else "Reject", "批准" if approve else "驳回")
+        subject = r.get("subject", "")
+        if r.get("subject_kind") == "stock_count":  # a count's number alone says nothing
+            subject = _t(lang, f"count #{subject}", f"盘点 #{subject}")
         return _t(
             lang,
-            f"{verb} {cmd.get('request')} ({r.get('subject', '')}{by}): {what}{why}.{reason}",
-            f"{verb} {cmd.get('request')}（{r.get('subject', '')}{by}）：{what}{why}。{reason}",
+            f"{verb} {cmd.get('request')} ({subject}{by}): {what}{why}.{reason}",
+            f"{verb} {cmd.get('request')}（{subject}{by}）：{what}{why}。{reason}",
+        )
+    if intent in ("sales.amend", "purchase.amend"):
+        return amend_proposal(r, lang)
+    if intent == "approval.delegate":
+        return _t(
+            lang,
+            f"Let {r.get('to')} decide approval requests for {r.get('from')} until "
+            f"{r.get('until')} (inclusive).",
+            f"委托 {r.get('to')} 代 {r.get('from')} 审批，至 {r.get('until')}（含当日）。",
+        )
+    if intent == "approval.undelegate":
+        to = r.get("to")
+        return _t(
+            lang,
+            f"End {r.get('from')}'s delegation" + (f" to {to}." if to else "."),
+            f"结束 {r.get('from')} 的代批" + (f"（{to}）。" if to else "。"),
         )
     sku = r.get("sku") or cmd.get("item", "")
     name = _item_name(uow, sku, r, lang, with_sku=True) if sku else ""
@@ -282,6 +308,17 @@ def _body(uow, cmd: dict, r: dict, lang: str) -> str:
     return _t(lang, f"Run {intent}.", f"执行 {intent}。")
 
 
+def _status(uow, order: str | None) -> str | None:
+    """An order's status as stored now (the proposal's dry run was rolled back)."""
+    from domain.services.orders import order_rows
+
+    try:
+        rows = order_rows(uow, order) if order else []
+    except JxcError:
+        return None
+    return rows[0].status if rows else None
+
+
 def _before(r: dict, cmd: dict) -> Decimal:
     try:
         return max(Decimal(r["available"]) + Decimal(cmd.get("qty", "0")), ZERO)
@@ -305,3 +342,54 @@ def _availability(uow, r: dict, wh: str) -> list[tuple[str, Decimal]]:
 
 
 __all__ = ["summarize", "money_text", "pct_text", "details_text", "approval_note", "money_str"]
+
+
+def change_text(c: dict, lang: str, done: bool = False) -> str:
+    """One change of an amendment (`{item, from, to, price?, discount?}`): `M6-20 100 → 150`,
+    `add 20 × TAPE-48`, `remove TAPE-48 (was 30)` (`done`: added, removed), with a price or
+    discount that changed."""
+    qty_from, qty_to = qty_display(c["from"]), qty_display(c["to"])
+    item = c["item"]
+    if c["from"] == "0":
+        verb = _t(lang, "added" if done else "add", "已新增" if done else "新增")
+        text = _t(lang, f"{verb} {qty_to} × {item}", f"{verb} {item} {qty_to}")
+    elif c["to"] == "0":
+        verb = _t(lang, "removed" if done else "remove", "已去掉" if done else "去掉")
+        text = _t(lang, f"{verb} {item} (was {qty_from})", f"{verb} {item}（原 {qty_from}）")
+    elif c["from"] == c["to"]:
+        text = item
+    else:
+        text = f"{item} {qty_from} → {qty_to}"
+    if c.get("price"):
+        p = c["price"]
+        text += _t(lang, f" @ {p['from']} → {p['to']}", f"，单价 {p['from']} → {p['to']}")
+    if c.get("discount"):
+        d = c["discount"]
+        text += _t(
+            lang, f" (discount {d['from']}% → {d['to']}%)", f"，折扣 {d['from']}% → {d['to']}%"
+        )
+    return text
+
+
+def amend_proposal(r: dict, lang: str) -> str:
+    """What an amendment will do, from its dry run: the changes, the new total, and whether
+    the order will wait for approval (again)."""
+    sep = "；" if lang == "zh" else "; "
+    changes = sep.join(change_text(c, lang) for c in r.get("changes", []))
+    total = money_text(r.get("total", "0"))
+    text = _t(
+        lang,
+        f"Change {r.get('order')} ({r.get('partner')}): {changes}; total {total}.",
+        f"修改 {r.get('order')}（{r.get('partner')}）：{changes}；合计 {total}。",
+    )
+    if r.get("status") == "pending_approval":
+        listed = (r.get("reasons_zh") if lang == "zh" else None) or r.get("reasons") or []
+        reasons = sep.join(listed)
+        text += _t(
+            lang,
+            f" It will then wait for approval ({reasons})."
+            if reasons
+            else " It will then wait for approval.",
+            f"修改后需要审批（{reasons}）。" if reasons else "修改后需要审批。",
+        )
+    return text

@@ -29,6 +29,7 @@ from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitt
 from domain.model import Alert, Delivery, Item, Partner, PurchaseLine, PurchaseOrder, User
 from domain.results import AlertAction, AlertOrderResult, AlertRow, AlertsAnswer
 from domain.roles import is_admin
+from domain.services.delegation import delegate_users
 
 alert_t = Alert.__table__
 delivery_t = Delivery.__table__
@@ -72,12 +73,15 @@ def users_by_role(uow) -> dict[str, list]:
 def recipients(uow, kind: str, facts: dict, by_role: dict | None = None) -> list:
     """The users an alert of `kind` goes to (rows of `jxc_user`): reorder and demand anomalies
     to buyers, price and count anomalies to approvers, negative stock to admins, an approval to
-    approvers and admins except its requester; a role with nobody in it falls back to admins."""
+    approvers, their current delegates and admins except its requester; a role with nobody in it falls back to admins."""
     by_role = users_by_role(uow) if by_role is None else by_role
     admins = by_role.get("admin", [])
     if kind == "approval":
         requester = facts.get("requested_by", "")
         people = by_role.get("approver", []) + admins
+        # An approver's stand-in receives the requests too, while the delegation is in force.
+        named = {u.name for u in people}
+        people += [u for u in delegate_users(uow) if u.name not in named]
         people = [u for u in people if u.name != requester]
         return people or [u for u in admins if u.name != requester]
     return by_role.get(ROLE_OF.get(kind, "admin"), []) or admins

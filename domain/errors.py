@@ -193,6 +193,12 @@ class UnknownInvoice(JxcError):
     code = "unknown_invoice"
 
 
+class UnknownUser(JxcError):
+    """No registered user has this name."""
+
+    code = "unknown_user"
+
+
 class DatabaseUnavailable(JxcError):
     """The database cannot be opened or reached (or cannot be written); nothing changed."""
 
@@ -222,6 +228,7 @@ ERROR_CODES.update(
             UnknownSetting,
             UnknownAlert,
             UnknownInvoice,
+            UnknownUser,
             DatabaseUnavailable,
             Busy,
             InternalError,

@@ -315,6 +315,41 @@ class SalesOrderCancelled(Event):
     user: str
 
 
+@dataclass(frozen=True)
+class AmendedLine(Record):
+    """What an amendment did to one item of an order: its quantity before and after (0 before:
+    added; 0 after: removed)."""
+
+    item: str
+    qty_from: str
+    qty_to: str
+
+
+@dataclass(frozen=True)
+class SalesOrderAmended(Event):
+    """A sales order's lines were changed; `status` is what it is after (back to, or still,
+    `pending_approval` when it needs approval; its reservations followed)."""
+
+    order: str
+    customer: str
+    status: str
+    total: str
+    changes: tuple[AmendedLine, ...]
+    user: str
+
+
+@dataclass(frozen=True)
+class PurchaseOrderAmended(Event):
+    """A purchase order's lines were changed (what is on order changed with them)."""
+
+    order: str
+    supplier: str
+    status: str
+    total: str
+    changes: tuple[AmendedLine, ...]
+    user: str
+
+
 # -- approvals ------------------------------------------------------------------------------
 
 
@@ -332,8 +367,9 @@ class ApprovalRequested(Event):
 
 @dataclass(frozen=True)
 class ApprovalDecided(Event):
-    """A request was `approved` or `rejected` by an approver, or `cancelled` with its subject
-    (then without `subject`, `requested_by` and `reason`)."""
+    """A request was `approved` or `rejected` by an approver (or a delegate `on_behalf_of`
+    one), or `cancelled` with its subject or replaced by an amendment's new request (then
+    without `subject` and `requested_by`; `reason` says "replaced by A-n")."""
 
     request: str
     decision: str
@@ -341,6 +377,7 @@ class ApprovalDecided(Event):
     subject: str | None = None
     requested_by: str | None = None
     reason: str | None = None
+    on_behalf_of: str | None = None  # the approver a delegate decided for
 
 
 EVENTS: dict[str, type[Event]] = {
@@ -359,6 +396,8 @@ EVENTS: dict[str, type[Event]] = {
         SalesPriceFlagged,
         SalesOrderShipped,
         SalesOrderCancelled,
+        SalesOrderAmended,
+        PurchaseOrderAmended,
         ApprovalRequested,
         ApprovalDecided,
     )

@@ -428,6 +428,23 @@ class ApprovalRequest:
         Column("decided_by", String(64)),
         Column("decided_at", UTCDateTime()),
         Column("decision_reason", String(500)),
+        # The approver a delegate decided for ("li for mary"); null when decided in person.
+        Column("on_behalf_of", String(64)),
+    )
+
+
+class Delegation:
+    """An approver's stand-in: `delegate` decides requests for `delegator` until the local
+    date `until`, inclusive. One per approver; a new one replaces it, ending it deletes it."""
+
+    __table__ = Table(
+        "delegation",
+        metadata,
+        Column("id", Integer, primary_key=True),
+        Column("delegator", String(64), nullable=False, unique=True),
+        Column("delegate", String(64), nullable=False, index=True),
+        Column("until", Date(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
     )
 
 

@@ -372,7 +372,8 @@ class _Enricher:
             "reasons": en,
             "reasons_zh": zh,
             "details": self._details(req.subject_kind, req.subject),
-            "decided_by": req.decided_by or "",
+            # A delegate's decision reads "li for mary" (design, Delegation).
+            "decided_by": " for ".join(x for x in (req.decided_by, req.on_behalf_of) if x),
             "reason": req.decision_reason or "",
         }
 

@@ -418,7 +418,9 @@ def _amend(prefix: str) -> Builder:
 
 _DELEGATE_TO = [
     re.compile(r"(?:让|请|叫|由)\s*([^\s,，。、让请叫由]{1,12}?)\s*(?:代|帮|替|来)"),
-    re.compile(r"(?:委托|交给|授权)(?:给)?\s*([^\s,，。、]{1,12}?)\s*(?:代|审批|帮|批|到|至|直到|$)"),
+    re.compile(
+        r"(?:委托|交给|授权)(?:给)?\s*([^\s,，。、]{1,12}?)\s*(?:代|审批|帮|批|到|至|直到|$)"
+    ),
     re.compile(r"\blet\s+(\w+)\s+(?:approve|decide|sign)", re.IGNORECASE),
     re.compile(r"\bdelegat\w*\b.*?\bto\s+(\w+)", re.IGNORECASE),
     re.compile(r"\b(\w+)\s+(?:will\s+|can\s+|should\s+)?(?:approves?|decides?)\s+for me\b", re.I),

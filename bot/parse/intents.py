@@ -118,7 +118,7 @@ DECIDE_FIRST = _rx(
 APPROVAL_QUESTION = _rx(
     r"批了吗|批了没|批没批|批了么|批准了吗|批准了没|通过了吗|通过了没|驳回了吗|驳回了没|审批了吗|审了吗|"
     r"审批结果|审批进度|结果如何|怎么样了|到哪了|什么情况|了吗|了没|没有?[?？]?\s*$|吗[?？]?\s*$|"
-    r"[?？]\s*$|\bstatus\b|\b(?:been|got|get|was|were|is|has|have|did)\b.*\b(?:approved|rejected|"
+    r"[?？]\s*$|\bstatus\b|状态|进度|\b(?:been|got|get|was|were|is|has|have|did)\b.*\b(?:approved|rejected|"
     r"decided|declined|denied|cancell?ed)\b"
 )
 # "M6多少钱", "电钻什么价", "price of M8 bolts", "how much is a drill for acme", "what does

@@ -17,6 +17,8 @@ SLOT_NAMES = {
     "name": ("report name", "报表名称"),
     "lines": ("items and quantities", "商品和数量"),
     "decision": ("decision (approve or reject)", "审批意见（批准或驳回）"),
+    "delegate": ("person to decide in your stead", "代批人"),
+    "until": ("last day (a date or a weekday)", "截止日期（日期或星期几）"),
 }
 
 _TEXTS = {

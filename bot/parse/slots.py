@@ -248,6 +248,11 @@ class Filler:
         return out
 
 
+def group_numbers(s: Scan, items: list[Mention], pools: dict[str, list[Number]]):
+    """Give each item the numbers that belong to it (quantities, prices, discounts)."""
+    return _group(s, items, pools)
+
+
 def _group(s: Scan, items: list[Mention], pools: dict[str, list[Number]]):
     """Give each item the numbers that belong to it."""
     groups: list[dict[str, list[Number]]] = [{k: [] for k in pools} for _ in items]

@@ -15,14 +15,20 @@ from sqlalchemy import insert, select, update
 
 from domain import settings
 from domain.commands import DecideApproval, ListApprovals
-from domain.errors import ApprovalAlreadyDecided, InvalidState, OwnRequest, UnknownRequest
+from domain.errors import (
+    ApprovalAlreadyDecided,
+    InvalidState,
+    NotPermitted,
+    OwnRequest,
+    UnknownRequest,
+)
 from domain.events import ApprovalDecided, ApprovalRequested
 from domain.model import ApprovalRequest
 from domain.pricing import Reason
 from domain.pricing import pct as pct
 from domain.results import ApprovalsAnswer, Decision, RequestRow
-from domain.roles import may
 from domain.sequences import next_number
+from domain.services import delegation
 
 req_t = ApprovalRequest.__table__
 
@@ -63,16 +69,19 @@ def stored_reasons(raw: str | None) -> list[Reason]:
     return out
 
 
-def cancel_request(uow, number: str | None, user) -> None:
-    """Cancel a pending request whose subject was cancelled."""
+def cancel_request(uow, number: str | None, user, reason: str | None = None) -> None:
+    """Cancel a pending request whose subject was cancelled, or that an amendment replaced or
+    made needless (`reason`: "replaced by A-n")."""
     if not number:
         return
     uow.execute(
         update(req_t)
         .where((req_t.c.number == number) & (req_t.c.status == "pending"))
-        .values(status="cancelled", decided_by=user.name, decided_at=uow.now)
+        .values(
+            status="cancelled", decided_by=user.name, decided_at=uow.now, decision_reason=reason
+        )
     )
-    uow.emit(ApprovalDecided(request=number, decision="cancelled", by=user.name))
+    uow.emit(ApprovalDecided(request=number, decision="cancelled", by=user.name, reason=reason))
 
 
 @dataclass(frozen=True)
@@ -115,11 +124,11 @@ def _row(uow, r, subjects: Subjects) -> RequestRow:
 
 
 def list_approvals(cmd: ListApprovals, uow, user, *, subjects: Subjects) -> ApprovalsAnswer:
-    """Pending requests: all of them for approvers and admins, one's own for everyone else.
-    Each says what it is about (`details`: the order's partner, lines and total, or the
+    """Pending requests: all of them for approvers, admins and the delegates of an approver,
+    one's own for everyone else. Each says what it is about (`details`: the order's partner, lines and total, or the
     count's item, warehouse and difference) and why (`reasons`, `reasons_zh`)."""
     q = select(req_t).where(req_t.c.status == "pending").order_by(req_t.c.id)
-    if not may(user.role, "approval.decide"):
+    if not delegation.may_decide(uow, user):
         q = q.where(req_t.c.requested_by == user.name)
     return ApprovalsAnswer(requests=tuple(_row(uow, r, subjects) for r in uow.execute(q).all()))
 
@@ -134,15 +143,36 @@ def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> De
             f"decision must be approve or reject, not {cmd.decision!r}",
             zh="审批结果只能是批准或驳回",
         )
+    behalf = delegation.may_decide(uow, user)
+    if not behalf:
+        raise NotPermitted(
+            f"{user.name} ({user.role}) may not decide approval requests; ask an admin for the "
+            "right role, or an approver to delegate theirs to you",
+            zh=f"{user.name}（{user.role}）无权审批；请联系管理员分配角色，或请审批人委托您代批",
+        )
+    on_behalf_of = behalf if isinstance(behalf, str) else None
     req = _decidable(uow, cmd.request, user, lock=True)
     number = req.number
+    if on_behalf_of and req.requested_by.lower() == on_behalf_of.lower():
+        raise OwnRequest(
+            f"{number} ({_what(req)}) was requested by {on_behalf_of}, for whom you decide; "
+            "another approver must decide it",
+            zh=f"{number}（{_what_zh(req)}）是 {on_behalf_of} 本人提交的，您代其审批不能处理，"
+            "需由其他审批人处理",
+        )
     subject = _subject(subjects, req.subject_kind)
     applied = subject.on_decision(uow, req.subject, decision == "approve", user)
     status = "approved" if decision == "approve" else "rejected"
     uow.execute(
         update(req_t)
         .where(req_t.c.id == req.id)
-        .values(status=status, decided_by=user.name, decided_at=uow.now, decision_reason=cmd.reason)
+        .values(
+            status=status,
+            decided_by=user.name,
+            decided_at=uow.now,
+            decision_reason=cmd.reason,
+            on_behalf_of=on_behalf_of,
+        )
     )
     uow.emit(
         ApprovalDecided(
@@ -152,6 +182,7 @@ def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> De
             subject=req.subject,
             requested_by=req.requested_by,
             reason=cmd.reason or "",
+            on_behalf_of=on_behalf_of,
         )
     )
     reasons = stored_reasons(req.reasons)
@@ -168,6 +199,7 @@ def decide_approval(cmd: DecideApproval, uow, user, *, subjects: Subjects) -> De
         details=subject.details(uow, req.subject),
         posted=applied.get("posted"),
         reason=cmd.reason or None,
+        on_behalf_of=on_behalf_of,
     )
 
 

@@ -1,0 +1,408 @@
+"""Amending an order (`sales.amend`, `purchase.amend`).
+
+The lines named replace those items' quantities (and price or discount when given); qty 0
+removes a line; a new item adds one; no line goes below what already shipped or arrived. A line
+may leave its item out when the order has one item. Allowed while the order is pending approval,
+confirmed or partly shipped / received, by its creator or an admin.
+
+The amended order goes through the checks of a new one (stock for the added quantity, credit,
+discount, cost; a purchase's total) and its reservations follow. When it now needs approval a
+confirmed order goes back to `pending_approval` (its reservations released) with a new request,
+and a pending one gets a new request that replaces the old (cancelled, "replaced by A-n"). A
+pending order that no longer needs approval is confirmed at once (its stock reserved, or
+refused with `insufficient_stock`) and its request cancelled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from decimal import Decimal
+
+from sqlalchemy import delete, insert, select, update
+
+from domain import ledger, lookup, roles, settings
+from domain.commands import AmendPurchaseOrder, AmendSalesOrder, Line
+from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted
+from domain.events import AmendedLine, PurchaseOrderAmended, SalesOrderAmended, SalesPriceFlagged
+from domain.model import Partner
+from domain.numbers import money, money_str, price_str, qty_str, quantity
+from domain.pricing import (
+    PRICE_STEP,
+    OrderLine,
+    PricedLine,
+    SalesPolicy,
+    discount_str,
+    price_line,
+    price_purchase_order,
+    price_sales_order,
+)
+from domain.results import Amendment, LineChange
+from domain.services import approvals, purchasing, sales
+from domain.services.orders import order_rows
+
+ZERO = Decimal(0)
+partner_t = Partner.__table__
+
+
+@dataclass
+class _Planned:
+    """One item's line after the amendment: the stored line it replaces (None: a new line),
+    the item, the line priced, and what already moved of it (shipped or received)."""
+
+    line: object | None
+    item: object
+    priced: PricedLine
+    done: Decimal
+
+    @property
+    def old_open(self) -> Decimal:
+        return self.line.qty - self.done if self.line is not None else ZERO
+
+    @property
+    def new_open(self) -> Decimal:
+        return self.priced.qty - self.done
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """What differs between amending a sales and a purchase order."""
+
+    prefix: str
+    subject_kind: str
+    order_t: object
+    line_t: object
+    done_col: str  # shipped_qty | received_qty
+    open_statuses: tuple[str, ...]
+
+
+_SALES = _Kind(
+    "SO",
+    "sales_order",
+    sales.so_t,
+    sales.sl_t,
+    "shipped_qty",
+    ("pending_approval", "confirmed", "partially_shipped"),
+)
+_PURCHASE = _Kind(
+    "PO",
+    "purchase_order",
+    purchasing.po_t,
+    purchasing.pl_t,
+    "received_qty",
+    ("pending_approval", "confirmed", "partially_received"),
+)
+
+
+def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
+    """Change a sales order's lines (see the module); the result is the order as `jxc orders`
+    shows it with `changes`, and `approval` when it now waits."""
+    so = sales._order(uow, cmd.order)
+    _check(uow, so, user, _SALES)
+    lines = sales._lines(uow, so.id)
+    wh_id = so.warehouse_id
+    wh_code = lookup.warehouse_code(uow, wh_id)
+
+    def existing(ln) -> PricedLine:
+        return PricedLine(ln.qty, ln.list_price, ln.discount_pct, ln.price, ln.amount)
+
+    def priced(ln, item, qty: Decimal, given: Line) -> PricedLine:
+        if given.price is None and given.discount is None:
+            if ln is None:
+                return price_line(item.unit_price, qty)
+            return PricedLine(qty, ln.list_price, ln.discount_pct, ln.price, money(qty * ln.price))
+        return price_line(ln.list_price if ln is not None else item.unit_price, qty,
+                          given.price, given.discount)  # fmt: skip
+
+    plan, changes = _plan(uow, so, lines, cmd.lines, _SALES, existing, priced)
+    for p in plan:  # stock for the added quantity
+        more = p.new_open - p.old_open
+        if more > 0:
+            bal = ledger.lock_balance(uow, p.item.id, wh_id)
+            if more > bal.available and not ledger.allow_negative(uow, wh_code):
+                raise ledger.shortage(uow, p.item, wh_id, wh_code, bal.available, more)
+    policy = SalesPolicy(
+        max_discount_pct=settings.get_decimal(uow, "approval.sales_discount_pct"),
+        anomaly_pct=settings.get_decimal(uow, "anomaly.price_pct"),
+        credit_check=settings.is_on(uow, "approval.credit_check"),
+    )
+    reserved = so.status in ("confirmed", "partially_shipped")
+    exposed = ZERO
+    if policy.credit_check:
+        exposed = sales.exposure(uow, so.partner_id) - (so.total if reserved else ZERO)
+    limit = uow.execute(
+        select(partner_t.c.credit_limit).where(partner_t.c.id == so.partner_id)
+    ).scalar_one()
+    kept = [p for p in plan if p.priced.qty > 0]
+    order_lines = [
+        OrderLine(
+            p.item.sku,
+            p.item.name,
+            p.item.name_zh,
+            p.priced,
+            sales._avg_cost(uow, p.item.id, wh_id),
+        )
+        for p in kept
+    ]
+    price = price_sales_order(order_lines, policy, exposure=exposed, credit_limit=limit)
+    _store_lines(uow, so.id, plan, _SALES)
+    waits = bool(price.reasons)
+    if reserved and not waits:
+        for p in plan:
+            delta = p.new_open - p.old_open
+            if delta > 0:
+                ledger.reserve(uow, p.item, wh_id, wh_code, delta)
+            elif delta < 0:
+                ledger.release(uow, p.item.id, wh_id, -delta)
+    elif reserved:
+        for p in plan:
+            if p.old_open > 0:
+                ledger.release(uow, p.item.id, wh_id, p.old_open)
+    elif not waits:
+        for p in plan:
+            if p.new_open > 0:
+                ledger.reserve(uow, p.item, wh_id, wh_code, p.new_open)
+    status = _status(plan, waits, "shipped", "partially_shipped")
+    _settle(uow, so, status, price.total, price.reasons, user, _SALES)
+    changed = {c.item for c in changes}
+    for a in price.anomalies:
+        if a.sku in changed:
+            uow.emit(
+                SalesPriceFlagged(
+                    order=so.number,
+                    customer=_partner_code(uow, so.partner_id),
+                    sku=a.sku,
+                    price=price_str(a.priced.price),
+                    list_price=price_str(a.priced.list_price),
+                    discount_pct=round(a.priced.discount, 2),
+                )
+            )
+    uow.emit(
+        SalesOrderAmended(
+            order=so.number,
+            customer=_partner_code(uow, so.partner_id),
+            status=status,
+            total=money_str(price.total),
+            changes=_event_changes(changes),
+            user=user.name,
+        )
+    )
+    return _result(uow, so.number, changes)
+
+
+def amend_purchase_order(cmd: AmendPurchaseOrder, uow, user) -> Amendment:
+    """Change a purchase order's lines (see the module): over `approval.purchase_total` it
+    waits for approval again."""
+    po = purchasing._order(uow, cmd.order)
+    _check(uow, po, user, _PURCHASE)
+    lines = purchasing._lines(uow, po.id)
+
+    def existing(ln) -> PricedLine:
+        return PricedLine(ln.qty, ln.price, ZERO, ln.price, ln.amount)
+
+    def priced(ln, item, qty: Decimal, given: Line) -> PricedLine:
+        if given.price is None and ln is not None:
+            return PricedLine(qty, ln.price, ZERO, ln.price, money(qty * ln.price))
+        p = price_line(item.unit_cost, qty, given.price)
+        return PricedLine(qty, p.price, ZERO, p.price, p.amount)
+
+    plan, changes = _plan(uow, po, lines, cmd.lines, _PURCHASE, existing, priced)
+    kept = [p for p in plan if p.priced.qty > 0]
+    order_lines = [OrderLine(p.item.sku, p.item.name, p.item.name_zh, p.priced) for p in kept]
+    price = price_purchase_order(order_lines, approvals.threshold(uow, "approval.purchase_total"))
+    _store_lines(uow, po.id, plan, _PURCHASE)
+    waits = bool(price.reasons)
+    status = _status(plan, waits, "received", "partially_received")
+    _settle(uow, po, status, price.total, price.reasons, user, _PURCHASE)
+    uow.emit(
+        PurchaseOrderAmended(
+            order=po.number,
+            supplier=_partner_code(uow, po.partner_id),
+            status=status,
+            total=money_str(price.total),
+            changes=_event_changes(changes),
+            user=user.name,
+        )
+    )
+    return _result(uow, po.number, changes)
+
+
+# -- the steps both kinds share ------------------------------------------------------------------
+
+
+def _check(uow, order, user, kind: _Kind) -> None:
+    """Only the order's creator or an admin amends it, and only while it is open."""
+    if not roles.is_admin(user.role) and order.created_by.lower() != user.name.lower():
+        raise NotPermitted(
+            f"{order.number} was placed by {order.created_by}; you may change only your own "
+            "orders (or ask an admin)",
+            zh=f"{order.number} 是 {order.created_by} 下的单，您只能修改自己的订单（或请管理员修改）",
+        )
+    if order.status not in kind.open_statuses:
+        done = {"shipped": "already shipped", "received": "already received in full"}
+        en = done.get(order.status, order.status.replace("_", " "))
+        zh = {"shipped": "已发货", "received": "已全部收货", "cancelled": "已取消"}
+        raise InvalidState(
+            f"{order.number} is {en} and can no longer be changed",
+            zh=f"{order.number} {zh.get(order.status, order.status)}，不能再修改",
+        )
+
+
+def _plan(uow, order, lines, given, kind: _Kind, existing, priced):
+    """Every item's line after the amendment, and what changed (`LineChange`s in order)."""
+    skus = list(dict.fromkeys(ln.sku for ln in lines))
+    wanted: dict[int, tuple] = {}
+    for g in given:
+        if g.item:
+            item = lookup.item(uow, g.item)
+        elif len(skus) == 1:
+            item = lookup.item(uow, skus[0])
+        else:
+            raise MissingSlot(
+                f"which item of {order.number}? it has {', '.join(skus)}",
+                zh=f"要改 {order.number} 的哪个商品？该单有 {'、'.join(skus)}",
+            )
+        if g.qty < 0:
+            raise InvalidQuantity(
+                f"quantity must be zero or more, got {qty_str(g.qty)}",
+                zh=f"数量不能为负数，收到 {qty_str(g.qty)}",
+            )
+        wanted[item.id] = (item, quantity(g.qty, item.uom, allow_zero=True), g)
+    plan, changes = [], []
+    seen: set[int] = set()
+    for ln in lines:
+        done = getattr(ln, kind.done_col)
+        w = wanted.get(ln.item_id) if ln.item_id not in seen else None
+        seen.add(ln.item_id)
+        if w is None:
+            plan.append(_Planned(ln, lookup.item(uow, ln.sku), existing(ln), done))
+            continue
+        item, qty, g = w
+        if qty < done:
+            verb, verb_zh = ("shipped", "已发") if kind.prefix == "SO" else ("received", "已收")
+            raise InvalidQuantity(
+                f"{order.number}: {item.sku} has {qty_str(done)} {verb} already; it cannot go "
+                f"down to {qty_str(qty)}",
+                zh=f"{order.number} 的 {item.name_zh or item.sku}（{item.sku}）{verb_zh} "
+                f"{qty_str(done)}，不能改成 {qty_str(qty)}",
+            )
+        new = priced(ln, item, qty, g)
+        old = existing(ln)
+        plan.append(_Planned(ln, item, new, done))
+        change = _change(item.sku, old, new, kind)
+        if change is not None:
+            changes.append(change)
+    for item_id, (item, qty, g) in wanted.items():
+        if item_id in seen:
+            continue
+        if qty == 0:
+            raise InvalidState(
+                f"{item.sku} is not on {order.number}; it has {', '.join(skus)}",
+                zh=f"{order.number} 上没有 {item.name_zh or item.sku}（{item.sku}）；该单有 "
+                + "、".join(skus),
+            )
+        new = priced(None, item, qty, g)
+        plan.append(_Planned(None, item, new, ZERO))
+        changes.append(LineChange(item=item.sku, from_="0", to=qty_str(qty)))
+    if not changes:
+        raise InvalidState(
+            f"{order.number} already has these quantities; nothing to change",
+            zh=f"{order.number} 已经是这些数量，无需修改",
+        )
+    if not any(p.priced.qty > 0 for p in plan):
+        raise InvalidState(
+            f"that would leave {order.number} without lines; cancel it instead",
+            zh=f"这样 {order.number} 就没有商品了；请直接取消该单",
+        )
+    return plan, changes
+
+
+def _change(sku: str, old: PricedLine, new: PricedLine, kind: _Kind) -> LineChange | None:
+    price = discount = None
+    if new.price != old.price:
+        price = {"from": price_str(old.price), "to": price_str(new.price)}
+    if kind.prefix == "SO" and discount_str(new.discount) != discount_str(old.discount):
+        discount = {"from": discount_str(old.discount), "to": discount_str(new.discount)}
+    if new.qty == old.qty and price is None and discount is None:
+        return None
+    return LineChange(
+        item=sku, from_=qty_str(old.qty), to=qty_str(new.qty), price=price, discount=discount
+    )
+
+
+def _store_lines(uow, order_id: int, plan: list[_Planned], kind: _Kind) -> None:
+    """Write the lines: changed ones updated, emptied ones (nothing moved) deleted, new ones
+    added after the last."""
+    t = kind.line_t
+    last = max((p.line.line_no for p in plan if p.line is not None), default=0)
+    for p in plan:
+        values = {"qty": p.priced.qty, "price": p.priced.price, "amount": p.priced.amount}
+        if kind.prefix == "SO":
+            values.update(
+                list_price=p.priced.list_price,
+                discount_pct=p.priced.discount.quantize(PRICE_STEP),
+            )
+        if p.line is None:
+            last += 1
+            extra = {"cost": ZERO} if kind.prefix == "SO" else {}
+            uow.execute(
+                insert(t).values(
+                    order_id=order_id,
+                    line_no=last,
+                    item_id=p.item.id,
+                    **{kind.done_col: ZERO},
+                    **values,
+                    **extra,
+                )
+            )
+        elif p.priced.qty == 0 and p.done == 0:
+            uow.execute(delete(t).where(t.c.id == p.line.id))
+        elif p.priced != _stored(p.line, kind):
+            uow.execute(update(t).where(t.c.id == p.line.id).values(**values))
+
+
+def _stored(ln, kind: _Kind) -> PricedLine:
+    if kind.prefix == "SO":
+        return PricedLine(ln.qty, ln.list_price, ln.discount_pct, ln.price, ln.amount)
+    return PricedLine(ln.qty, ln.price, ZERO, ln.price, ln.amount)
+
+
+def _status(plan: list[_Planned], waits: bool, done: str, partly: str) -> str:
+    if waits:
+        return "pending_approval"
+    moved = any(p.done > 0 for p in plan)
+    if not any(p.new_open > 0 for p in plan):
+        return done
+    return partly if moved else "confirmed"
+
+
+def _settle(uow, order, status: str, total: Decimal, reasons, user, kind: _Kind) -> None:
+    """The order's new head, and its request: a new one when it waits (replacing a pending
+    one), the pending one cancelled when it no longer needs approval."""
+    approval = order.approval
+    if status == "pending_approval":
+        approval = approvals.request_approval(uow, kind.subject_kind, order.number, reasons, user)
+        if order.status == "pending_approval":
+            approvals.cancel_request(uow, order.approval, user, reason=f"replaced by {approval}")
+    elif order.status == "pending_approval":
+        approvals.cancel_request(
+            uow, order.approval, user, reason="no longer needs approval after an amendment"
+        )
+        approval = None
+    t = kind.order_t
+    uow.execute(
+        update(t).where(t.c.id == order.id).values(status=status, total=total, approval=approval)
+    )
+
+
+def _partner_code(uow, partner_id: int) -> str:
+    return uow.execute(select(partner_t.c.code).where(partner_t.c.id == partner_id)).scalar_one()
+
+
+def _event_changes(changes: list[LineChange]) -> tuple[AmendedLine, ...]:
+    return tuple(AmendedLine(item=c.item, qty_from=c.from_, qty_to=c.to) for c in changes)
+
+
+def _result(uow, number: str, changes: list[LineChange]) -> Amendment:
+    (row,) = order_rows(uow, order=number)
+    head = {f.name: getattr(row, f.name) for f in fields(row)}
+    return Amendment(**head, changes=tuple(changes))
