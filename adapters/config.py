@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     telegram_api_url: str = "https://api.telegram.org"
     telegram_webhook_url: str | None = None
     telegram_webhook_port: int = 8443
+    # The address the Slack HTTP port and the Telegram webhook bind (127.0.0.1: this host only).
+    listen_host: str = "0.0.0.0"
     # Default: derived from the token (see adapters.telegram.webhook_secret).
     telegram_webhook_secret: str | None = None
     llm_provider: str = "none"

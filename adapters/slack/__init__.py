@@ -33,11 +33,11 @@ class SlackPart:
 
     name = "slack"
 
-    def __init__(self, app, settings, host: str = "0.0.0.0", pacing: RateLimit | None = None):
+    def __init__(self, app, settings, host: str | None = None, pacing: RateLimit | None = None):
         from slack_bolt.async_app import AsyncApp
 
         self.settings = settings
-        self.host = host
+        self.host = host or settings.listen_host
         self.port = settings.slack_port
         self.socket_mode = bool(settings.slack_app_token)
         self.client = make_client(settings.slack_bot_token, settings.slack_api_url)
@@ -74,6 +74,14 @@ class SlackPart:
         async def events(request: web.Request) -> web.Response:
             if self.chat.closing:  # stopping: Slack retries it later, to a running process
                 return web.Response(status=503, text="stopping")
+            raw, headers = await request.text(), dict(request.headers)
+            if not self.signed(raw, headers):
+                return web.Response(status=401)
+            if (why := malformed_body(raw, headers)) is not None:
+                # Signed by Slack yet unreadable: answered 200 (any other answer is retried)
+                # and dropped, in one line.
+                log.warning("a signed Slack request was dropped: %s", why)
+                return web.Response(status=200)
             return await to_aiohttp_response(
                 await self.bolt.async_dispatch(await to_bolt_request(request))
             )
@@ -81,6 +89,14 @@ class SlackPart:
         web_app = web.Application()
         web_app.add_routes([web.post(PATH, events)])
         return web_app
+
+    def signed(self, raw: str, headers: dict[str, str]) -> bool:
+        """Whether a request is signed with the signing secret within the last 5 minutes (the
+        check bolt makes too, made first so that an unsigned body is never parsed)."""
+        from slack_sdk.signature import SignatureVerifier
+
+        verifier = SignatureVerifier(self.settings.slack_signing_secret or "")
+        return verifier.is_valid_request(raw, headers)
 
     async def start(self) -> None:
         if self.socket_mode:
@@ -112,6 +128,33 @@ class SlackPart:
         session = getattr(self.client, "session", None)
         if session is not None:
             await session.close()
+
+
+def malformed_body(raw: str, headers: dict[str, str]) -> str | None:
+    """Why a Slack request body cannot be taken (None: bolt can read it): a JSON body that
+    does not parse or is not an object, an event without its channel."""
+    import json
+    from urllib.parse import parse_qs
+
+    kind = next((v for k, v in headers.items() if k.lower() == "content-type"), "").lower()
+    if "x-www-form-urlencoded" in kind:
+        form = parse_qs(raw)
+        if "payload" not in form:
+            return None if "command" in form else "a form without a payload or a command"
+        raw = form["payload"][0]
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return "the body is not JSON"
+    if not isinstance(body, dict):
+        return f"the body is JSON but not an object ({type(body).__name__})"
+    event = body.get("event")
+    if body.get("type") == "event_callback":
+        if not isinstance(event, dict):
+            return "an event callback without an event"
+        if event.get("type") in ("message", "app_mention") and not event.get("channel"):
+            return f"a {event.get('type')} event without a channel"
+    return None
 
 
 def make_part(app, settings=None, pacing: RateLimit | None = None) -> SlackPart:

@@ -44,14 +44,14 @@ class TelegramPart:
         settings,
         *,
         conversation=None,
-        host: str = "0.0.0.0",
+        host: str | None = None,
         sender: Sender | None = None,
         poll_timeout: int = 10,
     ):
         if not settings.telegram_token:
             raise BadRequest("JXC_TELEGRAM_TOKEN is not set", zh="没有设置 JXC_TELEGRAM_TOKEN")
         self.settings = settings
-        self.host = host
+        self.host = host or settings.listen_host
         self.poll_timeout = poll_timeout
         self.sender = sender or Sender()
         self.handlers = Handlers(
@@ -134,14 +134,28 @@ class TelegramPart:
         if not hmac.compare_digest(given.encode(), webhook_secret(self.settings).encode()):
             log.warning("telegram webhook call with a wrong secret refused")
             return web.Response(status=403)
-        try:
-            data = json.loads(await request.text())
-        except ValueError:
-            return web.Response(status=400)
         application = self.application
         if application is None or not application.running:
             return web.Response(status=503)  # Telegram delivers it again later
-        await application.update_queue.put(Update.de_json(data, application.bot))
+        update, why = None, None
+        try:
+            data = json.loads(await request.text())
+        except ValueError:
+            why = "the body is not JSON"
+        else:
+            if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+                why = f"JSON but not an update ({type(data).__name__})"
+            else:
+                try:
+                    update = Update.de_json(data, application.bot)
+                except (TypeError, ValueError, KeyError, AttributeError) as exc:
+                    why = f"an update that cannot be read ({type(exc).__name__}: {exc})"
+        if update is None:
+            # Telegram sends a call answered otherwise again and again: taken, and dropped
+            # in one line.
+            log.warning("a Telegram webhook call was dropped: %s", (why or "")[:200])
+            return web.Response(status=200)
+        await application.update_queue.put(update)
         return web.Response(status=200)
 
 

@@ -111,7 +111,7 @@ def test_help_and_start_answer_in_the_users_language(fake, serve):
     serve()
     fake.say(WANG, "/help")
     fake.say(MARY, "/start", lang="en")
-    assert "您的角色是 sales" in fake.wait_for("sendMessage", chat_id=WANG)[0].params["text"]
+    assert "您的角色是销售" in fake.wait_for("sendMessage", chat_id=WANG)[0].params["text"]
     assert "You are approver" in fake.wait_for("sendMessage", chat_id=MARY)[0].params["text"]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 async def on_jxc(ack, command, context) -> None:
     await ack()
+    if not command.get("channel_id"):  # nowhere to answer
+        return
     context["jxc"].spawn(
         context["jxc"].answer(
             command.get("user_id", ""),

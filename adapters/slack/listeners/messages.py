@@ -5,6 +5,8 @@ from __future__ import annotations
 
 
 async def on_mention(body, event, context) -> None:
+    if not event.get("channel"):  # nowhere to answer (the HTTP door drops these first)
+        return
     context["jxc"].spawn(
         context["jxc"].answer(
             event.get("user", ""),
@@ -19,6 +21,8 @@ async def on_mention(body, event, context) -> None:
 async def on_message(body, event, context) -> None:
     # Only what a person typed in a DM: edits, joins and bots' own posts have a subtype or bot_id.
     if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+        return
+    if not event.get("channel"):
         return
     context["jxc"].spawn(
         context["jxc"].answer(
