@@ -106,6 +106,11 @@ _COMPANY_WORDS = re.compile(
     r"\b(?:co|company|corp|corporation|ltd|limited|inc|llc|gmbh|plc)\b\.?|"
     r"有限责任公司|股份有限公司|有限公司|公司|集团"
 )
+# What trade a firm is in, said after its name and dropped when people shorten it.
+_TRADE_WORDS = re.compile(
+    r"(?<=[\u3400-\u9fff]{2})(?:贸易|商贸|建设|建筑|建材|五金|工具|物流|包装|装饰|电气|电器|纸业|劳保|"
+    r"实业|科技|批发|工贸|机电)+$"
+)
 _GENERIC_WORDS = {"size", "set", "sets", "kit", "with", "for", "and", "the", "of", "pcs", "pack",
                   "new", "type", "model", "mm", "cm"}  # fmt: skip
 # Everyday words for a thing: 螺丝 is said for a screw or a bolt.
@@ -189,7 +194,10 @@ def _parts(entity: Entity) -> set[str]:
         if isinstance(entity, CatalogWarehouse):
             out.add(_SPACES.sub(" ", _WAREHOUSE_WORDS.sub(" ", key)).strip())
         elif isinstance(entity, CatalogPartner):
-            out.add(_SPACES.sub(" ", _COMPANY_WORDS.sub(" ", key)).strip(" ,.&"))
+            short = _SPACES.sub(" ", _COMPANY_WORDS.sub(" ", key)).strip(" ,.&")
+            out.add(short)
+            # "深圳" for 深圳工具, "艾克米" for 艾克米贸易有限公司: people drop the trade word
+            out.add(_TRADE_WORDS.sub("", short))
         else:
             out |= _item_parts(key)
     parts = {p for p in out if _long_enough(p)}
