@@ -18,6 +18,9 @@ scheduler` runs them. Wang orders over ACME's credit in Telegram and taps Confir
 approval request posted in Slack (p50, p95); Mary taps Approve in Slack → both of her copies
 (Slack and Telegram) updated in place (p50, p95). A round starts at least a second after the
 previous request reached Mary's channel (the same pacing).
+
+Amend: an amendment round trip in the console chat, in-process (`SO-0001 改成 N 个` proposed from
+its dry run, then `是`), p50 and p95 in milliseconds, and the most transactions a message took.
 """
 
 from __future__ import annotations
@@ -285,7 +288,101 @@ def approvals_section(quick: bool) -> dict[str, str]:
     }
 
 
-SECTIONS = {"telegram": telegram_section, "slack": slack_section, "approvals": approvals_section}
+# -- amending an order in the console chat ---------------------------------------------------------
+
+
+def amend_section(quick: bool) -> dict[str, str]:
+    """An amendment round trip in-process (`SO-0001 改成 N 个`, proposed from a dry run, then
+    `是`), p50 and p95 in milliseconds, and the most transactions one of those messages took."""
+    from sqlalchemy import event
+
+    from bot.conversation import Conversation
+    from domain.commands import CreateSalesOrder, Line
+
+    rounds = 50 if quick else 300
+    with tempfile.TemporaryDirectory() as folder:
+        app = demo_app(Path(folder))
+        wang = app.bus.user("wang")
+        app.bus.execute(
+            CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", Decimal(10)),)), wang
+        )
+        chat = Conversation(app.bus, app.uow, app.clock)
+        chat.handle("wang", "bench", "SO-0001 改成 11 个")  # warm-up: catalog load
+        chat.handle("wang", "bench", "是")
+        begun = [0]
+        event.listen(app.engine, "begin", lambda _conn: begun.__setitem__(0, begun[0] + 1))
+        most, latencies = 0, []
+        for n in range(rounds):
+            start = time.perf_counter()
+            for text in (f"SO-0001 改成 {12 + n % 2} 个", "是"):
+                begun[0] = 0
+                reply = chat.handle("wang", "bench", text)
+                most = max(most, begun[0])
+            latencies.append((time.perf_counter() - start) * 1000)
+            assert "SO-0001" in reply.text, reply.text
+        app.engine.dispose()
+    return {
+        "amend_round_trip_p50_ms": f"{statistics.median(latencies):.2f}",
+        "amend_round_trip_p95_ms": f"{_percentile(latencies, 0.95):.2f}",
+        "amend_transactions_per_message_max": str(most),
+    }
+
+
+# -- questions in the console chat -----------------------------------------------------------------
+
+
+def questions_section(quick: bool) -> dict[str, str]:
+    """A question's round trip in-process: `电钻什么价` / `how much is a drill for acme`
+    (`price.query`) and `A-1 批了吗` (`approval.query`), p50 and p95 in milliseconds, and the
+    most transactions one of those messages took (a question writes nothing)."""
+    from sqlalchemy import event
+
+    from bot.conversation import Conversation
+    from domain.commands import CreateSalesOrder, Line
+
+    rounds = 100 if quick else 600
+    with tempfile.TemporaryDirectory() as folder:
+        app = demo_app(Path(folder))
+        wang = app.bus.user("wang")
+        app.bus.execute(
+            CreateSalesOrder(
+                customer="ACME", lines=(Line("M6-20", Decimal(10), discount=Decimal(20)),)
+            ),
+            wang,
+        )
+        chat = Conversation(app.bus, app.uow, app.clock)
+        asks = {
+            "price": ("wang", "电钻什么价", "how much is a drill for acme"),
+            "approval": ("mary", "A-1 批了吗", "has A-1 been approved?"),
+        }
+        for user, *texts in asks.values():
+            chat.handle(user, "bench", texts[0])  # warm-up: catalog load
+        begun = [0]
+        event.listen(app.engine, "begin", lambda _conn: begun.__setitem__(0, begun[0] + 1))
+        out, most = {}, 0
+        for name, (user, *texts) in asks.items():
+            latencies = []
+            for n in range(rounds):
+                begun[0] = 0
+                start = time.perf_counter()
+                reply = chat.handle(user, "bench", texts[n % 2])
+                latencies.append((time.perf_counter() - start) * 1000)
+                most = max(most, begun[0])
+                assert reply.ok and not reply.buttons, reply.text
+            out[f"{name}_query_round_trip_p50_ms"] = f"{statistics.median(latencies):.2f}"
+            out[f"{name}_query_round_trip_p95_ms"] = f"{_percentile(latencies, 0.95):.2f}"
+        app.engine.dispose()
+    out["question_transactions_per_message_max"] = str(most)
+    return out
+
+
+SECTIONS = {
+    "telegram": telegram_section,
+    "slack": slack_section,
+    "approvals": approvals_section,
+    "amend": amend_section,
+    "questions": questions_section,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
