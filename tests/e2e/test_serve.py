@@ -4,6 +4,7 @@ line a missing token gets, the "ready" line, and a clean exit on SIGTERM."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from tests.conftest import ROOT, cli_env, jxc, run_json
 from tests.e2e.fake_slack import FakeSlack, ServeProcess, free_port
@@ -210,3 +211,55 @@ def test_a_request_decided_before_its_turn_is_skipped_not_sent(master_db, monkey
     assert {d.status for d in rows if d.subject == "A-1" and d.purpose == "alert"} == {"skipped"}
     assert {d.status for d in rows if d.subject == "A-1" and d.purpose == "decision"} == {"sent"}
     assert {d.status for d in rows if d.subject == "A-2"} == {"sent"}
+
+
+# -- a digest's chart lives as long as a delivery needs it --------------------------------------
+
+
+class SeesTheChart:
+    """A chat platform that takes every send but mary's first `down`, noting whether the chart
+    was there to send."""
+
+    def __init__(self, down: int):
+        self.down = down
+        self.sent: list[tuple[str, str | None, bool]] = []
+
+    def send(self, recipient, text, png_path=None):
+        from adapters.notify import TransientError
+
+        if recipient.name == "mary" and self.down > 0:
+            self.down -= 1
+            raise TransientError("503 from the chat platform")
+        self.sent.append((recipient.name, png_path, bool(png_path) and Path(png_path).is_file()))
+
+
+def test_a_digest_chart_is_removed_once_every_copy_is_sent_and_a_png_asked_for_is_kept(
+    app, users, clock, tmp_path
+):
+    from decimal import Decimal
+
+    from adapters.notify import deliver_pending
+    from adapters.scheduler import _RUNTIMES, run_digest_job
+    from domain.commands import ReceiveStock
+
+    app.bus.execute(ReceiveStock(item="M6-20", qty=Decimal(1000)), users["li"])
+    platform = SeesTheChart(down=3)  # its quick retries too
+    _RUNTIMES["chart"] = (app, platform)
+    try:
+        run_digest_job("daily", ["mary", "liu"], runtime="chart")
+    finally:
+        del _RUNTIMES["chart"]
+    ((to, chart, there),) = platform.sent
+    assert (to, there) == ("liu", True)
+    folder = Path(chart).parent
+    assert folder.name.startswith("jxc-digest-") and folder.stat().st_mode & 0o777 == 0o700
+    assert Path(chart).is_file()  # mary's copy still waits for it
+    clock.advance(minutes=1)
+    assert deliver_pending(app, platform) == 1
+    assert platform.sent[-1] == ("mary", chart, True)
+    assert not folder.exists()
+
+    asked = tmp_path / "mine.png"
+    proc = jxc(app.settings.database_url, "digest", "--png", str(asked))
+    assert proc.returncode == 0, proc.stderr
+    assert asked.is_file()
