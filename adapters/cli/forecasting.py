@@ -11,7 +11,15 @@ from pathlib import Path
 
 import click
 
-from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from adapters.cli.common import (
+    Ctx,
+    emit_json,
+    fail,
+    jobs_count,
+    pass_ctx,
+    png_path,
+    resolve_user,
+)
 from domain import lookup
 from domain.commands import Forecast as ForecastCommand
 from domain.commands_admin import BacktestForecasts, ForecastCatalogue
@@ -177,13 +185,23 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     help=f"Days to forecast (1–{MAX_DAYS}).",
 )
 @click.option("--json", "as_json", is_flag=True, help="One JSON document on stdout.")
-@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="Write a chart.")
+@click.option(
+    "--png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=png_path,
+    help="Write a chart.",
+)
 @click.option("--backtest", is_flag=True, help="Rolling-origin backtest (MASE) of every item.")
 @click.option("--horizon", type=click.IntRange(1, MAX_DAYS), default=28, show_default=True)
 @click.option("--all", "all_items", is_flag=True, help="Forecast every item and store it.")
 @click.option("--items", help="With --backtest or --all: only these SKUs (comma-separated).")
 @click.option(
-    "--jobs", type=int, default=-1, show_default=True, help="Parallel workers (-1: all cores)."
+    "--jobs",
+    type=int,
+    default=-1,
+    show_default=True,
+    callback=jobs_count,
+    help="Parallel workers (-1: all cores, else 1–256).",
 )
 @click.option(
     "--user",

@@ -12,11 +12,19 @@ from pathlib import Path
 
 import click
 
-from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user, unexpected
+from adapters.cli.common import (
+    Ctx,
+    emit_json,
+    fail,
+    keep_traceback,
+    pass_ctx,
+    resolve_user,
+    unexpected,
+)
 from adapters.db import migrate
 from domain import imports
 from domain.command_json import read_command
-from domain.commands import QueryStock
+from domain.commands import QueryStock, echo
 from domain.errors import BadRequest, JxcError
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
@@ -105,6 +113,7 @@ def import_cmd(ctx: Ctx, kind: str, file: Path, replace: bool, user_name: str | 
 
 def _check_admin(app, user_name: str | None) -> None:
     """Only an admin imports; before any user exists, the operator bootstraps freely."""
+    stream = _open_batch(file)
     from sqlalchemy import func, select
 
     with app.uow(write=False) as uow:
@@ -113,6 +122,8 @@ def _check_admin(app, user_name: str | None) -> None:
         return
     user = resolve_user(app, user_name)
     require_admin(user.name, user.role, "import")
+        # Bytes, decoded line by line: a line that is not UTF-8 is that line's error, and the
+        # batch goes on.
 
 
 @click.command()
@@ -122,7 +133,6 @@ def _check_admin(app, user_name: str | None) -> None:
 def run(ctx: Ctx, file: str, user_name: str | None) -> None:
     """Run typed commands given as JSON, one object a line; print one JSON result a line."""
     app = ctx.app
-    stream = sys.stdin if file == "-" else open(file, encoding="utf-8")  # noqa: SIM115
     failed = False
     try:
         user = resolve_user(app, user_name)
@@ -140,32 +150,71 @@ def run(ctx: Ctx, file: str, user_name: str | None) -> None:
     sys.exit(1 if failed else 0)
 
 
-def run_line(app, user, raw: str, n: int) -> dict:
-    """Run one JSON command line; never raises for a user error."""
+def _open_batch(file: str):
+    """The batch's lines as bytes: standard input for `-`, else the file (`BadRequest` when it
+    cannot be read)."""
+    if file == "-":
+        return sys.stdin.buffer
+    try:
+        return open(file, "rb")  # noqa: SIM115 - closed by the caller's `with`
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        raise BadRequest(
+            f"cannot read {echo(file)}: {why}; give a file of JSON lines, or - for standard input",
+            zh=f"无法读取 {echo(file)}：{why}",
+        ) from None
+
+
+def run_line(app, user, raw: bytes | str, n: int) -> dict:
+    """Run one JSON command line; never raises for a user error, and never stops the batch."""
     intent = None
     try:
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise BadRequest(f"line {n}: not JSON ({exc.msg})", zh=f"第 {n} 行不是 JSON") from None
+        data = _decode_line(raw, n)
         if isinstance(data, dict) and isinstance(data.get("intent"), str):
-            intent = data["intent"]
+            intent = data["intent"] if data["intent"].isprintable() else None
         cmd = read_command(data)
         key = str(data.get("key") or f"cli:{uuid.uuid4()}")
         result = app.bus.execute(cmd, user, key)
         return {"ok": True, "intent": intent, "result": as_json(result)}
-    except JxcError as exc:
-        return {"ok": False, "intent": intent, "error": exc.to_dict(user.lang)}
-    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
-        ref = uuid.uuid4().hex[:8]
-        import logging
+def _shown(intent: str | None) -> str | None:
+    return None if intent is None else echo(intent)
 
-        logging.getLogger("jxc.cli").exception("unexpected error on line %s, reference %s", n, ref)
+
+def _decode_line(raw: bytes | str, n: int):
+    """A line's JSON value, or `BadRequest` (not UTF-8, not JSON, nested too deep)."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise BadRequest(
+                f"line {n}: not UTF-8 text (byte {exc.start + 1})",
+                zh=f"第 {n} 行不是 UTF-8 文本（第 {exc.start + 1} 个字节）",
+            ) from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise BadRequest(f"line {n}: not JSON ({exc.msg})", zh=f"第 {n} 行不是 JSON") from None
+    except RecursionError:
+        raise BadRequest(f"line {n}: JSON nested too deep", zh=f"第 {n} 行 JSON 嵌套太深") from None
+    except ValueError as exc:  # a number of more digits than Python reads
+        raise BadRequest(
+            f"line {n}: not JSON we can read ({echo(exc)})", zh=f"第 {n} 行无法读取"
+        ) from None
+
+
+    except JxcError as exc:
+        return {"ok": False, "intent": _shown(intent), "error": exc.to_dict(user.lang)}
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
+        ref, where = keep_traceback(exc, f"line {n}")
+        kept = f"; the details are in {where}" if where else ""
         return {
             "ok": False,
-            "intent": intent,
-            "error": {"code": "internal_error", "message": f"unexpected error, reference {ref}"},
-            "detail": type(exc).__name__,
+            "intent": _shown(intent),
+            "error": {
+                "code": "internal_error",
+                "message": f"line {n}: unexpected error (reference {ref}); this line changed "
+                f"nothing{kept}",
+            },
         }
 
 

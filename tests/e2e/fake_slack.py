@@ -66,6 +66,8 @@ class FakeSlack:
 
             do_GET = do_POST  # noqa: N815
 
+        # The Socket Mode server `apps.connections.open` hands out (`with_socket_mode()`).
+        self.socket: FakeSocketMode | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.api_url = f"http://127.0.0.1:{self.port}/api/"
@@ -76,8 +78,15 @@ class FakeSlack:
         return self
 
     def __exit__(self, *exc) -> None:
+        if self.socket is not None:
+            self.socket.stop()
         self.server.shutdown()
         self.server.server_close()
+
+    def with_socket_mode(self) -> FakeSocketMode:
+        """Serve Socket Mode too: `apps.connections.open` answers with its ws:// URL."""
+        self.socket = FakeSocketMode().start()
+        return self.socket
 
     # -- set up -----------------------------------------------------------------------------------
 
@@ -181,7 +190,131 @@ class FakeSlack:
             }
         if method == "files.completeUploadExternal":
             return {"ok": True, "files": [{"id": f.get("id")} for f in args.get("files", [])]}
+        if method == "apps.connections.open" and self.socket is not None:
+            return {"ok": True, "url": self.socket.url}
         return {"ok": False, "error": "unknown_method"}
+
+
+# -- Socket Mode ---------------------------------------------------------------------------------
+
+
+class FakeSocketMode:
+    """Slack's Socket Mode end on 127.0.0.1: a WebSocket server (aiohttp, on a loop in its own
+    thread) that the app connects to with the URL `apps.connections.open` gave it. `send(type,
+    payload)` pushes an envelope to the connected app, as Slack does; `acks` are the envelopes
+    the app answered (`{"envelope_id", "payload"?}`)."""
+
+    def __init__(self):
+        self.acks: list[dict] = []
+        self.connections = 0
+        self._cond = threading.Condition()
+        self._ws = None
+        self._loop = None
+        self._runner = None
+        self._n = 0
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/link/?ticket=t"
+
+    def start(self) -> FakeSocketMode:
+        import asyncio
+
+        ready = threading.Event()
+
+        def serve():
+            self._loop = asyncio.new_event_loop()
+            self._loop.run_until_complete(self._open())
+            ready.set()
+            self._loop.run_forever()
+
+        threading.Thread(target=serve, daemon=True).start()
+        if not ready.wait(10):
+            raise RuntimeError("the fake Socket Mode server did not start")
+        return self
+
+    async def _open(self) -> None:
+        from aiohttp import web
+
+        app = web.Application()
+        app.router.add_get("/link/", self._link)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    async def _link(self, request):
+        from aiohttp import WSMsgType, web
+
+        ws = web.WebSocketResponse(autoping=True)
+        await ws.prepare(request)
+        with self._cond:
+            self._ws = ws
+            self.connections += 1
+            self._cond.notify_all()
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1,
+                                      "connection_info": {"app_id": "A0JXC"}}))  # fmt: skip
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                with self._cond:
+                    self.acks.append(json.loads(msg.data))
+                    self._cond.notify_all()
+        with self._cond:
+            if self._ws is ws:
+                self._ws = None
+            self._cond.notify_all()
+        return ws
+
+    def wait_connected(self, timeout: float = 20.0) -> None:
+        with self._cond:
+            if not self._cond.wait_for(lambda: self._ws is not None, timeout):
+                raise AssertionError("the app never connected by Socket Mode")
+
+    def send(self, kind: str, payload: dict, envelope_id: str | None = None) -> str:
+        """Push an envelope (`events_api`, `slash_commands`, `interactive`); its id."""
+        import asyncio
+
+        self._n += 1
+        envelope_id = envelope_id or f"env-{self._n:04d}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": kind != "events_api",
+            "retry_attempt": 0,
+            "retry_reason": "",
+        }
+        self.wait_connected()
+        asyncio.run_coroutine_threadsafe(
+            self._ws.send_str(json.dumps(envelope)), self._loop
+        ).result(10)
+        return envelope_id
+
+    def wait_ack(self, envelope_id: str, timeout: float = 10.0) -> dict:
+        """The app's answer to an envelope (AssertionError after `timeout` seconds)."""
+        with self._cond:
+            found = self._cond.wait_for(
+                lambda: [a for a in self.acks if a.get("envelope_id") == envelope_id], timeout
+            )
+        if not found:
+            raise AssertionError(f"envelope {envelope_id} not acknowledged; acks: {self.acks}")
+        return found[0]
+
+    def stop(self) -> None:
+        import asyncio
+
+        if self._loop is None:
+            return
+
+        async def close():
+            if self._ws is not None:
+                await self._ws.close()
+            await self._runner.cleanup()
+
+        asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
 
 
 # -- signing requests to our /slack/events --------------------------------------------------------
