@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import BadRequest
@@ -39,11 +39,76 @@ class Settings(BaseSettings):
     dask_scheduler: str | None = None
     log_file: str | None = None
 
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        from sqlalchemy import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        from domain.commands import echo
+
+        shown = echo(value)
+        try:
+            url = make_url(value.strip())
+        except (ArgumentError, ValueError):
+            raise ValueError(
+                f"{shown!r} is not a database URL (sqlite:///FILE or postgresql://user@host/db)"
+            ) from None
+        backend = url.get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise ValueError(
+                f"{backend!r} databases are not supported: use sqlite:///FILE or "
+                "postgresql://user@host/db"
+            )
+        timeout = url.query.get("timeout")
+        if timeout is not None:
+            try:
+                ok = 0 <= float(str(timeout)) <= 3600
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(
+                    f"timeout={echo(timeout, 20)!r} must be a number of seconds (0 to 3600)"
+                )
+        return value.strip()
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (KeyError, ValueError, OSError):  # an unknown zone is a KeyError
+            raise ValueError(f"{value[:60]!r} is not a time zone (e.g. Asia/Shanghai)") from None
+        return value
+
+    @field_validator("now")
+    @classmethod
+    def _now(cls, value: str | None) -> str | None:
+        from datetime import date, datetime
+
+        if not value or not value.strip():
+            return None
+        text = value.strip()
+        try:
+            if len(text) == 10:
+                date.fromisoformat(text)
+            else:
+                datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"{text[:60]!r} is not an ISO date or datetime (e.g. 2026-06-15)"
+            ) from None
+        return text
+
     def __init__(self, **values):
         try:
             super().__init__(**values)
         except ValidationError as exc:
             bad = "; ".join(
-                f"JXC_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
+                f"JXC_{'_'.join(map(str, e['loc'])).upper()}: "
+                f"{e['msg'].removeprefix('Value error, ')}"
+                for e in exc.errors()
             )
             raise BadRequest(f"bad setting {bad}", zh=f"配置有误 {bad}") from None

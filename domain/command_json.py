@@ -11,7 +11,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from domain.commands import COMMANDS, INTENTS, PENDING_INTENTS, Command, command_from_dict
+from domain.commands import (
+    COMMANDS,
+    INTENTS,
+    PENDING_INTENTS,
+    Command,
+    check_text,
+    command_from_dict,
+    echo,
+)
 from domain.errors import BadRequest
 from domain.lookup import close_matches
 
@@ -41,30 +49,39 @@ def read_command(data: Any) -> Command:
             'a command needs an "intent" (e.g. "stock.query")',
             zh='指令需要 "intent"（例如 "stock.query"）',
         )
+    key = data.get("key")
+    if key is not None:
+        _text(intent, "key", key)
+        check_text("key", str(key))
+        if not str(key).isprintable():
+            raise BadRequest(
+                "key must be printable text (no control characters)",
+                zh="请求编号不能含控制字符",
+            )
+    check_text("intent", intent, 64)
     if intent in PENDING_INTENTS:
         return command_from_dict(data)
     cls = COMMANDS.get(intent)
     if cls is None:
         near = close_matches(intent, INTENTS)
         hint = f"; did you mean {', '.join(near)}?" if near else f"; intents: {', '.join(INTENTS)}"
+        shown = repr(echo(intent))
         raise BadRequest(
-            f"unknown intent {intent!r}{hint}", zh=f"未知的指令 {intent!r}", suggestions=near
+            f"unknown intent {shown}{hint}", zh=f"未知的指令 {shown}", suggestions=near
         )
     slots = slot_names(cls)
     unknown = [k for k in data if k != "intent" and k not in slots and k not in ENVELOPE]
     if unknown:
         have = ", ".join(slots) or "no fields"
+        names = ", ".join(repr(echo(k, 30)) for k in unknown[:5])
         raise BadRequest(
-            f"{intent} has no field {', '.join(map(repr, unknown))}; its fields: {have}",
-            zh=f"{intent} 没有字段 {', '.join(unknown)}；可用字段：{have}",
+            f"{intent} has no field {names}; its fields: {have}",
+            zh=f"{intent} 没有字段 {names}；可用字段：{have}",
         )
     for name in slots:
         value = data.get(name)
         if value is not None:
             _check(intent, name, value)
-    key = data.get("key")
-    if key is not None:
-        _text(intent, "key", key)
     return command_from_dict(data)
 
 
@@ -80,10 +97,10 @@ def _check(intent: str, name: str, value: Any) -> None:
                 _wrong(intent, where, line, "an object {item, qty, price?, discount?}")
             extra = [k for k in line if k not in LINE_FIELDS]
             if extra:
+                names = ", ".join(repr(echo(k, 30)) for k in extra[:5])
                 raise BadRequest(
-                    f"{intent} {where} has no field {', '.join(map(repr, extra))}; "
-                    f"a line has {', '.join(LINE_FIELDS)}",
-                    zh=f"{intent} {where} 没有字段 {', '.join(extra)}",
+                    f"{intent} {where} has no field {names}; a line has {', '.join(LINE_FIELDS)}",
+                    zh=f"{intent} {where} 没有字段 {names}",
                 )
             for key in LINE_DECIMALS:
                 if line.get(key) is not None:
@@ -126,9 +143,9 @@ def _json_type(value: Any) -> str:
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
-        return f"the number {value!r}"
+        return f"the number {echo(value, 30)}"
     if isinstance(value, str):
-        return f"the string {value!r}" if len(value) <= 20 else "a string"
+        return f"the string {echo(value, 20)!r}" if len(value) <= 20 else "a string"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

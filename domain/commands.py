@@ -591,7 +591,7 @@ class SnoozeAlert(Command):
     def __post_init__(self):
         object.__setattr__(self, "alert", _alert_id(self.alert))
         if self.days is not None and not 1 <= self.days <= MAX_SNOOZE_DAYS:
-            raise BadRequest(
+            raise InvalidQuantity(
                 f"an alert is snoozed for 1 to {MAX_SNOOZE_DAYS} days, not {echo(self.days, 20)}",
                 zh=f"预警可推迟 1 至 {MAX_SNOOZE_DAYS} 天，不能是 {echo(self.days, 20)}",
             )

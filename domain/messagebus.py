@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 
 from domain import lookup
-from domain.commands import Command, Pending
+from domain.commands import Command, Pending, check_text, echo
 from domain.errors import (
     NOT_REPLAYED,
     DuplicateRequest,
@@ -30,6 +30,8 @@ from domain.services import orders, stock
 from domain.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+USER_NAME_LIMIT = 64
 
 Handler = Callable[[Command, UnitOfWork, object], Result | dict]
 """A service: a typed `Result` (reports, forecasts, alerts and batch jobs still answer in their
@@ -61,14 +63,16 @@ class MessageBus:
         self.handlers = {**HANDLERS, **(extra_handlers or {})}
 
     def user(self, name: str):
-        """A registered user by name, or `NotPermitted`."""
+        """A registered user by name, or `NotPermitted` (`BadRequest` for a name no user can
+        have: over 64 characters, a NUL byte, a lone surrogate)."""
+        check_text("user name", name, USER_NAME_LIMIT)
         with self.uow_factory(write=False) as uow:
             row = lookup.user_by_name(uow, name)
         if row is None:
             raise NotPermitted(
-                f"{name!r} is not a registered user; an admin adds users with "
+                f"{echo(name)!r} is not a registered user; an admin adds users with "
                 "`jxc import users FILE.csv`",
-                zh=f"“{name}” 不是已登记的用户；请管理员用 `jxc import users` 登记",
+                zh=f"“{echo(name)}” 不是已登记的用户；请管理员用 `jxc import users` 登记",
             )
         return row
 
@@ -84,7 +88,9 @@ class MessageBus:
             )
         return intent, service
 
-    def execute(self, cmd: Command, user, key: str | None = None, also=None) -> Result | dict:
+    def execute(
+        self, cmd: Command, user, key: str | None = None, also=None, *, _retry: bool = True
+    ) -> Result | dict:
         """Run `cmd` as `user`; returns its result or raises a `JxcError`. A replay of a key
         rebuilds the typed result from the answer stored under it.
 
@@ -100,7 +106,7 @@ class MessageBus:
         fingerprint = cmd.fingerprint(shape)
         try:
             with self.uow_factory(write=True) as uow:
-                stored = uow.find_key(key)
+                stored, recorded_as = uow.find_key(key, user.name)
                 if stored is not None:
                     if also is not None:
                         also(uow)
@@ -108,9 +114,18 @@ class MessageBus:
                     return _replay(stored, fingerprint, key, intent)
                 result = service(cmd, uow, user)
                 raw = json.dumps(as_json(result), ensure_ascii=False, default=str)
-                if not uow.record(user.name, intent, key, shape, fingerprint, True, raw):
+                if not uow.record(user.name, intent, recorded_as, shape, fingerprint, True, raw):
                     uow.rollback()  # a concurrent delivery of the same key won
-                    return self._replay_committed(key, fingerprint, intent)
+                    replayed = self._replay_committed(key, user, fingerprint, intent)
+                    if replayed is None and _retry:
+                        # Another user's first: this user's key is recorded apart.
+                        return self.execute(cmd, user, key, also, _retry=False)
+                    if replayed is None:
+                        raise DuplicateRequest(
+                            f"key {echo(key)!r} is in use; send the command with another key",
+                            zh=f"请求编号 {echo(key)!r} 已被占用；请换一个编号",
+                        )
+                    return replayed
                 if also is not None:
                     also(uow)
                 uow.commit()
@@ -146,9 +161,10 @@ class MessageBus:
         with uow.savepoint():
             return service(cmd, uow, user)
 
-    def _replay_committed(self, key: str, fingerprint: str, intent: str) -> Result | dict:
+    def _replay_committed(self, key: str, user, fingerprint: str, intent: str):
         with self.uow_factory(write=False) as uow:
-            return _replay(uow.find_key(key), fingerprint, key, intent)
+            stored, _ = uow.find_key(key, user.name)
+        return None if stored is None else _replay(stored, fingerprint, key, intent)
 
     def _store_refusal(self, key, fingerprint, user, intent, cmd, refusal: JxcError, also) -> None:
         """Remember a refusal under its key, so a replay gets the same answer."""
@@ -167,7 +183,8 @@ class MessageBus:
         with self.uow_factory(write=True) as uow:
             raw = json.dumps(data, ensure_ascii=False)
             detail = {"refused": refusal.code, **cmd.to_dict()}
-            stored = uow.record(user.name, intent, key, detail, fingerprint, False, raw)
+            _, recorded_as = uow.find_key(key, user.name)
+            stored = uow.record(user.name, intent, recorded_as, detail, fingerprint, False, raw)
             if also is not None:
                 also(uow)
             if stored or also is not None:
@@ -177,8 +194,8 @@ class MessageBus:
 def _replay(stored, fingerprint: str, key: str, intent: str) -> Result | dict:
     if stored.command_hash != fingerprint:
         raise DuplicateRequest(
-            f"key {key!r} was already used for a different command",
-            zh=f"请求编号 {key!r} 已用于另一条指令",
+            f"key {echo(key)!r} was already used for a different command",
+            zh=f"请求编号 {echo(key)!r} 已用于另一条指令",
         )
     if not stored.ok:
         raise error_from_dict(json.loads(stored.result))

@@ -12,6 +12,7 @@ then refused as `Busy`; a database that cannot be opened, reached or written is
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import logging
@@ -142,10 +143,22 @@ def _converter(type_, dialect):
 
 
 _FIND_KEY = Prepared(
-    select(audit_t.c.command_hash, audit_t.c.ok, audit_t.c.result).where(
-        (audit_t.c.key == bindparam("key")) & text(AUDIT_KEYED)
-    )
+    select(
+        audit_t.c.key, audit_t.c.user_name, audit_t.c.command_hash, audit_t.c.ok, audit_t.c.result
+    ).where(audit_t.c.key.in_([bindparam("key"), bindparam("mine")]) & text(AUDIT_KEYED))
 )
+KEY_COLUMN = 200
+"""Characters of the audit row's key column."""
+
+
+def user_key(key: str, user: str) -> str:
+    """The form a key takes in the audit row when another user recorded the same key first:
+    qualified by the user (the separator is refused in keys people give), hashed when that would
+    not fit the column."""
+    mine = f"{user}\x1f{key}"
+    if len(mine) > KEY_COLUMN:
+        mine = f"{user}\x1f#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
+    return mine
 _AUDIT = insert(audit_t)
 _RECORD_COLUMNS = ("at", "user_name", "intent", "key", "detail", "command_hash", "ok", "result")
 _RECORD = Prepared(
@@ -294,9 +307,18 @@ class UnitOfWork:
 
     # -- idempotency and audit --------------------------------------------------------------
 
-    def find_key(self, key: str):
-        """The idempotency record of a key (`command_hash`, `ok`, `result`), or None."""
-        return _FIND_KEY.first(self, {"key": key})
+    def find_key(self, key: str, user: str) -> tuple:
+        """`user`'s idempotency record of a key (`command_hash`, `ok`, `result`), or None, and the
+        form the key is recorded in for `user`. Keys belong to the user who sent them: a key
+        is recorded as given, unless another user recorded it first; then it is recorded
+        qualified by the user (`user_key`), so another user's record is never returned."""
+        mine = user_key(key, user)
+        rows = _FIND_KEY.run(self, {"key": key, "mine": mine})
+        own = next((r for r in rows if r.user_name == user), None)
+        if own is not None:
+            return own, own.key
+        taken = any(r.key == key for r in rows)
+        return None, mine if taken else key
 
     def record(
         self,

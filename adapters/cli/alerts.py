@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from adapters.cli.common import Ctx, emit_json, pass_ctx, resolve_user
-from domain.commands import AckAlert, ListAlerts, SnoozeAlert
+from domain.commands import MAX_SNOOZE_DAYS, AckAlert, ListAlerts, SnoozeAlert
 
 
 @click.group(invoke_without_command=True)
@@ -53,7 +53,7 @@ def ack(ctx: Ctx, alert_id: int, user_name: str | None, as_json: bool) -> None:
 
 @alerts.command()
 @click.argument("alert_id", type=int)
-@click.option("--days", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--days", type=click.IntRange(1, MAX_SNOOZE_DAYS), default=1, show_default=True)
 @click.option("--user", "user_name", default=None)
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, png_path, resolve_user
 from bot.report_text import render_text
 from domain.commands import Report
 from domain.errors import JxcError
@@ -23,7 +23,11 @@ from domain.reports.service import NAMES
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option(
-    "--png", "png", type=click.Path(dir_okay=False, path_type=Path), help="Also draw a chart."
+    "--png",
+    "png",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=png_path,
+    help="Also draw a chart.",
 )
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None)
 @click.option("--user", "user_name", default=None, help="Acting user (default: the first admin).")

@@ -89,15 +89,17 @@ def unexpected(exc: BaseException, as_json: bool | None = None) -> None:
 
 
 def report_unexpected(exc: BaseException, *, as_json: bool, debug: bool) -> None:
-    ref = uuid.uuid4().hex[:8]
-    where = _keep_traceback(exc, ref)
+    ref, where = keep_traceback(exc)
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
     kept = f"; the details are in {where}" if where else ""
-    message = (
-        f"Sorry, something went wrong (reference {ref}). Nothing was changed by the failed "
-        f"command{kept}."
-    )
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.info_name == "run":
+        # A batch commits line by line: the lines answered before this stand.
+        done = "The lines answered before this stand; the rest did not run"
+    else:
+        done = "Nothing was changed by the failed command"
+    message = f"Sorry, something went wrong (reference {ref}). {done}{kept}."
     if as_json:
         emit_json({"ok": False, "error": {"code": "internal_error", "message": message}})
     else:
@@ -105,55 +107,105 @@ def report_unexpected(exc: BaseException, *, as_json: bool, debug: bool) -> None
     sys.exit(1)
 
 
+def state_dir() -> Path:
+    """The user's private state directory for JXC: `$XDG_STATE_HOME/jxc`, else
+    `~/.local/state/jxc`."""
+    base = os.environ.get("XDG_STATE_HOME") or ""
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".local", "state")
+    return Path(base) / "jxc"
+
+
 def log_file() -> Path:
-    """`JXC_LOG_FILE`, else `jxc.log` beside a SQLite database file, else in the temp
-    directory."""
+    """`JXC_LOG_FILE`, else `jxc.log` in the user's private state directory (`state_dir()`)."""
     explicit = os.environ.get("JXC_LOG_FILE")
-    url = os.environ.get("JXC_DATABASE_URL")
     try:
         from adapters.config import Settings
 
-        settings = Settings()
-        explicit, url = settings.log_file or explicit, settings.database_url
+        explicit = Settings().log_file or explicit
     except Exception:  # noqa: BLE001 - a bad setting must not hide the error being reported
         pass
     if explicit:
         return Path(explicit)
+    return state_dir() / LOG_NAME
+
+
+def _private_fallback() -> Path:
+    """Where the log goes when the state directory cannot be written: a directory of this user's
+    own in the temp directory."""
+    uid = os.getuid() if hasattr(os, "getuid") else os.getpid()
+    return Path(tempfile.gettempdir()) / f"jxc-{uid}" / LOG_NAME
+
+
+def _private_dir(path: Path) -> None:
+    """Make the log's directory (mode 0700 for the ones made); refuse one of another user's."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.lstat()
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or not path.is_dir()):
+        raise PermissionError(f"{path} is not a directory of this user's")
+
+
+def open_log(path: Path, *, default: bool) -> int:
+    """Open the log for appending without following a link or waiting on a FIFO (a planted one
+    must not hang a failing command): the descriptor, or OSError. A file made here is 0600."""
+    if default:
+        _private_dir(path.parent)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+    flags |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags, 0o600)
     try:
-        from sqlalchemy import make_url
+        import stat
 
-        parsed = make_url(url or "sqlite:///jxc.db")
-        database = (parsed.database or "").removeprefix("file:")
-        if parsed.get_backend_name() == "sqlite" and database not in ("", ":memory:"):
-            return Path(database).parent / LOG_NAME
-    except Exception:  # noqa: BLE001 - an unreadable URL is reported elsewhere
-        pass
-    return Path(tempfile.gettempdir()) / LOG_NAME
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path} is not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
-def _keep_traceback(exc: BaseException, ref: str) -> Path | None:
-    """Append the traceback to the log file (or the temp directory's); its path, or None."""
-    for path in dict.fromkeys((log_file(), Path(tempfile.gettempdir()) / LOG_NAME)):
+def keep_traceback(exc: BaseException, where: str = "") -> tuple[str, Path | None]:
+    """Append the traceback to the log under a new reference id: the id, and the log's path (or
+    None when no log could be written)."""
+    ref = uuid.uuid4().hex[:8]
+    chosen = log_file()
+    explicit = chosen != state_dir() / LOG_NAME
+    candidates = [(chosen, not explicit)]
+    if explicit or chosen != _private_fallback():
+        candidates.append((_private_fallback(), True))
+    for path, default in candidates:
         try:
-            handler = logging.FileHandler(path, encoding="utf-8")
+            fd = open_log(path, default=default)
         except OSError:
             continue
+        stream = open(fd, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+        handler = logging.StreamHandler(stream)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
         log.addHandler(handler)
         log.propagate = False  # the file only: stderr gets the one line (or --debug's copy)
         try:
             log.error(
-                "unexpected error, reference %s, in: jxc %s",
+                "unexpected error, reference %s, in: jxc %s%s",
                 ref,
-                " ".join(sys.argv[1:]),
+                " ".join(_argv_shown()),
+                f" ({where})" if where else "",
                 exc_info=exc,
             )
         finally:
             log.propagate = True
             log.removeHandler(handler)
             handler.close()
-        return path.resolve()
-    return None
+            stream.close()
+        return ref, path.absolute()
+    return ref, None
+
+
+def _argv_shown() -> list[str]:
+    """The command line as the log shows it: each argument cut to a readable length, bytes that
+    are not UTF-8 escaped."""
+    from domain.commands import echo
+
+    return [echo(a, 80) for a in sys.argv[1:]]
 
 
 def guard(command: click.Command, settings_for: Callable[[list[str]], dict]) -> click.Command:
@@ -247,6 +299,28 @@ def _database_error(exc: Exception) -> JxcError | None:
     if ours is not None:
         ours.__cause__ = exc
     return ours
+
+
+def png_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -> Path | None:
+    """A `--png FILE` option's check: the file's directory must exist (misuse, exit 2, before
+    any work is done)."""
+    if value is None:
+        return None
+    from domain.commands import echo
+
+    parent = Path(value).parent
+    if not parent.is_dir():
+        raise click.BadParameter(f"the directory {echo(parent)!r} does not exist")
+    if Path(value).is_dir():
+        raise click.BadParameter(f"{echo(value)!r} is a directory; name a .png file")
+    return value
+
+
+def jobs_count(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+    """A `--jobs N` option's check: -1 (all cores) or 1 to 256 workers."""
+    if value != -1 and not 1 <= value <= 256:
+        raise click.BadParameter(f"{value} is not -1 (all cores) or 1 to 256")
+    return value
 
 
 def resolve_user(app: App, name: str | None):

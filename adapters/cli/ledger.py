@@ -113,7 +113,6 @@ def import_cmd(ctx: Ctx, kind: str, file: Path, replace: bool, user_name: str | 
 
 def _check_admin(app, user_name: str | None) -> None:
     """Only an admin imports; before any user exists, the operator bootstraps freely."""
-    stream = _open_batch(file)
     from sqlalchemy import func, select
 
     with app.uow(write=False) as uow:
@@ -122,8 +121,6 @@ def _check_admin(app, user_name: str | None) -> None:
         return
     user = resolve_user(app, user_name)
     require_admin(user.name, user.role, "import")
-        # Bytes, decoded line by line: a line that is not UTF-8 is that line's error, and the
-        # batch goes on.
 
 
 @click.command()
@@ -132,6 +129,7 @@ def _check_admin(app, user_name: str | None) -> None:
 @pass_ctx
 def run(ctx: Ctx, file: str, user_name: str | None) -> None:
     """Run typed commands given as JSON, one object a line; print one JSON result a line."""
+    stream = _open_batch(file)
     app = ctx.app
     failed = False
     try:
@@ -140,6 +138,8 @@ def run(ctx: Ctx, file: str, user_name: str | None) -> None:
         emit_json({"ok": False, "intent": None, "error": exc.to_dict()})
         sys.exit(1)
     with stream:
+        # Bytes, decoded line by line: a line that is not UTF-8 is that line's error, and the
+        # batch goes on.
         for n, raw in enumerate(stream, start=1):
             if not raw.strip():
                 continue
@@ -176,6 +176,22 @@ def run_line(app, user, raw: bytes | str, n: int) -> dict:
         key = str(data.get("key") or f"cli:{uuid.uuid4()}")
         result = app.bus.execute(cmd, user, key)
         return {"ok": True, "intent": intent, "result": as_json(result)}
+    except JxcError as exc:
+        return {"ok": False, "intent": _shown(intent), "error": exc.to_dict(user.lang)}
+    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
+        ref, where = keep_traceback(exc, f"line {n}")
+        kept = f"; the details are in {where}" if where else ""
+        return {
+            "ok": False,
+            "intent": _shown(intent),
+            "error": {
+                "code": "internal_error",
+                "message": f"line {n}: unexpected error (reference {ref}); this line changed "
+                f"nothing{kept}",
+            },
+        }
+
+
 def _shown(intent: str | None) -> str | None:
     return None if intent is None else echo(intent)
 
@@ -200,22 +216,6 @@ def _decode_line(raw: bytes | str, n: int):
         raise BadRequest(
             f"line {n}: not JSON we can read ({echo(exc)})", zh=f"第 {n} 行无法读取"
         ) from None
-
-
-    except JxcError as exc:
-        return {"ok": False, "intent": _shown(intent), "error": exc.to_dict(user.lang)}
-    except Exception as exc:  # noqa: BLE001 - an unexpected failure must not stop the batch
-        ref, where = keep_traceback(exc, f"line {n}")
-        kept = f"; the details are in {where}" if where else ""
-        return {
-            "ok": False,
-            "intent": _shown(intent),
-            "error": {
-                "code": "internal_error",
-                "message": f"line {n}: unexpected error (reference {ref}); this line changed "
-                f"nothing{kept}",
-            },
-        }
 
 
 @click.command()

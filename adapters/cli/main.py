@@ -85,8 +85,8 @@ def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
     """JXC (进销存): purchase, stock and sales, from chat or the command line.
 
     Errors are one line (a JSON error with --json) and exit status 1; an unexpected one names a
-    reference id kept with its traceback in JXC_LOG_FILE (default: jxc.log beside a SQLite
-    database, else in the temp directory)."""
+    reference id kept with its traceback in JXC_LOG_FILE (default: jxc.log in the user's
+    private state directory, $XDG_STATE_HOME/jxc or ~/.local/state/jxc)."""
     import logging
 
     logging.basicConfig(
@@ -96,8 +96,33 @@ def cli(ctx: click.Context, verbose: bool, debug: bool) -> None:
     ctx.meta["jxc.debug"] = debug
 
 
+def undecodable_argument(args: list[str]) -> str | None:
+    """The first argument that is not valid UTF-8 (Python keeps its bytes as lone surrogates),
+    shown with those bytes escaped; None when all are text."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return None
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    bad = undecodable_argument(sys.argv[1:])
+    if bad is not None:
+        from adapters.cli.common import fail
+        from domain.commands import echo
+        from domain.errors import BadRequest
+
+        shown = echo(bad)
+        fail(
+            BadRequest(
+                f"the argument {shown!r} is not valid UTF-8 text",
+                zh=f"参数 {shown!r} 不是有效的 UTF-8 文本",
+            ),
+            as_json="--json" in sys.argv[1:] or sys.argv[1:2] == ["run"],
+        )
     try:
         cli.main(prog_name="jxc", standalone_mode=True)
     except Exception as exc:  # noqa: BLE001 - the last resort of the boundary

@@ -178,12 +178,13 @@ def test_an_unexpected_error_names_a_reference_kept_in_the_log(master_db, tmp_pa
     assert debug.returncode == 1 and "Traceback" in debug.stderr
 
 
-def test_the_log_defaults_to_beside_a_sqlite_database(master_db, tmp_path):
+def test_the_log_defaults_to_the_users_private_state_directory(master_db, tmp_path):
     if not master_db.startswith("sqlite"):
         pytest.skip("breaks a SQLite row by hand")
     run_json(master_db, json.loads(RECEIVE))
     _break_a_balance(master_db)
     env = {k: v for k, v in cli_env(master_db).items() if k != "JXC_LOG_FILE"}
+    env["XDG_STATE_HOME"] = str(tmp_path / "state")
     proc = subprocess.run(
         [sys.executable, "-m", "adapters.cli", "stock"],
         capture_output=True,
@@ -193,9 +194,13 @@ def test_the_log_defaults_to_beside_a_sqlite_database(master_db, tmp_path):
         timeout=60,
     )
     assert_clean(proc, 1)
+    kept = tmp_path / "state" / "jxc" / "jxc.log"
+    assert "internal_error" in proc.stderr and str(kept) in proc.stderr
+    assert "Traceback" in kept.read_text("utf-8")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert kept.parent.stat().st_mode & 0o777 == 0o700
     beside = os.path.join(os.path.dirname(master_db.removeprefix("sqlite:///")), "jxc.log")
-    assert "internal_error" in proc.stderr and beside in proc.stderr
-    assert "Traceback" in open(beside, encoding="utf-8").read()
+    assert not os.path.exists(beside)
 
 
 def _on_hand(db_url: str) -> str:
