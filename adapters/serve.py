@@ -217,6 +217,26 @@ def wire(app, parts: list, notifier) -> None:
             part.handlers.refresh_copies = refresh
 
 
+WATCH_INTERVAL = 1.0
+"""Seconds between two looks at the SQLite database file under a running `jxc serve`."""
+
+
+async def watch_database(app, gone: list, stop: asyncio.Event) -> None:
+    """Stop the process (`gone` gets the error) once its SQLite database file was removed or
+    replaced: it would otherwise write into a file nobody reads."""
+    from adapters.db import check_database_file
+    from domain.errors import DatabaseUnavailable
+
+    while not stop.is_set():
+        await asyncio.sleep(WATCH_INTERVAL)
+        try:
+            await asyncio.to_thread(check_database_file, app.engine)
+        except DatabaseUnavailable as exc:
+            gone.append(exc)
+            stop.set()
+            return
+
+
 def _describe(part) -> str:
     where = getattr(part, "where", "")
     return f"{part.name} ({where})" if where else part.name
@@ -231,16 +251,22 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     pacers = Pacers()
     parts = build_parts(app, names, pacers, feed=True)
     notifiers = ChatNotifiers(app, pacers)
-    started = []
+    started, gone = [], []
+    watcher = None
     try:
         wire(app, parts, await notifiers.start())
         for part in parts:
             await part.start()
             started.append(part)
         say("ready: " + ", ".join(_describe(p) for p in started if getattr(p, "shown", True)))
+        watcher = asyncio.create_task(watch_database(app, gone, stop))
         await stop.wait()
+        if gone:
+            say(f"error ({gone[0].code}): {gone[0]}")
         say("stopping: finishing the work in hand")
     finally:
+        if watcher is not None:
+            watcher.cancel()
         # Stopped in reverse order: the chat parts finish their replies while the scheduler
         # still runs; every part is stopped even if another fails to.
         for part in reversed(started):
@@ -255,7 +281,7 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
     say("stopped")
-    return 0
+    return 1 if gone else 0
 
 
 def serve(app, named: tuple[str, ...], say: Callable[[str], None]) -> int:

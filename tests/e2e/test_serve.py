@@ -263,3 +263,27 @@ def test_a_digest_chart_is_removed_once_every_copy_is_sent_and_a_png_asked_for_i
     proc = jxc(app.settings.database_url, "digest", "--png", str(asked))
     assert proc.returncode == 0, proc.stderr
     assert asked.is_file()
+
+
+# -- a SQLite database file removed under a running process ---------------------------------------
+
+
+def test_serve_exits_1_saying_why_when_its_database_file_is_removed(master_db):
+    import os
+
+    from sqlalchemy import make_url
+
+    if make_url(master_db).get_backend_name() != "sqlite":
+        return  # a PostgreSQL database is not a file
+    path = make_url(master_db).database
+    server = ServeProcess(["scheduler"], _env(master_db), ROOT)
+    try:
+        server.wait_line("ready")
+        os.replace(path, path + ".moved")  # removed from where serve opened it
+        line = server.wait_line("error (database_unavailable)", timeout=15)
+        code = server.proc.wait(30)
+    finally:
+        server.stop()
+    assert code == 1, server.lines
+    assert path in line and "removed" in line
+    assert not [x for x in server.lines if "Traceback" in x], server.lines
