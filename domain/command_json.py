@@ -20,8 +20,9 @@ from domain.commands import (
     command_from_dict,
     echo,
 )
-from domain.errors import BadRequest
+from domain.errors import BadRequest, InvalidAmount, InvalidQuantity
 from domain.lookup import close_matches
+from domain.numbers import to_decimal
 
 ENVELOPE = ("key",)
 """Fields every line may carry beside the command's slots (the idempotency key)."""
@@ -123,6 +124,10 @@ def _decimal(intent: str, name: str, value: Any) -> None:
     # JSON numbers with a fraction are floats, which are not exact: decimals travel as strings.
     if isinstance(value, bool) or not isinstance(value, str | int):
         _wrong(intent, name, value, 'a decimal string such as "12.50"')
+    if isinstance(value, str) and value.strip():
+        # `1,5`, `2e3`: a number written so it could be read two ways is refused, never guessed
+        # (a quantity `invalid_quantity`, a price, cost or discount `invalid_amount`).
+        to_decimal(value, name, error=InvalidQuantity if "qty" in name else InvalidAmount)
 
 
 def _text(intent: str, name: str, value: Any) -> None:

@@ -5,6 +5,9 @@ half-imported. Re-importing updates by code; sales history appends (or replaces 
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -59,18 +62,146 @@ def barcode_ok(code: str) -> bool:
     return (10 - total % 10) % 10 == check
 
 
+KEYS = {"warehouses": "code", "items": "sku", "partners": "code", "users": "name"}
+"""The column each kind of master data is found by; a header must always name it."""
+MAX_FIELD = 1000
+"""No column holds more characters than this (aliases); a longer value is a bad line."""
+_UNIQUE = {"items": ("barcode",), "users": ("slack_id", "telegram_id")}
+
+
 def check_header(kind: str, header: list[str]) -> None:
-    """The header must hold the kind's columns (optional ones may follow)."""
+    """The header must name each column once, only the kind's columns, and always its key
+    (master data may name only some columns; sales history names them all)."""
+    problems = header_problems(kind, header)
+    if problems:
+        raise ImportRejected(problems)
+
+
+def header_problems(kind: str, header: list[str]) -> list[str]:
+    """What is wrong with a header, as `line 1: …` (empty when nothing is)."""
     need = COLUMNS[kind]
-    missing = [c for c in need if c not in header]
-    unknown = [c for c in header if c not in need and c not in OPTIONAL.get(kind, [])]
+    known = need + OPTIONAL.get(kind, [])
+    expected = f" (expected {','.join(known)})"
+    if not any(header):
+        return [f"line 1: the file has no header{expected}"]
+    problems = []
+    twice = sorted({c for c in header if header.count(c) > 1})
+    if twice:
+        problems.append(f"line 1: column(s) {', '.join(twice)} appear more than once")
+    if "" in header:
+        problems.append("line 1: a column has no name")
+    required = [KEYS[kind]] if kind in KEYS else need
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in dict.fromkeys(header) if c and c not in known]
     if missing or unknown:
         msg = "line 1: "
         if missing:
             msg += f"missing column(s) {', '.join(missing)}"
         if unknown:
-            msg += ("; " if missing else "") + f"unknown column(s) {', '.join(unknown)}"
-        raise ImportRejected([msg + f" (expected {','.join(need + OPTIONAL.get(kind, []))})"])
+            msg += (
+                "; " if missing else ""
+            ) + f"unknown column(s) {', '.join(_cut(u) for u in unknown)}"
+        problems.append(msg + expected)
+    return problems
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    """A value echoed in a message, cut to a readable length."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict]], list[str]]:
+    """Read CSV bytes (UTF-8, BOM tolerated) into the header, the numbered rows and the lines
+    that cannot be read as rows: not UTF-8, a broken or unclosed quote, more or fewer values
+    than the header, a value over `MAX_FIELD` characters. Blank lines are skipped."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+        undecodable = False
+    except UnicodeDecodeError:
+        # Read on, to name every bad line: bytes that are not UTF-8 become lone surrogates.
+        text = raw.decode("utf-8", errors="surrogateescape")
+        undecodable = True
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    problems: list[str] = []
+    header: list[str] | None = None
+    rows: list[tuple[int, dict]] = []
+    line = 0
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            spans = reader.line_num > start
+            line = reader.line_num
+            problems.append(f"line {start}: {_csv_problem(str(exc), spans)}")
+            if header is None:
+                header = []
+            continue
+        line = reader.line_num
+        if undecodable and any(_SURROGATE.search(v) for v in values):
+            problems.append(f"line {start}: not UTF-8 text (save the file as UTF-8)")
+            if header is None:
+                header = []
+            continue
+        if header is None:
+            header = [h.strip() for h in values]
+            continue
+        if not any(v.strip() for v in values) or not header:
+            continue  # a blank line; or no header to check the rows against
+        if line != start:
+            problems.append(
+                f"line {start}: a quoted value runs past the end of its line "
+                "(a quote that is not closed?)"
+            )
+            continue
+        if len(values) != len(header):
+            problems.append(
+                f"line {start}: {len(values)} value(s) where the header has {len(header)} column(s)"
+            )
+            continue
+        longest = max(range(len(values)), key=lambda i: len(values[i]))
+        if len(values[longest]) > MAX_FIELD:
+            problems.append(
+                f"line {start}: {header[longest] or 'a value'} is longer than "
+                f"{MAX_FIELD} characters"
+            )
+            continue
+        rows.append((start, dict(zip(header, values, strict=True))))
+    return header or [], rows, problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _csv_problem(text: str, spans: bool) -> str:
+    if spans and "field larger" not in text:
+        return "a quote opened on this line is not closed on it"
+    if "field larger than field limit" in text:
+        return f"a value is longer than {MAX_FIELD} characters"
+    if "NUL" in text:
+        return "a NUL byte: this is not a text file"
+    if "unexpected end of data" in text:
+        return "a quote is not closed before the end of the file"
+    if "expected after" in text:
+        return 'a quote closes in the middle of a value (write "" for a quote inside quotes)'
+    return f"cannot be read as CSV ({text})"
+
+
+def import_csv(uow, kind: str, raw: bytes, *, today: date, replace: bool = False) -> int:
+    """Check a whole CSV file (header, every row's shape, every value), then write it all;
+    every bad line is reported at once (`ImportRejected`) and nothing is written."""
+    header, rows, problems = parse_csv(raw)
+    wrong = [] if problems[:1] and problems[0].startswith("line 1:") else None
+    wrong = header_problems(kind, header) if wrong is None else wrong
+    if wrong or not header:
+        raise ImportRejected(wrong + problems)
+    return import_rows(
+        uow, kind, rows, today=today, replace=replace, header=header, problems=problems
+    )
 
 
 def _lookup(uow, table, column) -> dict[str, int]:
@@ -78,30 +209,65 @@ def _lookup(uow, table, column) -> dict[str, int]:
 
 
 def import_rows(
-    uow, kind: str, rows: Iterable[tuple[int, dict]], *, today: date, replace: bool = False
+    uow,
+    kind: str,
+    rows: Iterable[tuple[int, dict]],
+    *,
+    today: date,
+    replace: bool = False,
+    header: list[str] | None = None,
+    problems: Iterable[str] = (),
 ) -> int:
-    """Validate every row, then write them all; returns the number of rows written."""
+    """Validate every row, then write them all; returns the number of rows written.
+
+    `header` names the columns the file has (all when None): an existing row gets only those
+    updated, a new one must have every required column. `problems` are lines already found bad
+    (by `parse_csv`); they are reported with the rest, in line order."""
     ctx = _Context(uow, today)
+    problems = list(problems)
     if kind == "sales_history":
-        return _import_history(ctx, rows, replace)
+        return _import_history(ctx, rows, replace, problems)
     validate = {
         "warehouses": _warehouse,
         "items": _item,
         "partners": _partner,
         "users": _user,
     }[kind]
+    rows = list(rows)
+    cols = set(header if header is not None else COLUMNS[kind] + OPTIONAL.get(kind, []))
+    key = KEYS[kind]
+    lacking = [c for c in COLUMNS[kind] if c not in cols]
+    existing = ctx.existing(kind)
     good, bad = [], []
     for line, row in rows:
         try:
-            good.append(validate(ctx, row))
+            name = (row.get(key) or "").strip()
+            old = existing.get(name.upper()) if name else None
+            if old is not None:
+                row = {**old, **row}
+            elif lacking and name:
+                raise ValueError(
+                    f"{_cut(name)} is new, so the file needs the column(s) {', '.join(lacking)}"
+                )
+            good.append((line, validate(ctx, row), old is not None))
         except (JxcError, ValueError) as exc:
-            bad.append(f"line {line}: {getattr(exc, 'message', str(exc))}")
-    if bad:
-        raise ImportRejected(bad)
+            bad.append((line, getattr(exc, "message", str(exc))))
+    if kind == "users":
+        bad += _users_problems(ctx, good)
+    if bad or problems:
+        raise ImportRejected(_in_line_order(problems, bad))
+    if kind == "users":
+        _keep_an_admin(ctx, [r for _, r, _ in good])
     if not good:
         return 0
-    _write(uow, kind, good, replace)
+    _write(uow, kind, [r for _, r, _ in good], replace, cols)
     return len(good)
+
+
+def _in_line_order(problems: list[str], bad: list[tuple[int, str]]) -> list[str]:
+    found = [(int(p.split(":")[0].split()[1]), p) for p in problems]
+    found += [(n, f"line {n}: {text}") for n, text in bad]
+    return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 
 class _Context:
@@ -111,6 +277,7 @@ class _Context:
         self.seen: set[str] = set()
         self.barcodes: set[str] = set()
         self._items = self._partners = None
+        self._existing: dict[str, dict] = {}
 
     @property
     def items(self):
@@ -132,18 +299,54 @@ class _Context:
             }
         return self._partners
 
-    def unique(self, key: str, what: str) -> str:
+    def existing(self, kind: str) -> dict[str, dict[str, str]]:
+        """The stored rows of a kind of master data by upper-cased key, each value as the text
+        a CSV cell would hold (so a row naming only some columns can be checked whole)."""
+        if kind not in self._existing:
+            table = _TABLES[kind]
+            key = KEYS[kind]
+            names = COLUMNS[kind] + OPTIONAL.get(kind, [])
+            self._existing[kind] = {
+                r[key].upper(): {c: _cell(r[c]) for c in names}
+                for r in self.uow.execute(select(*(table.c[c] for c in names))).mappings()
+            }
+        return self._existing[kind]
+
+    def unique(self, key: str, what: str, limit: int) -> str:
         key = key.strip()
         if not key:
             raise ValueError(f"{what} is empty")
+        if len(key) > limit:
+            raise ValueError(f"{what} {_cut(key)!r} is longer than {limit} characters")
         if key.upper() in self.seen:
             raise ValueError(f"{what} {key!r} appears twice in the file")
         self.seen.add(key.upper())
         return key
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+_WHOLE = re.compile(r"[0-9]{1,6}")
+
+
+def _whole(row, col: str, default: str, top: int) -> int:
+    """A whole number column (days) from 0 to `top`."""
+    raw = _text(row, col) or default
+    if not _WHOLE.fullmatch(raw) or int(raw) > top:
+        raise ValueError(f"{col} must be a whole number of days from 0 to {top}, not {_cut(raw)!r}")
+    return int(raw)
+
+
 def _text(row, col, limit=200) -> str:
     value = (row.get(col) or "").strip()
+    if "\x00" in value:
+        raise ValueError(f"{col} holds a NUL byte")
     if len(value) > limit:
         raise ValueError(f"{col} is longer than {limit} characters")
     return value
@@ -151,18 +354,18 @@ def _text(row, col, limit=200) -> str:
 
 def _warehouse(ctx, row) -> dict:
     return {
-        "code": ctx.unique(row.get("code") or "", "code").upper(),
+        "code": ctx.unique(row.get("code") or "", "code", 32).upper(),
         "name": _text(row, "name"),
         "name_zh": _text(row, "name_zh"),
     }
 
 
 def _item(ctx, row) -> dict:
-    sku = ctx.unique(row.get("sku") or "", "sku")
+    sku = ctx.unique(row.get("sku") or "", "sku", 64)
     uom = _text(row, "uom", 16) or "pcs"
     costing = (_text(row, "costing") or "average").lower()
     if costing not in ("average", "fifo"):
-        raise ValueError(f"costing must be average or fifo, not {costing!r}")
+        raise ValueError(f"costing must be average or fifo, not {_cut(costing)!r}")
     barcode = _text(row, "barcode", 32) or None
     if barcode:
         if not barcode_ok(barcode):
@@ -176,9 +379,7 @@ def _item(ctx, row) -> dict:
         ).first()
         if other:
             raise ValueError(f"barcode {barcode} already belongs to {other.sku}")
-    lead = _text(row, "lead_time_days") or "0"
-    if not lead.isdigit() or int(lead) > 3650:
-        raise ValueError(f"lead_time_days must be a whole number of days, not {lead!r}")
+    lead = _whole(row, "lead_time_days", "0", 3650)
     moq = _text(row, "moq") or "0"
     existing = ctx.items.get(sku.upper())
     if existing is not None:
@@ -200,7 +401,7 @@ def _item(ctx, row) -> dict:
         "category": _text(row, "category", 64),
         "unit_price": unit_cost(_text(row, "unit_price") or "0"),
         "unit_cost": unit_cost(_text(row, "unit_cost") or "0"),
-        "lead_time_days": int(lead),
+        "lead_time_days": lead,
         "moq": quantity(moq, uom, allow_zero=True),
         "aliases": _text(row, "aliases", 1000),
         "costing": costing,
@@ -209,13 +410,11 @@ def _item(ctx, row) -> dict:
 
 
 def _partner(ctx, row) -> dict:
-    code = ctx.unique(row.get("code") or "", "code").upper()
+    code = ctx.unique(row.get("code") or "", "code", 32).upper()
     kind = _text(row, "kind").lower()
     if kind not in ("customer", "supplier"):
-        raise ValueError(f"kind must be customer or supplier, not {kind!r}")
-    days = _text(row, "payment_days") or "30"
-    if not days.isdigit():
-        raise ValueError(f"payment_days must be a whole number, not {days!r}")
+        raise ValueError(f"kind must be customer or supplier, not {_cut(kind)!r}")
+    days = _whole(row, "payment_days", "30", 3650)
     return {
         "code": code,
         "name": _text(row, "name"),
@@ -223,18 +422,18 @@ def _partner(ctx, row) -> dict:
         "kind": kind,
         "credit_limit": amount(_text(row, "credit_limit") or "0", "credit_limit"),
         "aliases": _text(row, "aliases", 1000),
-        "payment_days": int(days),
+        "payment_days": days,
     }
 
 
 def _user(ctx, row) -> dict:
-    name = ctx.unique(row.get("name") or "", "name")
+    name = ctx.unique(row.get("name") or "", "name", 64)
     role = _text(row, "role").lower()
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {_cut(role)!r}")
     lang = _text(row, "lang").lower() or "en"
     if lang not in ("en", "zh"):
-        raise ValueError(f"lang must be en or zh, not {lang!r}")
+        raise ValueError(f"lang must be en or zh, not {_cut(lang)!r}")
     return {
         "name": name,
         "role": role,
@@ -244,11 +443,44 @@ def _user(ctx, row) -> dict:
     }
 
 
+def _users_problems(ctx, good: list[tuple[int, dict, bool]]) -> list[tuple[int, str]]:
+    """A Slack or Telegram id held by two users once the file is in: a bad line each time."""
+    final = {name: {"line": None, **row} for name, row in ctx.existing("users").items()}
+    for line, row, _ in good:
+        final[row["name"].upper()] = {"line": line, **row}
+    bad = []
+    for col in ("slack_id", "telegram_id"):
+        holders: dict[str, list[dict]] = {}
+        for row in final.values():
+            if row[col]:
+                holders.setdefault(row[col], []).append(row)
+        for value, rows in holders.items():
+            if len(rows) < 2:
+                continue
+            for row in rows:
+                if row["line"] is not None:
+                    others = ", ".join(r["name"] for r in rows if r is not row)
+                    bad.append((row["line"], f"{col} {_cut(value)} also belongs to {others}"))
+    return bad
+
+
+def _keep_an_admin(ctx, good: list[dict]) -> None:
+    """Refuse an import after which no user is an admin: every command would be refused."""
+    roles = {name: row["role"] for name, row in ctx.existing("users").items()}
+    roles.update({row["name"].upper(): row["role"] for row in good})
+    if roles and "admin" not in roles.values():
+        raise InvalidState(
+            "nothing imported: after this file no user would be an admin, and every command "
+            "would be refused; keep at least one user with the role admin",
+            zh="未导入：导入后将没有任何管理员，所有命令都会被拒绝；请至少保留一个角色为 admin 的用户",
+        )
+
+
 def _day(ctx, raw: str) -> date:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"date {raw!r} is not YYYY-MM-DD") from None
+        raise ValueError(f"date {_cut(raw)!r} is not YYYY-MM-DD") from None
     if day > ctx.today:
         raise ValueError(f"date {day} is in the future")
     return day
@@ -257,7 +489,9 @@ def _day(ctx, raw: str) -> date:
 _HISTORY = ("day", "item_id", "qty", "partner_id", "unit_price")
 
 
-def _import_history(ctx, rows: Iterable[tuple[int, dict]], replace: bool) -> int:
+def _import_history(
+    ctx, rows: Iterable[tuple[int, dict]], replace: bool, problems: list[str]
+) -> int:
     """Sales history, which comes in hundreds of thousands of rows repeating the same few dates,
     SKUs, customers, quantities and prices: each distinct cell is checked and converted to the
     column's stored form once, and the rows go to the driver in one `executemany`."""
@@ -292,9 +526,9 @@ def _import_history(ctx, rows: Iterable[tuple[int, dict]], replace: bool) -> int
                 price = prices[raw] = stored["unit_price"](unit_cost(raw))
             good.append((day[1], item_id, qty, partner_id, price))
         except (JxcError, ValueError) as exc:
-            bad.append(f"line {line}: {getattr(exc, 'message', str(exc))}")
-    if bad:
-        raise ImportRejected(bad)
+            bad.append((line, getattr(exc, "message", str(exc))))
+    if bad or problems:
+        raise ImportRejected(_in_line_order(problems, bad))
     if not good:
         return 0
     if replace:
@@ -319,26 +553,37 @@ def _history_names(ctx, sku: str, cust: str) -> tuple[int, str, int]:
     """(item id, unit of measure, customer id) of a history row's SKU and customer."""
     item = ctx.items.get(sku.upper())
     if item is None:
-        raise ValueError(f"unknown SKU {sku!r}")
+        raise ValueError(f"unknown SKU {_cut(sku)!r}")
     partner = ctx.partners.get(cust.upper())
     if partner is None:
-        raise ValueError(f"unknown customer {cust!r}")
+        raise ValueError(f"unknown customer {_cut(cust)!r}")
     if partner.kind != "customer":
         raise ValueError(f"{cust} is a supplier, not a customer")
     return item.id, item.uom, partner.id
 
 
-def _write(uow, kind: str, good: list[dict], replace: bool) -> None:
-    table, key = {
-        "warehouses": (Warehouse.__table__, "code"),
-        "items": (Item.__table__, "sku"),
-        "partners": (Partner.__table__, "code"),
-        "users": (User.__table__, "name"),
-    }[kind]
+_TABLES = {
+    "warehouses": Warehouse.__table__,
+    "items": Item.__table__,
+    "partners": Partner.__table__,
+    "users": User.__table__,
+}
+
+
+def _write(uow, kind: str, good: list[dict], replace: bool, cols: set[str]) -> None:
+    """Insert new rows whole; update existing ones in the columns the file names only."""
+    table, key = _TABLES[kind], KEYS[kind]
     existing = _lookup(uow, table, table.c[key])
     new = [r for r in good if r[key].upper() not in existing]
-    for r in good:
-        if r[key].upper() in existing:
-            uow.execute(update(table).where(table.c.id == existing[r[key].upper()]).values(**r))
+    old = [r for r in good if r[key].upper() in existing]
+    named = [c for c in COLUMNS[kind] + OPTIONAL.get(kind, []) if c in cols and c != key]
+    unique = [c for c in _UNIQUE.get(kind, ()) if c in named]
+    if unique and old:
+        # An id may move from one row to another within the file: free them all first.
+        ids = [existing[r[key].upper()] for r in old]
+        uow.execute(update(table).where(table.c.id.in_(ids)).values(**dict.fromkeys(unique)))
+    for r in old if named else ():
+        values = {c: r[c] for c in named}
+        uow.execute(update(table).where(table.c.id == existing[r[key].upper()]).values(**values))
     if new:
         uow.execute(insert(table), new)

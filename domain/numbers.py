@@ -6,9 +6,11 @@ refused. Money is rounded to 0.01 half-up per line; unit costs keep up to 6 deci
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-from domain.errors import InvalidAmount, InvalidQuantity
+from domain.errors import InvalidAmount, InvalidQuantity, JxcError
 
 COUNTED_UNITS = frozenset(
     {"pcs", "pc", "pair", "roll", "box", "set", "个", "双", "卷", "台", "箱", "件", "只", "套"}
@@ -19,26 +21,56 @@ QTY_PLACES = 3
 COST_PLACES = 6
 
 
-def to_decimal(value: object, what: str = "value") -> Decimal:
-    """Read a string, int or Decimal as an exact Decimal (floats are refused: they are not exact)."""
+# Digits, with a comma only between groups of three (`1,500`), and a decimal point. Anything
+# else (`1,5`, `2e3`, `Infinity`, `0x10`) is not read: never a guess, never a fragment kept.
+_NUMBER = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?|\.[0-9]+)")
+_ECHO = 40
+
+
+def _shown(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= _ECHO else text[: _ECHO - 1] + "…"
+
+
+def to_decimal(
+    value: object, what: str = "value", *, error: type[JxcError] = InvalidQuantity
+) -> Decimal:
+    """Read a string, int or Decimal as an exact Decimal (floats are refused: they are not
+    exact). A string is digits with an optional point; a comma only as a thousands separator
+    (`1,500`); `1,5`, an exponent (`2e3`) or anything else is refused with `error`."""
     if isinstance(value, Decimal):
         d = value
     elif isinstance(value, bool) or isinstance(value, float):
-        raise InvalidQuantity(f"{what} must be given as a decimal string, not {value!r}")
+        raise error(f"{what} must be given as a decimal string, not {_shown(value)}")
     elif isinstance(value, int):
         d = Decimal(value)
     elif isinstance(value, str):
-        try:
-            d = Decimal(value.strip().replace(",", ""))
-        except InvalidOperation:
-            raise InvalidQuantity(
-                f"{what} {value!r} is not a number", zh=f"{what} “{value}” 不是数字"
-            ) from None
+        d = parse_number(value, what, error)
     else:
-        raise InvalidQuantity(f"{what} {value!r} is not a number")
+        raise error(f"{what} {_shown(value)!r} is not a number")
     if not d.is_finite():
-        raise InvalidQuantity(f"{what} {value!r} is not a number")
+        raise error(f"{what} {_shown(value)!r} is not a number")
     return d
+
+
+def parse_number(text: str, what: str = "value", error: type[JxcError] = InvalidQuantity):
+    """A number as people and files write it (see `to_decimal`), or `error` saying why not."""
+    raw = unicodedata.normalize("NFKC", text).strip()
+    if _NUMBER.fullmatch(raw):
+        return Decimal(raw.replace(",", ""))
+    shown = _shown(text)
+    if re.fullmatch(r"[+-]?[0-9.,]*[0-9][0-9.,]*", raw) and "," in raw:
+        raise error(
+            f"{what} {shown!r} is not a number: a comma separates thousands only (1,500); "
+            "write decimals with a point (1.5)",
+            zh=f"{what} “{shown}” 不是数字：逗号只用作千位分隔（1,500），小数请用小数点（1.5）",
+        )
+    if re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]+", raw):
+        raise error(
+            f"{what} {shown!r} is not a number: write it in plain digits, without an exponent",
+            zh=f"{what} “{shown}” 不是数字：请直接写出数字，不用指数",
+        )
+    raise error(f"{what} {shown!r} is not a number", zh=f"{what} “{shown}” 不是数字")
 
 
 def quantity(value: object, uom: str = "pcs", *, allow_zero: bool = False) -> Decimal:
@@ -69,10 +101,7 @@ def quantity(value: object, uom: str = "pcs", *, allow_zero: bool = False) -> De
 
 def amount(value: object, what: str = "amount", *, places: int = 2) -> Decimal:
     """Validate a money value or unit cost: zero or more, at most `places` decimals."""
-    try:
-        a = to_decimal(value, what)
-    except InvalidQuantity as exc:
-        raise InvalidAmount(exc.message, zh=exc.zh) from None
+    a = to_decimal(value, what, error=InvalidAmount)
     if a < 0:
         raise InvalidAmount(f"{what} must not be negative, got {a}", zh=f"金额不能为负：{a}")
     if a > Decimal("1000000000"):

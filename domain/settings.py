@@ -2,33 +2,45 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from domain.errors import InvalidAmount, UnknownSetting
+from domain.errors import InvalidAmount, UnknownSetting, UnknownWarehouse
 from domain.lookup import close_matches
-from domain.model import Setting
+from domain.model import Setting, Warehouse
+from domain.numbers import parse_number
 from domain.uow import Prepared
 
 setting_t = Setting.__table__
 
-# name -> (default, kind); kind: "money", "pct", "int", "bool", "prob"
+# name -> (default, kind); kind: "money", "pct", "int", "bool", "prob", "hours", "sigma"
 DEFAULTS: dict[str, tuple[str, str]] = {
     "approval.purchase_total": ("10000", "money"),
     "approval.credit_check": ("on", "bool"),
     "approval.sales_discount_pct": ("10", "pct"),
     "approval.count_value": ("1000", "money"),
     "approval.count_pct": ("2", "pct"),
-    "approval.remind_hours": ("24", "int"),
-    "approval.escalate_hours": ("48", "int"),
+    "approval.remind_hours": ("24", "hours"),
+    "approval.escalate_hours": ("48", "hours"),
     "anomaly.price_pct": ("20", "pct"),
-    "anomaly.sigma": ("3", "money"),
+    "anomaly.sigma": ("3", "sigma"),
     "reorder.service_level": ("0.95", "prob"),
     "reorder.history_days": ("90", "int"),
     "reorder.order_cost": ("200", "money"),
     "reorder.holding_pct": ("25", "pct"),
     "stock.allow_negative": ("off", "bool"),
+}
+# The design's ranges (low, high, whole number?): by setting first, then by kind.
+_D = Decimal
+RANGES: dict[str, tuple[Decimal, Decimal, bool]] = {
+    "money": (_D(0), _D(10) ** 12, False),
+    "pct": (_D(0), _D(100), False),
+    "hours": (_D(1), _D(720), True),
+    "sigma": (_D(1), _D(10), False),
+    "prob": (_D("0.5"), _D("0.999"), False),
+    "reorder.history_days": (_D(14), _D(1095), True),
+    "reorder.holding_pct": (_D("0.1"), _D(100), False),
 }
 _BOOL = {
     "on": "on",
@@ -58,30 +70,57 @@ def _kind_of(name: str) -> str:
 
 
 def validate(name: str, value: str) -> str:
-    """Check a new value for a named setting and return it normalised."""
+    """Check a new value for a named setting against its range and return it normalised."""
     kind = _kind_of(name)
     v = value.strip().lower()
     if kind == "bool":
         if v not in _BOOL:
             raise InvalidAmount(
-                f"{name} takes on or off, not {value!r}", zh=f"{name} 只能是 on 或 off"
+                f"{name} takes on or off, not {_cut(value)!r}", zh=f"{name} 只能是 on 或 off"
             )
         return _BOOL[v]
-    try:
-        d = Decimal(v)
-    except InvalidOperation:
+    d = parse_number(v, name, InvalidAmount)
+    low, high, whole = RANGES.get(name) or RANGES[kind]
+    span = f"{_plain(low)} to {_plain(high)}"
+    if not low <= d <= high:
         raise InvalidAmount(
-            f"{name} takes a number, not {value!r}", zh=f"{name} 需要数字"
-        ) from None
-    if not d.is_finite() or d < 0:
-        raise InvalidAmount(f"{name} must be a number ≥ 0", zh=f"{name} 必须是非负数")
-    if kind == "int" and d != d.to_integral_value():
-        raise InvalidAmount(f"{name} takes a whole number", zh=f"{name} 必须是整数")
-    if kind == "pct" and d > 100:
-        raise InvalidAmount(f"{name} is a percentage (0–100)", zh=f"{name} 是百分比（0–100）")
-    if kind == "prob" and not (Decimal("0.5") <= d < 1):
-        raise InvalidAmount(f"{name} must be between 0.5 and 1", zh=f"{name} 必须在 0.5 与 1 之间")
-    return format(d.normalize(), "f") if kind != "int" else str(int(d))
+            f"{name} must be between {span}, not {_cut(value)}",
+            zh=f"{name} 必须在 {_plain(low)} 到 {_plain(high)} 之间，收到 {_cut(value)}",
+        )
+    if whole and d != d.to_integral_value():
+        raise InvalidAmount(
+            f"{name} takes a whole number ({span})",
+            zh=f"{name} 必须是整数（{_plain(low)} 到 {_plain(high)}）",
+        )
+    return str(int(d)) if whole else _plain(d)
+
+
+def _plain(d: Decimal) -> str:
+    n = d.normalize()
+    return format(n.quantize(Decimal(1)) if n == n.to_integral_value() else n, "f")
+
+
+def _cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def canonical_name(uow, name: str) -> str:
+    """The stored name of a setting: a per-warehouse one names a warehouse that exists, by its
+    code (`stock.allow_negative.sh` → `stock.allow_negative.SH`); else `unknown_warehouse`."""
+    prefix = "stock.allow_negative."
+    if not name.startswith(prefix):
+        return name
+    code = name[len(prefix) :].strip()
+    wh = Warehouse.__table__
+    found = uow.execute(select(wh.c.code).where(func.upper(wh.c.code) == code.upper())).scalar()
+    if found is None:
+        codes = [r.code for r in uow.execute(select(wh.c.code).order_by(wh.c.code))]
+        raise UnknownWarehouse(
+            f"no warehouse {_cut(code)!r} for {prefix}<WAREHOUSE>; warehouses: {', '.join(codes)}",
+            zh=f"没有仓库 {_cut(code)!r}；现有仓库：{'、'.join(codes)}",
+            suggestions=close_matches(code, codes),
+        )
+    return prefix + found
 
 
 _ALL = Prepared(select(setting_t.c.name, setting_t.c.value))
@@ -117,7 +156,7 @@ def is_on(uow, name: str) -> bool:
 def set_value(uow, name: str, value: str) -> str:
     """Validate and store a setting; returns the stored value."""
     v = validate(name, value)
-    store(uow, name, v)
+    store(uow, canonical_name(uow, name), v)
     return v
 
 

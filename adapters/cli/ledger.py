@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
 import sys
@@ -64,22 +63,6 @@ def init(ctx: Ctx, demo: bool, force: bool) -> None:
         click.echo(summary)
 
 
-def read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict]]]:
-    """Read a CSV file (UTF-8, BOM tolerated) into its header and numbered rows."""
-    with path.open(newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
-        header = [h.strip() for h in next(reader, [])]
-        rows = []
-        for line, values in enumerate(reader, start=2):
-            if not any(v.strip() for v in values):
-                continue
-            if len(values) > len(header):
-                rows.append((line, {"__extra__": values}))
-                continue
-            rows.append((line, dict(zip(header, values, strict=False))))
-    return header, rows
-
-
 @click.command("import")
 @click.argument("kind", type=click.Choice(imports.KINDS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -93,13 +76,14 @@ def import_cmd(ctx: Ctx, kind: str, file: Path, replace: bool, user_name: str | 
     app = ctx.app
     try:
         _check_admin(app, user_name)
-        header, rows = read_csv(file)
-        imports.check_header(kind, header)
-        bad = [f"line {n}: more values than columns" for n, r in rows if "__extra__" in r]
-        if bad:
-            raise imports.ImportRejected(bad)
+        try:
+            raw = file.read_bytes()
+        except OSError as exc:
+            raise BadRequest(
+                f"cannot read {file}: {exc.strerror}", zh=f"无法读取 {file}：{exc.strerror}"
+            ) from None
         with app.uow() as uow:
-            count = imports.import_rows(uow, kind, rows, today=app.clock.today(), replace=replace)
+            count = imports.import_csv(uow, kind, raw, today=app.clock.today(), replace=replace)
             uow.audit(user_name or "cli", f"import.{kind}", "", {"file": str(file), "rows": count})
             uow.commit()
     except imports.ImportRejected as exc:

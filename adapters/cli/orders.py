@@ -94,7 +94,9 @@ def rules_set(ctx: Ctx, name: str, value: str, user_name: str | None) -> None:
         user = resolve_user(app, user_name)
         require_admin(user.name, user.role, "rules.set")
         with app.uow() as uow:
-            old = settings.get(uow, name) if name in settings.DEFAULTS else None
+            settings.validate(name, value)  # an unknown name or a value out of range first
+            name = settings.canonical_name(uow, name)
+            old = settings.get(uow, name)
             stored = settings.set_value(uow, name, value)
             uow.audit(user.name, "rules.set", "", {"name": name, "old": old, "new": stored})
             uow.commit()

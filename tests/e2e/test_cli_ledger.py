@@ -167,9 +167,13 @@ def test_a_csv_with_one_bad_row_imports_nothing(master_db, tmp_path):
     ):
         assert expected in proc.stderr
     bad_header = tmp_path / "users.csv"
-    bad_header.write_text("name,role\nx,admin\n", encoding="utf-8")
+    bad_header.write_text("nme,role\nx,admin\n", encoding="utf-8")
     proc = jxc(master_db, "import", "users", str(bad_header))
-    assert proc.returncode == 1 and "line 1: missing column" in proc.stderr
+    assert proc.returncode == 1 and "line 1: missing column(s) name" in proc.stderr
+    new_user = tmp_path / "new_user.csv"
+    new_user.write_text("name,role\nx,admin\n", encoding="utf-8")
+    proc = jxc(master_db, "import", "users", str(new_user))
+    assert proc.returncode == 1 and "line 2: x is new" in proc.stderr
 
 
 def test_a_bulk_run_killed_midway_leaves_only_whole_commands(master_db):

@@ -146,7 +146,7 @@ def test_a_digest_shows_whole_units_money_with_separators_and_percentages(app, u
     from domain import imports, settings
 
     with app.uow() as uow:
-        settings.set_value(uow, "reorder.history_days", "5")
+        settings.store(uow, "reorder.history_days", "5")  # under the range: a short test window
         rows = [("2026-06-10", "10"), ("2026-06-12", "20"), ("2026-06-14", "20")]
         imports.import_rows(
             uow,
@@ -173,7 +173,7 @@ def test_a_chinese_digest_names_periods_and_reorder_figures_in_chinese(app, user
     from domain import imports, settings
 
     with app.uow() as uow:
-        settings.set_value(uow, "reorder.history_days", "5")
+        settings.store(uow, "reorder.history_days", "5")  # under the range: a short test window
         rows = [("2026-06-10", "10"), ("2026-06-12", "20"), ("2026-06-14", "20")]
         imports.import_rows(
             uow,

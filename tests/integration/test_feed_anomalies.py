@@ -103,7 +103,7 @@ def test_a_raised_sigma_threshold_applies_to_the_next_sale(app, users):
     history(app, "GLOVE-L", [8, 12] * 30)
     app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(500)), users["li"])
     with app.uow() as uow:
-        settings.set_value(uow, "anomaly.sigma", "20")  # limit about 10 + 20 × 2 = 50
+        settings.store(uow, "anomaly.sigma", "20")  # limit about 10 + 20 × 2 = 50
         uow.commit()
     sell(app, users, "GLOVE-L", 40)
     feed(app)

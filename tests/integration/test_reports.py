@@ -48,7 +48,7 @@ def history(app, *rows):
 
 def set_rule(app, name, value):
     with app.uow() as uow:
-        settings.set_value(uow, name, value)
+        settings.store(uow, name, value)  # as given: a short test window is under the range
         uow.commit()
 
 
