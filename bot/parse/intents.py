@@ -228,7 +228,7 @@ def _classify(s: Scan) -> str | None:
     alert = _alert_intent(s.text)
     if alert:
         return alert
-    if requests and not DECIDE_FIRST.search(t):
+    if requests and not DECIDE_FIRST.search(t) and not _decides(t):
         if APPROVAL_QUESTION.search(t) or STATE_QUESTION.search(t) or _bare_ids(s):
             return "approval.query"
     if DELEGATE.search(t) and not requests:
@@ -298,6 +298,18 @@ def _classify(s: Scan) -> str | None:
     if STOCK_QUERY.search(t) or (items and not partners) or s.of_kind("warehouse"):
         return "stock.query"
     return None
+
+
+DECIDE_VERB = _rx(
+    r"\b(?:approve|reject|decline|deny)\b|批准|驳回|拒绝|否决|不批|不同意|不通过|打回|不予批准|同意"
+)
+_ASKED_AFTER = _rx(r"了?[吗没么嘛]|过|[?？]")
+
+
+def _decides(t: str) -> bool:
+    """A decision verb said, not asked about: "A-3 驳回，价格不对" decides; "A-3 驳回了吗" and
+    "A-3 approve?" ask."""
+    return any(not _ASKED_AFTER.match(t, m.end()) for m in DECIDE_VERB.finditer(t))
 
 
 def _bare_ids(s: Scan) -> bool:

@@ -29,6 +29,10 @@ def catalog() -> Catalog:
         ("A-3 状态", "A-3"),
         ("A-3 怎么样了", "A-3"),
         ("why was A-3 rejected", "A-3"),
+        ("A-3 驳回了吗", "A-3"),
+        ("A-3 批准了吗", "A-3"),
+        ("A-3 approve?", "A-3"),
+        ("A-3 通过了没", "A-3"),
     ],
 )
 def test_a_question_about_a_request_is_asked_never_decided(text, number, catalog):
@@ -43,6 +47,8 @@ def test_a_question_about_a_request_is_asked_never_decided(text, number, catalog
         ("批准 A-3 价格合理", "approve", "价格合理"),
         ("驳回 A-3 为什么这么便宜", "reject", "为什么这么便宜"),
         ("reject A-3 why would we sell at a loss?", "reject", "why would we sell at a loss?"),
+        ("A-3 驳回 为什么这么便宜", "reject", "为什么这么便宜"),
+        ("A-3 同意", "approve", None),
     ],
 )
 def test_a_decision_that_starts_with_its_verb_stays_a_decision(text, decision, reason, catalog):
