@@ -374,6 +374,7 @@ def change_text(c: dict, lang: str, done: bool = False) -> str:
 def amend_proposal(r: dict, lang: str) -> str:
     """What an amendment will do, from its dry run: the changes, the new total, and whether
     the order will wait for approval (again)."""
+    r = r.to_json() if hasattr(r, "to_json") else r  # read the result's shape once
     sep = "；" if lang == "zh" else "; "
     changes = sep.join(change_text(c, lang) for c in r.get("changes", []))
     total = money_text(r.get("total", "0"))

@@ -18,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from domain import ledger, lookup, roles, settings
 from domain.commands import AmendPurchaseOrder, AmendSalesOrder, Line
-from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted
+from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted, UnknownOrder
 from domain.events import AmendedLine, PurchaseOrderAmended, SalesOrderAmended, SalesPriceFlagged
-from domain.model import Partner
+from domain.ledger import item_t
+from domain.model import Partner, Warehouse
 from domain.numbers import money, money_str, price_str, qty_str, quantity
 from domain.pricing import (
     PRICE_STEP,
@@ -32,16 +33,18 @@ from domain.pricing import (
     PricedLine,
     SalesPolicy,
     discount_str,
+    line_json,
     price_line,
     price_purchase_order,
     price_sales_order,
 )
-from domain.results import Amendment, LineChange
+from domain.results import Amendment, LineChange, OrderLineRow
 from domain.services import approvals, purchasing, sales
-from domain.services.orders import order_rows
+from domain.uow import Prepared
 
 ZERO = Decimal(0)
 partner_t = Partner.__table__
+wh_t = Warehouse.__table__
 
 
 @dataclass
@@ -65,7 +68,8 @@ class _Planned:
 
 @dataclass(frozen=True)
 class _Kind:
-    """What differs between amending a sales and a purchase order."""
+    """What differs between amending a sales and a purchase order, and the statements an
+    amendment runs, prepared once."""
 
     prefix: str
     subject_kind: str
@@ -73,6 +77,57 @@ class _Kind:
     line_t: object
     done_col: str  # shipped_qty | received_qty
     open_statuses: tuple[str, ...]
+
+    def __post_init__(self):
+        o, t = self.order_t, self.line_t
+        head = select(
+            o, partner_t.c.code.label("partner"), wh_t.c.code.label("warehouse")
+        ).select_from(
+            o.join(partner_t, partner_t.c.id == o.c.partner_id).join(
+                wh_t, wh_t.c.id == o.c.warehouse_id
+            )
+        )
+        values = {"qty": bindparam("b_qty", type_=t.c.qty.type)}
+        for col in ("price", "amount") + (
+            ("list_price", "discount_pct") if self.prefix == "SO" else ()
+        ):
+            values[col] = bindparam(f"b_{col}", type_=t.c[col].type)
+        prepared = {
+            # FOR UPDATE on PostgreSQL; SQLite's write transaction already excludes writers.
+            "head": Prepared(head.where(o.c.number == bindparam("n")).with_for_update(of=o)),
+            "lines": Prepared(
+                select(t, item_t.c.sku, item_t.c.name, item_t.c.name_zh, item_t.c.uom)
+                .select_from(t.join(item_t, item_t.c.id == t.c.item_id))
+                .where(t.c.order_id == bindparam("o"))
+                .order_by(t.c.line_no)
+            ),
+            "line": Prepared(update(t).where(t.c.id == bindparam("b_id")).values(**values)),
+            "order": Prepared(
+                update(o)
+                .where(o.c.id == bindparam("b_id"))
+                .values(
+                    status=bindparam("b_status", type_=o.c.status.type),
+                    total=bindparam("b_total", type_=o.c.total.type),
+                    approval=bindparam("b_approval", type_=o.c.approval.type),
+                )
+            ),
+        }
+        object.__setattr__(self, "sql", prepared)
+
+    def order(self, uow, number: str):
+        """The order by number, locked for this transaction, with its partner's code."""
+        number = number.strip().upper()
+        row = self.sql["head"].first(uow, {"n": number})
+        if row is None:
+            kind = "sales" if self.prefix == "SO" else "purchase"
+            raise UnknownOrder(
+                f"no {kind} order {number}",
+                zh=f"没有{'销售' if self.prefix == 'SO' else '采购'}单 {number}",
+            )
+        return row
+
+    def lines(self, uow, order_id: int) -> list:
+        return self.sql["lines"].run(uow, {"o": order_id})
 
 
 _SALES = _Kind(
@@ -96,11 +151,11 @@ _PURCHASE = _Kind(
 def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
     """Change a sales order's lines (see the module); the result is the order as `jxc orders`
     shows it with `changes`, and `approval` when it now waits."""
-    so = sales._order(uow, cmd.order)
+    so = _SALES.order(uow, cmd.order)
     _check(uow, so, user, _SALES)
-    lines = sales._lines(uow, so.id)
+    lines = _SALES.lines(uow, so.id)
     wh_id = so.warehouse_id
-    wh_code = lookup.warehouse_code(uow, wh_id)
+    wh_code = so.warehouse
 
     def existing(ln) -> PricedLine:
         return PricedLine(ln.qty, ln.list_price, ln.discount_pct, ln.price, ln.amount)
@@ -162,14 +217,14 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
             if p.new_open > 0:
                 ledger.reserve(uow, p.item, wh_id, wh_code, p.new_open)
     status = _status(plan, waits, "shipped", "partially_shipped")
-    _settle(uow, so, status, price.total, price.reasons, user, _SALES)
+    so = so._replace(approval=_settle(uow, so, status, price.total, price.reasons, user, _SALES))
     changed = {c.item for c in changes}
     for a in price.anomalies:
         if a.sku in changed:
             uow.emit(
                 SalesPriceFlagged(
                     order=so.number,
-                    customer=_partner_code(uow, so.partner_id),
+                    customer=so.partner,
                     sku=a.sku,
                     price=price_str(a.priced.price),
                     list_price=price_str(a.priced.list_price),
@@ -179,22 +234,22 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
     uow.emit(
         SalesOrderAmended(
             order=so.number,
-            customer=_partner_code(uow, so.partner_id),
+            customer=so.partner,
             status=status,
             total=money_str(price.total),
             changes=_event_changes(changes),
             user=user.name,
         )
     )
-    return _result(uow, so.number, changes)
+    return _result(so, status, price, plan, changes, _SALES)
 
 
 def amend_purchase_order(cmd: AmendPurchaseOrder, uow, user) -> Amendment:
     """Change a purchase order's lines (see the module): over `approval.purchase_total` it
     waits for approval again."""
-    po = purchasing._order(uow, cmd.order)
+    po = _PURCHASE.order(uow, cmd.order)
     _check(uow, po, user, _PURCHASE)
-    lines = purchasing._lines(uow, po.id)
+    lines = _PURCHASE.lines(uow, po.id)
 
     def existing(ln) -> PricedLine:
         return PricedLine(ln.qty, ln.price, ZERO, ln.price, ln.amount)
@@ -212,18 +267,18 @@ def amend_purchase_order(cmd: AmendPurchaseOrder, uow, user) -> Amendment:
     _store_lines(uow, po.id, plan, _PURCHASE)
     waits = bool(price.reasons)
     status = _status(plan, waits, "received", "partially_received")
-    _settle(uow, po, status, price.total, price.reasons, user, _PURCHASE)
+    po = po._replace(approval=_settle(uow, po, status, price.total, price.reasons, user, _PURCHASE))
     uow.emit(
         PurchaseOrderAmended(
             order=po.number,
-            supplier=_partner_code(uow, po.partner_id),
+            supplier=po.partner,
             status=status,
             total=money_str(price.total),
             changes=_event_changes(changes),
             user=user.name,
         )
     )
-    return _result(uow, po.number, changes)
+    return _result(po, status, price, plan, changes, _PURCHASE)
 
 
 # -- the steps both kinds share ------------------------------------------------------------------
@@ -357,7 +412,9 @@ def _store_lines(uow, order_id: int, plan: list[_Planned], kind: _Kind) -> None:
         elif p.priced.qty == 0 and p.done == 0:
             uow.execute(delete(t).where(t.c.id == p.line.id))
         elif p.priced != _stored(p.line, kind):
-            uow.execute(update(t).where(t.c.id == p.line.id).values(**values))
+            kind.sql["line"].run(
+                uow, {"b_id": p.line.id, **{f"b_{k}": v for k, v in values.items()}}
+            )
 
 
 def _stored(ln, kind: _Kind) -> PricedLine:
@@ -375,7 +432,7 @@ def _status(plan: list[_Planned], waits: bool, done: str, partly: str) -> str:
     return partly if moved else "confirmed"
 
 
-def _settle(uow, order, status: str, total: Decimal, reasons, user, kind: _Kind) -> None:
+def _settle(uow, order, status: str, total: Decimal, reasons, user, kind: _Kind) -> str | None:
     """The order's new head, and its request: a new one when it waits (replacing a pending
     one), the pending one cancelled when it no longer needs approval."""
     approval = order.approval
@@ -388,21 +445,44 @@ def _settle(uow, order, status: str, total: Decimal, reasons, user, kind: _Kind)
             uow, order.approval, user, reason="no longer needs approval after an amendment"
         )
         approval = None
-    t = kind.order_t
-    uow.execute(
-        update(t).where(t.c.id == order.id).values(status=status, total=total, approval=approval)
+    kind.sql["order"].run(
+        uow, {"b_id": order.id, "b_status": status, "b_total": total, "b_approval": approval}
     )
-
-
-def _partner_code(uow, partner_id: int) -> str:
-    return uow.execute(select(partner_t.c.code).where(partner_t.c.id == partner_id)).scalar_one()
+    return approval
 
 
 def _event_changes(changes: list[LineChange]) -> tuple[AmendedLine, ...]:
     return tuple(AmendedLine(item=c.item, qty_from=c.from_, qty_to=c.to) for c in changes)
 
 
-def _result(uow, number: str, changes: list[LineChange]) -> Amendment:
-    (row,) = order_rows(uow, order=number)
-    head = {f.name: getattr(row, f.name) for f in fields(row)}
+def _result(order, status: str, price, plan, changes, kind: _Kind) -> Amendment:
+    """The order as `jxc orders` shows it after the amendment (built from what was stored,
+    without reading it back), with the changes."""
+    rows = []
+    for p in plan:
+        if p.priced.qty == 0 and p.done == 0:
+            continue  # the line was deleted
+        priced = p.priced
+        if kind.prefix == "PO":  # no discounts on purchases: the list price is the price agreed
+            priced = PricedLine(priced.qty, priced.price, ZERO, priced.price, priced.amount)
+        shown = line_json(OrderLine(p.item.sku, p.item.name, p.item.name_zh, priced))
+        done = {"shipped" if kind.prefix == "SO" else "received": qty_str(p.done)}
+        rows.append(OrderLineRow(**shown, **done))
+    waits = status == "pending_approval"
+    head = {
+        "order": order.number,
+        "kind": "sales" if kind.prefix == "SO" else "purchase",
+        "partner": order.partner,
+        "status": status,
+        "total": money_str(price.total),
+        "created_at": order.created_at.isoformat(),
+        "created_by": order.created_by,
+        "lines": tuple(rows),
+        "approval": order.approval if waits else None,
+    }
+    if waits and {"reasons", "reasons_zh"} <= {f.name for f in fields(Amendment)}:
+        head.update(
+            reasons=tuple(r.en for r in price.reasons),
+            reasons_zh=tuple(r.zh for r in price.reasons),
+        )
     return Amendment(**head, changes=tuple(changes))
