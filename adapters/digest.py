@@ -273,7 +273,8 @@ def render_png(data: dict, kind: str, path: Path) -> Path:
         try:
             labels = [f"{r['sku']} {r.get('name_zh', '')}".strip() for r in top][::-1]
             left.barh(labels, [float(r["revenue"]) for r in top][::-1], color="#1f77b4")
-            left.set_title(f"top sellers 畅销 ({TOP_PERIOD[kind]})")
+            when, when_zh = period_label(TOP_PERIOD[kind]), period_label(TOP_PERIOD[kind], "zh")
+            left.set_title(f"top sellers 畅销 ({when} {when_zh})")
             left.set_xlabel("revenue 销售额")
             cats = sorted(by_cat, key=lambda c: float(by_cat[c]))
             right.barh(cats, [float(by_cat[c]) for c in cats], color="#2ca02c")

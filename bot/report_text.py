@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from domain.numbers import cost_display, money_display, pct_display, qty_display
@@ -264,7 +265,7 @@ def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> st
         return note_text(value, "zh" if zh else "en")
     kpi_row = report == "kpi" and key in ("value", "target")
     if kpi_row and (row or {}).get("kpi") == "turnover":
-        return f"{value:g}" if isinstance(value, float) else str(value)
+        return _figure(value)
     if key in PCT_KEYS or kpi_row:
         return pct_display(value)
     uom = (row or {}).get("uom")
@@ -277,8 +278,16 @@ def _cell(report: str, key: str, value, zh: bool, row: dict | None = None) -> st
     if key == "avg_cost":
         return cost_display(value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return _figure(value)
     return str(value)
+
+
+def _figure(value) -> str:
+    """A statistic (a turnover, days of inventory) to 2 decimals at most: `7.45`, `12`."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return str(value)
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
 def render_text(result: dict, lang: str = "en") -> str:
@@ -312,8 +321,11 @@ def render_text(result: dict, lang: str = "en") -> str:
                     _pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)
                 ).rstrip()
             )
-    else:
-        lines.append(WORDS["none"][zh])
+    else:  # nothing to show; when the books are younger than the window asked, say so
+        young = [
+            n for n in result.get("notes") or () if (read_note(n) or ("",))[0] == "young_ledger"
+        ]
+        lines.append(note_text(young[0], lang) if young else WORDS["none"][zh])
     summary = {k: v for k, v in result.get("summary", {}).items() if not isinstance(v, list)}
     if summary:
         lines.append("")
@@ -352,3 +364,83 @@ def _pairs(report: str, d: dict, zh: bool, money: bool = False) -> str:
 def _numeric(text: str) -> bool:
     t = text.removesuffix(" %").replace(",", "").replace(".", "", 1).replace("-", "", 1)
     return t.isdigit() or text == "-"
+
+
+# -- words for identifiers the chat and the CLI text show --------------------------------------
+
+MODEL_NAMES = {
+    "croston_sba": ("sparse-demand model", "间歇需求模型"),
+    "prophet": ("seasonal trend model", "季节趋势模型"),
+    "seasonal_mean": ("weekly average model", "周均值模型"),
+}
+# The English role names are English words already; Chinese readers get theirs.
+ROLE_NAMES = {
+    "viewer": ("viewer", "查看者"),
+    "sales": ("sales", "销售"),
+    "clerk": ("clerk", "仓管员"),
+    "buyer": ("buyer", "采购员"),
+    "accountant": ("accountant", "会计"),
+    "approver": ("approver", "审批人"),
+    "admin": ("admin", "管理员"),
+}
+
+
+def model_label(model: str, lang: str = "en") -> str:
+    """A forecast model as people say it (`croston_sba` → "sparse-demand model" / 间歇需求模型)."""
+    return MODEL_NAMES.get(model, (model, model))[lang == "zh"]
+
+
+def role_label(role: str, lang: str = "en") -> str:
+    """A role as people say it (`accountant` → 会计 in Chinese)."""
+    return ROLE_NAMES.get(role, (role, role))[lang == "zh"]
+
+
+def is_sparse(points) -> bool:
+    """Whether a forecast's days are mostly no sale: every day's expectation under half a unit,
+    so a day-by-day list of whole units would read "0" every day."""
+    return bool(points) and max(_get(p, "yhat") for p in points) < 0.5
+
+
+def _get(point, key: str) -> float:
+    return float(point[key] if isinstance(point, dict) else getattr(point, key))
+
+
+def chance_of_a_sale(expected: float) -> float:
+    """The chance of at least one sale in a span whose expected demand is `expected`, taking
+    sales as independent arrivals (Poisson): 1 − e^(−expected). Any model's forecast has an
+    expectation, so this reads alike whatever model made it."""
+    return 1 - math.exp(-max(expected, 0.0))
+
+
+def weekly_totals(points) -> list[dict]:
+    """The forecast summed by week from its first day: `start`, `end`, `expected`, `low`,
+    `high` and `chance` (of any sale in that week); the last week may be shorter."""
+    out = []
+    for i in range(0, len(points), 7):
+        week = points[i : i + 7]
+        expected = sum(_get(p, "yhat") for p in week)
+        out.append(
+            {
+                "start": str(_day(week[0])),
+                "end": str(_day(week[-1])),
+                "days": len(week),
+                "expected": expected,
+                "low": sum(_get(p, "yhat_lower") for p in week),
+                "high": sum(_get(p, "yhat_upper") for p in week),
+                "chance": chance_of_a_sale(expected),
+            }
+        )
+    return out
+
+
+def _day(point):
+    return point["date"] if isinstance(point, dict) else point.date
+
+
+def chance_text(chance: float) -> str:
+    """A chance as a whole percentage, never a false certainty (`99 %` at most, `1 %` at least
+    when there is any)."""
+    pct = round(chance * 100)
+    if chance > 0:
+        pct = min(max(pct, 1), 99)
+    return f"{pct} %"

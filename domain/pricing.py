@@ -138,7 +138,11 @@ def price_sales_order(
         if p.discount > policy.anomaly_pct:
             anomalies.append(line)
         if line.avg_cost is not None and p.price < line.avg_cost:
-            avg = line.avg_cost.quantize(Decimal("0.0001"), ROUND_HALF_UP)
+            # Money to 2 decimals, unless those would read as the price itself (240.50 under
+            # 240.5023): then the 4 decimals that show the difference.
+            avg = money_display(line.avg_cost)
+            if money(line.avg_cost) <= p.price:
+                avg = str(line.avg_cost.quantize(Decimal("0.0001"), ROUND_HALF_UP))
             reasons.append(
                 Reason(
                     f"{line.sku}: price {price_str(p.price)} is below average cost {avg}",

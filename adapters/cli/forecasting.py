@@ -20,6 +20,13 @@ from adapters.cli.common import (
     png_path,
     resolve_user,
 )
+from bot.report_text import (
+    chance_of_a_sale,
+    chance_text,
+    is_sparse,
+    model_label,
+    weekly_totals,
+)
 from domain import lookup
 from domain.commands import Forecast as ForecastCommand
 from domain.commands_admin import BacktestForecasts, ForecastCatalogue
@@ -58,11 +65,24 @@ def _print_forecast(result: dict, uom: str | None) -> None:
     def q(x: float) -> str:
         return forecast_display(x, uom)
 
-    click.echo(f"{result['sku']}: {result['model']} — {result['reason']}")
+    model = result["model"]
+    click.echo(f"{result['sku']}: {model_label(model)} ({model}) — {result['reason']}")
     click.echo(
         f"next {len(pts)} days ({pts[0]['date']} – {pts[-1]['date']}): about {q(total)}{unit} "
         f"(80 % range of the daily sums {q(lo)} – {q(hi)})"
     )
+    # "0 [0 – 2]" every day says nothing: weeks, and the chance of a sale (a horizon shorter
+    # than a week keeps its days).
+    if len(pts) >= 7 and is_sparse(pts):
+        day = chance_text(chance_of_a_sale(total / len(pts)))
+        click.echo(f"most days sell nothing (a sale on a given day: about {day}); by week:")
+        for w in weekly_totals(pts):
+            span = f"{w['start']} – {w['end']}" + (f" ({w['days']} days)" if w["days"] < 7 else "")
+            click.echo(
+                f"  {span}  {w['expected']:.1f}{unit} on average [{q(w['low'])} – {q(w['high'])}], "
+                f"chance of any sale {chance_text(w['chance'])}"
+            )
+        return
     width = max(len(q(p["yhat"])) for p in pts)
     for p in pts:
         click.echo(

@@ -13,7 +13,7 @@ understand". The chat tells the two apart with `recognised_intent`: a text that 
 but misses a slot should be asked about, one that names none may go to the LLM.
 
 Order ids are upper-cased and zero-padded to four digits (`so-7` -> `SO-0007`); approval requests
-are not padded (`a-03` -> `A-3`). Reasons are returned normalised (width-folded, simplified).
+are not padded (`a-03` -> `A-3`). Reasons are returned as the user typed them (`as_typed`).
 """
 
 from __future__ import annotations
@@ -80,6 +80,24 @@ class ParseResult:
         return out
 
 
+def as_typed(raw: str, found: str) -> str:
+    """Free text (a reason) as the user typed it: the span of `raw` whose normalised form is
+    `found`, which was read from the normalised text (`盘点数不对，重新盘`, not `…,…`)."""
+    if found in raw:
+        return found
+    limit = len(found) + 8
+    for i, char in enumerate(raw):
+        if normalise(char)[:1] != found[:1]:
+            continue
+        for j in range(i + 1, min(len(raw), i + 4 * limit) + 1):
+            text = normalise(raw[i:j])
+            if text == found:
+                return raw[i:j].strip()
+            if len(text) > limit:
+                break
+    return found
+
+
 def _lang(text: str) -> str:
     return "zh" if has_cjk(text) else "en"
 
@@ -99,6 +117,9 @@ def parse(text: str, catalog: Catalog) -> ParseResult:
     result, s = _parse_one(text, catalog)
     if s is None or result.intent is None:
         return result
+    for command in (result.command, *result.more):
+        if command and command.get("reason"):
+            command["reason"] = as_typed(text, command["reason"])
     if result.intent in _PER_ORDER and result.command is not None and "order" in result.command:
         return _per_order(result, s)
     if result.intent in _CREATES:

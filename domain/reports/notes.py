@@ -27,6 +27,10 @@ NOTES: dict[str, tuple[str, str]] = {
         "no unit cost, so no EOQ (MOQ suggested): {skus}",
         "没有单位成本，无法计算经济订货量（按起订量建议）：{skus}",
     ),
+    "young_ledger": (
+        "the ledger starts on {first}: {known} days, fewer than the {days} days asked",
+        "账簿从 {first} 开始，只有 {known} 天，不足所问的 {days} 天",
+    ),
     "idle_since": (
         "no outgoing move and no sales since {since}",
         "自 {since} 起没有出库，也没有销售",

@@ -223,10 +223,13 @@ def slow_moving(uow, period: Period | None) -> dict:
     today = uow.clock.today()
     since = today - timedelta(days=SLOW_DAYS - 1)
     last_out: dict[int, date] = {}
+    first: date | None = None  # the ledger's first day
     for _, day, item_id, _, kind, qty, _, _ in moves(uow):
+        first = min(first or day, day)
         if qty < 0 and kind not in NOT_DEMAND:
             last_out[item_id] = max(day, last_out.get(item_id, day))
     for s in sales(uow):
+        first = min(first or s.day, s.day)
         last_out[s.item_id] = max(s.day, last_out.get(s.item_id, s.day))
     rows, tied, catalog = [], ZERO, items(uow)
     for item_id, (on_hand, _, value) in _totals(uow).items():
@@ -251,7 +254,19 @@ def slow_moving(uow, period: Period | None) -> dict:
     return {
         "rows": rows,
         "summary": {"items": len(rows), "value_tied_up": money_str(tied), "days": SLOW_DAYS},
-        "notes": [note("idle_since", since=since.isoformat())],
+        "notes": [note("idle_since", since=since.isoformat())]
+        + (  # nothing can have been idle longer than the books go back
+            [
+                note(
+                    "young_ledger",
+                    first=first.isoformat(),
+                    known=(today - first).days + 1,
+                    days=SLOW_DAYS,
+                )
+            ]
+            if first is not None and first > since
+            else []
+        ),
     }
 
 
