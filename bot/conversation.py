@@ -5,7 +5,11 @@ it; a confirmation expires after 10 minutes). Before a write is proposed the ser
 dry run, so a command that would be refused is refused at once and the proposal says exactly what
 the service will store. A text that names a command but misses a value is asked about, and the
 answer completes it; a "did you mean" is answered with yes, the suggestion's number or its name.
-The state lives in the database per user and channel, so a restart mid-confirmation loses
+What waits (`bot.waiting`) takes only an answer of its kind and expires 10 minutes after it was
+asked; a message with its own verb, question word or document number is new, and the reply says
+first, in one line, that what waited was dropped. A sales order short of some lines is proposed
+with the lines stock can serve; a refusal for stock keeps its draft, so naming another warehouse
+next proposes it from there. The state lives in the database per user and channel, so a restart mid-confirmation loses
 nothing. The confirmed command runs under an idempotency key made when it was proposed, so "yes"
 delivered twice has one effect, and the confirmation is cleared in the command's own transaction.
 
@@ -17,28 +21,24 @@ command with the end of its confirmation).
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from dataclasses import dataclass
 
 from bot.catalog_source import CatalogCache
 from bot.help import help_text
 from bot.parse import ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
-    ALERT_PAYLOADS,
     Reply,
-    already_decided_reply,
     confirmation_buttons,
     error_reply,
     not_available_reply,
     not_permitted_reply,
-    own_request_reply,
     result_reply,
-    stale_alert_reply,
     t,
 )
+from bot.short_lines import kept_after_refusal, servable
 from bot.summary import summarize
+from bot.taps import Buttons, PressedButton, Tapped, undecidable, unregistered
 from bot.waiting import (
     CHOICE,
     CONFIRM,
@@ -46,14 +46,20 @@ from bot.waiting import (
     REASON,
     REFUSED,
     Answer,
-    ReasonPrompt,
     Waiting,
     answer,
+)
+from bot.waiting_words import (
+    dropped_note,
+    expired_reply,
+    prefixed,
+    put_in_place,
+    still_waiting_note,
 )
 from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
-from domain.errors import ApprovalAlreadyDecided, InsufficientStock, JxcError
+from domain.errors import InsufficientStock, JxcError
 from domain.results import ReportAnswer
 from domain.roles import may
 
@@ -104,25 +110,8 @@ class _Turn:
             inbound.claim(uow, *self.delivery)
 
 
-@dataclass(frozen=True)
-class _PressedButton:
-    yes: bool
-    proposal: str
-
-
-@dataclass(frozen=True)
-class _Tapped:
-    """A command a button stands for (an alert's "Create draft PO"), proposed like typed text."""
-
-    command: dict
-    more: tuple = ()
-    left_out: tuple = ()
-    intent: str | None = None
-    error: dict | None = None
-
-
-class Conversation:
-    """Talks with registered users through any channel."""
+class Conversation(Buttons):
+    """Talks with registered users through any channel (buttons: `bot.taps.Buttons`)."""
 
     def __init__(self, bus, uow_factory, clock, charts=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
@@ -149,7 +138,7 @@ class Conversation:
         `delivery` is the platform's id of the message (`("telegram", "update 812")`): it is
         claimed in the transaction of what the message causes, and a delivery seen before gets
         None (nothing to send, nothing done)."""
-        if not isinstance(text, str | _PressedButton | _Tapped):
+        if not isinstance(text, str | PressedButton | Tapped):
             text = ""
         msg_lang = (
             "zh"
@@ -163,7 +152,7 @@ class Conversation:
                     return None
                 user = lookup.user_by_name(uow, user_name)
                 if user is None:
-                    return _unregistered(user_name, reply_lang)
+                    return unregistered(user_name, reply_lang)
                 reply_lang = lang or user.lang or msg_lang
                 state = load_state(uow, user.name, channel)
                 turn = _Turn(user, channel, reply_lang, uow, state, delivery)
@@ -191,135 +180,11 @@ class Conversation:
                 ok=False,
             )
 
-    def press(
-        self,
-        user_name: str,
-        channel: str,
-        payload: str,
-        lang: str | None = None,
-        delivery: tuple[str, str] | None = None,
-    ) -> Reply | None:
-        """A tap on a confirmation button (`confirm:ID` / `cancel:ID`). Taken only from the user
-        who was asked, and only for the proposal still waiting: a tap by someone else in a
-        channel, or on an older proposal, changes nothing and says so."""
-        verb, _, proposal = (payload or "").partition(":")
-        if verb not in ("confirm", "cancel") or not proposal:
-            return self.handle(user_name, channel, payload or "", lang, delivery)
-        tap = _PressedButton(verb == "confirm", proposal)
-        return self.handle(user_name, channel, tap, lang, delivery)
-
-    def act(
-        self,
-        user_name: str,
-        channel: str,
-        payload: str,
-        lang: str | None = None,
-        delivery: tuple[str, str] | None = None,
-        reason: str = "prompt",
-    ) -> Reply | None:
-        """A tap on any of our buttons. Alert buttons: `ap:A-7:approve` decides the request as
-        the tapper (idempotency key: the tap's delivery); `ap:A-7:reject` first asks why (a
-        `ReasonPrompt`): with `reason="prompt"` (Telegram) the question waits for the tapper's
-        next message on the channel, with `reason="modal"` (Slack) the platform's form asks
-        and its submission comes back through `reject()`. Until the reason comes the request
-        stays pending. `al:12:snooze` snoozes the alert a day, `al:12:order` proposes its
-        draft purchase order with Confirm / Cancel. A request already decided answers
-        "already decided by mary", the requester's own tap is refused; neither changes
-        anything. Anything else is a confirmation (`press`)."""
-        if not (payload or "").startswith(ALERT_PAYLOADS):
-            return self.press(user_name, channel, payload, lang, delivery)
-        kind, _, rest = payload.partition(":")
-        target, _, verb = rest.rpartition(":")
-        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
-        reply_lang = lang or "en"
-        try:
-            with self.uow_factory(write=False) as uow:
-                user = lookup.user_by_name(uow, user_name)
-                if user is None:
-                    return _unregistered(user_name, reply_lang)
-                reply_lang = lang or user.lang or "en"
-                if kind == "ap":
-                    stale = _undecidable(uow, target, user, reply_lang)
-                    if stale is not None:
-                        return stale
-                elif verb not in ("order", "snooze") or not target.isdigit():
-                    return _unknown_button(reply_lang)
-                else:
-                    stale = _closed_alert(uow, int(target), reply_lang)
-                    if stale is not None:
-                        return stale
-            if kind == "ap" and verb == "reject":
-                return self._ask_reason(user, channel, target, reply_lang, reason == "prompt")
-            if kind == "ap":
-                return self._decide(user, target, verb, key, reply_lang)
-            if verb == "order":
-                command = {"intent": "alert.order", "alert": int(target)}
-                return self.handle(user_name, channel, _Tapped(command), reply_lang, delivery)
-            if not may(user.role, "alert.snooze"):
-                return not_permitted_reply(user.name, user.role, "alert.snooze", reply_lang)
-            command = {"intent": "alert.snooze", "alert": int(target), "days": 1}
-            result = self.bus.execute(command_from_dict(command), user, key=key)
-            return result_reply(result, reply_lang)
-        except JxcError as exc:
-            return error_reply(exc, reply_lang)
-
-    def reject(
-        self,
-        user_name: str,
-        request: str,
-        reason: str,
-        lang: str | None = None,
-        delivery: tuple[str, str] | None = None,
-    ) -> Reply:
-        """The reason for rejecting `request`, sent from the form a Reject tap opened (Slack's
-        modal): rejects the request as the sender, the reason kept as typed."""
-        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
-        reply_lang = lang or "en"
-        try:
-            with self.uow_factory(write=False) as uow:
-                user = lookup.user_by_name(uow, user_name)
-                if user is None:
-                    return _unregistered(user_name, reply_lang)
-                reply_lang = lang or user.lang or "en"
-                stale = _undecidable(uow, request, user, reply_lang)
-                if stale is not None:
-                    return stale
-            if not (reason or "").strip():
-                return Reply(
-                    t(
-                        reply_lang,
-                        f"A rejection needs its reason; {request} still waits for a decision.",
-                        f"驳回需要填写理由；{request} 仍在等待审批。",
-                    ),
-                    reply_lang,
-                    ok=False,
-                )
-            return self._decide(user, request, "reject", key, reply_lang, reason.strip())
-        except JxcError as exc:
-            return error_reply(exc, reply_lang)
-
-    def _ask_reason(self, user, channel: str, request: str, lang: str, keep: bool) -> Reply:
-        """Ask why before rejecting; nothing changes until the reason comes."""
-        if not may(user.role, "approval.decide"):
-            return not_permitted_reply(user.name, user.role, "approval.decide", lang)
-        text = t(
-            lang,
-            f"Why reject {request}? Reply with the reason; the requester will read it. "
-            "Nothing changes until you send it.",
-            f"为什么驳回 {request}？请回复理由，申请人会看到。发送理由之前不会做任何更改。",
-        )
-        if keep:
-            waiting = Waiting(REASON, self.clock.now(), asked=text, request=request)
-            with self.uow_factory(write=True) as uow:
-                save_state(uow, user.name, channel, waiting.to_state())
-                uow.commit()
-        return ReasonPrompt(request, text, lang)
-
     def _reject(self, turn: _Turn, request: str, reason: str) -> Reply:
         """The answer to "why reject A-7?": reject it with that reason; the question ends in
         the decision's own transaction."""
         user, lang = turn.user, turn.lang
-        stale = _undecidable(turn.uow, request, user, lang)
+        stale = undecidable(turn.uow, request, user, lang)
         if stale is not None:
             turn.wait(None)
             return stale
@@ -337,28 +202,11 @@ class Conversation:
         finally:
             turn.stored()
 
-    def _decide(
-        self, user, request: str, verb: str, key: str, lang: str, reason: str = "", also=None
-    ) -> Reply:
-        if verb not in ("approve", "reject"):
-            return _unknown_button(lang)
-        if not may(user.role, "approval.decide"):
-            return not_permitted_reply(user.name, user.role, "approval.decide", lang)
-        command = {"intent": "approval.decide", "request": request, "decision": verb}
-        if reason:
-            command["reason"] = reason
-        try:
-            result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
-        except ApprovalAlreadyDecided:
-            with self.uow_factory(write=False) as uow:
-                return _undecidable(uow, request, user, lang) or _unknown_button(lang)
-        return result_reply(result, lang)
-
     def _handle(self, turn: _Turn, text) -> Reply:
-        if isinstance(text, _Tapped):
+        if isinstance(text, Tapped):
             return self._parsed(turn, "", text)
         w = turn.waiting
-        if isinstance(text, _PressedButton):
+        if isinstance(text, PressedButton):
             if w is None or w.kind != CONFIRM or w.proposal != text.proposal:
                 return Reply(
                     t(
@@ -384,7 +232,7 @@ class Conversation:
                 return self._answer(turn, bool(got.yes))
             turn.wait(None)
             if got is not None:
-                return _expired(turn.lang)
+                return expired_reply(turn.lang)
             return self._parsed(turn, text, alone)
         if got is not None:
             return self._take(turn, w, got, text)
@@ -402,9 +250,9 @@ class Conversation:
                 reply = self._answer(turn, True)  # "nothing waits for your confirmation"
             else:
                 reply = self._not_parsed(turn, text, alone, keep=True)
-            return _prefixed(reply, _still_waiting(w, turn.lang), after=True)
+            return prefixed(reply, still_waiting_note(w, turn.lang), after=True)
         turn.wait(None)
-        return _prefixed(self._parsed(turn, text, alone), _dropped(w, turn.lang))
+        return prefixed(self._parsed(turn, text, alone), dropped_note(w, turn.lang))
 
     def _take(self, turn: _Turn, w: Waiting, got: Answer, text: str) -> Reply:
         """Go on with what waited, now that the message answered it."""
@@ -444,7 +292,7 @@ class Conversation:
                 t(lang, f"Which one? {listing}", f"请问是哪一个？{listing}"), lang, ok=False
             )
         turn.wait(None)
-        fixed = _put_in_place(w.text, w.name, picked)
+        fixed = put_in_place(w.text, w.name, picked)
         result = parse(fixed, catalog)
         err = result.error or {}
         if result.command is None and err.get("name") and err.get("name") == w.name:
@@ -538,11 +386,11 @@ class Conversation:
                 try:
                     preview = self.bus.preview(cmd, user, uow)
                 except InsufficientStock as exc:
-                    served = _servable(uow, command, cmd)
+                    served = servable(uow, command, cmd)
                     if served is None:
                         refused.append(error_reply(exc, lang).text)
                         if len(writes) == 1:
-                            kept = _kept_after_refusal(uow, command, cmd)
+                            kept = kept_after_refusal(uow, command, cmd)
                         continue
                     command, cmd, lacking = served
                     try:
@@ -651,172 +499,6 @@ class Conversation:
                 continue
             replies.append(result_reply(result, lang))
         return replies[0] if len(replies) == 1 else _joined(replies, lang)
-
-
-def _unregistered(user_name: str, lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            f"Sorry, {user_name} is not registered with JXC. An admin can "
-            "add you with `jxc import users FILE.csv` (name, role, slack_id, "
-            "telegram_id, lang).",
-            f"抱歉，{user_name} 还没有在 JXC 登记。请管理员用 `jxc import users` "
-            "导入您的账号（姓名、角色、Slack/Telegram 编号、语言）。",
-        ),
-        lang,
-        ok=False,
-    )
-
-
-def _undecidable(uow, request: str, user, lang: str) -> Reply | None:
-    """Why a tap on request's buttons changes nothing (decided already, one's own), or None."""
-    from sqlalchemy import select
-
-    from domain.model import ApprovalRequest
-
-    req_t = ApprovalRequest.__table__
-    req = uow.execute(select(req_t).where(req_t.c.number == request.strip().upper())).first()
-    if req is None:
-        return _unknown_button(lang)
-    if req.status != "pending":
-        return already_decided_reply(req.number, req.status, req.decided_by or "", lang)
-    if req.requested_by.lower() == user.name.lower():
-        return own_request_reply(req.number, lang)
-    return None
-
-
-def _closed_alert(uow, alert_id: int, lang: str) -> Reply | None:
-    """A reply for a tap on an alert that is no longer open, or None."""
-    from sqlalchemy import select
-
-    from domain.alerts import alert_t
-
-    alert = uow.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
-    if alert is None:
-        return _unknown_button(lang)
-    if alert.status in ("resolved", "acknowledged") or (
-        alert.status == "snoozed" and alert.snoozed_until and alert.snoozed_until > uow.now
-    ):
-        return stale_alert_reply(alert_id, alert.status, lang)
-    return None
-
-
-def _unknown_button(lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            "That button is not one I know any more; nothing was changed.",
-            "这个按钮已失效，没有做任何更改。",
-        ),
-        lang,
-        ok=False,
-    )
-
-
-def _expired(lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            "That question expired (10 minutes) — send it again.",
-            "那个问题已超时（10 分钟），请重新发送。",
-        ),
-        lang,
-        ok=False,
-    )
-
-
-def _what_waited(w: Waiting) -> str:
-    if w.kind == CONFIRM:
-        was = (w.summary or "").splitlines()[0] if w.summary else ""
-        for ask in (" Confirm?", "确认吗？"):
-            was = was.removesuffix(ask)
-        return was
-    return w.asked or w.request or w.text
-
-
-def _dropped(w: Waiting, lang: str) -> str:
-    """The one line that says a new message dropped what was waiting."""
-    was = _what_waited(w)
-    if w.kind == CONFIRM:
-        return t(
-            lang,
-            f"(This replaces the request that was waiting for your yes, now dropped: {was})",
-            f"（这条替换了之前等待确认的请求，已放弃：{was}）",
-        )
-    if w.kind == REFUSED:
-        return t(
-            lang,
-            "(This replaces the order that was refused for stock, now dropped.)",
-            "（这条替换了之前因库存不足被拒的订单，已放弃。）",
-        )
-    if w.kind == REASON:
-        return t(
-            lang,
-            f"(No reason given: {w.request} was not rejected and still waits for a decision.)",
-            f"（没有给出理由：{w.request} 没有驳回，仍在等待审批。）",
-        )
-    return t(
-        lang,
-        f"(This replaces the question that was waiting, now dropped: {was})",
-        f"（这条替换了之前等待回答的问题，已放弃：{was}）",
-    )
-
-
-def _still_waiting(w: Waiting, lang: str) -> str:
-    if w.kind == CONFIRM:
-        return ""
-    was = _what_waited(w)
-    return t(lang, f"(Still waiting for your answer to: {was})", f"（仍在等待您回答：{was}）")
-
-
-def _prefixed(reply: Reply, line: str, after: bool = False) -> Reply:
-    if not line:
-        return reply
-    reply.text = f"{reply.text}\n{line}" if after else f"{line}\n{reply.text}"
-    return reply
-
-
-def _put_in_place(original: str, name: str, picked: str) -> str:
-    """The text of the command with the chosen suggestion where the unknown name was (the name
-    as the parser read it may have lost the spaces the user typed)."""
-    if name and name in original:
-        return original.replace(name, f" {picked} ", 1)
-    if name:
-        chars = [re.escape(ch) for ch in name if not ch.isspace()]
-        found = re.search(r"\s*".join(chars), original, re.IGNORECASE) if chars else None
-        if found:
-            return f"{original[: found.start()]} {picked} {original[found.end() :]}"
-    return f"{original} {picked}"
-
-
-def _servable(uow, command: dict, cmd):
-    """A sales order short of some lines: (the order of the lines stock can serve, its typed
-    command, the refusals of the short lines); None when no line or every line is short."""
-    if command.get("intent") != "sales.create" or len(command.get("lines") or ()) < 2:
-        return None
-    from domain.services.sales import shortages
-
-    short = shortages(cmd, uow)
-    if not short or len(short) >= len(command["lines"]):
-        return None
-    kept = {**command, "lines": [x for n, x in enumerate(command["lines"]) if n not in short]}
-    lacking = list(dict.fromkeys(short.values()))
-    return kept, command_from_dict(kept), lacking
-
-
-def _kept_after_refusal(uow, command: dict, cmd) -> dict | None:
-    """The draft to keep after a refusal for stock, when another warehouse holds what is
-    short (the next message may name it); None otherwise."""
-    if command.get("intent") not in ("sales.create", "stock.issue"):
-        return None
-    from domain import ledger
-
-    wh = lookup.warehouse(uow, getattr(cmd, "warehouse", None) or "MAIN")
-    skus = [x["item"] for x in command.get("lines") or ()] or [command.get("item")]
-    for sku in skus:
-        if sku and ledger.available_elsewhere(uow, lookup.item(uow, sku).id, wh.id):
-            return command
-    return None
 
 
 def _joined(replies: list[Reply], lang: str) -> Reply:
