@@ -212,6 +212,14 @@ def _decidable(uow, request: str, user, *, lock: bool = False):
     req = uow.execute(stmt).first()
     if req is None:
         raise UnknownRequest(f"no approval request {number}", zh=f"没有审批单 {number}")
+    replaced = (req.decision_reason or "").startswith("replaced by ")
+    if req.status == "cancelled" and replaced:
+        newer = req.decision_reason.removeprefix("replaced by ")
+        raise InvalidState(
+            f"{number} ({_what(req)}) was replaced by {newer} when the order was changed; "
+            f"decide {newer} instead",
+            zh=f"{number}（{_what_zh(req)}）已因订单修改被 {newer} 取代，请审批 {newer}",
+        )
     if req.status != "pending":
         by = f" by {req.decided_by}" if req.decided_by else ""
         by_zh = f"（{req.decided_by}）" if req.decided_by else ""

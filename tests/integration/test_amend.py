@@ -216,7 +216,8 @@ def test_an_amendment_over_the_discount_limit_waits_again_and_a_pending_one_is_r
     (res,) = run_json(
         db, {"intent": "approval.decide", "request": "A-1", "decision": "approve"}, user="mary"
     )
-    assert res["error"]["code"] == "approval_already_decided"
+    assert res["error"]["code"] == "invalid_state"  # replaced by A-2
+    assert "A-2" in res["error"]["message"]
     (q,) = ok(run_json(db, {"intent": "approval.list"}, user="mary"))
     assert [x["request"] for x in q["requests"]] == ["A-2"]
     # no longer over the limit: confirmed at once, its stock reserved, the request cancelled
