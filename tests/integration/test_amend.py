@@ -7,10 +7,12 @@ Monday 2026-06-15 10:00 in Shanghai."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from adapters.bootstrap import bootstrap, run_feed_inline
 from adapters.config import Settings
 from bot.conversation import Conversation
+from domain.model import Outbox
 from tests.conftest import run_json
 
 pytestmark = pytest.mark.db
@@ -358,5 +360,11 @@ def test_amending_in_the_chat_proposes_the_change_then_stores_it(db, clock):
         chat.handle("wang", "c1", "是")
         assert [ln["item"] for ln in order(db, "SO-0001")["lines"]] == ["M6-20"]
         run_feed_inline(app, "reference")
+        outbox = Outbox.__table__
+        with app.uow(write=False) as uow:
+            rows = uow.execute(select(outbox.c.event, outbox.c.processed_at, outbox.c.error)).all()
+        amended = [r for r in rows if r.event == "SalesOrderAmended"]
+        assert len(amended) == 3  # each amendment told the rules feed, which read it
+        assert all(r.processed_at is not None and not r.error for r in rows), rows
     finally:
         app.engine.dispose()
