@@ -48,6 +48,10 @@ _WHY = {
     "too_large": ("a line may not exceed 1,000,000", "单行不能超过 1,000,000"),
     "fraction": ("this item is counted in whole units", "该商品只能按整数计"),
     "decimals": ("at most 3 decimals", "最多 3 位小数"),
+    "unit": (
+        "that unit is not the item's own; say how many, e.g. 20",
+        "这个单位不是该商品的计量单位，请说明数量，如 20",
+    ),
     "percent": ("a discount is between 0 and 100 percent", "折扣须在 0 到 100% 之间"),
     "unreadable": (
         "it cannot be read whole as a number; write it in digits, e.g. 300",

@@ -34,16 +34,27 @@ EN_NUM = (
     rf"\b(?:(?:{_EN_WORD})|a(?=\s+(?:{_EN_SCALE}|dozen)\b))"
     rf"(?:(?:\s+and\s+|[\s-]+)(?:{_EN_TOKEN}))*\b"
 )
-NUM = rf"(?:{_DIGITS_MULT}|{DIGITS}|{CN_NUM}(?![{_CN_NOT_NUMBER}])|{EN_NUM})"
+# 半打: half a dozen, read whole (半 alone is not a number: 一半, 半天).
+HALF_DOZEN = "半打"
+NUM = rf"(?:{HALF_DOZEN}|{_DIGITS_MULT}|{DIGITS}|{CN_NUM}(?![{_CN_NOT_NUMBER}])|{EN_NUM})"
 _LEFT = r"(?<![a-z0-9.\-])"
-# What may not follow a quantity: it would leave a fragment (5kk, 三百多, 十几, 1万25万).
-CONTINUES = re.compile(rf"[0-9{CN_DIGITS}{CN_FINANCIAL}十百千万亿多余几kw]")
-DOZEN = {"打", "dozen", "dozens"}
+# What may not follow a quantity: it would leave a fragment (5kk, 三百多, 十几, 1万25万), and
+# letters glued to digits that are no unit (2e3, 5q, 2mm; `5x` is "five times", a count).
+CONTINUES = re.compile(
+    rf"[0-9{CN_DIGITS}{CN_FINANCIAL}十百千万亿多余几kw]|(?<=[0-9])[a-wyz]|(?<=[a-z])[a-z]"
+)
+DOZEN = {"打", "dozen", "dozens", "doz", "dz"}
+# A number written so it could be read two ways (`1,5`: after the text is normalised a comma
+# between digits is never a thousands separator) or with an exponent (`2e3`, `1e309`): asked
+# about, never read in part.
+BAD_NUMBER = re.compile(
+    r"(?<![a-z0-9.\-])\d+(?:\.\d+)?(?:(?:,\d+(?:\.\d+)?)+|e[+-]?\d+)(?![a-z0-9])"
+)
 
 MEASURES_CJK = "个只件双卷台箱套米公斤千克盒包条把瓶桶顶副张根支捆块袋片斤罐打"
 MEASURE_EN = (
     r"pcs|pc|pieces?|rolls?|pairs?|boxes|box|sets?|units?|kgs?|kilos?|kilograms?|"
-    r"meters?|metres?|m|cartons?|packs?|bags?|bottles?|ea|dozens?"
+    r"meters?|metres?|m|cartons?|packs?|bags?|bottles?|ea|dozens?|doz|dz|litres?|liters?|l"
 )
 MEASURE = rf"(?:公斤|千克|[{MEASURES_CJK}]|(?:{MEASURE_EN})\b)"
 COUNTED_UOMS = {"pcs", "pc", "pair", "roll", "box", "set", "个", "双", "卷", "台", "箱", "只", "件"}
@@ -93,6 +104,8 @@ def to_decimal(raw: str) -> Decimal:
     raw = raw.replace(" ", "") if not raw[:1].isalpha() else raw.strip()
     if not raw:
         raise BadNumber(raw)
+    if raw == HALF_DOZEN:
+        return Decimal(6)
     if raw[0].isascii() and raw[0].isalpha():
         return _english(raw)
     if raw[-1] in "kw" and raw[0].isdigit():
@@ -146,6 +159,30 @@ def _chinese(raw: str) -> Decimal:
 
 def _integral(value: Decimal) -> Decimal:
     return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
+
+
+def dozens(value: Decimal) -> Decimal:
+    """A number of dozens as a count (`2 doz` → 24, `1.5打` → 18)."""
+    return _integral(value * 12)
+
+
+METRES = {"m", "meter", "meters", "metre", "metres", "米"}
+KILOS = {"kg", "kgs", "kilo", "kilos", "kilogram", "kilograms", "公斤", "千克"}
+LITRES = {"l", "litre", "litres", "liter", "liters"}
+_MEASURED = {"m": METRES, "kg": KILOS, "l": LITRES}
+
+
+def measure_fits(unit: str | None, uom: str | None) -> bool:
+    """Whether a measured unit written after a number (`2m`, `3kg`, `5l`) is the item's own:
+    `2m` of an item counted in m is 2 metres; of hammers it is asked about."""
+    if not unit:
+        return True
+    unit = unit.lower()
+    wanted = next((k for k, words in _MEASURED.items() if unit in words), None)
+    if wanted is None:
+        return True
+    own = (uom or "").strip().lower()
+    return own in _MEASURED[wanted] or own == wanted
 
 
 def fmt(value: Decimal) -> str:

@@ -107,6 +107,8 @@ def _drop_measure_names(mentions: list[Mention], text: str) -> list[Mention]:
 
 
 def _numbers(s: Scan) -> None:
+    for m in list(nums.BAD_NUMBER.finditer(s.masked)):
+        _unreadable(s, m.start(), m.end())  # `1,5`, `2e3`: asked about, never read in part
     for rx, bucket in (
         (nums.DISCOUNT_RE, s.discounts),
         (nums.PRICE_RE, s.prices),
@@ -125,7 +127,7 @@ def _numbers(s: Scan) -> None:
                 _unreadable(s, m.start(), m.end())
                 continue
             if number.unit in nums.DOZEN:
-                number.value, number.unit = number.value * 12, None
+                number.value, number.unit = nums.dozens(number.value), None
             if number.unit == "m" and s.base[m.start("unit")] == "M":
                 # "sell 20 M to ACME": a capital M is a name (to resolve), not metres
                 number.unit, number.end = None, m.start("unit")

@@ -192,6 +192,9 @@ class Filler:
             why = "zero"
         elif value > MAX_LINE_QTY:
             why = "too_large"
+        elif item is not None and not nums.measure_fits(number.unit, item.entities[0].uom):
+            why = "unit"  # `2m` of hammers: metres of an item not counted in metres
+            shown += number.unit or ""
         elif value != value.to_integral_value():
             counted = nums.measure_is_counted(number.unit)
             if item is not None:

@@ -247,3 +247,23 @@ def test_settings_at_the_edges_of_their_ranges_are_kept(master_db):
     shown = jxc(master_db, "rules", "show").stdout
     assert "stock.allow_negative.BJ = on" in shown
     assert "approval.purchase_total = 1000000000000" in shown
+
+
+def test_the_chat_reads_half_a_dozen_and_asks_about_a_number_it_cannot_read(master_db):
+    assert run_json(master_db, {"intent": "stock.receive", "item": "HAMMER", "qty": "100"})[0]["ok"]
+    proc = jxc(
+        master_db,
+        "chat",
+        "--user",
+        "wang",
+        "--lang",
+        "en",
+        input="美林 要 半打 锤子\nyes\nsell 1,5 hammers to acme\nsell 2m hammers to acme\n",
+    )
+    answers = [a for a in proc.stdout.split("\n\n") if a.strip()]
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr
+    assert "MEILIN: 6 × claw hammer" in answers[0]
+    assert "1,5" in answers[2] and "Confirm" not in answers[2]
+    assert "2m" in answers[3] and "Confirm" not in answers[3]
+    stock = run_json(master_db, {"intent": "stock.query", "item": "HAMMER"})[0]["result"]
+    assert stock["rows"][0]["reserved"] == "6"

@@ -80,3 +80,63 @@ def test_kilograms_are_not_thousands(catalog):
 def test_an_unreadable_numeral_before_days_does_not_raise(catalog):
     out = parse("二十 二十 days", catalog).to_json()
     assert out["intent"] is None or isinstance(out["intent"], str)
+
+
+@pytest.mark.parametrize(
+    ("text", "customer", "item", "qty"),
+    [
+        ("美林 要 半打 锤子", "MEILIN", "HAMMER", "6"),
+        ("ACME要半打锤子", "ACME", "HAMMER", "6"),
+        ("acme wants 2 doz hammers", "ACME", "HAMMER", "24"),
+        ("acme wants 2 dz hammers", "ACME", "HAMMER", "24"),
+        ("acme wants 2doz hammers", "ACME", "HAMMER", "24"),
+        ("acme wants 1.5 doz hammers", "ACME", "HAMMER", "18"),
+        ("ACME要两打锤子", "ACME", "HAMMER", "24"),
+        ("sell 1,500 M6 to ACME", "ACME", "M6-20", "1500"),
+        ("ACME要2万个M6", "ACME", "M6-20", "20000"),
+        ("ACME要1.5万个M6", "ACME", "M6-20", "15000"),
+        ("sell 2m wire to acme", "ACME", "WIRE-2.5", "2"),
+        ("ACME要2.5米电线", "ACME", "WIRE-2.5", "2.5"),
+        ("sell 5kg paint to acme", "ACME", "PAINT-W", "5"),
+    ],
+)
+def test_unit_words_and_abbreviations_are_read_whole(text, customer, item, qty, catalog):
+    assert parse(text, catalog).to_json() == {
+        "intent": "sales.create",
+        "customer": customer,
+        "lines": [{"item": item, "qty": qty}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("sell 1,5 hammers to acme", "1,5"),
+        ("sell 2e3 M6 to acme", "2e3"),
+        ("sell 1e309 M6 to acme", "1e309"),
+        ("sell 3q hammers to acme", "3q"),
+        ("sell 2mm hammers to acme", "2mm"),
+        ("ACME要20个M6 @ 0,25", "0,25"),
+        ("入库 M6 1,5", "1,5"),
+    ],
+)
+def test_a_number_whose_form_or_suffix_cannot_be_read_is_asked_about(text, shown, catalog):
+    out = parse(text, catalog).to_json()
+    assert out["intent"] is None
+    assert out["code"] == "invalid_quantity"
+    assert shown in out["error"]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("sell 2m hammers to acme", "2m"),
+        ("ACME要2米锤子", "2米"),
+        ("sell 3kg drills to acme", "3kg"),
+    ],
+)
+def test_a_measure_that_is_not_the_items_unit_is_asked_about(text, shown, catalog):
+    out = parse(text, catalog).to_json()
+    assert out["intent"] is None
+    assert out["code"] == "invalid_quantity"
+    assert shown in out["error"]
