@@ -12,6 +12,8 @@ from sqlalchemy import select
 from adapters.bootstrap import rules_feed
 from domain import settings
 from domain.commands import (
+    AmendPurchaseOrder,
+    AmendSalesOrder,
     CancelPurchaseOrder,
     CancelSalesOrder,
     CountStock,
@@ -50,6 +52,7 @@ def a_day(app, users):
     po = bus.execute(CreatePurchaseOrder(supplier="SZT", lines=(Line("M6-20", D(1000)),)), zhao)
     bus.execute(ReceivePurchaseOrder(order=po["order"]), li)
     big = bus.execute(CreatePurchaseOrder(supplier="SZT", lines=(Line("HAMMER", D(1000)),)), zhao)
+    bus.execute(AmendPurchaseOrder(order=big["order"], lines=(Line("HAMMER", D(900)),)), zhao)
     bus.execute(CancelPurchaseOrder(order=big["order"]), zhao)
     cheap = bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(2), discount=D(60)),)), wang
@@ -57,6 +60,7 @@ def a_day(app, users):
     bus.execute(DecideApproval(request=cheap["approval"], decision="approve"), mary)
     bus.execute(ShipSalesOrder(order=cheap["order"]), li)
     so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(80)),)), wang)
+    bus.execute(AmendSalesOrder(order=so["order"], lines=(Line("HAMMER", D(70)),)), wang)
     count = bus.execute(CountStock(item="HAMMER", counted_qty=D(30)), li)
     bus.execute(DecideApproval(request=count["approval"], decision="approve"), mary)
     bus.execute(CancelSalesOrder(order=so["order"]), wang)
