@@ -163,8 +163,8 @@ def parse_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict]], list[str]]
                 f"line {start}: {len(values)} value(s) where the header has {len(header)} column(s)"
             )
             continue
-        longest = max(range(len(values)), key=lambda i: len(values[i]))
-        if len(values[longest]) > MAX_FIELD:
+        if max(map(len, values)) > MAX_FIELD:
+            longest = max(range(len(values)), key=lambda i: len(values[i]))
             problems.append(
                 f"line {start}: {header[longest] or 'a value'} is longer than "
                 f"{MAX_FIELD} characters"
