@@ -159,6 +159,8 @@ def user_key(key: str, user: str) -> str:
     if len(mine) > KEY_COLUMN:
         mine = f"{user}\x1f#{hashlib.sha256(key.encode('utf-8', 'surrogatepass')).hexdigest()}"
     return mine
+
+
 _AUDIT = insert(audit_t)
 _RECORD_COLUMNS = ("at", "user_name", "intent", "key", "detail", "command_hash", "ok", "result")
 _RECORD = Prepared(
