@@ -168,14 +168,12 @@ def keep_traceback(exc: BaseException, where: str = "") -> tuple[str, Path | Non
     """Append the traceback to the log under a new reference id: the id, and the log's path (or
     None when no log could be written)."""
     ref = uuid.uuid4().hex[:8]
+    default = state_dir() / LOG_NAME
     chosen = log_file()
-    explicit = chosen != state_dir() / LOG_NAME
-    candidates = [(chosen, not explicit)]
-    if explicit or chosen != _private_fallback():
-        candidates.append((_private_fallback(), True))
-    for path, default in candidates:
+    candidates = dict.fromkeys([chosen, default, _private_fallback()])
+    for path in candidates:
         try:
-            fd = open_log(path, default=default)
+            fd = open_log(path, default=path != chosen or chosen == default)
         except OSError:
             continue
         stream = open(fd, "a", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
