@@ -81,7 +81,9 @@ def validate(name: str, value: str) -> str:
         return _BOOL[v]
     d = parse_number(v, name, InvalidAmount)
     low, high, whole = RANGES.get(name) or RANGES[kind]
-    span = f"{_plain(low)} to {_plain(high)}"
+    span = f"{_plain(low)} and {_plain(high)}"
+    if d < 0 and low == 0:
+        raise InvalidAmount(f"{name} must be a number ≥ 0", zh=f"{name} 必须是非负数")
     if not low <= d <= high:
         raise InvalidAmount(
             f"{name} must be between {span}, not {_cut(value)}",
@@ -89,7 +91,7 @@ def validate(name: str, value: str) -> str:
         )
     if whole and d != d.to_integral_value():
         raise InvalidAmount(
-            f"{name} takes a whole number ({span})",
+            f"{name} takes a whole number between {span}",
             zh=f"{name} 必须是整数（{_plain(low)} 到 {_plain(high)}）",
         )
     return str(int(d)) if whole else _plain(d)
