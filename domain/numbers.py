@@ -79,22 +79,22 @@ def quantity(value: object, uom: str = "pcs", *, allow_zero: bool = False) -> De
     q = to_decimal(value, "quantity")
     if q < 0 or (q == 0 and not allow_zero):
         raise InvalidQuantity(
-            f"quantity must be {'zero or more' if allow_zero else 'more than zero'}, got {q}",
-            zh=f"数量必须{'不小于' if allow_zero else '大于'}零，收到 {q}",
+            f"quantity must be {'zero or more' if allow_zero else 'more than zero'}, got {_shown(q)}",
+            zh=f"数量必须{'不小于' if allow_zero else '大于'}零，收到 {_shown(q)}",
         )
     if q > MAX_LINE_QTY:
         raise InvalidQuantity(
-            f"quantity {q} is over the limit of 1,000,000 per line",
-            zh=f"数量 {q} 超过每行 1,000,000 的上限",
+            f"quantity {_shown(q)} is over the limit of 1,000,000 per line",
+            zh=f"数量 {_shown(q)} 超过每行 1,000,000 的上限",
         )
     if q != q.quantize(Decimal(1).scaleb(-QTY_PLACES), rounding=ROUND_HALF_UP):
         raise InvalidQuantity(
-            f"quantity {q} has more than 3 decimals", zh=f"数量 {q} 超过 3 位小数"
+            f"quantity {_shown(q)} has more than 3 decimals", zh=f"数量 {_shown(q)} 超过 3 位小数"
         )
     if uom in COUNTED_UNITS and q != q.to_integral_value():
         raise InvalidQuantity(
-            f"quantity {q} must be whole for items counted in {uom}",
-            zh=f"以“{uom}”计的物品数量必须是整数，收到 {q}",
+            f"quantity {_shown(q)} must be whole for items counted in {uom}",
+            zh=f"以“{uom}”计的物品数量必须是整数，收到 {_shown(q)}",
         )
     return normalize(q)
 
@@ -103,12 +103,15 @@ def amount(value: object, what: str = "amount", *, places: int = 2) -> Decimal:
     """Validate a money value or unit cost: zero or more, at most `places` decimals."""
     a = to_decimal(value, what, error=InvalidAmount)
     if a < 0:
-        raise InvalidAmount(f"{what} must not be negative, got {a}", zh=f"金额不能为负：{a}")
+        raise InvalidAmount(
+            f"{what} must not be negative, got {_shown(a)}", zh=f"金额不能为负：{_shown(a)}"
+        )
     if a > Decimal("1000000000"):
-        raise InvalidAmount(f"{what} {a} is implausibly large", zh=f"金额 {a} 过大")
+        raise InvalidAmount(f"{what} {_shown(a)} is implausibly large", zh=f"金额 {_shown(a)} 过大")
     if a != a.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
         raise InvalidAmount(
-            f"{what} {a} has more than {places} decimals", zh=f"{what} {a} 超过 {places} 位小数"
+            f"{what} {_shown(a)} has more than {places} decimals",
+            zh=f"{what} {_shown(a)} 超过 {places} 位小数",
         )
     return a
 

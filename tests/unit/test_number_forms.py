@@ -55,6 +55,12 @@ def test_a_refusal_does_not_echo_a_huge_value():
     with pytest.raises(InvalidAmount) as refused:
         amount("9" * 5000 + "x")
     assert len(refused.value.message) < 200
+    with pytest.raises(InvalidAmount) as refused:
+        amount("9" * 900)
+    assert len(refused.value.message) < 200
+    with pytest.raises(InvalidQuantity) as refused:
+        quantity("9" * 900)
+    assert len(refused.value.message) < 200
 
 
 @pytest.mark.parametrize(
