@@ -124,7 +124,9 @@ class Prepared:
             if row is not None and from_db is None:
                 from_db = self._from_db(dialect, plan, cursor.description)
         except error as exc:
-            wrapped = DBAPIError.instance(sql, args, exc, error, dialect=dialect)
+            wrapped = DBAPIError.instance(
+                sql, args, exc, error, hide_parameters=uow.engine.hide_parameters, dialect=dialect
+            )
             raise (db_error(wrapped, uow.engine) or wrapped) from exc
         finally:
             cursor.close()

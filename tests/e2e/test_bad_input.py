@@ -382,3 +382,30 @@ def test_another_users_same_key_is_a_different_key(master_db):
     other = run_json(master_db, {**RECEIVE, "qty": "9", "key": "shared:1"}, user="li")[0]
     assert other["error"]["code"] == "duplicate_request"
     assert on_hand(master_db) == "12"
+
+
+def test_a_failed_statement_is_logged_without_its_parameters(master_db, tmp_path):
+    import sqlite3
+
+    with sqlite3.connect(sqlite_path(master_db)) as conn:
+        conn.execute(
+            "CREATE TRIGGER planted BEFORE INSERT ON audit WHEN NEW.detail LIKE '%M6-20%' "
+            "BEGIN SELECT RAISE(ABORT, 'planted failure'); END"
+        )
+    log = tmp_path / "errors.log"
+    batch = json.dumps({**RECEIVE, "key": "secret-key-4711"}) + "\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "run", "-"],
+        input=batch,
+        capture_output=True,
+        text=True,
+        env={**cli_env(master_db), "JXC_LOG_FILE": str(log)},
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert_clean(proc, 1)
+    assert json.loads(proc.stdout)["error"]["code"] == "internal_error"
+    kept = log.read_text("utf-8")
+    assert "planted failure" in kept and "parameters hidden" in kept
+    assert "secret-key-4711" not in kept
+    assert on_hand(master_db) == "0"
