@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot.replies import subject_words
 from bot.report_text import KPI_NAMES, period_label
 from domain import settings
 from domain.commands import Report
@@ -246,7 +247,7 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
     for r in approvals[:REORDER_SHOWN]:
         who, age = r["requested_by"], f"{r['age_hours']:g}"
         lines.append(
-            f"  {r['request']} {r['subject']} "
+            f"  {r['request']} {subject_words(r.get('subject_kind'), str(r['subject']), lang)} "
             + _t(lang, f"({who}, {age} h)", f"（{who}，{age} 小时）")
         )
     if data["kpi"]:

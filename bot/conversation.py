@@ -224,8 +224,8 @@ class Conversation(Buttons):
             yes = confirmation_word(text)
             if yes is not None:
                 return self._answer(turn, yes)
-            return self._parsed(turn, text, parse(text, catalog))
-        alone = parse(text, catalog)
+            return self._parsed(turn, text, parse(text, catalog, self.clock.today()))
+        alone = parse(text, catalog, self.clock.today())
         got = answer(w, text, catalog, alone.command)
         if w.expired(self.clock.now()):
             if got is not None and w.kind == CONFIRM:
@@ -239,7 +239,7 @@ class Conversation(Buttons):
         if alone.intent is None and w.kind in (MISSING, CHOICE):
             # A name the catalogue does not know ("M7" for "which item?") is still an answer:
             # put in place, it gets its own "did you mean".
-            both = parse(f"{w.text} {text}", catalog)
+            both = parse(f"{w.text} {text}", catalog, self.clock.today())
             err = both.error or {}
             same = err.get("name") == w.name and err.get("suggestions") == w.options
             if both.intent == w.intent and err.get("suggestions") and not same:
@@ -282,7 +282,7 @@ class Conversation(Buttons):
         if w.kind == MISSING:
             turn.wait(None)
             fixed = f"{w.text} {got.fill}"
-            return self._parsed(turn, fixed, parse(fixed, catalog))
+            return self._parsed(turn, fixed, parse(fixed, catalog, self.clock.today()))
         picked = got.pick
         if picked is None and len(w.options) == 1:
             picked = w.options[0]
@@ -293,7 +293,7 @@ class Conversation(Buttons):
             )
         turn.wait(None)
         fixed = put_in_place(w.text, w.name, picked)
-        result = parse(fixed, catalog)
+        result = parse(fixed, catalog, self.clock.today())
         err = result.error or {}
         if result.command is None and err.get("name") and err.get("name") == w.name:
             # The name is still read the same way: never ask the same question again.

@@ -48,14 +48,15 @@ def parse(ctx: Ctx, text: str, as_json: bool) -> None:
     app = ctx.app
     with app.uow(write=False) as uow:
         catalog = load_catalog(uow)
+    today = app.clock.today()
     if text == "-":
         failed = False
         for line in sys.stdin:
-            out = parse_text(line.rstrip("\n"), catalog).to_json()
+            out = parse_text(line.rstrip("\n"), catalog, today).to_json()
             failed |= out.get("intent") is None
             click.echo(json.dumps(out, ensure_ascii=False))
         sys.exit(1 if failed else 0)
-    out = parse_text(text, catalog).to_json()
+    out = parse_text(text, catalog, today).to_json()
     if as_json:
         click.echo(json.dumps(out, ensure_ascii=False))
     elif out.get("intent") is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.catalog import Catalog, has_cjk, normalise
 from bot.parse.builders import build
@@ -27,6 +28,7 @@ from bot.parse.intents import classify
 from bot.parse.messages import message
 from bot.parse.scan import SEPARATORS, Scan, scan_text
 from bot.parse.slots import Filler, SlotError
+from domain.errors import JxcError
 
 __all__ = ["ParseResult", "parse", "recognised_intent", "confirmation_word", "MAX_LENGTH"]
 
@@ -111,12 +113,16 @@ def _looks_like_code(text: str) -> bool:
     return bool(_CODE_LIKE.search(text))
 
 
-def parse(text: str, catalog: Catalog) -> ParseResult:
+def parse(text: str, catalog: Catalog, today: date | None = None) -> ParseResult:
     """Parse one chat text into a command of the design's vocabulary. Never raises.
-    Several commands in one message come as `command` plus `more` (and `left_out`)."""
+    Several commands in one message come as `command` plus `more` (and `left_out`).
+    `today` (the clock's local date) turns a delegation's `until` ("Friday", "6月30日") into
+    the date it means, `YYYY-MM-DD`; without it the words are kept for the service to read."""
     result, s = _parse_one(text, catalog)
     if s is None or result.intent is None:
         return result
+    if today is not None and result.intent == "approval.delegate" and result.command:
+        result.command["until"] = _until_date(result.command["until"], today)
     for command in (result.command, *result.more):
         if command and command.get("reason"):
             command["reason"] = as_typed(text, command["reason"])
@@ -127,6 +133,15 @@ def parse(text: str, catalog: Catalog) -> ParseResult:
         if len(clauses) > 1:
             return _per_clause(result, s, clauses, catalog)
     return result
+
+
+def _until_date(words: str, today: date) -> str:
+    from domain.services.delegation import until_date
+
+    try:
+        return until_date(words, today).isoformat()
+    except JxcError:
+        return words  # a day already past or unreadable: the service refuses it in words
 
 
 _PER_ORDER = {

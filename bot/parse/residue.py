@@ -72,7 +72,7 @@ _DESTINATION = re.compile(
     rf"{DESTINATION}[^,，;；。\s]*|\bdeliver(?:ed)? to (?:their |the )?\w+(?: \w+)?"
 )
 _REASON_MARK = re.compile(
-    r"(?:\bbecause(?: of)?\b|\bdue to\b|\breason\s*(?:is|:)?|\bas\b|原因\s*(?:是|:)?|理由\s*(?:是|:)?|"
+    r"(?:\bbecause(?: of)?(?![a-z])|\bdue to(?![a-z])|\breason\s*(?:is|:)?|\bas\b|原因\s*(?:是|:)?|理由\s*(?:是|:)?|"
     r"因为|由于|用于|用来)\s*"
 )
 _FOR_MARK = re.compile(r"\bfor\b\s*")

@@ -238,6 +238,10 @@ class Filler:
         qtys = list(s.qtys)
         price_pool = list(s.prices) + ([] if len(items) > 1 else list(s.money))
         groups = _group(s, items, {"qty": qtys, "price": price_pool, "discount": s.discounts})
+        whole = _whole_order_discount(s, items) if discount else None
+        if whole is not None:
+            for got in groups:
+                got["discount"] = [whole]
         out = []
         for m, got in zip(items, groups, strict=True):
             if not got["qty"]:
@@ -249,6 +253,18 @@ class Filler:
                 line["discount"] = self.discount(got["discount"][0])
             out.append(line)
         return out
+
+
+def _whole_order_discount(s: Scan, items: list[Mention]) -> Number | None:
+    """One discount said in a clause of its own after every line ("…and 50 pliers, 5% off",
+    "…和 10 个 M8，九折") is the whole order's, not the last line's."""
+    if len(items) < 2 or len(s.discounts) != 1:
+        return None
+    d = s.discounts[0]
+    seg = s.segment_of(d.start)
+    if d.start < max(m.start for m in items) or seg in {s.segment_of(m.start) for m in items}:
+        return None
+    return d
 
 
 def group_numbers(s: Scan, items: list[Mention], pools: dict[str, list[Number]]):
@@ -299,7 +315,7 @@ def decision(s: Scan) -> str | None:
 
 
 _DECIDE_WORDS = re.compile(
-    r"^(?:\s|[,，:：]|\bapprove[ds]?\b|\breject(?:ed)?\b|\bdecline[ds]?\b|\bdeny\b|\bbecause\b|"
+    r"^(?:\s|[,，:：]|\bapprove[ds]?\b|\breject(?:ed)?\b|\bdecline[ds]?\b|\bdeny\b|\bbecause(?![a-z])|"
     r"\bok\b|批准|驳回|拒绝|否决|同意|不同意|通过|不通过|原因|理由|因为|是)+"
 )
 

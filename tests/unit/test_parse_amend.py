@@ -3,6 +3,8 @@ approvals parse to their commands; questions about an order stay questions."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.catalog import Catalog
@@ -132,3 +134,19 @@ def test_a_delegation_without_its_last_day_asks_for_it(catalog):
         "missing_slot",
         "until",
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "until"),
+    [
+        ("let li approve for me until Friday", "2026-06-19"),  # 2026-06-15 is a Monday
+        ("我不在，让 li 代批到周五", "2026-06-19"),
+        ("let li approve for me until today", "2026-06-15"),
+        ("让 li 代批到6月30日", "2026-06-30"),
+        ("让 li 代批到3月1日", "2027-03-01"),  # a month and day already past means next year
+        ("让 li 代批到星期一", "2026-06-15"),  # a weekday is the next such day, today included
+    ],
+)
+def test_with_a_clock_the_last_day_of_a_delegation_parses_to_its_date(catalog, text, until):
+    command = parse(text, catalog, date(2026, 6, 15)).command
+    assert command["intent"] == "approval.delegate" and command["until"] == until
