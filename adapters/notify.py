@@ -306,6 +306,16 @@ def deliver_pending(
             )
             release_attachment(app, row)
             continue
+        if row.purpose == "closing":  # nothing to send: the copies already posted are edited
+            with app.uow() as uow:
+                uow.execute(
+                    update(delivery_t)
+                    .where(delivery_t.c.id == delivery_id)
+                    .values(status="sent", sent_at=uow.now, last_error=None)
+                )
+                uow.commit()
+            refresh_copies(app, notifier, row.alert_id)
+            continue
         buttons = []
         if row.purpose != "decision" and alert is not None and alert.status in LIVE:
             buttons = alert_buttons(alert.kind, alert.subject, alert.id)
@@ -378,7 +388,7 @@ def _subject_closed(uow, row, alert) -> str | None:
     from domain.alerts import LIVE
     from domain.model import ApprovalRequest
 
-    if alert is None or row.purpose in ("decision", "digest"):
+    if alert is None or row.purpose in ("decision", "digest", "closing"):
         return None
     if alert.status not in LIVE:
         return f"alert {alert.id} is {alert.status}"
@@ -448,7 +458,7 @@ def refresh_copies(app, notifier, alert_id: int) -> int:
 
     from sqlalchemy import select
 
-    from bot.replies import decided_copy, outcome_line
+    from bot.replies import decided_copy, delegated_by, outcome_line, replaced_line
     from domain.alerts import alert_t, delivery_t
     from domain.model import ApprovalRequest, User
 
@@ -482,9 +492,17 @@ def refresh_copies(app, notifier, alert_id: int) -> int:
         until = local(alert.snoozed_until, "%m-%d %H:%M")
     else:
         return 0
+    behalf = (req.on_behalf_of or "") if req is not None else ""
+    replaced = (req.decision_reason or "") if req is not None and status == "cancelled" else ""
+    replaced = replaced.removeprefix("replaced by ") if replaced.startswith("replaced by ") else ""
     edited = 0
     for copy in copies:
-        line = outcome_line(status, by, at, langs.get(copy.recipient, "en"), until)
+        lang = langs.get(copy.recipient, "en")
+        if replaced:
+            line = replaced_line(replaced, at, lang)
+        else:
+            who = delegated_by(by, behalf, lang) if behalf else by
+            line = outcome_line(status, who, at, lang, until)
         try:
             edited += bool(
                 notifier.edit(copy.channel, copy.platform_ref, decided_copy(copy.text, line))

@@ -772,6 +772,20 @@ def outcome_line(status: str, by: str, at: str, lang: str, until: str = "") -> s
     return t(lang, en, zh).format(by=by or "?", at=at, until=until)
 
 
+def delegated_by(by: str, on_behalf_of: str, lang: str) -> str:
+    """Who decided a request in someone's stead: "li for mary" / "li（代 mary）"."""
+    return t(lang, f"{by} for {on_behalf_of}", f"{by}（代 {on_behalf_of}）")
+
+
+def replaced_line(newer: str, at: str, lang: str) -> str:
+    """A request an amendment replaced, for its copies: which request now waits instead."""
+    return t(
+        lang,
+        f"Replaced by {newer} {at} (the order was changed)",
+        f"已于 {at} 被 {newer} 取代（订单已修改）",
+    )
+
+
 def decided_copy(text: str, line: str) -> str:
     """A copy of an alert after its decision: what it said, then the outcome (no buttons)."""
     return f"{text}\n\n{line}"

@@ -216,6 +216,25 @@ def add_delivery(
     return queued
 
 
+def add_closing(uow, alert_id: int) -> int:
+    """Queue the editing of an alert's copies once it closed without a decision to tell (a
+    request cancelled or replaced): one "closing" row per channel its copies went by, taken by
+    the process that delivers that channel. Returns how many were queued."""
+    channels = uow.execute(
+        select(delivery_t.c.channel)
+        .where((delivery_t.c.alert_id == alert_id) & (delivery_t.c.purpose != "closing"))
+        .distinct()
+    ).scalars()
+    queued = 0
+    for channel in sorted(channels):
+        res = uow.execute(
+            _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
+            _delivery_row(uow, alert_id, "", channel, "closing", ""),
+        )
+        queued += res.first() is not None
+    return queued
+
+
 def _delivery_row(uow, alert_id, recipient: str, channel: str, purpose: str, text: str) -> dict:
     """A new delivery, due now."""
     return {

@@ -572,6 +572,14 @@ class Feed:
             if f.action == "resolve":
                 if f.kind == "approval":
                     closed = alerts.resolve_alert(uow, f.kind, f.subject, f.facts)
+                    if (
+                        closed is not None
+                        and f.facts.get("status") == "cancelled"
+                        and f.facts.get("event_id") not in backlog
+                    ):
+                        # Nobody is told (whoever cancelled or amended knows), but every copy
+                        # already posted is edited to say the request is gone.
+                        stats.deliveries += alerts.add_closing(uow, closed.id)
                     if closed is not None and f.facts.get("status") in ("approved", "rejected"):
                         if f.facts.get("event_id") not in backlog:
                             langs = langs or _langs(uow)

@@ -344,3 +344,35 @@ def test_sigterm_mid_delivery_and_a_restart_deliver_each_copy_once(master_db):
                 assert len([c for c in sent if "A-1" in c.params["text"]]) == 1, chat_id
     finally:
         telegram.stop()
+
+
+def test_a_request_an_amendment_replaced_says_so_on_every_copy(shop):
+    order_over_credit(shop)
+    in_slack, in_telegram = approval_requests(shop)
+    shop.telegram.say(WANG, "SO-0001 改成 190 个")
+    proposal = wait_until(
+        lambda: [c for c in shop.tg_messages(WANG, 2) if "SO-0001" in c.params["text"]][-1:],
+        what="the amendment proposed",
+    )[0]
+    shop.tg_tap(WANG, proposal, "确认")
+    message_id = in_telegram.params["_message_id"]
+    edits = wait_until(
+        lambda: [
+            c
+            for c in shop.telegram.sent("editMessageText", MARY)
+            if int(c.params["message_id"]) == message_id
+        ],
+        what="mary's copy of A-1 edited",
+    )
+    assert "Replaced by A-2" in edits[-1].params["text"], edits[-1].params["text"]
+    liu_edit = wait_until(lambda: shop.telegram.sent("editMessageText", LIU), what="liu's copy")
+    assert "被 A-2 取代" in liu_edit[-1].params["text"]
+    updates = wait_until(
+        lambda: [
+            c for c in shop.slack.of("chat.update") if c.args["ts"] == in_slack.response["ts"]
+        ],
+        what="mary's Slack copy of A-1 updated",
+    )
+    assert "Replaced by A-2" in updates[-1].args["text"]
+    assert not [b for b in updates[-1].args["blocks"] if b["type"] == "actions"]
+    shop.wait_slack_post("U0MARY", "A-2")
