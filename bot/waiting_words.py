@@ -31,9 +31,22 @@ def what_waited(w: Waiting) -> str:
     return w.asked or w.request or w.text
 
 
+def _brief(text: str, limit: int = 90) -> str:
+    """What waited, short enough for one line: its first sentence, cut at a word with "…"."""
+    text = text.strip()
+    for end in ("? ", ". ", "？", "。"):
+        at = text.find(end)
+        if 0 < at < len(text) - len(end.strip()):  # a first sentence with more after it
+            text = text[: at + len(end.strip())]
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(",，;；:：") + "…"
+
+
 def dropped_note(w: Waiting, lang: str) -> str:
     """The one line that says a new message dropped what was waiting."""
-    was = what_waited(w)
+    was = _brief(what_waited(w))
     if w.kind == CONFIRM:
         return t(
             lang,
