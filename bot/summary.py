@@ -166,9 +166,9 @@ def _body(uow, cmd: dict, r: dict, lang: str) -> str:
         stock = _availability(uow, r, wh)
         sep = "，" if lang == "zh" else ", "
         avail = sep.join(
-            _t(lang, f"{qty_str(a)} available", f"{qty_str(a)} 可用")
+            _t(lang, f"{qty_display(a)} available", f"{qty_display(a)} 可用")
             if len(stock) == 1
-            else _t(lang, f"{sku} {qty_str(a)} available", f"{sku} {qty_str(a)} 可用")
+            else _t(lang, f"{sku} {qty_display(a)} available", f"{sku} {qty_display(a)} 可用")
             for sku, a in stock
         )
         src = "" if wh == "MAIN" else _t(lang, f" from {wh}", f"（{wh} 发货）")
@@ -274,10 +274,10 @@ def _body(uow, cmd: dict, r: dict, lang: str) -> str:
             lang,
             f"Issue {cmd.get('qty')} × {name} from {wh}"
             + (f" ({reason})" if reason else "")
-            + f"; {qty_str(_before(r, cmd))} available before.",
+            + f"; {qty_display(_before(r, cmd))} available before.",
             f"出库 {name} {cmd.get('qty')}，仓库 {wh}"
             + (f"（{reason}）" if reason else "")
-            + f"，出库前可用 {qty_str(_before(r, cmd))}。",
+            + f"，出库前可用 {qty_display(_before(r, cmd))}。",
         )
     if intent == "stock.transfer":
         return _t(

@@ -31,7 +31,7 @@ def on_hand(app, sku="M6-20"):
 
 def test_a_chinese_sale_is_summarised_confirmed_and_answered_in_chinese(app, chat):
     ask = chat.handle("wang", "tg:1002", "ACME 要 20 个 M6")
-    assert ask.text == ("为 ACME 创建销售单：20 × M6螺栓 @ 0.25 = 5.00，2000 可用。确认吗？")
+    assert ask.text == ("为 ACME 创建销售单：20 × M6螺栓 @ 0.25 = 5.00，2,000 可用。确认吗？")
     assert [b.payload.split(":")[0] for b in ask.buttons] == ["confirm", "cancel"]
     done = chat.handle("wang", "tg:1002", "确认")
     assert done.text == "销售单 SO-0001（ACME）：合计 5.00，已确认。"
@@ -44,7 +44,7 @@ def test_a_chinese_sale_is_summarised_confirmed_and_answered_in_chinese(app, cha
 def test_english_sale_in_an_english_sentence(app, chat):
     ask = chat.handle("sam", "c1", "sell 20 M6 bolts to acme")
     assert ask.text == (
-        "Create sales order for ACME: 20 × M6x20 hex bolt @ 0.25 = 5.00, 2000 available. Confirm?"
+        "Create sales order for ACME: 20 × M6x20 hex bolt @ 0.25 = 5.00, 2,000 available. Confirm?"
     )
     assert chat.handle("sam", "c1", "no").text == "Cancelled; nothing was changed."
     missing = chat.handle("admin", "c1", "status of SO-0001")
