@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from domain import lookup
 from domain.errors import JxcError
-from domain.numbers import money_display, money_str, pct_display, qty_display, qty_str
+from domain.numbers import money_display, money_str, pct_display, qty_display
 from domain.services.stock import stock_rows
 
 ZERO = Decimal(0)
