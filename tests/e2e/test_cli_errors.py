@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from tests.conftest import DEMO, ROOT, cli_env, jxc, run_json
+from tests.conftest import DEMO, ROOT, RUN_DIR, cli_env, jxc, run_json
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/x"
 RECEIVE = json.dumps({"intent": "stock.receive", "item": "M6-20", "qty": "5", "unit_cost": "0.1"})
@@ -190,7 +190,7 @@ def test_the_log_defaults_to_the_users_private_state_directory(master_db, tmp_pa
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=60,
     )
     assert_clean(proc, 1)

@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from adapters.db import make_engine
 from domain.model import Balance, FifoLayer, Item, SalesLine, Warehouse
-from tests.conftest import ROOT, cli_env, jxc, run_json
+from tests.conftest import RUN_DIR, cli_env, jxc, run_json
 
 pytestmark = pytest.mark.db
 
@@ -174,7 +174,7 @@ def test_concurrent_writers_and_a_killed_batch_leave_books_that_verify(master_db
         stderr=subprocess.DEVNULL,
         text=True,
         env=cli_env(master_db),
-        cwd=ROOT,
+        cwd=RUN_DIR,
     )
     threading.Thread(target=lambda: _feed(proc, batch(2000, "stock.receive")), daemon=True).start()
     first = proc.stdout.readline()
