@@ -242,7 +242,9 @@ def test_two_writers_on_one_sqlite_file_both_land_or_one_is_busy(master_db):
     outputs: list[subprocess.CompletedProcess] = []
 
     def writer():
-        outputs.append(jxc(master_db + "?timeout=0.5", "run", "-", input=lines, timeout=120))
+        outputs.append(
+            jxc(master_db + "?timeout=0.5", "run", "-", input=lines, timeout=120, process=True)
+        )
 
     threads = [threading.Thread(target=writer) for _ in range(2)]
     for t in threads:
