@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, cli_env, jxc, run_json
+from tests.conftest import RUN_DIR, cli_env, jxc, run_json
 
 RECEIVE = {"intent": "stock.receive", "item": "M6-20", "qty": "5", "unit_cost": "0.1"}
 
@@ -106,7 +106,7 @@ def _batch_process(db_url: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         env=cli_env(db_url),
-        cwd=ROOT,
+        cwd=RUN_DIR,
     )
 
 
@@ -180,7 +180,7 @@ def test_bad_options_and_settings_get_one_clear_line(master_db, args, env, statu
         capture_output=True,
         text=True,
         env={**cli_env(master_db), **env},
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=120,
     )
     lines = assert_clean(proc, status)
@@ -196,7 +196,7 @@ def test_invalid_utf8_in_an_argument_is_a_bad_request(master_db):
         [sys.executable, "-m", "adapters.cli", "stock", os.fsdecode(b"M6\xff\xfe")],
         capture_output=True,
         env=cli_env(master_db),
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=120,
     )
     out = (proc.stdout + proc.stderr).decode("utf-8")
@@ -309,7 +309,7 @@ def _with_log(db_url: str, log: Path, *args: str, **env: str) -> subprocess.Comp
         capture_output=True,
         text=True,
         env={**cli_env(db_url), "JXC_LOG_FILE": str(log), **env},
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=60,
     )
 
@@ -351,7 +351,7 @@ def test_a_line_of_a_batch_that_fails_unexpectedly_keeps_its_traceback_in_the_lo
         capture_output=True,
         text=True,
         env={**cli_env(master_db), "JXC_LOG_FILE": str(log)},
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=60,
     )
     assert_clean(proc, 1)
@@ -400,7 +400,7 @@ def test_a_failed_statement_is_logged_without_its_parameters(master_db, tmp_path
         capture_output=True,
         text=True,
         env={**cli_env(master_db), "JXC_LOG_FILE": str(log)},
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=60,
     )
     assert_clean(proc, 1)

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 
-from tests.conftest import DEMO, ROOT, cli_env, jxc, run_json
+from tests.conftest import DEMO, ROOT, RUN_DIR, cli_env, jxc, run_json
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:1/x"
 RECEIVE = json.dumps({"intent": "stock.receive", "item": "M6-20", "qty": "5", "unit_cost": "0.1"})
@@ -190,7 +190,7 @@ def test_the_log_defaults_to_the_users_private_state_directory(master_db, tmp_pa
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=60,
     )
     assert_clean(proc, 1)
@@ -242,7 +242,9 @@ def test_two_writers_on_one_sqlite_file_both_land_or_one_is_busy(master_db):
     outputs: list[subprocess.CompletedProcess] = []
 
     def writer():
-        outputs.append(jxc(master_db + "?timeout=0.5", "run", "-", input=lines, timeout=120))
+        outputs.append(
+            jxc(master_db + "?timeout=0.5", "run", "-", input=lines, timeout=120, process=True)
+        )
 
     threads = [threading.Thread(target=writer) for _ in range(2)]
     for t in threads:

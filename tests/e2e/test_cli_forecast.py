@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.conftest import ROOT, cli_env, jxc
+from tests.conftest import RUN_DIR, cli_env, jxc
 
 SKU = "TAPE-48"
 
@@ -90,7 +90,7 @@ def test_serve_runs_the_scheduler_until_sigterm_and_exits_cleanly(demo_db):
     proc = subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "serve", "scheduler"],
         env=cli_env(demo_db),
-        cwd=ROOT,
+        cwd=RUN_DIR,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from domain.model import Balance, StockMove
-from tests.conftest import DEMO, ROOT, cli_env, jxc, run_json
+from tests.conftest import DEMO, RUN_DIR, cli_env, jxc, run_json
 
 pytestmark = pytest.mark.db
 
@@ -191,7 +191,7 @@ def test_a_bulk_run_killed_midway_leaves_only_whole_commands(master_db):
         stdout=subprocess.PIPE,
         text=True,
         env=cli_env(master_db),
-        cwd=ROOT,
+        cwd=RUN_DIR,
     )
     feed(proc, body)
     done = 0
@@ -232,7 +232,7 @@ def test_two_processes_issuing_the_same_stock_never_oversell(master_db):
             stdout=subprocess.PIPE,
             text=True,
             env=cli_env(master_db),
-            cwd=ROOT,
+            cwd=RUN_DIR,
         )
         for _ in range(2)
     ]

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from domain.numbers import money_display, qty_display
-from tests.conftest import ROOT, _fresh_pg, cli_env, jxc
+from tests.conftest import RUN_DIR, _fresh_pg, cli_env, jxc
 
 pytestmark = pytest.mark.db
 
@@ -33,7 +33,7 @@ def stock_text(db_url: str, columns: str | None) -> list[str]:
         capture_output=True,
         text=True,
         env=env,
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr

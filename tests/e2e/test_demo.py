@@ -20,7 +20,7 @@ def demo(tmp_path_factory) -> tuple[str, float, str]:
     pg = os.environ.get("JXC_TEST_DATABASE_URL")
     url = _fresh_pg(pg) if pg else f"sqlite:///{tmp_path_factory.mktemp('demo') / 'jxc.db'}"
     began = time.monotonic()
-    proc = jxc(url, "init", "--demo", check=True, timeout=180)
+    proc = jxc(url, "init", "--demo", check=True, timeout=180, process=True)
     return url, time.monotonic() - began, proc.stdout
 
 

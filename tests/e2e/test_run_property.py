@@ -10,7 +10,7 @@ import sys
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ROOT, cli_env, jxc
+from tests.conftest import RUN_DIR, cli_env, jxc
 
 INTENTS = [
     "stock.receive",
@@ -87,7 +87,7 @@ def test_any_batch_gets_one_answer_a_line_and_leaves_balanced_books(master_db, l
         input=b"\n".join(lines) + b"\n",
         capture_output=True,
         env=cli_env(master_db),
-        cwd=ROOT,
+        cwd=RUN_DIR,
         timeout=120,
     )
     out, err = proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8")

@@ -16,7 +16,7 @@ import pytest
 from adapters.telegram import TelegramPart, make_part
 from adapters.telegram.sending import Sender
 from domain.commands import QueryOrders, ReceiveStock
-from tests.conftest import ROOT, cli_env, jxc
+from tests.conftest import RUN_DIR, cli_env, jxc
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 
 pytestmark = pytest.mark.db
@@ -230,7 +230,7 @@ def _serve_process(db_url: str, env_extra: dict):
     env.update(env_extra)
     return subprocess.Popen(
         [sys.executable, "-m", "adapters.cli", "serve", "telegram"],
-        cwd=ROOT,
+        cwd=RUN_DIR,
         env=env,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,

@@ -77,7 +77,7 @@ def test_child_killed_between_calls_is_restarted_and_the_batch_retried(engine):
     assert engine.evaluate([BELOW])
     old = engine.pid
     os.kill(old, signal.SIGSEGV)
-    time.sleep(0.2)
+    os.waitid(os.P_PID, old, os.WEXITED | os.WNOWAIT)  # dead, left for the engine to reap
     with pytest.raises(EngineCrashed):
         engine.evaluate(BATCH)
     assert engine.pid not in (None, old)
