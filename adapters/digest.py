@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.replies import subject_words
+from bot.render.words import subject_words
 from bot.report_text import KPI_NAMES, period_label
 from domain import settings
 from domain.commands import Report
