@@ -28,7 +28,7 @@ def _reasons(r: RequestRow, lang: str) -> str:
 
 def _posted(posted: PostedCount | None, lang: str) -> str:
     """What an approved count posted, and whether the book had moved since the count."""
-    if not posted:
+    if posted is None:
         return ""
     moved = ""
     if posted.book_moved:
