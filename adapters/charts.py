@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.report_text import KPI_NAMES, TITLES
 from domain.numbers import pct_display
+from domain.results import ReportAnswer
 
 log = logging.getLogger(__name__)
 
@@ -81,14 +82,14 @@ def _item_label(row: dict, zh: bool) -> str:
     return f"{row['sku']} {name}" if name else row["sku"]
 
 
-def render_report_png(result: dict, path: str | Path, lang: str = "en") -> Path:
+def render_report_png(result: ReportAnswer, path: str | Path, lang: str = "en") -> Path:
     """Draw the chart that suits the report (bars of top sellers, a Pareto for ABC, stock value
     by category…) into `path`; an empty report gives a figure that says so."""
     plt = pyplot()
     zh = lang == "zh"
     rc = cjk_rc()
     path = Path(path)
-    name = result["report"]
+    name = result.report
     with plt.rc_context(rc):
         fig, ax = plt.subplots(figsize=(10, 5.5), dpi=100)
         try:
@@ -96,7 +97,7 @@ def render_report_png(result: dict, path: str | Path, lang: str = "en") -> Path:
             if not drawn:
                 _draw_none(ax, result, zh)
             title = TITLES.get(name, (name, name))[zh]
-            period = result.get("period")
+            period = result.period
             if period:
                 title += f"  {period['start']} – {period['end']}"
             ax.set_title(title)
@@ -123,7 +124,7 @@ def _barh(ax, labels, values, color=BAR, xlabel=""):
 
 
 def _stock_status(ax, result, zh) -> bool:
-    cats = result["summary"].get("by_category") or {}
+    cats = result.summary.get("by_category") or {}
     if not cats:
         return False
     pairs = sorted(((k, _num(v)) for k, v in cats.items()), key=lambda p: -p[1])
@@ -132,7 +133,7 @@ def _stock_status(ax, result, zh) -> bool:
 
 
 def _below_reorder(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     if not rows:
         return False
     labels = [_item_label(r, zh) for r in rows]
@@ -159,7 +160,7 @@ def _below_reorder(ax, result, zh) -> bool:
 
 
 def _slow_moving(ax, result, zh) -> bool:
-    rows = result["rows"][:15]
+    rows = result.rows[:15]
     if not rows:
         return False
     _barh(
@@ -173,7 +174,7 @@ def _slow_moving(ax, result, zh) -> bool:
 
 
 def _abc(ax, result, zh) -> bool:
-    rows = [r for r in result["rows"] if _num(r["value"]) > 0]
+    rows = [r for r in result.rows if _num(r["value"]) > 0]
     if not rows:
         return False
     colors = {"A": BAD, "B": ACCENT, "C": BAR}
@@ -187,7 +188,7 @@ def _abc(ax, result, zh) -> bool:
         ax2.axhline(limit, color="#999999", linestyle="--", linewidth=0.8)
     ax2.set_ylim(0, 105)
     ax2.set_ylabel(_t("cum", zh) + " %")
-    classes = result["summary"].get("classes", {})
+    classes = result.summary.get("classes", {})
     legend = [
         f"{k}: {v['items']} × {v['count_per_year']}/{'年' if zh else 'yr'}"
         for k, v in classes.items()
@@ -204,13 +205,13 @@ def _abc(ax, result, zh) -> bool:
 
 
 def _turnover(ax, result, zh) -> bool:
-    points = result["summary"].get("month_ends") or []
+    points = result.summary.get("month_ends") or []
     if not points:
         return False
     ax.bar([p["date"][:7] for p in points], [_num(p["value"]) for p in points], color=BAR)
     ax.set_ylabel(_t("month_end", zh))
     ax.tick_params(axis="x", rotation=45)
-    s = result["summary"]
+    s = result.summary
     turn = s.get("annualised_turnover")
     label = "年周转率" if zh else "turnover/yr"
     ax.text(
@@ -224,7 +225,7 @@ def _turnover(ax, result, zh) -> bool:
 
 
 def _top_sellers(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     if not rows:
         return False
     _barh(
@@ -237,7 +238,7 @@ def _top_sellers(ax, result, zh) -> bool:
 
 
 def _sales_by_customer(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     if not rows:
         return False
     labels = [(r.get("name_zh") or r["customer"]) if zh else r["customer"] for r in rows]
@@ -246,7 +247,7 @@ def _sales_by_customer(ax, result, zh) -> bool:
 
 
 def _supplier_performance(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     if not rows:
         return False
     labels = [(r.get("name_zh") or r["supplier"]) if zh else r["supplier"] for r in rows]
@@ -264,7 +265,7 @@ def _supplier_performance(ax, result, zh) -> bool:
 
 
 def _kpi(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     labels, ratios, colors, notes = [], [], [], []
     for r in rows:
         labels.append(KPI_NAMES.get(r["kpi"], (r["kpi"], r["kpi"]))[zh])
@@ -293,7 +294,7 @@ def _kpi(ax, result, zh) -> bool:
 
 
 def _pending(ax, result, zh) -> bool:
-    rows = result["rows"]
+    rows = result.rows
     if not rows:
         return False
     count = "盘点 #" if zh else "count #"
@@ -334,6 +335,6 @@ class ReportCharts:
             self._directory = Path(tempfile.mkdtemp(prefix="jxc-charts-"))
         return self._directory
 
-    def __call__(self, result: dict, lang: str) -> Path:
-        name = f"{result.get('report', 'report')}-{secrets.token_hex(8)}.png"
+    def __call__(self, result: ReportAnswer, lang: str) -> Path:
+        name = f"{result.report}-{secrets.token_hex(8)}.png"
         return render_report_png(result, self.directory / name, lang)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.replies import Reply
+from bot.render.reply import Reply
 
 log = logging.getLogger(__name__)
 

@@ -41,6 +41,7 @@ from domain.commands import (
 )
 from domain.errors import JxcError
 from domain.numbers import COUNTED_UNITS
+from domain.results import StockCountResult
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +106,7 @@ class _Play:
         if delta > timedelta(0):
             self.clock.advance(seconds=delta.total_seconds())
 
-    def run(self, cmd, user: str) -> dict:
+    def run(self, cmd, user: str):
         """One command through the bus as `user`, with a deterministic idempotency key."""
         self.keys += 1
         result = self.app.bus.execute(cmd, self.app.bus.user(user), key=f"demo:past:{self.keys}")
@@ -118,7 +119,7 @@ class _Play:
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")
-        return {r["sku"]: Decimal(r["available"]) for r in rows}
+        return {r.sku: Decimal(r.available) for r in rows}
 
     def projected(self) -> dict[str, Decimal]:
         """Available plus on order per SKU in MAIN now."""
@@ -126,7 +127,7 @@ class _Play:
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")
-        return {r["sku"]: Decimal(r["available"]) + Decimal(r["on_order"]) for r in rows}
+        return {r.sku: Decimal(r.available) + Decimal(r.on_order) for r in rows}
 
 
 def _whole(item: _Item, qty: Decimal, up: bool = False) -> Decimal:
@@ -284,10 +285,10 @@ def _sales(play: _Play, day: date, demand: list, last: date) -> None:
         except JxcError as exc:  # the demand was cut to fit; a refusal here is not expected
             log.warning("demo: order for %s not placed: %s", customer, exc)
             continue
-        play.exposure[customer] += Decimal(so["total"])
+        play.exposure[customer] += Decimal(so.total)
         if day >= last:
             continue  # today's open orders
-        _plan_shipment(play, so["order"], lines, day + timedelta(days=1), last)
+        _plan_shipment(play, so.order, lines, day + timedelta(days=1), last)
 
 
 def _plan_shipment(play: _Play, order: str, lines: list[Line], ship: date, last: date) -> None:
@@ -312,13 +313,13 @@ def _counts(play: _Play, day: date) -> None:
     for sku in (skus[(2 * week) % len(skus)], skus[(2 * week + 1) % len(skus)]):
         with play.app.uow(write=False) as uow:
             (row,) = stock_rows(uow, sku, "MAIN")
-        on_hand = Decimal(row["on_hand"])
+        on_hand = Decimal(row.on_hand)
         if on_hand <= 0:
             continue
         item = play.items[sku]
         off = on_hand * Decimal(str(round(play.rng.uniform(0.0, 0.008), 4)))
         diff = _whole(item, off) * (1 if play.rng.random() < 0.2 else -1)
-        diff = max(diff, -on_hand + Decimal(row["reserved"]))  # never below what is promised
+        diff = max(diff, -on_hand + Decimal(row.reserved))  # never below what is promised
         play.run(CountStock(item=sku, counted_qty=on_hand + diff), "li")
 
 
@@ -355,9 +356,9 @@ def _reorder(play: _Play, day: date, last: date) -> None:
 
 def _purchase(play: _Play, supplier: str, lines: list[Line], day: date, last: date) -> str:
     po = play.run(CreatePurchaseOrder(supplier=supplier, lines=tuple(lines)), "zhao")
-    if po["status"] == "confirmed":
-        _plan_receipt(play, po["order"], lines, day, last)
-    return po["order"]
+    if po.status == "confirmed":
+        _plan_receipt(play, po.order, lines, day, last)
+    return po.order
 
 
 def _plan_receipt(play: _Play, order: str, lines, day: date, last: date) -> None:
@@ -387,8 +388,8 @@ def _scripted(play: _Play, day: date, n: int, last: date) -> None:
             Line("GRINDER", Decimal(20), Decimal(160)),
         )
         po = play.run(CreatePurchaseOrder(supplier="SZT", lines=big), "zhao")
-        then = lambda: _plan_receipt(play, po["order"], big, tomorrow, last)  # noqa: E731
-        play.decide_on[tomorrow].append((po["approval"], "approve", "mary", None, then))
+        then = lambda: _plan_receipt(play, po.order, big, tomorrow, last)  # noqa: E731
+        play.decide_on[tomorrow].append((po.approval, "approve", "mary", None, then))
     elif n == 17:  # a 15 % discount for a builder's bulk order: approved the same afternoon
         qty = _take(play, "HAMMER", 20)
         if qty > 0:
@@ -396,9 +397,9 @@ def _scripted(play: _Play, day: date, n: int, last: date) -> None:
             lines = (Line("HAMMER", qty, discount=Decimal(15)),)
             so = play.run(CreateSalesOrder(customer="SUNRISE", lines=lines), "wang")
             play.at(day, 16, 30)
-            play.run(DecideApproval(request=so["approval"], decision="approve"), "mary")
-            play.exposure["SUNRISE"] += Decimal(so["total"])
-            _plan_shipment(play, so["order"], list(lines), tomorrow, last)
+            play.run(DecideApproval(request=so.approval, decision="approve"), "mary")
+            play.exposure["SUNRISE"] += Decimal(so.total)
+            _plan_shipment(play, so.order, list(lines), tomorrow, last)
     elif n == 24:  # a 20 % discount on paint: rejected, with the reason on the order
         qty = _take(play, "PAINT-W", 10)
         if qty > 0:
@@ -407,13 +408,13 @@ def _scripted(play: _Play, day: date, n: int, last: date) -> None:
             so = play.run(CreateSalesOrder(customer="GREEN", lines=lines), "wang")
             play.at(day, 17, 0)
             reason = "20 % is below our floor for paint; 10 % at most"
-            cmd = DecideApproval(request=so["approval"], decision="reject", reason=reason)
+            cmd = DecideApproval(request=so.approval, decision="reject", reason=reason)
             play.run(cmd, "liu")
     elif n == 31:  # a count 5 % short of the book: approved the next morning
         play.at(day, 15, 0)
         count = _count_off(play, "GLOVE-L", Decimal("-0.05"))
-        if count.get("approval"):
-            play.decide_on[tomorrow].append((count["approval"], "approve", "mary", None, None))
+        if count.approval:
+            play.decide_on[tomorrow].append((count.approval, "approve", "mary", None, None))
     if day == last:  # left for today's approvers
         play.at(day, 15, 0)
         big = (
@@ -430,12 +431,12 @@ def _scripted(play: _Play, day: date, n: int, last: date) -> None:
         _count_off(play, "TAPE-48", Decimal("0.04"))
 
 
-def _count_off(play: _Play, sku: str, share: Decimal) -> dict:
+def _count_off(play: _Play, sku: str, share: Decimal) -> StockCountResult:
     """A count that differs from the book by `share` of it (never below what is reserved)."""
     from domain.services.stock import stock_rows
 
     with play.app.uow(write=False) as uow:
         (row,) = stock_rows(uow, sku, "MAIN")
-    on_hand, reserved = Decimal(row["on_hand"]), Decimal(row["reserved"])
+    on_hand, reserved = Decimal(row.on_hand), Decimal(row.reserved)
     counted = max(on_hand + _whole(play.items[sku], on_hand * share), reserved)
     return play.run(CountStock(item=sku, counted_qty=counted), "li")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from bot.replies import subject_words
+from bot.render.words import subject_words
 from bot.report_text import KPI_NAMES, period_label
 from domain import settings
 from domain.commands import Report
@@ -26,6 +26,7 @@ from domain.errors import BadRequest, InvalidAmount, JxcError
 from domain.model import ROLES, Setting, User
 from domain.numbers import money_display, pct_display, qty_display
 from domain.reports.service import run_report
+from domain.results import ReportAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +170,7 @@ def _kpi_line(row: dict, lang: str = "en") -> str:
     )
 
 
-def _run(uow, name: str, period: str | None = None) -> dict | None:
+def _run(uow, name: str, period: str | None = None) -> ReportAnswer | None:
     try:
         return run_report(Report(name=name, period=period), uow, None)
     except JxcError as exc:
@@ -195,8 +196,8 @@ def gather_in(uow, kind: str = "daily") -> dict:
     }
 
 
-def _rows(part: dict | None) -> list:
-    return list(part["rows"]) if part else []
+def _rows(part: ReportAnswer | None) -> list:
+    return list(part.rows) if part is not None else []
 
 
 def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple[str, bool]:
@@ -206,7 +207,7 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
     )
     top_period = period_label(TOP_PERIOD[kind], lang)
     stock = data["stock"]
-    total = stock["summary"].get("total_value", "0") if stock else "0"
+    total = stock.summary.get("total_value", "0") if stock is not None else "0"
     reorder, top = _rows(data["reorder"]), _rows(data["top"])
     approvals = _rows(data["approvals"])
     if float(total) == 0 and not (reorder or top or approvals):
@@ -250,10 +251,10 @@ def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple
             f"  {r['request']} {subject_words(r.get('subject_kind'), str(r['subject']), lang)} "
             + _t(lang, f"({who}, {age} h)", f"（{who}，{age} 小时）")
         )
-    if data["kpi"]:
-        period = period_label(data["kpi"].get("period", {}).get("name", ""), lang)
+    if data["kpi"] is not None:
+        period = period_label((data["kpi"].period or {}).get("name", ""), lang)
         lines.append(_t(lang, f"KPIs ({period}):", f"关键指标（{period}）："))
-        lines.extend(_kpi_line(r, lang) for r in data["kpi"]["rows"])
+        lines.extend(_kpi_line(r, lang) for r in data["kpi"].rows)
     return "\n".join(lines), True
 
 
@@ -268,7 +269,7 @@ def render_png(data: dict, kind: str, path: Path) -> Path:
     plt = pyplot()
     rc = cjk_rc()
     top = _rows(data["top"])[: TOP_SHOWN * 2]
-    by_cat = (data["stock"] or {}).get("summary", {}).get("by_category", {})
+    by_cat = data["stock"].summary.get("by_category", {}) if data["stock"] is not None else {}
     with plt.rc_context(rc):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5), dpi=100)
         try:

@@ -250,7 +250,7 @@ def deliver_pending(
     the pass after the delivery in hand."""
     from sqlalchemy import select, true, update
 
-    from bot.replies import alert_buttons
+    from bot.render.alerts import alert_buttons
     from domain.alerts import LIVE, alert_t, delivery_t
     from domain.model import User
 
@@ -458,7 +458,7 @@ def refresh_copies(app, notifier, alert_id: int) -> int:
 
     from sqlalchemy import select
 
-    from bot.replies import decided_copy, delegated_by, outcome_line, replaced_line
+    from bot.render.alerts import decided_copy, delegated_by, outcome_line, replaced_line
     from domain.alerts import alert_t, delivery_t
     from domain.model import ApprovalRequest, User
 

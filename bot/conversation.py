@@ -27,17 +27,11 @@ from bot.catalog_source import CatalogCache
 from bot.help import help_text
 from bot.parse import ParseResult, confirmation_word, parse
 from bot.parse.messages import message
-from bot.replies import (
-    Reply,
-    confirmation_buttons,
-    error_reply,
-    not_available_reply,
-    not_permitted_reply,
-    result_reply,
-    t,
-)
+from bot.render.errors import error_reply, not_available_reply, not_permitted_reply
+from bot.render.proposals import summarize
+from bot.render.reply import Reply, confirmation_buttons, t
+from bot.render.results import result_reply
 from bot.short_lines import kept_after_refusal, servable
-from bot.summary import summarize
 from bot.taps import Buttons, PressedButton, Tapped, undecidable, unregistered
 from bot.waiting import (
     CHOICE,
@@ -402,7 +396,7 @@ class Conversation(Buttons):
                 except JxcError as exc:
                     refused.append(error_reply(exc, lang).text)
                     continue
-                proposals.append((command, summarize(uow, command, preview, lang)))
+                proposals.append((command, summarize(uow, cmd, preview, lang)))
             if not proposals:
                 texts = [a.text for a in answers] + refused
                 reply = Reply("\n".join(texts), lang, ok=False)

@@ -7,6 +7,7 @@ import unicodedata
 
 from domain.numbers import cost_display, money_display, pct_display, qty_display
 from domain.reports.notes import NOTES, read_note
+from domain.results import ReportAnswer
 
 TITLES = {
     "stock_status": ("Stock status", "库存状况"),
@@ -290,23 +291,23 @@ def _figure(value) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def render_text(result: dict, lang: str = "en") -> str:
+def render_text(result: ReportAnswer, lang: str = "en") -> str:
     """A report result as text for people: title, period, table, summary and notes all in
     English or all in Chinese (`lang="zh"`); item, partner and warehouse codes as they are."""
     zh = lang == "zh"
     colon = "：" if zh else ": "
-    name = result["report"]
+    name = result.report
     title = TITLES.get(name, (name, name))[zh]
     lines = [title]
-    period = result.get("period")
+    period = result.period
     if period:
         label = period_label(period["name"], lang)
         when = f"{period['start']} – {period['end']}"
         lines.append(
             f"{WORDS['period'][zh]}{colon}{when}" + (f"（{label}）" if zh else f" ({label})")
         )
-    cols = COLUMNS.get(name) or [(k, k, k) for k in (result["rows"][:1] or [{}])[0]]
-    rows = result["rows"]
+    cols = COLUMNS.get(name) or [(k, k, k) for k in (result.rows[:1] or [{}])[0]]
+    rows = result.rows
     if rows:
         head = [zh_ if zh else en for _, en, zh_ in cols]
         body = [[_cell(name, k, r.get(k), zh, r) for k, _, _ in cols] for r in rows]
@@ -322,11 +323,9 @@ def render_text(result: dict, lang: str = "en") -> str:
                 ).rstrip()
             )
     else:  # nothing to show; when the books are younger than the window asked, say so
-        young = [
-            n for n in result.get("notes") or () if (read_note(n) or ("",))[0] == "young_ledger"
-        ]
+        young = [n for n in result.notes or () if (read_note(n) or ("",))[0] == "young_ledger"]
         lines.append(note_text(young[0], lang) if young else WORDS["none"][zh])
-    summary = {k: v for k, v in result.get("summary", {}).items() if not isinstance(v, list)}
+    summary = {k: v for k, v in (result.summary or {}).items() if not isinstance(v, list)}
     if summary:
         lines.append("")
         lines.append(WORDS["summary"][zh] + colon.rstrip())
@@ -343,10 +342,10 @@ def render_text(result: dict, lang: str = "en") -> str:
             else:
                 shown = _cell(name, k, v, zh)
             lines.append(f"  {label}{colon}{shown}")
-    if result.get("notes"):
+    if result.notes:
         lines.append("")
         lines.append(WORDS["notes"][zh] + colon.rstrip())
-        lines.extend(f"  - {note_text(n, lang)}" for n in result["notes"])
+        lines.extend(f"  - {note_text(n, lang)}" for n in result.notes)
     return "\n".join(lines)
 
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from bot.replies import (
-    ALERT_PAYLOADS,
-    Reply,
+from bot.render.alerts import ALERT_PAYLOADS
+from bot.render.errors import (
     already_decided_reply,
     error_reply,
     not_permitted_reply,
     own_request_reply,
-    result_reply,
     stale_alert_reply,
-    t,
 )
+from bot.render.reply import Reply, t
+from bot.render.results import result_reply
 from bot.waiting import REASON, ReasonPrompt, Waiting
 from domain import lookup
 from domain.commands import command_from_dict

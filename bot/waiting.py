@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from bot.catalog import Catalog
 from bot.parse import confirmation_word
 from bot.parse.scan import MASK, Scan, scan_text
-from bot.replies import Reply
+from bot.render.reply import Reply
 
 EXPIRY = timedelta(minutes=10)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from bot.replies import Reply, t
+from bot.render.reply import Reply, t
 from bot.waiting import CONFIRM, REASON, REFUSED, Waiting
 
 

@@ -68,7 +68,7 @@ def _done(result, user, as_json: bool) -> None:
     if as_json:
         emit_json({"ok": True, "result": result.to_json()})
         return
-    from bot.replies import result_reply
+    from bot.render.results import result_reply
 
     click.echo(result_reply(result, user.lang or "en").text)
 

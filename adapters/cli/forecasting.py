@@ -34,41 +34,40 @@ from domain.errors import JxcError
 from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
 from domain.numbers import forecast_display
 from domain.reports.data import last_history_day
+from domain.results import ForecastAnswer
 from domain.services.forecasts import DEFAULT_DAYS, demand_rows_by_item
 
 log = logging.getLogger(__name__)
 
 
-def _as_forecast(result: dict) -> Forecast:
+def _as_forecast(result: ForecastAnswer) -> Forecast:
     return Forecast(
-        result["sku"],
-        result["model"],
-        result.get("reason", ""),
+        result.sku,
+        result.model,
+        result.reason,
         [
-            ForecastPoint(
-                date.fromisoformat(p["date"]), p["yhat"], p["yhat_lower"], p["yhat_upper"]
-            )
-            for p in result["points"]
+            ForecastPoint(date.fromisoformat(p.date), p.yhat, p.yhat_lower, p.yhat_upper)
+            for p in result.points
         ],
     )
 
 
-def _print_forecast(result: dict, uom: str | None) -> None:
+def _print_forecast(result: ForecastAnswer, uom: str | None) -> None:
     """A forecast for people: quantities rounded to what the item's unit allows (whole for
     counted units); the JSON keeps the model's numbers."""
-    pts = result["points"]
-    total = sum(p["yhat"] for p in pts)
-    lo = sum(p["yhat_lower"] for p in pts)
-    hi = sum(p["yhat_upper"] for p in pts)
+    pts = result.points
+    total = sum(p.yhat for p in pts)
+    lo = sum(p.yhat_lower for p in pts)
+    hi = sum(p.yhat_upper for p in pts)
     unit = f" {uom}" if uom else ""
 
     def q(x: float) -> str:
         return forecast_display(x, uom)
 
-    model = result["model"]
-    click.echo(f"{result['sku']}: {model_label(model)} ({model}) — {result['reason']}")
+    model = result.model
+    click.echo(f"{result.sku}: {model_label(model)} ({model}) — {result.reason}")
     click.echo(
-        f"next {len(pts)} days ({pts[0]['date']} – {pts[-1]['date']}): about {q(total)}{unit} "
+        f"next {len(pts)} days ({pts[0].date} – {pts[-1].date}): about {q(total)}{unit} "
         f"(80 % range of the daily sums {q(lo)} – {q(hi)})"
     )
     # "0 [0 – 2]" every day says nothing: weeks, and the chance of a sale (a horizon shorter
@@ -83,18 +82,16 @@ def _print_forecast(result: dict, uom: str | None) -> None:
                 f"chance of any sale {chance_text(w['chance'])}"
             )
         return
-    width = max(len(q(p["yhat"])) for p in pts)
+    width = max(len(q(p.yhat)) for p in pts)
     for p in pts:
-        click.echo(
-            f"  {p['date']}  {q(p['yhat']):>{width}}  [{q(p['yhat_lower'])} – {q(p['yhat_upper'])}]"
-        )
+        click.echo(f"  {p.date}  {q(p.yhat):>{width}}  [{q(p.yhat_lower)} – {q(p.yhat_upper)}]")
 
 
 def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_name) -> None:
     app = ctx.app
     try:
         user = resolve_user(app, user_name)
-        result = app.bus.execute(ForecastCommand(item=sku, days=days), user).to_json()
+        result = app.bus.execute(ForecastCommand(item=sku, days=days), user)
         if png is not None:
             from adapters.forecasting.chart import render_forecast_png
 
@@ -107,10 +104,10 @@ def _one(ctx: Ctx, sku: str, days: int, as_json: bool, png: Path | None, user_na
     except JxcError as exc:
         fail(exc, as_json)
     if as_json:
-        emit_json(result)
+        emit_json(result.to_json())
     else:
         with app.uow(write=False) as uow:
-            uom = lookup.item(uow, result["sku"]).uom
+            uom = lookup.item(uow, result.sku).uom
         _print_forecast(result, uom)
     if png is not None:
         click.echo(f"chart: {png}", err=as_json)

@@ -16,7 +16,9 @@ from collections import OrderedDict
 from collections.abc import Coroutine
 
 from adapters.slack.sender import Sender
-from bot.replies import ALERT_PAYLOADS, Reply, unregistered_reply
+from bot.render.alerts import ALERT_PAYLOADS
+from bot.render.errors import unregistered_reply
+from bot.render.reply import Reply
 from domain import lookup
 
 log = logging.getLogger(__name__)

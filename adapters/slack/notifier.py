@@ -22,7 +22,7 @@ from adapters.notify import RetryLater, TransientError
 from adapters.pacing import RateLimit
 from adapters.slack.render import blocks, fallback
 from adapters.slack.sender import TIMEOUT, post_pacing
-from bot.replies import Button, Reply
+from bot.render.reply import Button, Reply
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.replies import Reply
+from bot.render.reply import Reply
 
 SECTION_LIMIT = 2900  # Slack refuses a section text over 3000 characters
 ACTION_PREFIX = "jxc_button_"

@@ -26,7 +26,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.pacing import RateLimit
 from adapters.slack.render import blocks, fallback
-from bot.replies import Reply
+from bot.render.reply import Reply
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,9 @@ from adapters.telegram.render import (
     telegram_lang,
 )
 from adapters.telegram.sending import Sender
-from bot.replies import ALERT_PAYLOADS, Reply, error_reply, unregistered_reply
+from bot.render.alerts import ALERT_PAYLOADS
+from bot.render.errors import error_reply, unregistered_reply
+from bot.render.reply import Reply
 from bot.waiting import ReasonPrompt
 from domain import lookup
 from domain.errors import JxcError

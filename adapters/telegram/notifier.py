@@ -20,7 +20,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from adapters.notify import RetryLater, TransientError
 from adapters.telegram.render import CAPTION_LIMIT, TEXT_LIMIT, chunks, keyboard
 from adapters.telegram.sending import NOT_MODIFIED, Pacing, _seconds
-from bot.replies import Button
+from bot.render.reply import Button
 
 TIMEOUT = 30  # seconds for one call, from the calling thread
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from adapters.telegram.sending import Sender
-from bot.replies import Button, Reply, t
+from bot.render.reply import Button, Reply, t
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096

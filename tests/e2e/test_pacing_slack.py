@@ -7,7 +7,7 @@ import asyncio
 
 from adapters.pacing import every
 from adapters.slack.sender import Sender, make_client
-from bot.replies import Reply
+from bot.render.reply import Reply
 from tests.e2e.fake_slack import FakeSlack
 
 INTERVAL = 0.2  # seconds; Slack's own is about 1, shortened so the test stays quick

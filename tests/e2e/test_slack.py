@@ -248,7 +248,7 @@ def test_a_429_is_retried_after_its_retry_after(slack):
 
 def test_a_chart_is_uploaded_with_files_upload_v2(tmp_path):
     from adapters.slack.sender import Sender, make_client
-    from bot.replies import Reply
+    from bot.render.reply import Reply
 
     png = tmp_path / "chart.png"
     png.write_bytes(

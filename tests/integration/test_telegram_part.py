@@ -18,7 +18,7 @@ from telegram import Bot
 from adapters.charts import render_report_png
 from adapters.telegram import TelegramPart
 from adapters.telegram.sending import Sender
-from bot.replies import Button, Reply
+from bot.render.reply import Button, Reply
 from domain.commands import Report
 from domain.errors import InsufficientStock
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread

@@ -10,7 +10,7 @@ import logging
 import re
 
 from adapters.slack.render import ACTION_PREFIX
-from bot.replies import unregistered_reply
+from bot.render.errors import unregistered_reply
 from bot.waiting import ReasonPrompt
 
 log = logging.getLogger(__name__)
