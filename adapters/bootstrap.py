@@ -12,14 +12,14 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from adapters.config import Settings
-from adapters.db import make_engine, migrate
+from adapters.db import SqlUnitOfWork, make_engine, migrate
 from adapters.forecasting.prophet_model import ProphetFitter
 from adapters.notify import Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.forecasting import Fitter
 from domain.messagebus import MessageBus
 from domain.services.queries import query_digest
-from domain.uow import UnitOfWork
+from domain.uow import UnitOfWork, UowFactory
 
 
 @dataclass
@@ -35,7 +35,7 @@ class App:
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A new unit of work on the application's database."""
-        return UnitOfWork(self.engine, self.clock, write=write)
+        return SqlUnitOfWork(self.engine, self.clock, write=write)
 
     def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
@@ -61,11 +61,14 @@ def bootstrap(
     clock = clock or clock_from_setting(settings.now, settings.timezone)
     # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
     fitter, notifier = ProphetFitter(), make_notifier(settings)
+    uow_factory: UowFactory = partial(SqlUnitOfWork, engine, clock)
     bus = MessageBus(
-        partial(UnitOfWork, engine, clock),
+        uow_factory,
         extra_handlers={
-            "forecast": _later("domain.services.forecasts:forecast_item", fitter=fitter),
-            **batch_handlers(partial(UnitOfWork, engine, clock), settings, fitter, notifier),
+            "forecast": _later(
+                "domain.services.forecasts:forecast_item", fitter=fitter, uow_factory=uow_factory
+            ),
+            **batch_handlers(uow_factory, settings, fitter, notifier),
         },
     )
     bus.handlers.update(alert_handlers())

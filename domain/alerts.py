@@ -15,7 +15,6 @@ import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.commands import (
     AckAlert,
@@ -51,12 +50,6 @@ ROLE_OF = {
     "anomaly.count": "approver",
     "anomaly.negative": "admin",
 }
-
-
-def _insert_ignore(table, dialect: str):
-    """INSERT … ON CONFLICT DO NOTHING for the unit of work's dialect."""
-    mod = postgresql if dialect == "postgresql" else sqlite
-    return mod.insert(table).on_conflict_do_nothing()
 
 
 # -- recipients --------------------------------------------------------------------------------
@@ -155,7 +148,7 @@ def open_alert(
     same cause again)."""
     now = uow.now
     res = uow.execute(
-        _insert_ignore(alert_t, uow.dialect).returning(alert_t.c.id),
+        uow.insert_ignore(alert_t).returning(alert_t.c.id),
         {
             "kind": kind,
             "subject": subject,
@@ -209,7 +202,7 @@ def add_delivery(
     queued = False
     for channel in channels_of(user, channels):
         res = uow.execute(
-            _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
+            uow.insert_ignore(delivery_t).returning(delivery_t.c.id),
             _delivery_row(uow, alert_id, recipient, channel, purpose, text),
         )
         queued = res.first() is not None or queued

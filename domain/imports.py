@@ -497,8 +497,7 @@ def _import_history(
     column's stored form once, and the rows go to the driver in one `executemany`."""
     uow = ctx.uow
     t = SalesHistory.__table__
-    dialect = uow.engine.dialect
-    stored = {c: _to_db(t.c[c].type, dialect) for c in _HISTORY}
+    stored = {c: uow.to_db(t.c[c].type) for c in _HISTORY}
     days: dict[str, tuple] = {}
     who: dict[tuple[str, str], tuple] = {}
     qtys: dict[tuple[str, str], object] = {}
@@ -535,18 +534,8 @@ def _import_history(
         seen = [d for d, _ in days.values()]
         lo, hi = min(seen), max(seen)
         uow.execute(delete(t).where((t.c.day >= lo) & (t.c.day <= hi)))
-    sql = insert(t).compile(dialect=dialect, column_keys=list(_HISTORY))
-    if not sql.positional:
-        good = [dict(zip(_HISTORY, r, strict=True)) for r in good]
-    with uow.translated():
-        uow.conn.exec_driver_sql(sql.string, good)
+    uow.insert_stored(t, _HISTORY, good)
     return len(good)
-
-
-def _to_db(type_, dialect):
-    """The function that turns a value into what the driver is given for a column of this
-    type on this database (as a statement through SQLAlchemy would)."""
-    return type_.dialect_impl(dialect).bind_processor(dialect) or (lambda v: v)
 
 
 def _history_names(ctx, sku: str, cust: str) -> tuple[int, str, int]:

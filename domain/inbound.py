@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.model import Inbound
+from domain.uow import Prepared
 
 inbound_t = Inbound.__table__
-_CLAIM = {
-    name: dialect.insert(inbound_t).on_conflict_do_nothing().returning(inbound_t.c.delivery_id)
-    for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))
-}
+_CLAIM = Prepared(
+    lambda insert: insert(inbound_t).on_conflict_do_nothing().returning(inbound_t.c.delivery_id),
+    ("platform", "delivery_id", "received_at"),
+)
 
 
 _SEEN = select(inbound_t.c.delivery_id).where(
@@ -23,11 +23,10 @@ _SEEN = select(inbound_t.c.delivery_id).where(
 def claim(uow, platform: str, delivery_id: str) -> bool:
     """Record a delivery as taken in; False when it was taken in before (a re-delivery).
     Commit with the work it causes, so a crash before the commit lets the re-delivery through."""
-    row = uow.execute(
-        _CLAIM[uow.dialect],
-        {"platform": platform, "delivery_id": str(delivery_id)[:128], "received_at": uow.now},
-    ).first()
-    return row is not None
+    rows = _CLAIM.run(
+        uow, {"platform": platform, "delivery_id": str(delivery_id)[:128], "received_at": uow.now}
+    )
+    return bool(rows)
 
 
 def seen(uow, platform: str, delivery_id: str) -> bool:

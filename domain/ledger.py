@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from domain import lookup, settings
 from domain.errors import InsufficientStock
@@ -72,10 +71,6 @@ _THIS_BALANCE = (balance_t.c.item_id == bindparam("b_item")) & (
 _BALANCE = select(balance_t.c.on_hand, balance_t.c.reserved, balance_t.c.value).where(_THIS_BALANCE)
 _READ_BALANCE = Prepared(_BALANCE)
 _LOCK_BALANCE = {"postgresql": Prepared(_BALANCE.with_for_update())}
-_NEW_BALANCE = {
-    "postgresql": postgresql.insert(balance_t).on_conflict_do_nothing(),
-    "sqlite": sqlite.insert(balance_t).on_conflict_do_nothing(),
-}
 _MOVE_COLUMNS = ("at", "item_id", "warehouse_id", "kind", "qty", "value", "unit_cost", "ref")
 _INSERT_MOVE = Prepared(insert(move_t), (*_MOVE_COLUMNS, "reason", "user_name", "shipment"))
 # RETURNING tells whether the row was updated on every driver (rowcount is not always set).
@@ -187,7 +182,7 @@ def lock_balance(uow, item_id: int, wh_id: int) -> BalanceRow:
     rows = stmt.run(uow, key)
     if not rows:
         uow.execute(
-            _NEW_BALANCE[uow.dialect],
+            uow.insert_ignore(balance_t),
             {
                 "item_id": item_id,
                 "warehouse_id": wh_id,

@@ -291,7 +291,7 @@ def _database_error(exc: Exception) -> JxcError | None:
     obj = ctx.find_object(Ctx) if ctx is not None else None
     if not isinstance(exc, SQLAlchemyError) or obj is None or obj._app is None:
         return None
-    from domain.uow import db_error
+    from adapters.db import db_error
 
     ours = db_error(exc, obj._app.engine)
     if ours is not None:

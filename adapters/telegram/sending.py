@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
+from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt
 
 from adapters.pacing import RateLimit
 
@@ -70,47 +71,71 @@ class Sender:
         """The result of `make()` (a fresh call each attempt), or None when it could not be done;
         an edit Telegram calls "not modified" is done (True)."""
         loop = asyncio.get_running_loop()
-        delay = self.backoff
-        for attempt in range(1, self.attempts + 1):
-            hold = self._hold.get(chat_id, 0.0) - loop.time()
-            if hold > 0:
-                await asyncio.sleep(hold)
-            if what.startswith("send"):
-                await self.pacing.wait(chat_id)
-            try:
-                return await make()
-            except RetryAfter as exc:
-                wait = min(_seconds(exc), self.max_hold)
-                self._hold[chat_id] = max(self._hold.get(chat_id, 0.0), loop.time() + wait)
-                log.warning(
-                    "telegram %s: rate limited, chat waits %.1fs",
-                    what,
-                    wait,
-                    extra={"chat_id": chat_id, "attempt": attempt},
-                )
-            except BadRequest as exc:
-                if NOT_MODIFIED in str(exc).lower():
-                    return True  # type: ignore[return-value]
-                log.error("telegram %s refused: %s", what, exc, extra={"chat_id": chat_id})
-                return None
-            except NetworkError as exc:  # 5xx, timeouts, connection errors
+        backoffs = 0  # network errors so far: the wait after one doubles from `backoff`
+
+        def wait(state) -> float:
+            nonlocal backoffs
+            if isinstance(state.outcome.exception(), RetryAfter):
+                return 0.0  # the chat's hold is the wait
+            backoffs += 1
+            return min(self.backoff * 2 ** (backoffs - 1), 30.0)
+
+        def warn(state) -> None:
+            exc = state.outcome.exception()
+            if not isinstance(exc, RetryAfter):  # 5xx, timeouts, connection errors
                 log.warning(
                     "telegram %s failed (%s); retrying in %.1fs",
                     what,
                     exc,
-                    delay,
-                    extra={"chat_id": chat_id, "attempt": attempt},
+                    state.upcoming_sleep,
+                    extra={"chat_id": chat_id, "attempt": state.attempt_number},
                 )
-                if attempt < self.attempts:
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 30.0)
-            except TelegramError as exc:  # forbidden (blocked by the user), chat gone…
-                log.error("telegram %s refused: %s", what, exc, extra={"chat_id": chat_id})
-                return None
-        log.error(
-            "telegram %s given up after %d attempts",
-            what,
-            self.attempts,
-            extra={"chat_id": chat_id},
-        )
+
+        try:
+            async for attempt in AsyncRetrying(
+                stop=stop_after_attempt(self.attempts),
+                wait=wait,
+                retry=retry_if_exception_type((RetryAfter, NetworkError)),
+                before_sleep=warn,
+                reraise=True,
+            ):
+                with attempt:
+                    hold = self._hold.get(chat_id, 0.0) - loop.time()
+                    if hold > 0:
+                        await asyncio.sleep(hold)
+                    if what.startswith("send"):
+                        await self.pacing.wait(chat_id)
+                    try:
+                        return await make()
+                    except RetryAfter as exc:
+                        hold = min(_seconds(exc), self.max_hold)
+                        self._hold[chat_id] = max(self._hold.get(chat_id, 0.0), loop.time() + hold)
+                        log.warning(
+                            "telegram %s: rate limited, chat waits %.1fs",
+                            what,
+                            hold,
+                            extra={
+                                "chat_id": chat_id,
+                                "attempt": attempt.retry_state.attempt_number,
+                            },
+                        )
+                        raise
+                    except BadRequest as exc:  # a NetworkError in python-telegram-bot's tree
+                        if NOT_MODIFIED in str(exc).lower():
+                            return True  # type: ignore[return-value]
+                        log.error("telegram %s refused: %s", what, exc, extra={"chat_id": chat_id})
+                        return None
+                    except NetworkError:
+                        raise
+                    except TelegramError as exc:  # forbidden (blocked by the user), chat gone…
+                        log.error("telegram %s refused: %s", what, exc, extra={"chat_id": chat_id})
+                        return None
+        except (RetryAfter, NetworkError) as exc:
+            log.error(
+                "telegram %s given up after %d attempts (%s)",
+                what,
+                self.attempts,
+                exc,
+                extra={"chat_id": chat_id},
+            )
         return None

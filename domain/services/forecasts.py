@@ -27,12 +27,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import SQLAlchemyError
 
 from domain import lookup
 from domain.commands import Forecast as ForecastCommand
-from domain.errors import ERROR_CODES, InvalidQuantity, JxcError, UnknownItem
+from domain.errors import (
+    ERROR_CODES,
+    Busy,
+    DatabaseUnavailable,
+    InvalidQuantity,
+    JxcError,
+    UnknownItem,
+)
 from domain.forecasting import (
     INTERVAL_WIDTH,
     MAX_DAYS,
@@ -48,7 +53,7 @@ from domain.forecasting import (
 from domain.model import Item, SalesHistory, StoredForecast
 from domain.reports.data import last_history_day, shipped_parts
 from domain.results import ForecastAnswer
-from domain.uow import UnitOfWork
+from domain.uow import UowFactory
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +148,6 @@ def load_stored(uow, item_id: int, sku: str, version: str) -> Forecast | None:
 def store(uow, item_id: int, version: str, fc: Forecast) -> None:
     """Store a forecast in a write unit (the caller commits). Older forecasts of the item for
     the same horizon are dropped: only the newest data version is worth keeping."""
-    ins = (postgresql.insert if uow.dialect == "postgresql" else sqlite.insert)(stored_t)
     uow.execute(
         delete(stored_t).where(
             (stored_t.c.item_id == item_id)
@@ -152,7 +156,7 @@ def store(uow, item_id: int, version: str, fc: Forecast) -> None:
         )
     )
     uow.execute(
-        ins.on_conflict_do_nothing(),
+        uow.insert_ignore(stored_t),
         {
             "item_id": item_id,
             "data_version": version,
@@ -165,15 +169,17 @@ def store(uow, item_id: int, version: str, fc: Forecast) -> None:
     )
 
 
-def _store_separately(uow, item_id: int, version: str, fc: Forecast) -> None:
+def _store_separately(
+    uow, uow_factory: UowFactory, item_id: int, version: str, fc: Forecast
+) -> None:
     if uow.write:
         store(uow, item_id, version, fc)
         return
     try:
-        with UnitOfWork(uow.engine, uow.clock, write=True) as w:
+        with uow_factory(write=True) as w:
             store(w, item_id, version, fc)
             w.commit()
-    except SQLAlchemyError:
+    except (Busy, DatabaseUnavailable):
         # The answer is already made; a lost cache entry only costs a refit next time.
         log.warning("could not store forecast", extra={"item_id": item_id}, exc_info=True)
 
@@ -242,14 +248,20 @@ def as_jxc_error(exc: ForecastError, sku: str) -> JxcError:
 
 
 def forecast_item(
-    cmd: ForecastCommand, uow, user, *, fitter: Fitter | None = None
+    cmd: ForecastCommand,
+    uow,
+    user,
+    *,
+    uow_factory: UowFactory,
+    fitter: Fitter | None = None,
 ) -> ForecastAnswer:
     """Forecast the item's daily demand for `cmd.days` days (default 30, 1–365):
     `{"sku", "model", "reason", "points": [{"date", "yhat", "yhat_lower", "yhat_upper"}]}`.
 
     Reuses the stored forecast of the same data version; otherwise fits (Prophet through
     `fitter`, or a stated fallback) and stores it. Unknown SKU → `UnknownItem`; a bad horizon →
-    `InvalidQuantity`; an item with no history → `UnknownItem` saying so.
+    `InvalidQuantity`; an item with no history → `UnknownItem` saying so. A fit made in a read
+    unit is stored in a write unit of its own from `uow_factory`.
     """
     days = _days(cmd.days)
     item = lookup.item(uow, cmd.item or "")
@@ -263,7 +275,7 @@ def forecast_item(
             fc = forecast_series(item.sku, series, days, fitter)
         except ForecastError as exc:
             raise as_jxc_error(exc, item.sku) from exc
-        _store_separately(uow, item.id, version, fc)
+        _store_separately(uow, uow_factory, item.id, version, fc)
         log.info("forecast fitted", extra={"sku": item.sku, "model": fc.model})
     return ForecastAnswer.from_json(fc.to_dict())
 

@@ -16,7 +16,6 @@ from domain.forecasting import ForecastPoint
 from domain.messagebus import MessageBus
 from domain.model import StoredForecast
 from domain.services.forecasts import forecast_item, fresh_forecast
-from domain.uow import UnitOfWork
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -51,8 +50,8 @@ def fitter():
 @pytest.fixture
 def bus(app, fitter):
     return MessageBus(
-        partial(UnitOfWork, app.engine, app.clock),
-        extra_handlers={"forecast": partial(forecast_item, fitter=fitter)},
+        app.uow,
+        extra_handlers={"forecast": partial(forecast_item, fitter=fitter, uow_factory=app.uow)},
     )
 
 

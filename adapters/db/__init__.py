@@ -1,4 +1,6 @@
-"""The database engine and its migrations.
+"""The database at the edge: the engine and its migrations (here), the unit of work that runs
+the domain's statements on it (`adapters.db.uow`), and the one translation of database errors
+into the product's errors (`adapters.db.errors`).
 
 SQLite (the embedded default) runs in WAL mode with `synchronous=NORMAL`, a busy timeout, and
 write transactions opened with `BEGIN IMMEDIATE`, so concurrent writers queue instead of failing
@@ -25,10 +27,20 @@ from urllib.parse import quote
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from adapters.db.errors import db_error
+from adapters.db.uow import WRITE_FLAG, SqlUnitOfWork
 from domain.errors import DatabaseUnavailable
-from domain.uow import WRITE_FLAG, db_error
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+__all__ = [
+    "SqlUnitOfWork",
+    "check_database_file",
+    "db_error",
+    "make_engine",
+    "migrate",
+    "sqlite_file",
+]
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
 
 BUSY_TIMEOUT = 6.0
 CONNECT_TIMEOUT = 10
