@@ -221,7 +221,7 @@ def add_closing(uow, alert_id: int) -> int:
     queued = 0
     for channel in sorted(channels):
         res = uow.execute(
-            _insert_ignore(delivery_t, uow.dialect).returning(delivery_t.c.id),
+            uow.insert_ignore(delivery_t).returning(delivery_t.c.id),
             _delivery_row(uow, alert_id, "", channel, "closing", ""),
         )
         queued += res.first() is not None
