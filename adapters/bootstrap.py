@@ -140,13 +140,34 @@ def alert_handlers() -> dict:
     return dict(alerts.HANDLERS)
 
 
+RULES_ENGINES = ("durable", "reference", "process")
+
+
+def make_rules_engine(kind: str = "durable"):
+    """The rules engine of `kind`: "durable" (durable-rules in this process), "reference"
+    (plain Python), or "process" (durable-rules in a child process, restarted when it dies).
+    Only the chosen implementation is loaded."""
+    if kind == "durable":
+        from rules.durable_engine import DurableEngine
+
+        return DurableEngine()
+    if kind == "reference":
+        from rules.reference import ReferenceEngine
+
+        return ReferenceEngine()
+    if kind == "process":
+        from rules.host import ProcessEngine
+
+        return ProcessEngine()
+    raise ValueError(f"unknown rules engine {kind!r}; expected one of {', '.join(RULES_ENGINES)}")
+
+
 def rules_feed(app: App, kind: str = "durable"):
     """The application's feed from the outbox to alerts, on a rules engine of `kind`
     ("durable", "reference", or "process": durable-rules in a child process); built once."""
     feeds = app.__dict__.setdefault("_feeds", {})
     if kind not in feeds:
         from adapters.notify import configured_channels
-        from rules.engine import make_engine as make_rules_engine
         from rules.feed import Feed
 
         feeds[kind] = Feed(
