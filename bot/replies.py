@@ -43,6 +43,7 @@ from domain.results import (
     StockRow,
     StockTransfer,
 )
+from domain.status_words import DECIDED_ZH, status_name
 
 
 @dataclass(frozen=True)
@@ -200,20 +201,7 @@ _HINTS = {
 
 
 def _n(lang: str, status: str) -> str:
-    zh = {
-        "confirmed": "已确认",
-        "pending_approval": "待审批",
-        "shipped": "已发货",
-        "received": "已收货",
-        "partially_received": "部分收货",
-        "partially_shipped": "部分发货",
-        "cancelled": "已取消",
-        "posted": "已过账",
-        "approved": "已批准",
-        "rejected": "已驳回",
-        "pending": "待审批",
-    }
-    return zh.get(status, status) if lang == "zh" else status.replace("_", " ")
+    return status_name(status, lang)
 
 
 def _reasons(r: RequestRow, lang: str) -> str:
@@ -779,7 +767,7 @@ def decided_copy(text: str, line: str) -> str:
 
 def already_decided_reply(request: str, status: str, by: str, lang: str) -> Reply:
     """A tap on a request that is no longer pending: nothing changes."""
-    zh_status = {"approved": "批准", "rejected": "驳回", "cancelled": "取消"}.get(status, status)
+    zh_status = DECIDED_ZH.get(status, status)
     return Reply(
         t(
             lang,

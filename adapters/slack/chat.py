@@ -18,6 +18,7 @@ from collections.abc import Coroutine
 from adapters.slack.sender import Sender
 from bot.replies import ALERT_PAYLOADS, Reply, unregistered_reply
 from domain import lookup
+from domain.language import lang_of
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -32,10 +33,6 @@ def plain_text(text: str) -> str:
     text = _MENTION.sub("", text or "")
     text = _LINK.sub(r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
-
-
-def _lang_of(text: str) -> str:
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text or "") else "en"
 
 
 class SlackChat:
@@ -102,7 +99,7 @@ class SlackChat:
         if name is None:
             log.info("refused an unregistered Slack user", extra={"slack_id": slack_id})
             return await self.sender.post(
-                channel, unregistered_reply("Slack", slack_id, _lang_of(text)), thread_ts
+                channel, unregistered_reply("Slack", slack_id, lang_of(text)), thread_ts
             )
         reply = await asyncio.to_thread(
             self.conversation.handle,

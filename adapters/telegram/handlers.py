@@ -23,7 +23,6 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import (
-    apology_text,
     chunks,
     send_reply,
     short,
@@ -33,7 +32,7 @@ from adapters.telegram.sending import Sender
 from bot.replies import ALERT_PAYLOADS, Reply, error_reply, unregistered_reply
 from bot.waiting import ReasonPrompt
 from domain import lookup
-from domain.errors import JxcError
+from domain.errors import JxcError, apology
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -144,7 +143,7 @@ class Handlers:
                 exc_info=exc,
                 extra={"ref": ref, "update_id": update.update_id},
             )
-            text = apology_text(ref, lang)
+            text = apology(ref, lang)
         chat = update.effective_chat
         if update.callback_query is not None:
             query = update.callback_query
