@@ -38,13 +38,13 @@ def plain_text(text: str) -> str:
 class SlackChat:
     """Slack messages and taps in, replies out."""
 
-    def __init__(self, conversation, uow_factory, sender: Sender):
+    def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation
         self.uow_factory = uow_factory
         self.sender = sender
         self.closing = False
         # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
-        self.refresh_copies = None
+        self.refresh_copies = refresh_copies
         self._tasks: set[asyncio.Task] = set()
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
 

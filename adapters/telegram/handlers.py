@@ -47,13 +47,13 @@ def channel_of(chat_id: int) -> str:
 class Handlers:
     """The handlers of one application, on one conversation."""
 
-    def __init__(self, conversation, uow_factory, sender: Sender):
+    def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation
         self.uow_factory = uow_factory
         self.sender = sender
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
-        self.refresh_copies = None
+        self.refresh_copies = refresh_copies
 
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler(["start", "help"], self.on_help))

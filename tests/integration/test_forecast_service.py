@@ -52,7 +52,7 @@ def fitter():
 def bus(app, fitter):
     return MessageBus(
         partial(UnitOfWork, app.engine, app.clock),
-        extra_handlers={"forecast": partial(forecast_item, fitter=fitter)},
+        {**app.bus.handlers, "forecast": partial(forecast_item, fitter=fitter)},
     )
 
 
