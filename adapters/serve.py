@@ -153,7 +153,7 @@ def build_parts(
     conversation for the chat parts; `feed`: the rules feed and deliveries first (started
     before the others and stopped after them, so what the chat parts finish is still
     delivered)."""
-    from adapters.notify import refresh_for_tap
+    from adapters.deliveries import refresh_for_tap
 
     pacers = pacers or Pacers()
     chat = {"conversation": None, "refresh_copies": partial(refresh_for_tap, app, notifier)}
