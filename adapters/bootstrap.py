@@ -62,24 +62,48 @@ def bootstrap(
     # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
     fitter, notifier = ProphetFitter(), make_notifier(settings)
     uow_factory: UowFactory = partial(SqlUnitOfWork, engine, clock)
-    bus = MessageBus(
-        uow_factory,
-        extra_handlers={
-            "forecast": _later(
-                "domain.services.forecasts:forecast_item", fitter=fitter, uow_factory=uow_factory
-            ),
-            **batch_handlers(uow_factory, settings, fitter, notifier),
-        },
-    )
-    bus.handlers.update(alert_handlers())
-    bus.handlers.update(amend_handlers())
+    bus = MessageBus(uow_factory, handler_table(uow_factory, settings, fitter, notifier))
     return App(settings, engine, clock, bus, notifier=notifier, fitter=fitter)
 
 
-def batch_handlers(uow_factory, settings: Settings, fitter: Fitter, notifier: Notifier) -> dict:
-    """The services of `domain.commands_admin` (forecast batch and backtest, digest sending and
-    schedules), handed the ports they need; their modules are loaded when one runs."""
+def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Notifier) -> dict:
+    """The service of every intent, each handed the ports it needs. The batch services (forecast
+    batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
+    from domain import alerts
+    from domain.reports.service import run_report
+    from domain.services import amend, approvals, delegation, purchasing, queries, sales, stock
+    from domain.services.orders import APPROVAL_SUBJECTS, query_orders
+
     return {
+        "stock.query": stock.query_stock,
+        "stock.receive": stock.receive_stock,
+        "stock.issue": stock.issue_stock,
+        "stock.transfer": stock.transfer_stock,
+        "stock.count": stock.count_stock,
+        "purchase.create": purchasing.create_purchase_order,
+        "purchase.receive": purchasing.receive_purchase_order,
+        "purchase.cancel": purchasing.cancel_purchase_order,
+        "purchase.amend": amend.amend_purchase_order,
+        "sales.create": sales.create_sales_order,
+        "sales.ship": sales.ship_sales_order,
+        "sales.cancel": sales.cancel_sales_order,
+        "sales.amend": amend.amend_sales_order,
+        "order.query": query_orders,
+        "approval.list": partial(approvals.list_approvals, subjects=APPROVAL_SUBJECTS),
+        "approval.decide": partial(approvals.decide_approval, subjects=APPROVAL_SUBJECTS),
+        "approval.query": partial(queries.query_approval, subjects=APPROVAL_SUBJECTS),
+        "approval.delegate": delegation.delegate_approvals,
+        "approval.undelegate": delegation.end_delegation,
+        "price.query": queries.query_price,
+        "partner.balance": queries.partner_balance,
+        "report": run_report,
+        "alert.list": alerts.list_alerts,
+        "alert.ack": alerts.ack_alert,
+        "alert.snooze": alerts.snooze_alert,
+        "alert.order": alerts.order_from_alert,
+        "forecast": _later(
+            "domain.services.forecasts:forecast_item", fitter=fitter, uow_factory=uow_factory
+        ),
         "forecast.all": _later(
             "adapters.forecasting.batch:forecast_catalogue",
             uow_factory=uow_factory,
@@ -121,26 +145,29 @@ def _later(where: str, **ports):
     return service
 
 
-def amend_handlers() -> dict:
-    """Amending orders and delegating approvals."""
-    from domain.services import amend, delegation
-
-    return {
-        "sales.amend": amend.amend_sales_order,
-        "purchase.amend": amend.amend_purchase_order,
-        "approval.delegate": delegation.delegate_approvals,
-        "approval.undelegate": delegation.end_delegation,
-    }
+# -- alerts: the rules engine and the feed ------------------------------------------------------
 
 
-# -- alerts: the services, the rules engine and the feed -----------------------------------------
+RULES_ENGINES = ("durable", "reference", "process")
 
 
-def alert_handlers() -> dict:
-    """The `alert.*` services."""
-    from domain import alerts
+def make_rules_engine(kind: str = "durable"):
+    """The rules engine of `kind`: "durable" (durable-rules in this process), "reference"
+    (plain Python), or "process" (durable-rules in a child process, restarted when it dies).
+    Only the chosen implementation is loaded."""
+    if kind == "durable":
+        from rules.durable_engine import DurableEngine
 
-    return dict(alerts.HANDLERS)
+        return DurableEngine()
+    if kind == "reference":
+        from rules.reference import ReferenceEngine
+
+        return ReferenceEngine()
+    if kind == "process":
+        from rules.host import ProcessEngine
+
+        return ProcessEngine()
+    raise ValueError(f"unknown rules engine {kind!r}; expected one of {', '.join(RULES_ENGINES)}")
 
 
 def rules_feed(app: App, kind: str = "durable"):
@@ -149,7 +176,6 @@ def rules_feed(app: App, kind: str = "durable"):
     feeds = app.__dict__.setdefault("_feeds", {})
     if kind not in feeds:
         from adapters.notify import configured_channels
-        from rules.engine import make_engine as make_rules_engine
         from rules.feed import Feed
 
         feeds[kind] = Feed(

@@ -94,8 +94,9 @@ def run_digest_job(kind: str, to: list[str], runtime: str = "default") -> None:
     that claims the day's run (once however many workers run it, see `claim_run`), then send
     what was queued. A chat platform that is down, or a crash after the claim, leaves the
     messages queued for the delivery loop: the day's digest is late, not lost."""
+    from adapters.deliveries import deliver_pending
     from adapters.digest import queue
-    from adapters.notify import configured_channels, deliver_pending
+    from adapters.notify import configured_channels
 
     app, notifier = _RUNTIMES[runtime]
     today = app.clock.now().astimezone(ZoneInfo(app.settings.timezone)).date()
@@ -265,7 +266,7 @@ class FeedLoop:
 
     def _pass(self, feed) -> bool:
         """One look at the outbox and the due deliveries; whether there was work."""
-        from adapters.notify import deliver_pending
+        from adapters.deliveries import deliver_pending
 
         busy = feed.run_once().rows > 0
         deliver_pending(

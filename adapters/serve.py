@@ -13,6 +13,7 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable
+from functools import partial
 
 log = logging.getLogger(__name__)
 PARTS = ("slack", "telegram", "scheduler")
@@ -102,13 +103,13 @@ def choose_parts(settings, named: tuple[str, ...]) -> list[str]:
             if part == "telegram":
                 if missing := _telegram_missing(settings):
                     raise Misuse(f"jxc serve telegram needs {' and '.join(missing)}")
-                if telegram is None or not hasattr(telegram, "make_part"):
+                if telegram is None:
                     raise Misuse("jxc serve telegram: the Telegram adapter is not installed")
         return list(dict.fromkeys(named))
     parts = []
     if not _slack_missing(settings):
         parts.append("slack")
-    if not _telegram_missing(settings) and telegram is not None and hasattr(telegram, "make_part"):
+    if not _telegram_missing(settings) and telegram is not None:
         parts.append("telegram")
     return [*parts, "scheduler"]
 
@@ -144,20 +145,30 @@ def feed_channels(names: list[str]) -> tuple[str, ...] | None:
     return tuple(n for n in names if n in ("slack", "telegram"))
 
 
-def build_parts(app, names: list[str], pacers: Pacers | None = None, feed: bool = False) -> list:
-    """The part objects, in order; `feed`: the rules feed and deliveries first (started before
-    the others and stopped after them, so what the chat parts finish is still delivered)."""
+def build_parts(
+    app, names: list[str], notifier, pacers: Pacers | None = None, feed: bool = False
+) -> list:
+    """The part objects, in order, handed the chat `notifier` (the scheduler and the feed
+    deliver through it, the chat parts edit every copy of an alert after a tap) and one
+    conversation for the chat parts; `feed`: the rules feed and deliveries first (started
+    before the others and stopped after them, so what the chat parts finish is still
+    delivered)."""
+    from adapters.deliveries import refresh_for_tap
+
     pacers = pacers or Pacers()
-    built = [FeedPart(app, feed_channels(names))] if feed and names else []
+    chat = {"conversation": None, "refresh_copies": partial(refresh_for_tap, app, notifier)}
+    if "slack" in names or "telegram" in names:
+        chat["conversation"] = app.conversation(charts=True)
+    built = [FeedPart(app, feed_channels(names), notifier)] if feed and names else []
     for name in names:
         if name == "slack":
             from adapters.slack import make_part
 
-            built.append(make_part(app, app.settings, pacers.slack()))
+            built.append(make_part(app, app.settings, pacers.slack(), **chat))
         elif name == "telegram":
-            built.append(_telegram_module().make_part(app, app.settings, pacers.telegram()))
+            built.append(_telegram_module().make_part(app, app.settings, pacers.telegram(), **chat))
         elif name == "scheduler":
-            built.append(SchedulerPart(app))
+            built.append(SchedulerPart(app, notifier))
     return built
 
 
@@ -200,23 +211,6 @@ class ChatNotifiers:
             await session.close()
 
 
-def wire(app, parts: list, notifier) -> None:
-    """Hand the chat notifier to the parts: the scheduler delivers through it, the chat parts
-    edit every copy of an alert after a tap."""
-    from functools import partial
-
-    from adapters.notify import refresh_for_tap
-
-    refresh = partial(refresh_for_tap, app, notifier)
-    for part in parts:
-        if isinstance(part, SchedulerPart | FeedPart):
-            part.notifier = notifier
-        elif hasattr(part, "chat"):
-            part.chat.refresh_copies = refresh
-        elif hasattr(part, "handlers"):
-            part.handlers.refresh_copies = refresh
-
-
 WATCH_INTERVAL = 1.0
 """Seconds between two looks at the SQLite database file under a running `jxc serve`."""
 
@@ -249,12 +243,11 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     pacers = Pacers()
-    parts = build_parts(app, names, pacers, feed=True)
     notifiers = ChatNotifiers(app, pacers)
     started, gone = [], []
     watcher = None
     try:
-        wire(app, parts, await notifiers.start())
+        parts = build_parts(app, names, await notifiers.start(), pacers, feed=True)
         for part in parts:
             await part.start()
             started.append(part)

@@ -186,7 +186,7 @@ def approvals_section(quick: bool) -> dict[str, str]:
     import threading
 
     from adapters.scheduler import FeedLoop
-    from adapters.serve import ChatNotifiers, build_parts, wire
+    from adapters.serve import ChatNotifiers, build_parts
     from tests.e2e.fake_slack import FakeSlack, block_action_body, free_port, post, signed_headers
     from tests.e2e.fake_telegram import FakeTelegram
 
@@ -222,12 +222,11 @@ def approvals_section(quick: bool) -> dict[str, str]:
             ReceiveStock(item="DRILL-18V", qty=Decimal(200 * rounds), unit_cost=Decimal(240)),
             app.bus.user("li"),
         )
-        parts = build_parts(app, ["slack", "telegram"])
+        notifiers = ChatNotifiers(app)
+        parts = build_parts(app, ["slack", "telegram"], run(notifiers.start()))
         for part in parts:
             if hasattr(part, "poll_timeout"):
                 part.poll_timeout = 1
-        notifiers = ChatNotifiers(app)
-        wire(app, parts, run(notifiers.start()))
         for part in parts:
             run(part.start())
         feed = FeedLoop(app, notifiers.notifier).start()

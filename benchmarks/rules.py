@@ -20,7 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rules.engine import RulesEngine, make_engine  # noqa: E402
+from adapters.bootstrap import make_rules_engine as make_engine  # noqa: E402
+from rules.engine import RulesEngine  # noqa: E402
 
 ENGINE_TARGET_PER_S = 10_000
 BATCH = 500

@@ -29,13 +29,13 @@ import ahocorasick
 import opencc
 from rapidfuzz import fuzz, process
 
+from domain.language import CJK, has_cjk
+
 _T2S = opencc.OpenCC("t2s")
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+_CJK_SPACE = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
 _SPACES = re.compile(r"\s+")
 _THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
-_CJK_CHAR = re.compile(rf"[{_CJK}]")
 
 
 def normalise(text: str) -> str:
@@ -55,10 +55,6 @@ def fold(text: str) -> str:
 
 def key_of(text: str) -> str:
     return fold(normalise(text))
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK_CHAR.search(text))
 
 
 def _singular(word: str) -> str:

@@ -53,7 +53,8 @@ from bot.waiting_words import (
 from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
-from domain.errors import InsufficientStock, JxcError
+from domain.errors import InsufficientStock, JxcError, apology
+from domain.language import lang_of
 from domain.results import ReportAnswer
 from domain.roles import may
 
@@ -134,11 +135,7 @@ class Conversation(Buttons):
         None (nothing to send, nothing done)."""
         if not isinstance(text, str | PressedButton | Tapped):
             text = ""
-        msg_lang = (
-            "zh"
-            if isinstance(text, str) and any("\u4e00" <= ch <= "\u9fff" for ch in text)
-            else "en"
-        )
+        msg_lang = lang_of(text) if isinstance(text, str) else "en"
         reply_lang = lang or msg_lang
         try:
             with self.uow_factory(write=False) as uow:
@@ -163,16 +160,7 @@ class Conversation(Buttons):
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error in conversation", extra={"ref": ref, "user": user_name})
-            return Reply(
-                t(
-                    reply_lang,
-                    f"Sorry, something went wrong (reference {ref}). Nothing was "
-                    "changed; please try again or tell an admin.",
-                    f"抱歉，出错了（编号 {ref}）。没有做任何更改，请重试或联系管理员。",
-                ),
-                reply_lang,
-                ok=False,
-            )
+            return Reply(apology(ref, reply_lang), reply_lang, ok=False)
 
     def _reject(self, turn: _Turn, request: str, reason: str) -> Reply:
         """The answer to "why reject A-7?": reject it with that reason; the question ends in

@@ -436,11 +436,3 @@ def order_from_alert(
     result = create_purchase_order(po, uow, user)
     head = {f.name: getattr(result, f.name) for f in dataclasses.fields(result)}
     return AlertOrderResult(**{**head, "supplier": supplier}, alert=alert.id)
-
-
-HANDLERS = {
-    "alert.list": list_alerts,
-    "alert.ack": ack_alert,
-    "alert.snooze": snooze_alert,
-    "alert.order": order_from_alert,
-}

@@ -219,6 +219,18 @@ class InternalError(JxcError):
     code = "internal_error"
 
 
+def apology(ref: str, lang: str = "en") -> str:
+    """What someone hears when their message met an unexpected error (`ref`: the log's
+    reference id)."""
+    if lang == "zh":
+        return f"抱歉，出错了（编号 {ref}）。没有做任何更改，请重试或联系管理员。"
+    return f"{SORRY.format(ref=ref)} Nothing was changed; please try again or tell an admin."
+
+
+SORRY = "Sorry, something went wrong (reference {ref})."
+"""The first sentence of every apology for an unexpected error."""
+
+
 ERROR_CODES.update(
     {
         cls.code: cls

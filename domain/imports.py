@@ -5,8 +5,6 @@ half-imported. Re-importing updates by code; sales history appends (or replaces 
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -14,42 +12,21 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, update
 
+from domain.csv_rows import (
+    COLUMNS,
+    KEYS,
+    OPTIONAL,
+    ImportRejected,
+    cut,
+    header_problems,
+    parse_csv,
+)
 from domain.errors import InvalidState, JxcError
 from domain.model import Balance, Item, Partner, SalesHistory, User, Warehouse
 from domain.numbers import amount, quantity, unit_cost
 from domain.roles import ROLES
 
-KINDS = ("warehouses", "items", "partners", "users", "sales_history")
-COLUMNS = {
-    "warehouses": ["code", "name", "name_zh"],
-    "items": [
-        "sku",
-        "name",
-        "name_zh",
-        "uom",
-        "category",
-        "unit_price",
-        "unit_cost",
-        "lead_time_days",
-        "moq",
-        "aliases",
-    ],
-    "partners": ["code", "name", "name_zh", "kind", "credit_limit", "aliases"],
-    "users": ["name", "role", "slack_id", "telegram_id", "lang"],
-    "sales_history": ["date", "sku", "qty", "customer", "unit_price"],
-}
-OPTIONAL = {"items": ["costing", "barcode"], "partners": ["payment_days"]}
-
-
-class ImportRejected(InvalidState):
-    """A CSV file has bad lines; `lines` lists them as `line N: …`."""
-
-    def __init__(self, lines: list[str]):
-        self.lines = lines
-        text = "\n".join(lines[:50]) + (
-            f"\n… and {len(lines) - 50} more" if len(lines) > 50 else ""
-        )
-        super().__init__(text, zh=text)
+_UNIQUE = {"items": ("barcode",), "users": ("slack_id", "telegram_id")}
 
 
 def barcode_ok(code: str) -> bool:
@@ -60,135 +37,6 @@ def barcode_ok(code: str) -> bool:
     body, check = digits[:-1], digits[-1]
     total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
     return (10 - total % 10) % 10 == check
-
-
-KEYS = {"warehouses": "code", "items": "sku", "partners": "code", "users": "name"}
-"""The column each kind of master data is found by; a header must always name it."""
-MAX_FIELD = 1000
-"""No column holds more characters than this (aliases); a longer value is a bad line."""
-_UNIQUE = {"items": ("barcode",), "users": ("slack_id", "telegram_id")}
-
-
-def check_header(kind: str, header: list[str]) -> None:
-    """The header must name each column once, only the kind's columns, and always its key
-    (master data may name only some columns; sales history names them all)."""
-    problems = header_problems(kind, header)
-    if problems:
-        raise ImportRejected(problems)
-
-
-def header_problems(kind: str, header: list[str]) -> list[str]:
-    """What is wrong with a header, as `line 1: …` (empty when nothing is)."""
-    need = COLUMNS[kind]
-    known = need + OPTIONAL.get(kind, [])
-    expected = f" (expected {','.join(known)})"
-    if not any(header):
-        return [f"line 1: the file has no header{expected}"]
-    problems = []
-    twice = sorted({c for c in header if header.count(c) > 1})
-    if twice:
-        problems.append(f"line 1: column(s) {', '.join(twice)} appear more than once")
-    if "" in header:
-        problems.append("line 1: a column has no name")
-    required = [KEYS[kind]] if kind in KEYS else need
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in dict.fromkeys(header) if c and c not in known]
-    if missing or unknown:
-        msg = "line 1: "
-        if missing:
-            msg += f"missing column(s) {', '.join(missing)}"
-        if unknown:
-            msg += (
-                "; " if missing else ""
-            ) + f"unknown column(s) {', '.join(_cut(u) for u in unknown)}"
-        problems.append(msg + expected)
-    return problems
-
-
-def _cut(text: str, limit: int = 40) -> str:
-    """A value echoed in a message, cut to a readable length."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def parse_csv(raw: bytes) -> tuple[list[str], list[tuple[int, dict]], list[str]]:
-    """Read CSV bytes (UTF-8, BOM tolerated) into the header, the numbered rows and the lines
-    that cannot be read as rows: not UTF-8, a broken or unclosed quote, more or fewer values
-    than the header, a value over `MAX_FIELD` characters. Blank lines are skipped."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-        undecodable = False
-    except UnicodeDecodeError:
-        # Read on, to name every bad line: bytes that are not UTF-8 become lone surrogates.
-        text = raw.decode("utf-8", errors="surrogateescape")
-        undecodable = True
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    problems: list[str] = []
-    header: list[str] | None = None
-    rows: list[tuple[int, dict]] = []
-    line = 0
-    while True:
-        start = line + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            spans = reader.line_num > start
-            line = reader.line_num
-            problems.append(f"line {start}: {_csv_problem(str(exc), spans)}")
-            if header is None:
-                header = []
-            continue
-        line = reader.line_num
-        if undecodable and any(_SURROGATE.search(v) for v in values):
-            problems.append(f"line {start}: not UTF-8 text (save the file as UTF-8)")
-            if header is None:
-                header = []
-            continue
-        if header is None:
-            header = [h.strip() for h in values]
-            continue
-        if not any(v.strip() for v in values) or not header:
-            continue  # a blank line; or no header to check the rows against
-        if line != start:
-            problems.append(
-                f"line {start}: a quoted value runs past the end of its line "
-                "(a quote that is not closed?)"
-            )
-            continue
-        if len(values) != len(header):
-            problems.append(
-                f"line {start}: {len(values)} value(s) where the header has {len(header)} column(s)"
-            )
-            continue
-        if max(map(len, values)) > MAX_FIELD:
-            longest = max(range(len(values)), key=lambda i: len(values[i]))
-            problems.append(
-                f"line {start}: {header[longest] or 'a value'} is longer than "
-                f"{MAX_FIELD} characters"
-            )
-            continue
-        rows.append((start, dict(zip(header, values, strict=True))))
-    return header or [], rows, problems
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _csv_problem(text: str, spans: bool) -> str:
-    if spans and "field larger" not in text:
-        return "a quote opened on this line is not closed on it"
-    if "field larger than field limit" in text:
-        return f"a value is longer than {MAX_FIELD} characters"
-    if "NUL" in text:
-        return "a NUL byte: this is not a text file"
-    if "unexpected end of data" in text:
-        return "a quote is not closed before the end of the file"
-    if "expected after" in text:
-        return 'a quote closes in the middle of a value (write "" for a quote inside quotes)'
-    return f"cannot be read as CSV ({text})"
 
 
 def import_csv(uow, kind: str, raw: bytes, *, today: date, replace: bool = False) -> int:
@@ -247,7 +95,7 @@ def import_rows(
                 row = {**old, **row}
             elif lacking and name:
                 raise ValueError(
-                    f"{_cut(name)} is new, so the file needs the column(s) {', '.join(lacking)}"
+                    f"{cut(name)} is new, so the file needs the column(s) {', '.join(lacking)}"
                 )
             good.append((line, validate(ctx, row), old is not None))
         except (JxcError, ValueError) as exc:
@@ -317,7 +165,7 @@ class _Context:
         if not key:
             raise ValueError(f"{what} is empty")
         if len(key) > limit:
-            raise ValueError(f"{what} {_cut(key)!r} is longer than {limit} characters")
+            raise ValueError(f"{what} {cut(key)!r} is longer than {limit} characters")
         if key.upper() in self.seen:
             raise ValueError(f"{what} {key!r} appears twice in the file")
         self.seen.add(key.upper())
@@ -339,7 +187,7 @@ def _whole(row, col: str, default: str, top: int) -> int:
     """A whole number column (days) from 0 to `top`."""
     raw = _text(row, col) or default
     if not _WHOLE.fullmatch(raw) or int(raw) > top:
-        raise ValueError(f"{col} must be a whole number of days from 0 to {top}, not {_cut(raw)!r}")
+        raise ValueError(f"{col} must be a whole number of days from 0 to {top}, not {cut(raw)!r}")
     return int(raw)
 
 
@@ -365,7 +213,7 @@ def _item(ctx, row) -> dict:
     uom = _text(row, "uom", 16) or "pcs"
     costing = (_text(row, "costing") or "average").lower()
     if costing not in ("average", "fifo"):
-        raise ValueError(f"costing must be average or fifo, not {_cut(costing)!r}")
+        raise ValueError(f"costing must be average or fifo, not {cut(costing)!r}")
     barcode = _text(row, "barcode", 32) or None
     if barcode:
         if not barcode_ok(barcode):
@@ -413,7 +261,7 @@ def _partner(ctx, row) -> dict:
     code = ctx.unique(row.get("code") or "", "code", 32).upper()
     kind = _text(row, "kind").lower()
     if kind not in ("customer", "supplier"):
-        raise ValueError(f"kind must be customer or supplier, not {_cut(kind)!r}")
+        raise ValueError(f"kind must be customer or supplier, not {cut(kind)!r}")
     days = _whole(row, "payment_days", "30", 3650)
     return {
         "code": code,
@@ -430,10 +278,10 @@ def _user(ctx, row) -> dict:
     name = ctx.unique(row.get("name") or "", "name", 64)
     role = _text(row, "role").lower()
     if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {_cut(role)!r}")
+        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {cut(role)!r}")
     lang = _text(row, "lang").lower() or "en"
     if lang not in ("en", "zh"):
-        raise ValueError(f"lang must be en or zh, not {_cut(lang)!r}")
+        raise ValueError(f"lang must be en or zh, not {cut(lang)!r}")
     return {
         "name": name,
         "role": role,
@@ -460,7 +308,7 @@ def _users_problems(ctx, good: list[tuple[int, dict, bool]]) -> list[tuple[int, 
             for row in rows:
                 if row["line"] is not None:
                     others = ", ".join(r["name"] for r in rows if r is not row)
-                    bad.append((row["line"], f"{col} {_cut(value)} also belongs to {others}"))
+                    bad.append((row["line"], f"{col} {cut(value)} also belongs to {others}"))
     return bad
 
 
@@ -480,7 +328,7 @@ def _day(ctx, raw: str) -> date:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise ValueError(f"date {_cut(raw)!r} is not YYYY-MM-DD") from None
+        raise ValueError(f"date {cut(raw)!r} is not YYYY-MM-DD") from None
     if day > ctx.today:
         raise ValueError(f"date {day} is in the future")
     return day
@@ -542,10 +390,10 @@ def _history_names(ctx, sku: str, cust: str) -> tuple[int, str, int]:
     """(item id, unit of measure, customer id) of a history row's SKU and customer."""
     item = ctx.items.get(sku.upper())
     if item is None:
-        raise ValueError(f"unknown SKU {_cut(sku)!r}")
+        raise ValueError(f"unknown SKU {cut(sku)!r}")
     partner = ctx.partners.get(cust.upper())
     if partner is None:
-        raise ValueError(f"unknown customer {_cut(cust)!r}")
+        raise ValueError(f"unknown customer {cut(cust)!r}")
     if partner.kind != "customer":
         raise ValueError(f"{cust} is a supplier, not a customer")
     return item.id, item.uom, partner.id

@@ -23,10 +23,8 @@ from domain.errors import (
     NotPermitted,
     error_from_dict,
 )
-from domain.reports.service import run_report
 from domain.results import Result, as_json, from_json
 from domain.roles import authorize
-from domain.services import orders, stock
 from domain.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -38,29 +36,18 @@ Handler = Callable[[Command, UnitOfWork, object], Result | dict]
 JSON shape)."""
 
 
-HANDLERS: dict[str, Handler] = {
-    "stock.query": stock.query_stock,
-    "stock.receive": stock.receive_stock,
-    "stock.issue": stock.issue_stock,
-    "stock.transfer": stock.transfer_stock,
-    "stock.count": stock.count_stock,
-    **orders.HANDLERS,
-    "report": run_report,
-}
-
-
 class MessageBus:
     """Runs commands for users against one database (through a unit-of-work factory)."""
 
     def __init__(
         self,
         uow_factory: Callable[..., UnitOfWork],
-        extra_handlers: dict[str, Handler] | None = None,
+        handlers: dict[str, Handler],
     ):
-        """`extra_handlers` lets the bootstrap add services that need ports from the edges
-        (e.g. a forecast service handed a Prophet fitter)."""
+        """`handlers`: the service of each intent (the bootstrap's table, services handed the
+        ports they need)."""
         self.uow_factory = uow_factory
-        self.handlers = {**HANDLERS, **(extra_handlers or {})}
+        self.handlers = dict(handlers)
 
     def user(self, name: str):
         """A registered user by name, or `NotPermitted` (`BadRequest` for a name no user can

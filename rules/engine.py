@@ -13,8 +13,6 @@ from typing import Protocol
 
 from domain.errors import InternalError
 
-ENGINE_KINDS = ("durable", "reference", "process")
-
 
 @dataclass(frozen=True)
 class Fired:
@@ -43,21 +41,3 @@ class EngineError(InternalError):
 class EngineCrashed(EngineError):
     """The engine's child process died during the call. It has been restarted; post the same
     batch again."""
-
-
-def make_engine(kind: str = "durable") -> RulesEngine:
-    """Build an engine: "durable" (durable-rules in this process), "reference" (plain Python),
-    or "process" (durable-rules in a child process, restarted when it dies)."""
-    if kind == "durable":
-        from rules.durable_engine import DurableEngine
-
-        return DurableEngine()
-    if kind == "reference":
-        from rules.reference import ReferenceEngine
-
-        return ReferenceEngine()
-    if kind == "process":
-        from rules.host import ProcessEngine
-
-        return ProcessEngine()
-    raise ValueError(f"unknown rules engine {kind!r}; expected one of {', '.join(ENGINE_KINDS)}")

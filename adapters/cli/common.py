@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from domain.errors import JxcError, NotPermitted
+from domain.errors import SORRY, JxcError, NotPermitted
 
 if TYPE_CHECKING:
     from adapters.bootstrap import App
@@ -99,7 +99,7 @@ def report_unexpected(exc: BaseException, *, as_json: bool, debug: bool) -> None
         done = "The lines answered before this stand; the rest did not run"
     else:
         done = "Nothing was changed by the failed command"
-    message = f"Sorry, something went wrong (reference {ref}). {done}{kept}."
+    message = f"{SORRY.format(ref=ref)} {done}{kept}."
     if as_json:
         emit_json({"ok": False, "error": {"code": "internal_error", "message": message}})
     else:

@@ -32,8 +32,8 @@ from domain.commands import Forecast as ForecastCommand
 from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import JxcError
 from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
+from domain.history import last_history_day
 from domain.numbers import forecast_display
-from domain.reports.data import last_history_day
 from domain.results import ForecastAnswer
 from domain.services.forecasts import DEFAULT_DAYS, demand_rows_by_item
 

@@ -21,7 +21,7 @@ from adapters.cli.common import (
     unexpected,
 )
 from adapters.db import migrate
-from domain import imports
+from domain import csv_rows, imports
 from domain.command_json import read_command
 from domain.commands import QueryStock, echo
 from domain.errors import BadRequest, JxcError
@@ -64,7 +64,7 @@ def init(ctx: Ctx, demo: bool, force: bool) -> None:
 
 
 @click.command("import")
-@click.argument("kind", type=click.Choice(imports.KINDS))
+@click.argument("kind", type=click.Choice(csv_rows.KINDS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--replace", is_flag=True, help="sales_history: first delete history in the file's date range."

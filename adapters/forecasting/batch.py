@@ -29,7 +29,7 @@ from domain.forecasting import (
     daily_series,
     forecast_series,
 )
-from domain.reports.data import last_history_day
+from domain.history import last_history_day
 from domain.services.forecasts import (
     StoredForecastCache,
     as_jxc_error,

@@ -191,11 +191,3 @@ class ProphetFitter:
             y = max(float(yhat), 0.0)
             points.append(ForecastPoint(day, y, min(max(float(lo), 0.0), y), max(float(hi), y)))
         return points
-
-
-_default_fitter = ProphetFitter()
-
-
-def fit_predict(series: Series, days: int) -> list[ForecastPoint]:
-    """Fit Prophet (CN holidays, no holiday file) on a daily series; forecast ``days`` ahead."""
-    return _default_fitter(series, days)

@@ -33,7 +33,16 @@ class SlackPart:
 
     name = "slack"
 
-    def __init__(self, app, settings, host: str | None = None, pacing: RateLimit | None = None):
+    def __init__(
+        self,
+        app,
+        settings,
+        host: str | None = None,
+        pacing: RateLimit | None = None,
+        *,
+        conversation=None,
+        refresh_copies=None,
+    ):
         from slack_bolt.async_app import AsyncApp
 
         self.settings = settings
@@ -41,7 +50,12 @@ class SlackPart:
         self.port = settings.slack_port
         self.socket_mode = bool(settings.slack_app_token)
         self.client = make_client(settings.slack_bot_token, settings.slack_api_url)
-        self.chat = SlackChat(app.conversation(charts=True), app.uow, Sender(self.client, pacing))
+        self.chat = SlackChat(
+            conversation or app.conversation(charts=True),
+            app.uow,
+            Sender(self.client, pacing),
+            refresh_copies=refresh_copies,
+        )
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.slack_signing_secret,
@@ -157,7 +171,17 @@ def malformed_body(raw: str, headers: dict[str, str]) -> str | None:
     return None
 
 
-def make_part(app, settings=None, pacing: RateLimit | None = None) -> SlackPart:
+def make_part(
+    app, settings=None, pacing: RateLimit | None = None, *, conversation=None, refresh_copies=None
+) -> SlackPart:
     """The Slack part for `jxc serve` (settings checked by `missing_settings` first; default:
-    the application's); `pacing`: the posts' pacer it shares with the alert deliveries."""
-    return SlackPart(app, settings or app.settings, pacing=pacing)
+    the application's); `pacing`: the posts' pacer it shares with the alert deliveries;
+    `conversation`: the chat it shares with the other parts; `refresh_copies(payload)`: edits
+    every copy of an alert after a tap."""
+    return SlackPart(
+        app,
+        settings or app.settings,
+        pacing=pacing,
+        conversation=conversation,
+        refresh_copies=refresh_copies,
+    )

@@ -20,6 +20,7 @@ from bot.render.alerts import ALERT_PAYLOADS
 from bot.render.errors import unregistered_reply
 from bot.render.reply import Reply
 from domain import lookup
+from domain.language import lang_of
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -36,20 +37,16 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
-def _lang_of(text: str) -> str:
-    return "zh" if any("\u4e00" <= ch <= "\u9fff" for ch in text or "") else "en"
-
-
 class SlackChat:
     """Slack messages and taps in, replies out."""
 
-    def __init__(self, conversation, uow_factory, sender: Sender):
+    def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation
         self.uow_factory = uow_factory
         self.sender = sender
         self.closing = False
         # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
-        self.refresh_copies = None
+        self.refresh_copies = refresh_copies
         self._tasks: set[asyncio.Task] = set()
         self._recent: OrderedDict[tuple[str, str], None] = OrderedDict()
 
@@ -104,7 +101,7 @@ class SlackChat:
         if name is None:
             log.info("refused an unregistered Slack user", extra={"slack_id": slack_id})
             return await self.sender.post(
-                channel, unregistered_reply("Slack", slack_id, _lang_of(text)), thread_ts
+                channel, unregistered_reply("Slack", slack_id, lang_of(text)), thread_ts
             )
         reply = await asyncio.to_thread(
             self.conversation.handle,

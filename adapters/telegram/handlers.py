@@ -23,7 +23,6 @@ from telegram.ext import (
 )
 
 from adapters.telegram.render import (
-    apology_text,
     chunks,
     send_reply,
     short,
@@ -35,7 +34,7 @@ from bot.render.errors import error_reply, unregistered_reply
 from bot.render.reply import Reply
 from bot.waiting import ReasonPrompt
 from domain import lookup
-from domain.errors import JxcError
+from domain.errors import JxcError, apology
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"
@@ -50,13 +49,13 @@ def channel_of(chat_id: int) -> str:
 class Handlers:
     """The handlers of one application, on one conversation."""
 
-    def __init__(self, conversation, uow_factory, sender: Sender):
+    def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation
         self.uow_factory = uow_factory
         self.sender = sender
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
         # Set by `jxc serve`: edits every copy of an alert after a tap decided or acted on it.
-        self.refresh_copies = None
+        self.refresh_copies = refresh_copies
 
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler(["start", "help"], self.on_help))
@@ -146,7 +145,7 @@ class Handlers:
                 exc_info=exc,
                 extra={"ref": ref, "update_id": update.update_id},
             )
-            text = apology_text(ref, lang)
+            text = apology(ref, lang)
         chat = update.effective_chat
         if update.callback_query is not None:
             query = update.callback_query

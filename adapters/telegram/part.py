@@ -44,6 +44,7 @@ class TelegramPart:
         settings,
         *,
         conversation=None,
+        refresh_copies=None,
         host: str | None = None,
         sender: Sender | None = None,
         poll_timeout: int = 10,
@@ -55,7 +56,10 @@ class TelegramPart:
         self.poll_timeout = poll_timeout
         self.sender = sender or Sender()
         self.handlers = Handlers(
-            conversation or app.conversation(charts=True), app.uow, self.sender
+            conversation or app.conversation(charts=True),
+            app.uow,
+            self.sender,
+            refresh_copies=refresh_copies,
         )
         self.application: Application | None = None
         self._runner: web.AppRunner | None = None
@@ -159,7 +163,16 @@ class TelegramPart:
         return web.Response(status=200)
 
 
-def make_part(app, settings=None, pacing: Pacing | None = None) -> TelegramPart:
-    """The Telegram part for `jxc serve`, on the application's conversation; `pacing`: the
-    sends' pacer it shares with the alert deliveries."""
-    return TelegramPart(app, settings or app.settings, sender=Sender(pacing=pacing))
+def make_part(
+    app, settings=None, pacing: Pacing | None = None, *, conversation=None, refresh_copies=None
+) -> TelegramPart:
+    """The Telegram part for `jxc serve`, on `conversation` (default: a new one of the
+    application's); `pacing`: the sends' pacer it shares with the alert deliveries;
+    `refresh_copies(payload)`: edits every copy of an alert after a tap."""
+    return TelegramPart(
+        app,
+        settings or app.settings,
+        conversation=conversation,
+        refresh_copies=refresh_copies,
+        sender=Sender(pacing=pacing),
+    )

@@ -10,7 +10,7 @@ from pathlib import Path
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from adapters.telegram.sending import Sender
-from bot.render.reply import Button, Reply, t
+from bot.render.reply import Button, Reply
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
@@ -82,16 +82,6 @@ async def _photo(bot, sender, chat_id, path, caption, markup):
         lambda: bot.send_photo(
             chat_id, photo=data, caption=caption, reply_markup=markup, filename=Path(path).name
         ),
-    )
-
-
-def apology_text(ref: str, lang: str) -> str:
-    """What someone hears when their message met an unexpected error."""
-    return t(
-        lang,
-        f"Sorry, something went wrong (reference {ref}). Nothing was changed; please try again "
-        "or tell an admin.",
-        f"抱歉，出错了（编号 {ref}）。没有做任何更改，请重试或联系管理员。",
     )
 
 

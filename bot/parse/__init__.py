@@ -22,13 +22,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.catalog import Catalog, has_cjk, normalise
+from bot.catalog import Catalog, normalise
 from bot.parse.builders import build
 from bot.parse.intents import classify
 from bot.parse.messages import message
 from bot.parse.scan import SEPARATORS, Scan, scan_text
 from bot.parse.slots import Filler, SlotError
 from domain.errors import JxcError
+from domain.language import lang_of
 
 __all__ = ["ParseResult", "parse", "recognised_intent", "confirmation_word", "MAX_LENGTH"]
 
@@ -98,10 +99,6 @@ def as_typed(raw: str, found: str) -> str:
             if len(text) > limit:
                 break
     return found
-
-
-def _lang(text: str) -> str:
-    return "zh" if has_cjk(text) else "en"
 
 
 def _not_understood(lang: str, key: str = "not_understood") -> ParseResult:
@@ -217,7 +214,7 @@ def _per_clause(
 
 def _parse_one(text: str, catalog: Catalog) -> tuple[ParseResult, Scan | None]:
     text = text if isinstance(text, str) else ""
-    lang = _lang(text)
+    lang = lang_of(text)
     if len(text) > MAX_LENGTH:
         return _not_understood(lang, "too_long"), None
     if not text.strip() or _looks_like_code(text):

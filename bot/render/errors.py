@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.render.alerts import alert_state
 from bot.render.reply import Reply, t
 from domain.errors import JxcError
+from domain.status_words import DECIDED_ZH
 
 # What each intent lets a person do, in words (refusals never show an intent name).
 INTENT_WORDS = {
@@ -125,7 +126,7 @@ _HINTS = {
 
 def already_decided_reply(request: str, status: str, by: str, lang: str) -> Reply:
     """A tap on a request that is no longer pending: nothing changes."""
-    zh_status = {"approved": "批准", "rejected": "驳回", "cancelled": "取消"}.get(status, status)
+    zh_status = DECIDED_ZH.get(status, status)
     return Reply(
         t(
             lang,

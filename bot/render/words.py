@@ -14,6 +14,7 @@ from domain import lookup
 from domain.errors import JxcError
 from domain.numbers import money_display, pct_display, qty_display
 from domain.results import LineChange, StockCountResult
+from domain.status_words import status_name
 
 
 def money_text(value) -> str:
@@ -29,24 +30,9 @@ def pct_text(percent) -> str:
     return pct_display(Decimal(str(percent)) / 100).replace(".0 %", " %")
 
 
-_STATUS_ZH = {
-    "confirmed": "已确认",
-    "pending_approval": "待审批",
-    "shipped": "已发货",
-    "received": "已收货",
-    "partially_received": "部分收货",
-    "partially_shipped": "部分发货",
-    "cancelled": "已取消",
-    "posted": "已过账",
-    "approved": "已批准",
-    "rejected": "已驳回",
-    "pending": "待审批",
-}
-
-
 def status_words(lang: str, status: str) -> str:
     """An order's or a request's status in words (`pending approval`, `待审批`)."""
-    return _STATUS_ZH.get(status, status) if lang == "zh" else status.replace("_", " ")
+    return status_name(status, lang)
 
 
 def joined_reasons(reasons, lang: str) -> str:

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from domain import formulas, settings
 from domain.forecasting import daily_series
+from domain.history import demand_by_item, items, last_history_day, moves, sales
+from domain.history import stock_values_at as values_at
 from domain.ledger import balance_t, move_t
 from domain.numbers import money_str, qty_str
-from domain.reports.data import demand_by_item, items, last_history_day, moves, sales
-from domain.reports.data import stock_values_at as values_at
 from domain.reports.notes import note
 from domain.reports.periods import Period, month_ends, year_before
 from domain.services import purchasing

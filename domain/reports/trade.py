@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from domain.history import items, local_day, partners, sales, sl_t, so_t, utc_bounds
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
 from domain.numbers import money_display, money_str, qty_str
-from domain.reports.data import items, local_day, partners, sales, sl_t, so_t, utc_bounds
 from domain.reports.notes import note, read_note
 from domain.reports.periods import Period
 from domain.reports.stock import turnover

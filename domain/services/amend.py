@@ -40,6 +40,7 @@ from domain.pricing import (
 )
 from domain.results import Amendment, LineChange, OrderLineRow
 from domain.services import approvals, purchasing, sales
+from domain.status_words import state_en, state_zh
 from domain.uow import Prepared
 
 ZERO = Decimal(0)
@@ -293,12 +294,9 @@ def _check(uow, order, user, kind: _Kind) -> None:
             zh=f"{order.number} 是 {order.created_by} 下的单，您只能修改自己的订单（或请管理员修改）",
         )
     if order.status not in kind.open_statuses:
-        done = {"shipped": "already shipped", "received": "already received in full"}
-        en = done.get(order.status, order.status.replace("_", " "))
-        zh = {"shipped": "已发货", "received": "已全部收货", "cancelled": "已取消"}
         raise InvalidState(
-            f"{order.number} is {en} and can no longer be changed",
-            zh=f"{order.number} {zh.get(order.status, order.status)}，不能再修改",
+            f"{order.number} is {state_en(order.status)} and can no longer be changed",
+            zh=f"{order.number} {state_zh(order.status)}，不能再修改",
         )
 
 

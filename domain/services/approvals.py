@@ -28,6 +28,7 @@ from domain.pricing import Reason
 from domain.pricing import pct as pct
 from domain.results import ApprovalsAnswer, Decision, RequestRow
 from domain.sequences import next_number
+from domain.status_words import DECIDED_ZH
 
 req_t = ApprovalRequest.__table__
 
@@ -233,7 +234,7 @@ def _decidable(uow, request: str, user, *, lock: bool = False):
         by_zh = f"（{req.decided_by}）" if req.decided_by else ""
         raise ApprovalAlreadyDecided(
             f"{number} ({_what(req)}) is already {req.status}{by}; nothing to decide",
-            zh=f"{number}（{_what_zh(req)}）已{_ZH_STATUS.get(req.status, req.status)}{by_zh}，"
+            zh=f"{number}（{_what_zh(req)}）已{DECIDED_ZH.get(req.status, req.status)}{by_zh}，"
             "无需再审批",
         )
     if req.requested_by.lower() == user.name.lower():
@@ -255,7 +256,6 @@ def rejection_reason(uow, number: str | None) -> str | None:
     ).scalar()
 
 
-_ZH_STATUS = {"approved": "批准", "rejected": "驳回", "cancelled": "取消"}
 _KIND = {"sales_order": "sales order", "purchase_order": "purchase order", "stock_count": "count"}
 _KIND_ZH = {"sales_order": "销售单", "purchase_order": "采购单", "stock_count": "盘点"}
 

@@ -50,8 +50,8 @@ from domain.forecasting import (
     daily_series,
     forecast_series,
 )
+from domain.history import last_history_day, shipped_parts
 from domain.model import Item, SalesHistory, StoredForecast
-from domain.reports.data import last_history_day, shipped_parts
 from domain.results import ForecastAnswer
 from domain.uow import UowFactory
 

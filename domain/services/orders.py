@@ -1,4 +1,4 @@
-"""Order questions, and the table of order and approval services for the message bus.
+"""Order questions, and the subjects of approvals.
 
 This module composes the order services: it gives approvals the handler of each kind of
 subject (`APPROVAL_SUBJECTS`), so a decision reaches the order or count it is about without
@@ -7,7 +7,6 @@ approvals importing the services that import it."""
 from __future__ import annotations
 
 import json
-from functools import partial
 from types import MappingProxyType
 
 from sqlalchemy import func, select
@@ -18,7 +17,7 @@ from domain.errors import BadRequest, UnknownOrder
 from domain.model import ApprovalRequest, Audit, Partner
 from domain.numbers import money_str
 from domain.results import OrderRow, OrdersAnswer
-from domain.services import approvals, purchasing, queries, sales, stock
+from domain.services import approvals, purchasing, sales, stock
 
 partner_t = Partner.__table__
 audit_t = Audit.__table__
@@ -162,18 +161,3 @@ APPROVAL_SUBJECTS: approvals.Subjects = MappingProxyType(
         "stock_count": approvals.Subject(stock.on_count_decision, stock.count_details),
     }
 )
-
-HANDLERS = {
-    "purchase.create": purchasing.create_purchase_order,
-    "purchase.receive": purchasing.receive_purchase_order,
-    "purchase.cancel": purchasing.cancel_purchase_order,
-    "sales.create": sales.create_sales_order,
-    "sales.ship": sales.ship_sales_order,
-    "sales.cancel": sales.cancel_sales_order,
-    "order.query": query_orders,
-    "approval.list": partial(approvals.list_approvals, subjects=APPROVAL_SUBJECTS),
-    "approval.decide": partial(approvals.decide_approval, subjects=APPROVAL_SUBJECTS),
-    "approval.query": partial(queries.query_approval, subjects=APPROVAL_SUBJECTS),
-    "price.query": queries.query_price,
-    "partner.balance": queries.partner_balance,
-}

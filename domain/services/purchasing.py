@@ -32,6 +32,7 @@ from domain.results import (
 from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
+from domain.status_words import state_en, state_zh
 
 po_t = PurchaseOrder.__table__
 pl_t = PurchaseLine.__table__
@@ -171,8 +172,8 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
     po = _order(uow, cmd.order)
     if po.status not in OPEN:
         raise InvalidState(
-            f"{po.number} is {_en(po)}; only confirmed orders can be received",
-            zh=f"{po.number} {_zh(po)}，只有已确认的采购单可以收货",
+            f"{po.number} is {state_en(po.status, po.approval)}; only confirmed orders can be received",
+            zh=f"{po.number} {state_zh(po.status, po.approval)}，只有已确认的采购单可以收货",
         )
     wh = lookup.warehouse(uow, cmd.warehouse) if cmd.warehouse else None
     wh_id = wh.id if wh else po.warehouse_id
@@ -266,8 +267,8 @@ def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> Cancellation:
     po = _order(uow, cmd.order)
     if po.status not in ("pending_approval", "confirmed"):
         raise InvalidState(
-            f"{po.number} is {_en(po)} and cannot be cancelled",
-            zh=f"{po.number} {_zh(po)}，不能取消",
+            f"{po.number} is {state_en(po.status, po.approval)} and cannot be cancelled",
+            zh=f"{po.number} {state_zh(po.status, po.approval)}，不能取消",
         )
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status="cancelled"))
     if po.status == "pending_approval":
@@ -281,8 +282,8 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
     po = _order(uow, number)
     if po.status != "pending_approval":
         raise InvalidState(
-            f"{po.number} is {_en(po)}, not waiting for approval",
-            zh=f"{po.number} {_zh(po)}，不在待审批状态",
+            f"{po.number} is {state_en(po.status, po.approval)}, not waiting for approval",
+            zh=f"{po.number} {state_zh(po.status, po.approval)}，不在待审批状态",
         )
     # An amended order that had received part of itself waits again: approval reopens the
     # rest, rejection closes it with what arrived.
@@ -293,30 +294,6 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
         status = "received" if received else "cancelled"
     uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
     return {"subject_status": status}
-
-
-_EN = {
-    "pending_approval": "waiting for approval",
-    "partially_received": "partly received",
-    "received": "already received in full",
-}
-_ZH = {
-    "pending_approval": "正在等待审批",
-    "confirmed": "已确认",
-    "partially_received": "已部分收货",
-    "received": "已全部收货",
-    "cancelled": "已取消",
-}
-
-
-def _en(po) -> str:
-    text = _EN.get(po.status, po.status)
-    return f"{text} ({po.approval})" if po.status == "pending_approval" and po.approval else text
-
-
-def _zh(po) -> str:
-    text = _ZH.get(po.status, po.status)
-    return f"{text}（{po.approval}）" if po.status == "pending_approval" and po.approval else text
 
 
 def _reason(text: str | None) -> str | None:

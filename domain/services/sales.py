@@ -45,6 +45,7 @@ from domain.results import (
 from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
+from domain.status_words import state_en, state_zh
 from domain.uow import Prepared
 
 so_t = SalesOrder.__table__
@@ -429,8 +430,8 @@ def _head(uow, so) -> dict:
 def _check_shippable(so) -> None:
     if so.status not in ("confirmed", "partially_shipped"):
         raise InvalidState(
-            f"{so.number} is {_en(so)}; only confirmed or partly shipped orders can be shipped",
-            zh=f"{so.number} {_zh(so.status, so.approval)}，只有已确认或部分发货的订单可以发货",
+            f"{so.number} is {state_en(so.status, so.approval)}; only confirmed or partly shipped orders can be shipped",
+            zh=f"{so.number} {state_zh(so.status, so.approval)}，只有已确认或部分发货的订单可以发货",
         )
 
 
@@ -450,8 +451,8 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
         )
     if so.status not in ("pending_approval", "confirmed", "partially_shipped"):
         raise InvalidState(
-            f"{so.number} is {_en(so)} and cannot be cancelled",
-            zh=f"{so.number} {_zh(so.status, so.approval)}，不能取消",
+            f"{so.number} is {state_en(so.status, so.approval)} and cannot be cancelled",
+            zh=f"{so.number} {state_zh(so.status, so.approval)}，不能取消",
         )
     closed = []
     if so.status == "pending_approval":
@@ -479,8 +480,8 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
     so = _order(uow, number)
     if so.status != "pending_approval":
         raise InvalidState(
-            f"{so.number} is {_en(so)}, not waiting for approval",
-            zh=f"{so.number} {_zh(so.status, so.approval)}，不在待审批状态",
+            f"{so.number} is {state_en(so.status, so.approval)}, not waiting for approval",
+            zh=f"{so.number} {state_zh(so.status, so.approval)}，不在待审批状态",
         )
     lines = _lines(uow, so.id)
     # An amended order that had shipped part of itself waits again: approval reserves what
@@ -499,32 +500,6 @@ def on_decision(uow, number: str, approved: bool, user) -> str:
             ledger.reserve(uow, item, so.warehouse_id, wh_code, line.qty - line.shipped_qty)
     uow.execute(update(so_t).where(so_t.c.id == so.id).values(status=status))
     return {"subject_status": status}
-
-
-_EN = {
-    "pending_approval": "waiting for approval",
-    "confirmed": "confirmed",
-    "shipped": "already shipped",
-    "cancelled": "cancelled",
-    "partially_shipped": "partly shipped",
-}
-_ZH = {
-    "pending_approval": "正在等待审批",
-    "confirmed": "已确认",
-    "shipped": "已发货",
-    "cancelled": "已取消",
-    "partially_shipped": "已部分发货",
-}
-
-
-def _en(so) -> str:
-    text = _EN.get(so.status, so.status)
-    return f"{text} ({so.approval})" if so.status == "pending_approval" and so.approval else text
-
-
-def _zh(status: str, approval: str | None = None) -> str:
-    text = _ZH.get(status, status)
-    return f"{text}（{approval}）" if status == "pending_approval" and approval else text
 
 
 def _reason(text: str | None) -> str | None:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from adapters.bootstrap import bootstrap, rules_feed
 from adapters.config import Settings
-from adapters.notify import ChannelNotifier, RecordingNotifier, deliver_pending
+from adapters.deliveries import deliver_pending
+from adapters.notify import ChannelNotifier, RecordingNotifier
 from adapters.scheduler import _RUNTIMES, run_digest_job
 from domain.alerts import delivery_t
 from domain.commands import CreatePurchaseOrder, Line

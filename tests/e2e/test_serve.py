@@ -238,7 +238,7 @@ def test_a_digest_chart_is_removed_once_every_copy_is_sent_and_a_png_asked_for_i
 ):
     from decimal import Decimal
 
-    from adapters.notify import deliver_pending
+    from adapters.deliveries import deliver_pending
     from adapters.scheduler import _RUNTIMES, run_digest_job
     from domain.commands import ReceiveStock
 

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from adapters.bootstrap import rules_feed
-from adapters.notify import RecordingNotifier, deliver_pending
+from adapters.deliveries import deliver_pending
+from adapters.notify import RecordingNotifier
 from adapters.scheduler import FeedLoop
 from domain.alerts import alert_t, delivery_t
 from domain.commands import CreatePurchaseOrder, Line

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import run_feed_inline
-from adapters.notify import RecordingNotifier, deliver_pending
+from adapters.deliveries import deliver_pending
+from adapters.notify import RecordingNotifier
 from bot.conversation import Conversation
 from domain.commands import CountStock, QueryOrders, QueryStock, ReceiveStock
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 
 from adapters.bootstrap import run_feed_inline
-from adapters.notify import RecordingNotifier, deliver_pending
+from adapters.deliveries import deliver_pending
+from adapters.notify import RecordingNotifier
 from bot.conversation import Conversation
 from bot.waiting import ReasonPrompt, Waiting
 from domain.commands import QueryOrders, QueryStock, ReceiveStock

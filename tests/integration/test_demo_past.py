@@ -13,8 +13,8 @@ from adapters.config import Settings
 from adapters.demo import seed_demo
 from domain.clock import FixedClock
 from domain.commands import QueryOrders
+from domain.history import last_history_day, sales
 from domain.model import SalesHistory, StockMove
-from domain.reports.data import last_history_day, sales
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.db

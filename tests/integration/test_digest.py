@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import MetaData, Table, inspect, select
 
+from adapters.deliveries import deliver_pending
 from adapters.digest import (
     DEFAULT_SCHEDULES,
     build_digest,
@@ -19,7 +20,7 @@ from adapters.digest import (
     parse_schedules,
     save_schedules,
 )
-from adapters.notify import RecordingNotifier, TransientError, deliver_pending
+from adapters.notify import RecordingNotifier, TransientError
 from adapters.scheduler import (
     _RUNTIMES,
     JOB_TABLE,

@@ -224,7 +224,7 @@ def test_two_workers_claim_each_outbox_row_once_on_postgresql(app, users):
 
     history(app, "GLOVE-L", 10)
     app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(50)), users["li"])
-    from rules.engine import make_engine
+    from adapters.bootstrap import make_rules_engine as make_engine
     from rules.feed import Feed
 
     feeds = [Feed(app.uow, make_engine("reference"), batch=1) for _ in range(2)]

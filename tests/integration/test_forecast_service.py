@@ -51,7 +51,10 @@ def fitter():
 def bus(app, fitter):
     return MessageBus(
         app.uow,
-        extra_handlers={"forecast": partial(forecast_item, fitter=fitter, uow_factory=app.uow)},
+        {
+            **app.bus.handlers,
+            "forecast": partial(forecast_item, fitter=fitter, uow_factory=app.uow),
+        },
     )
 
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rules.engine import EngineCrashed, EngineError, make_engine
+from adapters.bootstrap import make_rules_engine as make_engine
+from rules.engine import EngineCrashed, EngineError
 from rules.host import ProcessEngine
 from tests.unit.test_rules_durable import facts
 
@@ -132,7 +133,7 @@ def test_close_stops_the_child_and_leaves_no_zombie():
 def test_the_engine_port_loads_durable_rules_only_where_it_runs():
     code = (
         "import sys; import rules.engine, rules.reference, rules.rulesets, rules.host;"
-        "from rules.engine import make_engine;"
+        "from adapters.bootstrap import make_rules_engine as make_engine;"
         "e = make_engine('process'); e.evaluate([]); e.close();"
         "print('durable' in sys.modules)"
     )

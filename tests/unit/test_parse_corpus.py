@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.catalog import Catalog, CatalogWarehouse, has_cjk
+from bot.catalog import Catalog, CatalogWarehouse
 from bot.parse import parse, recognised_intent
+from domain.language import has_cjk
 
 HERE = Path(__file__).resolve().parent
 DEMO = HERE.parents[1] / "adapters" / "demo_data"

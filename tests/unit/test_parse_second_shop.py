@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import Catalog, CatalogItem, CatalogPartner, CatalogWarehouse, has_cjk
+from bot.catalog import Catalog, CatalogItem, CatalogPartner, CatalogWarehouse
 from bot.parse import parse
+from domain.language import has_cjk
 
 HERE = Path(__file__).resolve().parent
 CORPUS = [

@@ -9,8 +9,8 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adapters.bootstrap import make_rules_engine as make_engine
 from rules.durable_engine import number_text
-from rules.engine import make_engine
 
 _DURABLE = None
 

@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from rules.engine import Fired, make_engine
+from adapters.bootstrap import make_rules_engine as make_engine
+from rules.engine import Fired
 
 
 @pytest.fixture(params=["durable", "reference"])
