@@ -37,6 +37,10 @@ class Shop:
         self.db, self.slack, self.telegram = db, slack, telegram
         self.url = f"http://127.0.0.1:{port}/slack/events"
         self._n = 0
+        # Commands run beside the server see the same platforms configured: a command's inline
+        # feed that takes an event first queues its messages for Slack and Telegram, as the
+        # server's own feed would, not for the console.
+        self.env = serve_env(db, slack, telegram, port)
 
     # -- Telegram ------------------------------------------------------------------------------
 
@@ -74,11 +78,11 @@ class Shop:
     # -- the ledger ------------------------------------------------------------------------------
 
     def order(self) -> dict:
-        orders = json.loads(jxc(self.db, "orders", "--json").stdout)
+        orders = json.loads(jxc(self.db, "orders", "--json", env=self.env).stdout)
         return next(o for o in orders if o["order"].startswith("SO"))
 
     def reserved(self, sku: str = "DRILL-18V") -> str:
-        rows = json.loads(jxc(self.db, "stock", sku, "--json").stdout)
+        rows = json.loads(jxc(self.db, "stock", sku, "--json", env=self.env).stdout)
         return next(r["reserved"] for r in rows if r["warehouse"] == "MAIN")
 
 
