@@ -1,22 +1,5 @@
-"""The conversation: text in, neutral reply out.
-
-Questions run at once; a write is summarised and runs only on yes/是/确认/ok (no/否/取消 drops
-it; a confirmation expires after 10 minutes). Before a write is proposed the service runs it as a
-dry run, so a command that would be refused is refused at once and the proposal says exactly what
-the service will store. A text that names a command but misses a value is asked about, and the
-answer completes it; a "did you mean" is answered with yes, the suggestion's number or its name.
-What waits (`bot.waiting`) takes only an answer of its kind and expires 10 minutes after it was
-asked; a message with its own verb, question word or document number is new, and the reply says
-first, in one line, that what waited was dropped. A sales order short of some lines is proposed
-with the lines stock can serve; a refusal for stock keeps its draft, so naming another warehouse
-next proposes it from there. The state lives in the database per user and channel, so a restart mid-confirmation loses
-nothing. The confirmed command runs under an idempotency key made when it was proposed, so "yes"
-delivered twice has one effect, and the confirmation is cleared in the command's own transaction.
-
-A message costs at most two transactions: one read (the user, the state, the catalogue, and any
-question), then at most one write (the dry run, the proposal and the state; or the confirmed
-command with the end of its confirmation).
-"""
+"""The conversation's state machine: a message is a command, an answer to what waits, or a
+confirmation; what waits is a typed record (`bot.waiting`) stored per user and channel."""
 
 from __future__ import annotations
 
@@ -24,20 +7,19 @@ import logging
 import uuid
 
 from bot.catalog_source import CatalogCache
+from bot.conversation.proposals import Proposals, joined, with_left_out
+from bot.conversation.storage import UNCHANGED, Turn
 from bot.help import help_text
 from bot.parse import ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
     Reply,
-    confirmation_buttons,
     error_reply,
     not_available_reply,
     not_permitted_reply,
     result_reply,
     t,
 )
-from bot.short_lines import kept_after_refusal, servable
-from bot.summary import summarize
 from bot.taps import Buttons, PressedButton, Tapped, undecidable, unregistered
 from bot.waiting import (
     CHOICE,
@@ -59,58 +41,14 @@ from bot.waiting_words import (
 from domain import inbound, lookup
 from domain.commands import command_from_dict
 from domain.conversations import load_state, save_state
-from domain.errors import InsufficientStock, JxcError
+from domain.errors import JxcError
 from domain.results import ReportAnswer
 from domain.roles import may
 
 log = logging.getLogger(__name__)
-_UNCHANGED = object()
 
 
-class _Turn:
-    """One message being answered: who, where, in which language, the read unit of work, the
-    state as it was and the state to store afterwards."""
-
-    def __init__(self, user, channel: str, lang: str, uow, state: dict, delivery=None):
-        self.delivery = delivery  # (platform, id) of the chat delivery, claimed with the writes
-        self.user = user
-        self.channel = channel
-        self.lang = lang
-        self.uow = uow
-        self.state = state
-        self.waiting = Waiting.from_state(state)
-        self.new_state = _UNCHANGED
-
-    def keep(self, state: dict | None) -> None:
-        """The state to store once the message is answered (None clears it)."""
-        self.new_state = state
-
-    def wait(self, waiting: Waiting | None) -> None:
-        """What waits once the message is answered (None: nothing; a stored state is cleared)."""
-        self.waiting = waiting
-        if waiting is not None:
-            self.keep(waiting.to_state())
-        elif self.state or self.new_state is not _UNCHANGED:
-            self.keep(None)
-
-    def stored(self) -> None:
-        """The state was stored (and the delivery claimed) by a write of this turn."""
-        self.new_state = _UNCHANGED
-        self.delivery = None
-
-    def release(self) -> None:
-        """End the read transaction before this turn writes. SQLite restarts its write-ahead
-        log only when no reader holds it: a read kept open across every write would let the
-        log grow without end, and every commit slow down with it."""
-        self.uow.rollback()
-
-    def write(self, uow) -> None:
-        """What every write of this turn carries: the claim of the chat delivery."""
-        if self.delivery is not None:
-            inbound.claim(uow, *self.delivery)
-
-
-class Conversation(Buttons):
+class Conversation(Proposals, Buttons):
     """Talks with registered users through any channel (buttons: `bot.taps.Buttons`)."""
 
     def __init__(self, bus, uow_factory, clock, charts=None):
@@ -155,11 +93,11 @@ class Conversation(Buttons):
                     return unregistered(user_name, reply_lang)
                 reply_lang = lang or user.lang or msg_lang
                 state = load_state(uow, user.name, channel)
-                turn = _Turn(user, channel, reply_lang, uow, state, delivery)
+                turn = Turn(user, channel, reply_lang, uow, state, delivery)
                 reply = self._handle(turn, text.strip() if isinstance(text, str) else text)
-            if turn.new_state is not _UNCHANGED or turn.delivery is not None:
+            if turn.new_state is not UNCHANGED or turn.delivery is not None:
                 with self.uow_factory(write=True) as uow:
-                    if turn.new_state is not _UNCHANGED:
+                    if turn.new_state is not UNCHANGED:
                         save_state(uow, user.name, channel, turn.new_state)
                     turn.write(uow)
                     uow.commit()
@@ -180,7 +118,7 @@ class Conversation(Buttons):
                 ok=False,
             )
 
-    def _reject(self, turn: _Turn, request: str, reason: str) -> Reply:
+    def _reject(self, turn: Turn, request: str, reason: str) -> Reply:
         """The answer to "why reject A-7?": reject it with that reason; the question ends in
         the decision's own transaction."""
         user, lang = turn.user, turn.lang
@@ -195,14 +133,14 @@ class Conversation(Buttons):
             save_state(uow, user.name, turn.channel, None)
             turn.write(uow)
 
-        turn.new_state = _UNCHANGED
+        turn.new_state = UNCHANGED
         turn.release()
         try:
             return self._decide(user, request, "reject", key, lang, reason, also=clear)
         finally:
             turn.stored()
 
-    def _handle(self, turn: _Turn, text) -> Reply:
+    def _handle(self, turn: Turn, text) -> Reply:
         if isinstance(text, Tapped):
             return self._parsed(turn, "", text)
         w = turn.waiting
@@ -254,7 +192,7 @@ class Conversation(Buttons):
         turn.wait(None)
         return prefixed(self._parsed(turn, text, alone), dropped_note(w, turn.lang))
 
-    def _take(self, turn: _Turn, w: Waiting, got: Answer, text: str) -> Reply:
+    def _take(self, turn: Turn, w: Waiting, got: Answer, text: str) -> Reply:
         """Go on with what waited, now that the message answered it."""
         lang = turn.lang
         if w.kind == CONFIRM:
@@ -302,7 +240,7 @@ class Conversation(Buttons):
 
     # -- commands -----------------------------------------------------------------------------
 
-    def _parsed(self, turn: _Turn, text: str, result) -> Reply:
+    def _parsed(self, turn: Turn, text: str, result) -> Reply:
         user, lang = turn.user, turn.lang
         if result.command is None:
             return self._not_parsed(turn, text, result)
@@ -322,8 +260,8 @@ class Conversation(Buttons):
         ]
         writes = [(c, cmd) for c, cmd in typed if cmd.WRITE]
         if not writes:
-            reply = answers[0] if len(answers) == 1 else _joined(answers, lang)
-            return _with_left_out(reply, result.left_out, lang)
+            reply = answers[0] if len(answers) == 1 else joined(answers, lang)
+            return with_left_out(reply, result.left_out, lang)
         return self._propose(turn, writes, answers, result.left_out)
 
     def _answered(self, result, lang: str) -> Reply:
@@ -332,7 +270,7 @@ class Conversation(Buttons):
             reply.image = str(self.charts(result, lang))
         return reply
 
-    def _not_parsed(self, turn: _Turn, text: str, result, keep: bool = False) -> Reply:
+    def _not_parsed(self, turn: Turn, text: str, result, keep: bool = False) -> Reply:
         user, lang = turn.user, turn.lang
         err = result.error or {}
         code = err.get("code")
@@ -371,149 +309,6 @@ class Conversation(Buttons):
                 )
             )
         return Reply(msg, lang, ok=False)
-
-    def _propose(self, turn: _Turn, writes, answers, left_out) -> Reply:
-        """Dry-run every write; propose those that would succeed as one confirmation and say
-        exactly what was left out and why. Dry runs, summaries and the stored proposal share
-        one write transaction. A sales order short of some lines is proposed with the lines
-        stock can serve; a write refused for stock that other warehouses hold is kept, so the
-        next message can name one of them."""
-        user, lang = turn.user, turn.lang
-        proposals, refused, short, kept = [], [], [], None
-        turn.release()
-        with self.uow_factory(write=True) as uow:
-            for command, cmd in writes:
-                try:
-                    preview = self.bus.preview(cmd, user, uow)
-                except InsufficientStock as exc:
-                    served = servable(uow, command, cmd)
-                    if served is None:
-                        refused.append(error_reply(exc, lang).text)
-                        if len(writes) == 1:
-                            kept = kept_after_refusal(uow, command, cmd)
-                        continue
-                    command, cmd, lacking = served
-                    try:
-                        preview = self.bus.preview(cmd, user, uow)
-                    except JxcError as again:
-                        refused.append(error_reply(again, lang).text)
-                        continue
-                    short += [e.zh if lang == "zh" else e.message for e in lacking]
-                except JxcError as exc:
-                    refused.append(error_reply(exc, lang).text)
-                    continue
-                proposals.append((command, summarize(uow, command, preview, lang)))
-            if not proposals:
-                texts = [a.text for a in answers] + refused
-                reply = Reply("\n".join(texts), lang, ok=False)
-                if kept is not None:
-                    turn.wait(Waiting(REFUSED, self.clock.now(), asked=refused[0], command=kept))
-                if turn.new_state is not _UNCHANGED or turn.delivery is not None:
-                    if turn.new_state is not _UNCHANGED:
-                        save_state(uow, user.name, turn.channel, turn.new_state)
-                    turn.write(uow)
-                    uow.commit()
-                    turn.stored()
-                return _with_left_out(reply, left_out, lang)
-            summary = "\n".join(text for _, text in proposals)
-            if len(proposals) > 1:
-                summary = (
-                    t(
-                        lang,
-                        f"{len(proposals)} commands, confirmed together:\n",
-                        f"共 {len(proposals)} 条指令，一并确认：\n",
-                    )
-                    + summary
-                )
-            waiting = Waiting(
-                CONFIRM,
-                self.clock.now(),
-                proposal=uuid.uuid4().hex[:10],
-                pending=[c for c, _ in proposals],
-                keys=[f"chat:{uuid.uuid4()}" for _ in proposals],
-                summary=summary,
-            )
-            save_state(uow, user.name, turn.channel, waiting.to_state())
-            turn.write(uow)
-            uow.commit()
-        turn.stored()
-        turn.waiting = waiting
-        notes = (
-            [t(lang, f"Short, left out: {why}", f"缺货，未包含：{why}") for why in short]
-            + [t(lang, f"Left out: {why}", f"未包含：{why}") for why in refused]
-            + [
-                t(lang, f"Left out (not understood): “{frag}”", f"未包含（没看懂）：“{frag}”")
-                for frag in left_out
-            ]
-        )
-        text = "\n".join([*(a.text for a in answers), summary, *notes])
-        return Reply(text, lang, buttons=confirmation_buttons(waiting.proposal))
-
-    def _answer(self, turn: _Turn, yes: bool) -> Reply:
-        user, lang, w = turn.user, turn.lang, turn.waiting
-        if w is None or w.kind != CONFIRM:
-            return Reply(
-                t(
-                    lang,
-                    "There is nothing waiting for your confirmation.",
-                    "目前没有需要您确认的操作。",
-                ),
-                lang,
-                ok=False,
-            )
-        if w.expired(self.clock.now()):
-            turn.wait(None)
-            return Reply(
-                t(
-                    lang,
-                    "That confirmation expired (10 minutes); please send the command again.",
-                    "确认已超时（10 分钟），请重新发送指令。",
-                ),
-                lang,
-                ok=False,
-            )
-        if not yes:
-            turn.wait(None)
-            return Reply(
-                t(lang, "Cancelled; nothing was changed.", "已取消，没有做任何更改。"), lang
-            )
-        # The last command clears the confirmation in its own transaction; if the process dies
-        # before, "yes" again replays the keys and nothing runs twice.
-        last = len(w.pending) - 1
-
-        def clear(uow):
-            save_state(uow, user.name, turn.channel, None)
-            turn.write(uow)
-
-        replies = []
-        turn.new_state = _UNCHANGED
-        turn.release()
-        for n, (command, key) in enumerate(zip(w.pending, w.keys, strict=True)):
-            also = clear if n == last else None
-            try:
-                result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
-                if also is not None:
-                    turn.stored()
-            except JxcError as exc:
-                replies.append(error_reply(exc, lang))
-                continue
-            replies.append(result_reply(result, lang))
-        return replies[0] if len(replies) == 1 else _joined(replies, lang)
-
-
-def _joined(replies: list[Reply], lang: str) -> Reply:
-    return Reply("\n".join(r.text for r in replies), lang, ok=all(r.ok for r in replies))
-
-
-def _with_left_out(reply: Reply, left_out: list[str], lang: str) -> Reply:
-    if not left_out:
-        return reply
-    notes = "\n".join(
-        t(lang, f"Left out (not understood): “{f}”", f"未包含（没看懂）：“{f}”") for f in left_out
-    )
-    return Reply(
-        f"{reply.text}\n{notes}", reply.lang, reply.table, reply.image, reply.buttons, reply.ok
-    )
 
 
 def _in_lang(err: dict, result, lang: str) -> str:
