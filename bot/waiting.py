@@ -21,6 +21,7 @@ from bot.catalog import Catalog
 from bot.parse import confirmation_word
 from bot.parse.scan import MASK, Scan, scan_text
 from bot.replies import Reply
+from domain.commands import Command
 
 EXPIRY = timedelta(minutes=10)
 
@@ -177,7 +178,7 @@ def _fits_slot(slot: str | None, s: Scan) -> bool:
     return False
 
 
-def answer(w: Waiting, text: str, catalog: Catalog, command: dict | None) -> Answer | None:
+def answer(w: Waiting, text: str, catalog: Catalog, command: Command | None) -> Answer | None:
     """The answer `text` gives to what waits, or None when it is not one (then it is new).
     `command`: what the text alone parses to (None when it is no complete command)."""
     word = confirmation_word(text)
@@ -225,15 +226,8 @@ _QUESTION = re.compile(
 )
 
 
-def _is_new(command: dict, text: str) -> bool:
-    from domain.commands import command_from_dict
-    from domain.errors import JxcError
-
-    try:
-        write = command_from_dict(command).WRITE
-    except (JxcError, ValueError, TypeError):  # a command the domain refuses to build
-        write = False
-    return write or bool(_QUESTION.search(text))
+def _is_new(command: Command, text: str) -> bool:
+    return command.WRITE or bool(_QUESTION.search(text))
 
 
 def _code(entity) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import replace
 
 from bot.catalog_source import CatalogCache
 from bot.conversation.proposals import Proposals, joined, with_left_out
 from bot.conversation.storage import UNCHANGED, Turn
 from bot.help import help_text
-from bot.parse import ParseResult, confirmation_word, parse
+from bot.parse import ParseError, ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.replies import (
     Reply,
@@ -178,9 +179,9 @@ class Conversation(Proposals, Buttons):
             # A name the catalogue does not know ("M7" for "which item?") is still an answer:
             # put in place, it gets its own "did you mean".
             both = parse(f"{w.text} {text}", catalog, self.clock.today())
-            err = both.error or {}
-            same = err.get("name") == w.name and err.get("suggestions") == w.options
-            if both.intent == w.intent and err.get("suggestions") and not same:
+            err = both.error or ParseError(None, "")
+            same = err.name == w.name and err.suggestions == w.options
+            if both.intent == w.intent and err.suggestions and not same:
                 turn.wait(None)
                 return self._parsed(turn, f"{w.text} {text}", both)
         if alone.intent is None:
@@ -215,7 +216,7 @@ class Conversation(Proposals, Buttons):
         if w.kind == REFUSED:
             turn.wait(None)
             command = {**(w.command or {}), "warehouse": got.place}
-            result = ParseResult(command, None, lang, command.get("intent"))
+            result = ParseResult(command_from_dict(command), None, lang, command.get("intent"))
             return self._parsed(turn, text, result)
         if w.kind == MISSING:
             turn.wait(None)
@@ -232,10 +233,10 @@ class Conversation(Proposals, Buttons):
         turn.wait(None)
         fixed = put_in_place(w.text, w.name, picked)
         result = parse(fixed, catalog, self.clock.today())
-        err = result.error or {}
-        if result.command is None and err.get("name") and err.get("name") == w.name:
+        err = result.error
+        if result.command is None and err is not None and err.name and err.name == w.name:
             # The name is still read the same way: never ask the same question again.
-            result = ParseResult(None, {**err, "suggestions": []}, result.lang, result.intent)
+            result = ParseResult(None, replace(err, suggestions=[]), result.lang, result.intent)
         return self._parsed(turn, fixed, result)
 
     # -- commands -----------------------------------------------------------------------------
@@ -244,7 +245,7 @@ class Conversation(Proposals, Buttons):
         user, lang = turn.user, turn.lang
         if result.command is None:
             return self._not_parsed(turn, text, result)
-        commands = [result.command, *result.more]
+        commands = [c.to_dict() for c in (result.command, *result.more)]
         if any(c["intent"] == "help" for c in commands):
             return Reply(help_text(user.role, lang, set(self.bus.handlers)), lang)
         for c in commands:
@@ -252,7 +253,7 @@ class Conversation(Proposals, Buttons):
                 return not_permitted_reply(user.name, user.role, c["intent"], lang)
             if c["intent"] not in self.bus.handlers:
                 return not_available_reply(c["intent"], lang)
-        typed = [(c, command_from_dict(c)) for c in commands]
+        typed = list(zip(commands, (result.command, *result.more), strict=True))
         answers = [
             self._answered(self.bus.ask(cmd, user, turn.uow), lang)
             for c, cmd in typed
@@ -272,8 +273,8 @@ class Conversation(Proposals, Buttons):
 
     def _not_parsed(self, turn: Turn, text: str, result, keep: bool = False) -> Reply:
         user, lang = turn.user, turn.lang
-        err = result.error or {}
-        code = err.get("code")
+        err = result.error or ParseError(None, "")
+        code = err.code
         if code is None:
             return Reply(
                 t(
@@ -287,8 +288,10 @@ class Conversation(Proposals, Buttons):
         if result.intent and not may(user.role, result.intent):
             # Never ask a value of someone who may not run the command anyway.
             return not_permitted_reply(user.name, user.role, result.intent, lang)
+        if err.refused is not None:
+            return error_reply(err.refused, lang)
         msg = _in_lang(err, result, lang)
-        suggestions = list(err.get("suggestions") or [])
+        suggestions = list(err.suggestions)
         if not keep and (code == "missing_slot" or (suggestions and result.intent)):
             choice = bool(suggestions) and code != "missing_slot"
             if choice:
@@ -303,24 +306,24 @@ class Conversation(Proposals, Buttons):
                     asked=msg.splitlines()[0][:120],
                     text=text,
                     intent=result.intent,
-                    slot=err.get("slot"),
+                    slot=err.slot,
                     options=suggestions if choice else [],
-                    name=err.get("name", "") if choice else "",
+                    name=err.name if choice else "",
                 )
             )
         return Reply(msg, lang, ok=False)
 
 
-def _in_lang(err: dict, result, lang: str) -> str:
+def _in_lang(err: ParseError, result, lang: str) -> str:
     """A parse error's message in the reply's language (the parser writes the text's)."""
-    msg = err.get("message", "")
+    msg = err.message
     if result.lang == lang:
         return msg
-    kw = dict(err.get("args") or {})
-    if err.get("slot"):
-        kw.setdefault("slot", err["slot"])
-    kw.setdefault("name", err.get("name", ""))
+    kw = dict(err.args)
+    if err.slot:
+        kw.setdefault("slot", err.slot)
+    kw.setdefault("name", err.name)
     try:
-        return message(err["code"], lang, err.get("suggestions"), **kw)
+        return message(err.code, lang, err.suggestions, **kw)
     except (KeyError, IndexError, ValueError):
         return msg
