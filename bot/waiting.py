@@ -21,7 +21,8 @@ from bot.catalog import Catalog
 from bot.parse import confirmation_word
 from bot.parse.scan import MASK, Scan, scan_text
 from bot.replies import Reply
-from domain.commands import Command
+from domain.commands import Command, command_from_dict
+from domain.errors import JxcError
 
 EXPIRY = timedelta(minutes=10)
 
@@ -45,12 +46,12 @@ class Waiting:
     slot: str | None = None
     options: list[str] = field(default_factory=list)
     name: str = ""
-    command: dict | None = None
+    command: Command | None = None
     places: list[str] = field(default_factory=list)
     request: str = ""
     proposal: str = ""
-    pending: list = field(default_factory=list)
-    keys: list = field(default_factory=list)
+    pending: list[Command] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     summary: str = ""
 
     def expired(self, now: datetime) -> bool:
@@ -64,6 +65,10 @@ class Waiting:
         for key in ("asked", "text", "intent", "slot", "options", "name", "command", "places",
                     "request", "proposal", "pending", "keys", "summary"):  # fmt: skip
             value = getattr(self, key)
+            if key == "command" and value is not None:
+                value = value.to_dict()
+            elif key == "pending":
+                value = [c.to_dict() for c in value]
             if value:
                 out[key] = value
         return out
@@ -77,6 +82,9 @@ class Waiting:
             if state.get("kind") in KINDS:
                 asked_at = state.get("asked_at")
                 fields = {k: v for k, v in state.items() if k in _FIELDS}
+                if fields.get("command") is not None:
+                    fields["command"] = command_from_dict(fields["command"])
+                fields["pending"] = [command_from_dict(c) for c in fields.get("pending") or []]
                 return cls(
                     asked_at=datetime.fromisoformat(asked_at) if asked_at else None, **fields
                 )
@@ -86,7 +94,10 @@ class Waiting:
                     CONFIRM,
                     datetime.fromisoformat(state["expires"]) - EXPIRY,
                     proposal=state.get("proposal", ""),
-                    pending=pending if isinstance(pending, list) else [pending],
+                    pending=[
+                        command_from_dict(c)
+                        for c in (pending if isinstance(pending, list) else [pending])
+                    ],
                     keys=state.get("keys") or [state.get("key")],
                     summary=state.get("summary", ""),
                 )
@@ -100,7 +111,7 @@ class Waiting:
                     options=list(old.get("suggestions") or []),
                     name=old.get("name", ""),
                 )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, JxcError):
             return None
         return None
 

@@ -215,7 +215,8 @@ class Conversation(Proposals, Buttons):
             return self._reject(turn, w.request, got.reason or "")
         if w.kind == REFUSED:
             turn.wait(None)
-            command = {**(w.command or {}), "warehouse": got.place}
+            draft = w.command.to_dict() if w.command is not None else {}
+            command = {**draft, "warehouse": got.place}
             result = ParseResult(command_from_dict(command), None, lang, command.get("intent"))
             return self._parsed(turn, text, result)
         if w.kind == MISSING:

@@ -10,7 +10,6 @@ from bot.replies import Reply, confirmation_buttons, error_reply, result_reply, 
 from bot.short_lines import kept_after_refusal, servable
 from bot.summary import summarize
 from bot.waiting import CONFIRM, REFUSED, Waiting
-from domain.commands import command_from_dict
 from domain.conversations import save_state
 from domain.errors import InsufficientStock, JxcError
 
@@ -36,7 +35,8 @@ class Proposals:
                     if served is None:
                         refused.append(error_reply(exc, lang).text)
                         if len(writes) == 1:
-                            kept = kept_after_refusal(uow, command, cmd)
+                            if kept_after_refusal(uow, command, cmd) is not None:
+                                kept = cmd
                         continue
                     command, cmd, lacking = served
                     try:
@@ -48,7 +48,7 @@ class Proposals:
                 except JxcError as exc:
                     refused.append(error_reply(exc, lang).text)
                     continue
-                proposals.append((command, summarize(uow, command, preview, lang)))
+                proposals.append((cmd, summarize(uow, command, preview, lang)))
             if not proposals:
                 texts = [a.text for a in answers] + refused
                 reply = Reply("\n".join(texts), lang, ok=False)
@@ -137,7 +137,7 @@ class Proposals:
         for n, (command, key) in enumerate(zip(w.pending, w.keys, strict=True)):
             also = clear if n == last else None
             try:
-                result = self.bus.execute(command_from_dict(command), user, key=key, also=also)
+                result = self.bus.execute(command, user, key=key, also=also)
                 if also is not None:
                     turn.stored()
             except JxcError as exc:
