@@ -1,9 +1,11 @@
 """The deterministic parser: English and Chinese text -> one command of the design's vocabulary.
 
-`parse(text, catalog)` never raises and never guesses. Its result holds either the command
-(exactly the JSON shape of `jxc parse`: items, partners and warehouses resolved to SKU / code,
-decimals as strings, absent optional slots left out) or an error `{"code", "message",
-"suggestions"?, "slot"?}` with the message in the language of the text.
+`parse(text, catalog)` never raises and never guesses. Its result holds either the typed command
+(items, partners and warehouses resolved to SKU / code; `to_json()` is exactly the JSON shape of
+`jxc parse`: decimals as strings, absent optional slots left out) or a `ParseError` (code,
+message, suggestions, slot) with the message in the language of the text. A command read whole
+but refused where it is built (a reason longer than its column) is a `ParseError` carrying that
+refusal.
 
 Error codes are those of the design's closed list (`missing_slot`, `unknown_item`,
 `ambiguous_name`, `wrong_partner_kind`, `invalid_quantity`, `invalid_amount`, ...), with one
