@@ -74,6 +74,7 @@ class ParseError:
     name: str = ""
     args: dict = field(default_factory=dict)
     refused: JxcError | None = None  # read whole, but refused where the command is built
+    shape: dict | None = None  # then the command as read, which `jxc parse` prints
 
 
 @dataclass
@@ -97,6 +98,8 @@ class ParseResult:
                 out["more"] = [c.to_dict() for c in self.more]
             return out
         err = self.error or ParseError(None, "")
+        if err.shape is not None:
+            return dict(err.shape)
         out = {
             "intent": None,
             "error": err.message,
@@ -166,7 +169,10 @@ def _typed(draft: _Draft) -> ParseResult:
         commands = [command_from_dict(c) for c in (draft.command, *draft.more)]
     except JxcError as exc:
         shown = exc.zh if draft.lang == "zh" else exc.message
-        error = ParseError(exc.code, shown, refused=exc)
+        shape = dict(draft.command)
+        if draft.more:
+            shape["more"] = [dict(c) for c in draft.more]
+        error = ParseError(exc.code, shown, refused=exc, shape=shape)
         return ParseResult(None, error, draft.lang, draft.intent, [], draft.left_out)
     return ParseResult(commands[0], None, draft.lang, draft.intent, commands[1:], draft.left_out)
 

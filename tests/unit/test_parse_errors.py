@@ -210,3 +210,10 @@ def test_shell_commands_with_flags_or_paths_are_still_not_understood(text, catal
     out = _json(parse(text, catalog))
     assert out["intent"] is None and out["code"] is None, out
     assert recognised_intent(text, catalog) is None
+
+
+def test_a_command_refused_where_it_is_built_is_a_typed_error_printed_as_read(catalog):
+    result = parse("issue 1 M6-20 because " + "x" * 250, catalog)
+    assert result.command is None and result.error.code == "bad_request"
+    assert result.error.refused is not None
+    assert result.to_json()["intent"] == "stock.issue"  # `jxc parse` prints what it read
