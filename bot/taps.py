@@ -20,7 +20,7 @@ from bot.render.reply import Reply, t
 from bot.render.results import result_reply
 from bot.waiting import REASON, ReasonPrompt, Waiting
 from domain import lookup
-from domain.commands import command_from_dict
+from domain.commands import Command, OrderFromAlert, command_from_dict
 from domain.conversations import save_state
 from domain.errors import ApprovalAlreadyDecided, JxcError
 from domain.roles import may
@@ -36,11 +36,11 @@ class PressedButton:
 class Tapped:
     """A command a button stands for (an alert's "Create draft PO"), proposed like typed text."""
 
-    command: dict
-    more: tuple = ()
-    left_out: tuple = ()
+    command: Command
+    more: tuple[Command, ...] = ()
+    left_out: tuple[str, ...] = ()
     intent: str | None = None
-    error: dict | None = None
+    error: None = None
 
 
 class Buttons:
@@ -109,8 +109,8 @@ class Buttons:
             if kind == "ap":
                 return self._decide(user, target, verb, key, reply_lang)
             if verb == "order":
-                command = {"intent": "alert.order", "alert": int(target)}
-                return self.handle(user_name, channel, Tapped(command), reply_lang, delivery)
+                tapped = Tapped(OrderFromAlert(alert=int(target)))
+                return self.handle(user_name, channel, tapped, reply_lang, delivery)
             if not may(user.role, "alert.snooze"):
                 return not_permitted_reply(user.name, user.role, "alert.snooze", reply_lang)
             command = {"intent": "alert.snooze", "alert": int(target), "days": 1}

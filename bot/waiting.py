@@ -21,6 +21,8 @@ from bot.catalog import Catalog
 from bot.parse import confirmation_word
 from bot.parse.scan import MASK, Scan, scan_text
 from bot.render.reply import Reply
+from domain.commands import Command, command_from_dict
+from domain.errors import JxcError
 
 EXPIRY = timedelta(minutes=10)
 
@@ -44,12 +46,12 @@ class Waiting:
     slot: str | None = None
     options: list[str] = field(default_factory=list)
     name: str = ""
-    command: dict | None = None
+    command: Command | None = None
     places: list[str] = field(default_factory=list)
     request: str = ""
     proposal: str = ""
-    pending: list = field(default_factory=list)
-    keys: list = field(default_factory=list)
+    pending: list[Command] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
     summary: str = ""
 
     def expired(self, now: datetime) -> bool:
@@ -63,6 +65,10 @@ class Waiting:
         for key in ("asked", "text", "intent", "slot", "options", "name", "command", "places",
                     "request", "proposal", "pending", "keys", "summary"):  # fmt: skip
             value = getattr(self, key)
+            if key == "command" and value is not None:
+                value = value.to_dict()
+            elif key == "pending":
+                value = [c.to_dict() for c in value]
             if value:
                 out[key] = value
         return out
@@ -76,6 +82,9 @@ class Waiting:
             if state.get("kind") in KINDS:
                 asked_at = state.get("asked_at")
                 fields = {k: v for k, v in state.items() if k in _FIELDS}
+                if fields.get("command") is not None:
+                    fields["command"] = command_from_dict(fields["command"])
+                fields["pending"] = [command_from_dict(c) for c in fields.get("pending") or []]
                 return cls(
                     asked_at=datetime.fromisoformat(asked_at) if asked_at else None, **fields
                 )
@@ -85,7 +94,10 @@ class Waiting:
                     CONFIRM,
                     datetime.fromisoformat(state["expires"]) - EXPIRY,
                     proposal=state.get("proposal", ""),
-                    pending=pending if isinstance(pending, list) else [pending],
+                    pending=[
+                        command_from_dict(c)
+                        for c in (pending if isinstance(pending, list) else [pending])
+                    ],
                     keys=state.get("keys") or [state.get("key")],
                     summary=state.get("summary", ""),
                 )
@@ -99,7 +111,7 @@ class Waiting:
                     options=list(old.get("suggestions") or []),
                     name=old.get("name", ""),
                 )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, JxcError):
             return None
         return None
 
@@ -177,7 +189,7 @@ def _fits_slot(slot: str | None, s: Scan) -> bool:
     return False
 
 
-def answer(w: Waiting, text: str, catalog: Catalog, command: dict | None) -> Answer | None:
+def answer(w: Waiting, text: str, catalog: Catalog, command: Command | None) -> Answer | None:
     """The answer `text` gives to what waits, or None when it is not one (then it is new).
     `command`: what the text alone parses to (None when it is no complete command)."""
     word = confirmation_word(text)
@@ -225,15 +237,8 @@ _QUESTION = re.compile(
 )
 
 
-def _is_new(command: dict, text: str) -> bool:
-    from domain.commands import command_from_dict
-    from domain.errors import JxcError
-
-    try:
-        write = command_from_dict(command).WRITE
-    except (JxcError, ValueError, TypeError):  # a command the domain refuses to build
-        write = False
-    return write or bool(_QUESTION.search(text))
+def _is_new(command: Command, text: str) -> bool:
+    return command.WRITE or bool(_QUESTION.search(text))
 
 
 def _code(entity) -> str:

@@ -1,9 +1,11 @@
 """The deterministic parser: English and Chinese text -> one command of the design's vocabulary.
 
-`parse(text, catalog)` never raises and never guesses. Its result holds either the command
-(exactly the JSON shape of `jxc parse`: items, partners and warehouses resolved to SKU / code,
-decimals as strings, absent optional slots left out) or an error `{"code", "message",
-"suggestions"?, "slot"?}` with the message in the language of the text.
+`parse(text, catalog)` never raises and never guesses. Its result holds either the typed command
+(items, partners and warehouses resolved to SKU / code; `to_json()` is exactly the JSON shape of
+`jxc parse`: decimals as strings, absent optional slots left out) or a `ParseError` (code,
+message, suggestions, slot) with the message in the language of the text. A command read whole
+but refused where it is built (a reason longer than its column) is a `ParseError` carrying that
+refusal.
 
 Error codes are those of the design's closed list (`missing_slot`, `unknown_item`,
 `ambiguous_name`, `wrong_partner_kind`, `invalid_quantity`, `invalid_amount`, ...), with one
@@ -28,10 +30,18 @@ from bot.parse.intents import classify
 from bot.parse.messages import message
 from bot.parse.scan import SEPARATORS, Scan, scan_text
 from bot.parse.slots import Filler, SlotError
+from domain.commands import Command, command_from_dict
 from domain.errors import JxcError
 from domain.language import lang_of
 
-__all__ = ["ParseResult", "parse", "recognised_intent", "confirmation_word", "MAX_LENGTH"]
+__all__ = [
+    "ParseError",
+    "ParseResult",
+    "parse",
+    "recognised_intent",
+    "confirmation_word",
+    "MAX_LENGTH",
+]
 
 MAX_LENGTH = 300
 _CODE_LIKE = re.compile(
@@ -51,36 +61,67 @@ _NO = {"no", "n", "cancel", "nope", "stop", "abort", "否", "取消", "不", "�
 _TRIM = " \t\r\n.!?。！？~～,，"
 
 
+@dataclass(frozen=True)
+class ParseError:
+    """Why a text is no command: a code of the design's list (None: no command named at all),
+    the message in the text's language, the names it suggests, the slot it misses, and the
+    message's values (`args`, `name`) so the chat can say it again in another language and put
+    a chosen suggestion in place of the name it could not resolve."""
+
+    code: str | None
+    message: str
+    suggestions: list[str] = field(default_factory=list)
+    slot: str | None = None
+    name: str = ""
+    args: dict = field(default_factory=dict)
+    refused: JxcError | None = None  # read whole, but refused where the command is built
+    shape: dict | None = None  # then the command as read, which `jxc parse` prints
+
+
 @dataclass
 class ParseResult:
-    command: dict | None
-    error: dict | None
+    command: Command | None
+    error: ParseError | None
     lang: str
     intent: str | None = None  # the intent the text names, also when it failed
     # Further complete commands of the same message ("发货 SO-0004 SO-0007", two customers'
-    # orders), same shape as `command`, and fragments that looked like a command but could not
-    # be parsed, verbatim: nothing of a message is dropped silently.
-    more: list[dict] = field(default_factory=list)
+    # orders), and fragments that looked like a command but could not be parsed, verbatim:
+    # nothing of a message is dropped silently.
+    more: list[Command] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
         """The command, or `{"intent": null, "error": message, "code", "suggestions", ...}`;
         `"more"` only when the message held several commands."""
         if self.command is not None:
-            out = dict(self.command)
+            out = self.command.to_dict()
             if self.more:
-                out["more"] = [dict(c) for c in self.more]
+                out["more"] = [c.to_dict() for c in self.more]
             return out
-        err = self.error or {}
+        err = self.error or ParseError(None, "")
+        if err.shape is not None:
+            return dict(err.shape)
         out = {
             "intent": None,
-            "error": err.get("message", ""),
-            "code": err.get("code"),
-            "suggestions": list(err.get("suggestions", [])),
+            "error": err.message,
+            "code": err.code,
+            "suggestions": list(err.suggestions),
         }
-        if err.get("slot"):
-            out["slot"] = err["slot"]
+        if err.slot:
+            out["slot"] = err.slot
         return out
+
+
+@dataclass
+class _Draft:
+    """A parse on its way: commands in the design's JSON shape until they are built."""
+
+    command: dict | None
+    error: ParseError | None
+    lang: str
+    intent: str | None = None
+    more: list[dict] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
 
 
 def as_typed(raw: str, found: str) -> str:
@@ -101,9 +142,8 @@ def as_typed(raw: str, found: str) -> str:
     return found
 
 
-def _not_understood(lang: str, key: str = "not_understood") -> ParseResult:
-    error = {"code": None, "message": message(key, lang), "suggestions": []}
-    return ParseResult(None, error, lang)
+def _not_understood(lang: str, key: str = "not_understood") -> _Draft:
+    return _Draft(None, ParseError(None, message(key, lang)), lang)
 
 
 def _looks_like_code(text: str) -> bool:
@@ -115,6 +155,26 @@ def parse(text: str, catalog: Catalog, today: date | None = None) -> ParseResult
     Several commands in one message come as `command` plus `more` (and `left_out`).
     `today` (the clock's local date) turns a delegation's `until` ("Friday", "6月30日") into
     the date it means, `YYYY-MM-DD`; without it the words are kept for the service to read."""
+    return _typed(_draft(text, catalog, today))
+
+
+def _typed(draft: _Draft) -> ParseResult:
+    """The draft's commands built, each checked as every command is where it is built."""
+    if draft.command is None:
+        return ParseResult(None, draft.error, draft.lang, draft.intent, [], draft.left_out)
+    try:
+        commands = [command_from_dict(c) for c in (draft.command, *draft.more)]
+    except JxcError as exc:
+        shown = exc.zh if draft.lang == "zh" else exc.message
+        shape = dict(draft.command)
+        if draft.more:
+            shape["more"] = [dict(c) for c in draft.more]
+        error = ParseError(exc.code, shown, refused=exc, shape=shape)
+        return ParseResult(None, error, draft.lang, draft.intent, [], draft.left_out)
+    return ParseResult(commands[0], None, draft.lang, draft.intent, commands[1:], draft.left_out)
+
+
+def _draft(text: str, catalog: Catalog, today: date | None) -> _Draft:
     result, s = _parse_one(text, catalog)
     if s is None or result.intent is None:
         return result
@@ -149,7 +209,7 @@ _CREATES = {"sales.create", "purchase.create"}
 _CANCELS = {"SO": "sales.cancel", "PO": "purchase.cancel"}
 
 
-def _per_order(result: ParseResult, s: Scan) -> ParseResult:
+def _per_order(result: _Draft, s: Scan) -> _Draft:
     """One verb, several order numbers: one command per order (`发货 SO-0004 SO-0007`)."""
     wanted = _PER_ORDER[result.intent or ""]
     ids = list(dict.fromkeys(v for _s, _e, v in s.ids if v.split("-")[0] in ("SO", "PO")))
@@ -190,9 +250,7 @@ def _partner_clauses(s: Scan) -> list[tuple[int, int]]:
     return spans
 
 
-def _per_clause(
-    result: ParseResult, s: Scan, spans: list[tuple[int, int]], catalog: Catalog
-) -> ParseResult:
+def _per_clause(result: _Draft, s: Scan, spans: list[tuple[int, int]], catalog: Catalog) -> _Draft:
     """Two customers' orders in one message: one command per clause, none dropped."""
     commands: list[dict] = []
     left_out: list[str] = []
@@ -207,12 +265,10 @@ def _per_clause(
             first_error = first_error or one
     if not commands:
         return first_error or result
-    return ParseResult(
-        commands[0], None, result.lang, commands[0]["intent"], commands[1:], left_out
-    )
+    return _Draft(commands[0], None, result.lang, commands[0]["intent"], commands[1:], left_out)
 
 
-def _parse_one(text: str, catalog: Catalog) -> tuple[ParseResult, Scan | None]:
+def _parse_one(text: str, catalog: Catalog) -> tuple[_Draft, Scan | None]:
     text = text if isinstance(text, str) else ""
     lang = lang_of(text)
     if len(text) > MAX_LENGTH:
@@ -230,19 +286,16 @@ def _parse_one(text: str, catalog: Catalog) -> tuple[ParseResult, Scan | None]:
         if err.code == "missing_slot":
             kw["slot"] = err.slot or ""
         kw.setdefault("name", "")
-        error = {
-            "code": err.code,
-            "message": message(err.code, lang, err.suggestions, **kw),
-            "suggestions": err.suggestions,
-            # The message's values, so the chat can say it again in the reply's language
-            # and put a chosen suggestion in place of the name it could not resolve.
-            "args": kw,
-            "name": kw["name"],
-        }
-        if err.slot:
-            error["slot"] = err.slot
-        return ParseResult(None, error, lang, intent), s
-    return ParseResult(command, None, lang, intent), s
+        error = ParseError(
+            err.code,
+            message(err.code, lang, err.suggestions, **kw),
+            err.suggestions,
+            err.slot or None,
+            kw["name"],
+            kw,
+        )
+        return _Draft(None, error, lang, intent), s
+    return _Draft(command, None, lang, intent), s
 
 
 def recognised_intent(text: str, catalog: Catalog | None = None) -> str | None:

@@ -297,3 +297,28 @@ def test_states_stored_before_typed_records_still_load(app, chat):
     assert Waiting.from_state({"garbage": 1}) is None
     again = Waiting.from_state(w.to_state())
     assert again == w
+
+
+def test_a_stored_proposal_loads_as_typed_commands_and_stores_the_same_json(app, chat):
+    stored = {
+        "kind": "confirm",
+        "asked_at": "2026-06-15T02:00:00+00:00",
+        "proposal": "p1",
+        "pending": [
+            {"intent": "stock.receive", "item": "M6-20", "qty": "5"},
+            {
+                "intent": "sales.create",
+                "customer": "ACME",
+                "lines": [{"item": "M6-20", "qty": "2"}],
+            },
+        ],
+        "keys": ["k1", "k2"],
+        "summary": "s",
+    }
+    w = Waiting.from_state(stored)
+    assert [type(c).__name__ for c in w.pending] == ["ReceiveStock", "CreateSalesOrder"]
+    assert w.pending[0].qty == Decimal("5")
+    again = w.to_state()
+    assert again["pending"] == stored["pending"] and again["keys"] == stored["keys"]
+    draft = {"kind": "refused", "command": stored["pending"][1], "asked": "short"}
+    assert Waiting.from_state(draft).command.to_dict() == stored["pending"][1]

@@ -45,12 +45,12 @@ def catalog() -> Catalog:
     ],
 )
 def test_amending_a_sales_order_names_the_lines_that_change(text, command, catalog):
-    assert parse(text, catalog).command == {"intent": "sales.amend", **command}
+    assert parse(text, catalog).command.to_dict() == {"intent": "sales.amend", **command}
 
 
 @pytest.mark.parametrize("text", ["change PO-0012 M6 to 800", "PO-0012 M6 改成 800"])
 def test_amending_a_purchase_order(text, catalog):
-    assert parse(text, catalog).command == {
+    assert parse(text, catalog).command.to_dict() == {
         "intent": "purchase.amend",
         "order": "PO-0012",
         "lines": [{"item": "M6-20", "qty": "800"}],
@@ -59,13 +59,13 @@ def test_amending_a_purchase_order(text, catalog):
 
 @pytest.mark.parametrize("text", ["SO-0007 改了吗", "was SO-0007 changed?", "SO-0007"])
 def test_a_question_about_an_order_is_not_an_amendment(text, catalog):
-    assert parse(text, catalog).command == {"intent": "order.query", "order": "SO-0007"}
+    assert parse(text, catalog).command.to_dict() == {"intent": "order.query", "order": "SO-0007"}
 
 
 def test_an_amendment_without_a_quantity_asks_for_it(catalog):
     result = parse("SO-0007 改一下", catalog)
     assert result.command is None
-    assert (result.intent, result.error["code"]) == ("sales.amend", "missing_slot")
+    assert (result.intent, result.error.code) == ("sales.amend", "missing_slot")
 
 
 @pytest.mark.parametrize(
@@ -106,7 +106,7 @@ def test_an_amendment_without_a_quantity_asks_for_it(catalog):
     ],
 )
 def test_partial_receipts_and_shipments_in_everyday_words(text, command, catalog):
-    assert parse(text, catalog).command == command
+    assert parse(text, catalog).command.to_dict() == command
 
 
 @pytest.mark.parametrize(
@@ -119,17 +119,17 @@ def test_partial_receipts_and_shipments_in_everyday_words(text, command, catalog
     ],
 )
 def test_delegating_approvals_names_the_stand_in_and_the_last_day(text, command, catalog):
-    assert parse(text, catalog).command == {"intent": "approval.delegate", **command}
+    assert parse(text, catalog).command.to_dict() == {"intent": "approval.delegate", **command}
 
 
 @pytest.mark.parametrize("text", ["取消代批", "stop delegating my approvals"])
 def test_ending_a_delegation(text, catalog):
-    assert parse(text, catalog).command == {"intent": "approval.undelegate"}
+    assert parse(text, catalog).command.to_dict() == {"intent": "approval.undelegate"}
 
 
 def test_a_delegation_without_its_last_day_asks_for_it(catalog):
     result = parse("let li approve for me", catalog)
-    assert (result.intent, result.error["code"], result.error["slot"]) == (
+    assert (result.intent, result.error.code, result.error.slot) == (
         "approval.delegate",
         "missing_slot",
         "until",
@@ -148,5 +148,5 @@ def test_a_delegation_without_its_last_day_asks_for_it(catalog):
     ],
 )
 def test_with_a_clock_the_last_day_of_a_delegation_parses_to_its_date(catalog, text, until):
-    command = parse(text, catalog, date(2026, 6, 15)).command
+    command = parse(text, catalog, date(2026, 6, 15)).command.to_dict()
     assert command["intent"] == "approval.delegate" and command["until"] == until

@@ -57,8 +57,8 @@ def test_garbage_is_not_understood_without_raising(text, catalog):
 def test_the_message_speaks_the_language_of_the_text(catalog):
     zh = parse("ACME要20个XYZ", catalog)
     en = parse("sell 20 XYZ to ACME", catalog)
-    assert zh.lang == "zh" and "找不到商品" in zh.error["message"]
-    assert en.lang == "en" and "don't know the item" in en.error["message"]
+    assert zh.lang == "zh" and "找不到商品" in zh.error.message
+    assert en.lang == "en" and "don't know the item" in en.error.message
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_impossible_values_and_unknown_names_are_errors_not_guesses(text, code, 
 
 
 def test_a_count_of_zero_is_a_real_count(catalog):
-    assert parse("盘点 M6 实际 0", catalog).command == {
+    assert parse("盘点 M6 实际 0", catalog).command.to_dict() == {
         "intent": "stock.count",
         "item": "M6-20",
         "counted_qty": "0",
@@ -133,27 +133,27 @@ def test_a_count_of_zero_is_a_real_count(catalog):
 
 
 def test_a_line_of_exactly_a_million_is_allowed(catalog):
-    cmd = parse("sell 1,000,000 washers to ACME", catalog).command
+    cmd = parse("sell 1,000,000 washers to ACME", catalog).command.to_dict()
     assert cmd["lines"] == [{"item": "WASHER-6", "qty": "1000000"}]
 
 
 def test_ambiguous_and_unknown_names_come_with_suggestions(catalog):
     ambiguous = parse("sell 20 M to ACME", catalog).error
-    assert {"M6-20", "M8-30"} <= set(ambiguous["suggestions"])
+    assert {"M6-20", "M8-30"} <= set(ambiguous.suggestions)
     unknown = parse("ACME要20个M6螺钉", catalog).to_json()
     assert unknown["code"] in ("unknown_item", "ambiguous_name")
 
 
 def test_decimals_are_strings_never_floats(catalog):
-    cmd = parse("sell 20 M6 to ACME at 0.10", catalog).command
+    cmd = parse("sell 20 M6 to ACME at 0.10", catalog).command.to_dict()
     assert cmd["lines"][0]["price"] == "0.10"
     assert isinstance(cmd["lines"][0]["qty"], str)
 
 
 def test_order_and_request_ids_are_normalised(catalog):
-    assert parse("ship so-9", catalog).command["order"] == "SO-0009"
-    assert parse("cancel po-0012", catalog).command["order"] == "PO-0012"
-    assert parse("approve a-03", catalog).command["request"] == "A-3"
+    assert parse("ship so-9", catalog).command.to_dict()["order"] == "SO-0009"
+    assert parse("cancel po-0012", catalog).command.to_dict()["order"] == "PO-0012"
+    assert parse("approve a-03", catalog).command.to_dict()["request"] == "A-3"
 
 
 @pytest.mark.parametrize(
@@ -210,3 +210,10 @@ def test_shell_commands_with_flags_or_paths_are_still_not_understood(text, catal
     out = _json(parse(text, catalog))
     assert out["intent"] is None and out["code"] is None, out
     assert recognised_intent(text, catalog) is None
+
+
+def test_a_command_refused_where_it_is_built_is_a_typed_error_printed_as_read(catalog):
+    result = parse("issue 1 M6-20 because " + "x" * 250, catalog)
+    assert result.command is None and result.error.code == "bad_request"
+    assert result.error.refused is not None
+    assert result.to_json()["intent"] == "stock.issue"  # `jxc parse` prints what it read

@@ -28,7 +28,7 @@ def catalog() -> Catalog:
     ],
 )
 def test_a_discount_after_every_line_is_the_whole_orders(catalog, text, lines):
-    command = parse(text, catalog).command
+    command = parse(text, catalog).command.to_dict()
     got = [(line["item"], line["qty"], line.get("discount")) for line in command["lines"]]
     assert got == lines
 
@@ -37,5 +37,5 @@ def test_a_discount_after_every_line_is_the_whole_orders(catalog, text, lines):
     "text", ["reject A-1 because 盘点数不对，重新盘", "驳回 A-1 因为 盘点数不对，重新盘"]
 )
 def test_a_rejection_reason_in_chinese_is_kept_as_typed(catalog, text):
-    command = parse(text, catalog).command
+    command = parse(text, catalog).command.to_dict()
     assert command["decision"] == "reject" and command["reason"] == "盘点数不对，重新盘"

@@ -49,7 +49,7 @@ def test_a_quantity_is_read_whole(text, item, qty, catalog):
 
 
 def test_a_receipt_in_thousands(catalog):
-    assert parse("入库 M6 2千5", catalog).command == {
+    assert parse("入库 M6 2千5", catalog).command.to_dict() == {
         "intent": "stock.receive",
         "item": "M6-20",
         "qty": "2500",
@@ -74,7 +74,7 @@ def test_a_quantity_that_cannot_be_read_whole_is_an_error(text, fragment, catalo
 
 
 def test_kilograms_are_not_thousands(catalog):
-    assert parse("receive 5kg paint", catalog).command["qty"] == "5"
+    assert parse("receive 5kg paint", catalog).command.to_dict()["qty"] == "5"
 
 
 def test_an_unreadable_numeral_before_days_does_not_raise(catalog):

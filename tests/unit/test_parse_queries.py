@@ -70,7 +70,7 @@ def test_a_decision_that_starts_with_its_verb_stays_a_decision(text, decision, r
 )
 def test_an_instruction_to_the_bot_is_not_a_command(text, catalog):
     result = parse(text, catalog)
-    assert result.command is None and result.error["code"] is None
+    assert result.command is None and result.error.code is None
     assert recognised_intent(text, catalog) is None
 
 
@@ -95,7 +95,7 @@ def test_a_price_question_is_a_price_query(text, expect, catalog):
 
 def test_a_price_question_about_a_supplier_is_refused_not_guessed(catalog):
     result = parse("what does SZT pay for drills", catalog)
-    assert result.command is None and result.error["code"] == "wrong_partner_kind"
+    assert result.command is None and result.error.code == "wrong_partner_kind"
 
 
 def test_a_price_given_with_an_order_is_still_the_order(catalog):
@@ -145,7 +145,7 @@ def test_why_an_order_waits_is_an_order_query(catalog):
 def test_an_order_missing_its_quantity_is_asked_about_not_a_stock_question(catalog):
     result = parse("艾克米要电钻", catalog)
     assert result.intent == "sales.create"
-    assert result.error["code"] == "missing_slot" and result.error["slot"] == "qty"
+    assert result.error.code == "missing_slot" and result.error.slot == "qty"
 
 
 @pytest.mark.parametrize(

@@ -26,15 +26,15 @@ def catalog() -> Catalog:
 )
 def test_one_verb_with_several_orders_gives_one_command_per_order(text, intent, catalog):
     result = parse(text, catalog)
-    assert result.command == {"intent": intent, "order": "SO-0004"}
-    assert result.more == [{"intent": intent, "order": "SO-0007"}]
+    assert result.command.to_dict() == {"intent": intent, "order": "SO-0004"}
+    assert [c.to_dict() for c in result.more] == [{"intent": intent, "order": "SO-0007"}]
     assert result.left_out == []
     assert result.to_json()["more"] == [{"intent": intent, "order": "SO-0007"}]
 
 
 def test_cancelling_a_sales_and_a_purchase_order_together(catalog):
     result = parse("cancel SO-1 and PO-3", catalog)
-    got = [result.command, *result.more]
+    got = [c.to_dict() for c in (result.command, *result.more)]
     assert sorted(got, key=lambda c: c["order"]) == [
         {"intent": "purchase.cancel", "order": "PO-0003"},
         {"intent": "sales.cancel", "order": "SO-0001"},
@@ -43,8 +43,8 @@ def test_cancelling_a_sales_and_a_purchase_order_together(catalog):
 
 def test_an_order_number_that_fits_no_command_is_left_out_not_dropped(catalog):
     result = parse("ship SO-4 and PO-2", catalog)
-    assert result.command == {"intent": "sales.ship", "order": "SO-0004"}
-    assert result.more == []
+    assert result.command.to_dict() == {"intent": "sales.ship", "order": "SO-0004"}
+    assert [c.to_dict() for c in result.more] == []
     assert result.left_out == ["PO-0002"]
 
 
@@ -71,21 +71,21 @@ def test_each_clause_naming_its_own_customer_is_its_own_order(text, first, secon
                 "lines": [{"item": item, "qty": qty}]}  # fmt: skip
 
     result = parse(text, catalog)
-    assert result.command == order(*first)
-    assert result.more == [order(*second)]
+    assert result.command.to_dict() == order(*first)
+    assert [c.to_dict() for c in result.more] == [order(*second)]
     assert result.to_json() == {**order(*first), "more": [order(*second)]}
 
 
 def test_two_suppliers_two_purchase_orders(catalog):
     result = parse("buy 500 M6 from ECH and 5 drills from SZT", catalog)
-    assert result.command["supplier"] == "ECH"
-    assert [c["supplier"] for c in result.more] == ["SZT"]
-    assert result.more[0]["lines"] == [{"item": "DRILL-18V", "qty": "5"}]
+    assert result.command.to_dict()["supplier"] == "ECH"
+    assert [c["supplier"] for c in [m.to_dict() for m in result.more]] == ["SZT"]
+    assert result.more[0].to_dict()["lines"] == [{"item": "DRILL-18V", "qty": "5"}]
 
 
 def test_a_clause_that_cannot_be_read_is_left_out_verbatim(catalog):
     result = parse("ACME wants 20 unobtainium and Beta wants 10 boxes", catalog)
-    assert result.command == {
+    assert result.command.to_dict() == {
         "intent": "sales.create",
         "customer": "BETA",
         "lines": [{"item": "BOX-M", "qty": "10"}],
@@ -95,7 +95,7 @@ def test_a_clause_that_cannot_be_read_is_left_out_verbatim(catalog):
 
 def test_one_customer_with_several_items_stays_one_order(catalog):
     result = parse("ACME要20个M6和10个锤子", catalog)
-    assert result.more == [] and result.left_out == []
+    assert [c.to_dict() for c in result.more] == [] and result.left_out == []
     assert result.to_json() == {
         "intent": "sales.create",
         "customer": "ACME",
