@@ -86,7 +86,7 @@ class Buttons:
             return self.press(user_name, channel, payload, lang, delivery)
         kind, _, rest = payload.partition(":")
         target, _, verb = rest.rpartition(":")
-        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
+        key = tap_key(delivery)
         reply_lang = lang or "en"
         try:
             with self.uow_factory(write=False) as uow:
@@ -129,7 +129,7 @@ class Buttons:
     ) -> Reply:
         """The reason for rejecting `request`, sent from the form a Reject tap opened (Slack's
         modal): rejects the request as the sender, the reason kept as typed."""
-        key = f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
+        key = tap_key(delivery)
         reply_lang = lang or "en"
         try:
             with self.uow_factory(write=False) as uow:
@@ -202,6 +202,12 @@ def unregistered(user_name: str, lang: str) -> Reply:
         lang,
         ok=False,
     )
+
+
+def tap_key(delivery: tuple[str, str] | None) -> str:
+    """The idempotency key of a tap or a form: the platform's delivery, so a retried delivery
+    decides once; a fresh one when the platform gave none."""
+    return f"tap:{delivery[0]}:{delivery[1]}" if delivery else f"tap:{uuid.uuid4()}"
 
 
 def undecidable(uow, request: str, user, lang: str) -> Reply | None:

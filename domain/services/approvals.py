@@ -106,21 +106,28 @@ def _subject(subjects: Subjects, kind: str) -> Subject:
         raise LookupError(f"no approval subject registered for {kind!r}") from None
 
 
-def _row(uow, r, subjects: Subjects) -> RequestRow:
+def row_fields(r, details: dict) -> dict:
+    """The fields every view of a request shares: `approval.list`'s row and the answer to
+    `approval.query` (which adds who decided it when, and for whom)."""
     reasons = stored_reasons(r.reasons)
-    return RequestRow(
-        request=r.number,
-        subject_kind=r.subject_kind,
-        subject=r.subject,
-        status=r.status,
-        reasons=tuple(x.en for x in reasons),
-        reasons_zh=tuple(x.zh for x in reasons),
-        requested_by=r.requested_by,
-        requested_at=r.requested_at.isoformat(),
-        decided_by=r.decided_by,
-        details=_subject(subjects, r.subject_kind).details(uow, r.subject),
-        reason=r.decision_reason or None,
-    )
+    return {
+        "request": r.number,
+        "subject_kind": r.subject_kind,
+        "subject": r.subject,
+        "status": r.status,
+        "reasons": tuple(x.en for x in reasons),
+        "reasons_zh": tuple(x.zh for x in reasons),
+        "requested_by": r.requested_by,
+        "requested_at": r.requested_at.isoformat(),
+        "decided_by": r.decided_by,
+        "details": details,
+        "reason": r.decision_reason or None,
+    }
+
+
+def _row(uow, r, subjects: Subjects) -> RequestRow:
+    details = _subject(subjects, r.subject_kind).details(uow, r.subject)
+    return RequestRow(**row_fields(r, details))
 
 
 def _may_decide(uow, user) -> str | bool:

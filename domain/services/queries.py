@@ -116,24 +116,14 @@ def query_approval(
     r = uow.execute(select(req_t).where(req_t.c.number == number)).first()
     if r is None:
         raise UnknownRequest(f"no approval request {number}", zh=f"没有审批单 {number}")
-    reasons = approvals.stored_reasons(r.reasons)
     subject = subjects.get(r.subject_kind)
+    details = subject.details(uow, r.subject) if subject is not None else {}
     decided_at = getattr(r, "decided_at", None)
     return ApprovalAnswer(
-        request=r.number,
-        subject_kind=r.subject_kind,
-        subject=r.subject,
-        status=r.status,
-        reasons=tuple(x.en for x in reasons),
-        reasons_zh=tuple(x.zh for x in reasons),
-        requested_by=r.requested_by,
-        requested_at=r.requested_at.isoformat(),
-        decided_by=r.decided_by,
-        details=subject.details(uow, r.subject) if subject is not None else {},
+        **approvals.row_fields(r, details),
         decided_at=uow.clock.local(decided_at).isoformat() if decided_at is not None else None,
         # Recorded by delegated decisions (a column of later schemas); None before.
         on_behalf_of=r._mapping.get("on_behalf_of"),
-        reason=r.decision_reason or None,
     )
 
 
