@@ -75,16 +75,7 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
     from domain import alerts
     from domain.reports.service import run_report
-    from domain.services import (
-        amend,
-        approvals,
-        delegation,
-        delivery_notes,
-        purchasing,
-        queries,
-        sales,
-        stock,
-    )
+    from domain.services import amend, approvals, delegation, purchasing, queries, sales, stock
     from domain.services.orders import APPROVAL_SUBJECTS, query_orders
 
     return {
@@ -129,7 +120,7 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
-        "delivery_note": delivery_notes.delivery_note,
+        "delivery_note": _later("domain.services.delivery_notes:delivery_note"),
     }
 
 
