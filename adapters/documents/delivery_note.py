@@ -14,6 +14,7 @@ from adapters.documents.layout import Styles, Title, both
 from domain.numbers import qty_display
 
 TITLE = ("Delivery Note", "送货单")
+ITEM_WIDTH = 82 * mm
 
 
 def render_delivery_note(
@@ -54,16 +55,16 @@ def render_delivery_note(
             [
                 str(n),
                 line["item"],
-                layout.paragraph(names, styles.cell),
+                layout.cell(names, ITEM_WIDTH, styles),
                 line.get("uom") or "",
                 qty_display(line["qty"], line.get("uom")),
             ]
         )
     count = len(rows)
     footer = [
-        [both("Total", "合计"), "", f"{count} 种商品  {count} item" + "s" * (count != 1), "", ""]
+        ["", both("Total", "合计"), f"{count} 种商品  {count} item" + "s" * (count != 1), "", ""]
     ]
-    widths = [14 * mm, 34 * mm, 82 * mm, 20 * mm, 30 * mm]
+    widths = [14 * mm, 34 * mm, ITEM_WIDTH, 20 * mm, 30 * mm]
     story = [
         *layout.title_block(company, title, styles),
         layout.info_table(facts, styles),

@@ -121,12 +121,16 @@ def lines_table(
     *,
     right: tuple[int, ...] = (),
     footer: list[list] | None = None,
+    row_height: float | None = None,
 ) -> LongTable:
     """The document's lines: the header row repeats on every page, columns in `right` are
-    right-aligned (amounts, quantities), `footer` rows (totals) are set apart by a rule, their
-    label in the first column spanning the second."""
+    right-aligned (amounts, quantities), `footer` rows (totals) are set apart by a rule. Rows of
+    one line of text each may say their `row_height`: a table of thousands of rows is then laid
+    out without measuring every row again on every page it splits at (and no cell spans
+    columns, which would make each split walk every row)."""
     data = [header, *rows, *(footer or [])]
-    table = LongTable(data, colWidths=widths, repeatRows=1)
+    heights = [row_height] * len(data) if row_height else None
+    table = LongTable(data, colWidths=widths, rowHeights=heights, repeatRows=1)
     last = len(data) - 1
     commands = [
         ("FONT", (0, 0), (-1, -1), styles.font, 9),
@@ -144,8 +148,6 @@ def lines_table(
     if footer:
         first = len(data) - len(footer)
         commands.append(("LINEABOVE", (0, first), (-1, first), 0.8, RULE))
-        for r in range(first, len(data)):
-            commands += [("SPAN", (0, r), (1, r)), ("ALIGN", (0, r), (1, r), "LEFT")]
     table.setStyle(TableStyle(commands))
     return table
 
@@ -163,6 +165,16 @@ def signatures(labels: list[str], styles: Styles) -> Table:
     commands += [("LINEBELOW", (c, 1), (c, 1), 0.6, colors.black) for c in range(0, len(top), 2)]
     table.setStyle(TableStyle(commands))
     return table
+
+
+def cell(text: str, width: float, styles: Styles):
+    """A table cell of text: plain when it fits on one line (set like the cells beside it),
+    a wrapping paragraph when it does not."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(text, styles.font, 9) <= width - 12:  # the cell's padding, 6 a side
+        return text
+    return Paragraph(_escape(text), styles.cell)
 
 
 def gap(height_mm: float = 4) -> Spacer:

@@ -16,7 +16,7 @@ from adapters.documents.fonts import cjk_font
 from adapters.documents.layout import Styles, Title, amount, both
 
 TITLE = ("Statement of Account", "对账单")
-STATEMENT_KEYS = frozenset({"partner", "period", "opening", "lines", "closing"})
+ROW = 5.6 * mm  # one line of 9-point text with its padding
 
 
 def period_text(period) -> str:
@@ -89,8 +89,8 @@ def render_statement(
             ]
         )
     footer = [
-        [both("Period total", "本期合计"), "", amount(debit), amount(credit), ""],
-        [both("Closing balance", "期末余额"), "", "", "", amount(statement["closing"])],
+        ["", both("Period total", "本期合计"), amount(debit), amount(credit), ""],
+        ["", both("Closing balance", "期末余额"), "", "", amount(statement["closing"])],
     ]
     widths = [26 * mm, 46 * mm, 36 * mm, 36 * mm, 36 * mm]
     story = [
@@ -108,7 +108,9 @@ def render_statement(
             layout.gap(3),
         ]
     story += [
-        layout.lines_table(header, rows, widths, styles, right=(2, 3, 4), footer=footer),
+        layout.lines_table(
+            header, rows, widths, styles, right=(2, 3, 4), footer=footer, row_height=ROW
+        ),
         layout.gap(3),
         layout.paragraph(
             "借方：增加余额的单据（发票、供应商账单）；贷方：减少余额的单据（付款、红字发票）。 "

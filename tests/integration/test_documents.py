@@ -6,7 +6,6 @@ the font is missing."""
 from __future__ import annotations
 
 import stat
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,10 +78,8 @@ def note(**over) -> DeliveryNote:
 
 @needs_pdftotext
 def test_a_statement_of_a_thousand_lines_runs_over_pages_each_with_the_column_headings(tmp_path):
-    data = statement(1000)
-    started = time.perf_counter()
+    data = statement(1000)  # its time is a figure of benchmarks/documents.py
     path = render_document(data, tmp_path / "acme.pdf", COMPANY, currency="CNY")
-    took = time.perf_counter() - started
     text = pages(path)
     assert len(text) > 10
     for n, page in enumerate(text, start=1):
@@ -94,7 +91,6 @@ def test_a_statement_of_a_thousand_lines_runs_over_pages_each_with_the_column_he
     last = data["lines"][-1]
     assert f"{Decimal(last['balance']):,.2f}" in whole  # the closing balance, grouped
     assert "期末余额 Closing balance" in whole and "本期合计 Period total" in whole
-    assert took < 2.0, f"{took:.2f} s for 1,000 lines"
 
 
 @needs_pdftotext
