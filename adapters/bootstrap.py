@@ -39,7 +39,10 @@ class App:
 
     def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
-        a private directory (for Slack and Telegram; the console shows text)."""
+        a private directory (for Slack and Telegram; the console shows text). Answers that are
+        documents (delivery notes, statements) carry their PDF on every channel."""
+        from adapters.documents.company import company_names
+        from adapters.documents.port import Documents
         from bot.conversation import Conversation
 
         drawer = None
@@ -47,7 +50,8 @@ class App:
             from adapters.charts import ReportCharts
 
             drawer = ReportCharts()
-        return Conversation(self.bus, self.uow, self.clock, charts=drawer)
+        documents = Documents(company_names(self.uow), currency=self.settings.currency)
+        return Conversation(self.bus, self.uow, self.clock, charts=drawer, documents=documents)
 
 
 def bootstrap(
@@ -116,6 +120,7 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
+        "delivery_note": _later("domain.services.delivery_notes:delivery_note"),
     }
 
 
