@@ -167,4 +167,4 @@ class HolidayAdjustment:
         if not self.factors or not days:
             return [1.0] * len(days)
         keys = day_keys(days[0], days[-1])
-        return [self.factors.get(keys.get(d), 1.0) for d in days]
+        return [float(self.factors.get(keys.get(d), 1.0)) for d in days]

@@ -53,14 +53,40 @@ def _package_shell() -> None:
     sys.modules["statsforecast"] = shell
 
 
+def _lazy(name: str) -> None:
+    """Register module `name` to run only when one of its names is first used (the standard
+    library's `LazyLoader`): `statsforecast.models` imports `statsmodels.api` for ARIMA and
+    MSTL, and only an MSTL fit needs it."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
 def models() -> ModuleType:
-    """`statsforecast.models`, imported once."""
+    """`statsforecast.models`, imported once, without what no model here needs."""
     with _lock:
         if "statsforecast.models" not in sys.modules:
             _package_shell()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                import statsforecast.models  # noqa: F401
+            _lazy("statsmodels.api")
+            # utilsforecast loads dask.dataframe when it is installed, for DataFrames no model
+            # here is given: hide it while statsforecast loads (the batch's Dask backend does
+            # not need it either).
+            hidden = "dask.dataframe" not in sys.modules
+            if hidden:
+                sys.modules["dask.dataframe"] = None
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    import statsforecast.models  # noqa: F401
+            finally:
+                if hidden:
+                    del sys.modules["dask.dataframe"]
         return sys.modules["statsforecast.models"]
 
 
