@@ -211,3 +211,23 @@ def test_batch_runs_on_a_dask_cluster_given_its_address(history):
     assert sorted(result.forecasts) == ["GLUE-AB", "HAMMER", "PLIERS"]
     assert result.forecasts["GLUE-AB"].model == SEASONAL_MEAN
     assert result.forecasts["HAMMER"].model in ("auto_ets", "mstl", "ensemble")
+
+
+@pytest.mark.slow
+def test_the_chosen_model_forecasts_the_golden_week_dip_it_saw_in_past_years():
+    """Two years of a weekly pattern in which trade nearly stops in the first week of October:
+    whichever regular model wins, its forecast knows the holiday is coming."""
+    last = date(2025, 9, 25)
+    rows = []
+    for i in range(730):
+        day = last - timedelta(days=729 - i)
+        level = (10, 11, 10, 11, 12, 5, 3)[day.weekday()] + (i * 7919) % 5
+        if day.month == 10 and day.day <= 7:
+            level *= 0.1
+        rows.append((day, level))
+    fc = forecast("GW", rows, 21, last)
+    assert fc.model in ("prophet", "auto_ets", "mstl", "ensemble")
+    day = {p.date: p.yhat for p in fc.points}
+    holiday = [day[date(2025, 10, d)] for d in range(2, 7)]
+    normal = [day[date(2025, 10, d)] for d in (13, 14, 15)]  # Monday to Wednesday after
+    assert max(holiday) < 0.4 * min(normal)
