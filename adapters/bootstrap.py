@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 
 from adapters.config import Settings
 from adapters.db import SqlUnitOfWork, make_engine, migrate
-from adapters.forecasting.prophet_model import ProphetFitter
+from adapters.forecasting.fitters import default_fitters
 from adapters.notify import Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
-from domain.forecasting import Fitter
+from domain.forecast_choice import FitterTable
 from domain.messagebus import MessageBus
 from domain.services.queries import query_digest
 from domain.uow import UnitOfWork, UowFactory
@@ -31,7 +31,7 @@ class App:
     clock: Clock
     bus: MessageBus
     notifier: Notifier | None = None
-    fitter: Fitter | None = None
+    fitters: FitterTable | None = None
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A new unit of work on the application's database."""
@@ -63,14 +63,16 @@ def bootstrap(
     if migrate_schema:
         migrate(engine)
     clock = clock or clock_from_setting(settings.now, settings.timezone)
-    # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
-    fitter, notifier = ProphetFitter(), make_notifier(settings)
+    # Each fitter imports its library on its first fit, so building the table costs nothing.
+    fitters, notifier = default_fitters(), make_notifier(settings)
     uow_factory: UowFactory = partial(SqlUnitOfWork, engine, clock)
-    bus = MessageBus(uow_factory, handler_table(uow_factory, settings, fitter, notifier))
-    return App(settings, engine, clock, bus, notifier=notifier, fitter=fitter)
+    bus = MessageBus(uow_factory, handler_table(uow_factory, settings, fitters, notifier))
+    return App(settings, engine, clock, bus, notifier=notifier, fitters=fitters)
 
 
-def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Notifier) -> dict:
+def handler_table(
+    uow_factory, settings: Settings, fitters: FitterTable, notifier: Notifier
+) -> dict:
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
     from domain import alerts
@@ -106,15 +108,19 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         "alert.snooze": alerts.snooze_alert,
         "alert.order": alerts.order_from_alert,
         "forecast": _later(
-            "domain.services.forecasts:forecast_item", fitter=fitter, uow_factory=uow_factory
+            "domain.services.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
         ),
         "forecast.all": _later(
             "adapters.forecasting.batch:forecast_catalogue",
             uow_factory=uow_factory,
-            fitter=fitter,
+            fitters=fitters,
             dask_scheduler=settings.dask_scheduler,
         ),
-        "forecast.backtest": _later("adapters.forecasting.batch:backtest_catalogue", fitter=fitter),
+        "forecast.backtest": _later(
+            "adapters.forecasting.batch:backtest_catalogue",
+            fitters=fitters,
+            uow_factory=uow_factory,
+        ),
         "digest.send": _later(
             "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
         ),
