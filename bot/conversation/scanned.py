@@ -49,6 +49,22 @@ def advice(lang: str) -> str:
     )
 
 
+def not_fetched(lang: str, why: str = "") -> str:
+    """The answer when the picture could not be fetched or is no picture at all (nothing was
+    done; the photo may be sent again)."""
+    if why == "not an image":
+        return t(
+            lang,
+            "That file is not a picture I can read. Send a photo (JPEG or PNG) of the code.",
+            "这个文件不是我能读取的图片。请发送条码的照片（JPEG 或 PNG）。",
+        )
+    return t(
+        lang,
+        "I could not fetch that photo; nothing was done. Please send it again.",
+        "没能取到这张照片，没有做任何操作。请再发一次。",
+    )
+
+
 def read_line(match: CodeMatch, lang: str) -> str:
     """What one code is: the item it names, or its digits and that it is not in the list."""
     if match.item is None:
