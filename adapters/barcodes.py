@@ -3,9 +3,9 @@
 First the image as sent; when that finds nothing, the cheap retries that help with phone photos,
 in order, until one reads or the time budget is spent: the region where the picture is densest in
 edges cropped and enlarged (a code small in the frame), sharpened (a little blur), turned by 45°
-either way (a linear code held askew; zxing itself turns by quarter turns), light on dark, and a
-different binarizer. Nothing found is an empty list, never a guess: an EAN/UPC or ITF-14 whose
-check digit fails is discarded.
+either way (a linear code held askew; zxing itself turns by quarter turns), light on dark, a
+different binarizer, and last the rarer formats (Data Matrix, Micro QR). Nothing found is an
+empty list, never a guess: an EAN/UPC or ITF-14 whose check digit fails is discarded.
 
 zxing-cpp and Pillow are imported on the first decode, so importing this module costs nothing.
 """
@@ -30,7 +30,10 @@ MAX_PIXELS = 60_000_000
 BUDGET = 2.5
 """Seconds of retries at most for one photo, so a reply goes out well within 10 s."""
 
-FORMATS = "EAN13,EAN8,UPCA,UPCE,ITF,Code128,QRCode,MicroQRCode,DataMatrix"
+FORMATS = "EAN13,EAN8,UPCA,UPCE,ITF,Code128,QRCode"
+"""What goods and our labels carry: retail EAN/UPC, ITF-14 on cartons, Code 128, QR."""
+RARE_FORMATS = "DataMatrix,MicroQRCode"
+"""Looked for only when nothing else was found (Data Matrix alone costs twice the others)."""
 _GTIN_FORMATS = {"EAN13", "EAN8", "UPCA", "UPCE", "ITF"}
 
 
@@ -106,6 +109,7 @@ def _attempts(image):
         yield image.rotate(angle, expand=True, resample=Image.BILINEAR, fillcolor=255), {}
     yield image, {"try_invert": True}
     yield image, {"binarizer": zxingcpp.Binarizer.GlobalHistogram}
+    yield image, {"formats": RARE_FORMATS}
 
 
 def _densest(image, window: float = 0.4):
@@ -144,7 +148,7 @@ def _read(image, options: dict) -> list[Decoded]:
     import zxingcpp
 
     options = {"try_invert": False, **options}
-    formats = zxingcpp.barcode_formats_from_str(FORMATS)
+    formats = zxingcpp.barcode_formats_from_str(options.pop("formats", FORMATS))
     out: list[Decoded] = []
     for barcode in zxingcpp.read_barcodes(image, formats=formats, **options):
         if not barcode.valid:

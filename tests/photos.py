@@ -15,14 +15,15 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 FORMATS = {"ean13": zxingcpp.BarcodeFormat.EAN13, "qr": zxingcpp.BarcodeFormat.QRCode,
            "upca": zxingcpp.BarcodeFormat.UPCA, "ean8": zxingcpp.BarcodeFormat.EAN8,
-           "itf14": zxingcpp.BarcodeFormat.ITF, "code128": zxingcpp.BarcodeFormat.Code128}  # fmt: skip
+           "itf14": zxingcpp.BarcodeFormat.ITF, "code128": zxingcpp.BarcodeFormat.Code128,
+           "datamatrix": zxingcpp.BarcodeFormat.DataMatrix}  # fmt: skip
 
 
 def code_image(content: str, kind: str = "ean13", module: int = 4) -> Image.Image:
     """A clean code (black on white, quiet zones included), `module` pixels per bar unit."""
     barcode = zxingcpp.create_barcode(content, FORMATS[kind])
     image = Image.fromarray(np.asarray(barcode.to_image(scale=module, add_quiet_zones=True)))
-    if kind != "qr" and image.height < image.width // 3:
+    if kind not in ("qr", "datamatrix") and image.height < image.width // 3:
         # A linear code is drawn one row high: give it the height of a printed label.
         image = image.resize((image.width, max(image.width // 3, 60)), Image.NEAREST)
     return image.convert("L")

@@ -54,6 +54,11 @@ def test_a_upc_a_is_read_as_its_ean_13_and_a_qr_as_its_text():
     assert (qr.text, qr.format) == ("M6-20", "QRCode")
 
 
+def test_a_data_matrix_is_read_when_nothing_commoner_is_found():
+    (code,) = decode(photo(code_image("M8-30", "datamatrix", module=8), Shot(size=(1200, 900))))
+    assert (code.text, code.format) == ("M8-30", "DataMatrix")
+
+
 def test_two_codes_in_one_photo_are_both_read():
     from PIL import Image
 
