@@ -39,7 +39,9 @@ class App:
 
     def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
-        a private directory (for Slack and Telegram; the console shows text)."""
+        a private directory (for Slack and Telegram; the console shows text). Label sheets
+        carry their PDF on every channel."""
+        from adapters.labels import LabelDocuments
         from bot.conversation import Conversation
 
         drawer = None
@@ -47,7 +49,9 @@ class App:
             from adapters.charts import ReportCharts
 
             drawer = ReportCharts()
-        return Conversation(self.bus, self.uow, self.clock, charts=drawer)
+        return Conversation(
+            self.bus, self.uow, self.clock, charts=drawer, documents=LabelDocuments()
+        )
 
 
 def bootstrap(
@@ -116,6 +120,7 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
+        "labels": _later("domain.services.labels:print_labels"),
     }
 
 

@@ -26,6 +26,7 @@ RIGHTS: dict[str, frozenset[str]] = {
         "purchase.receive",
         "sales.return",
         "purchase.return",
+        "labels",
     },
     "buyer": VIEWER
     | {"purchase.create", "purchase.amend", "purchase.cancel", "purchase.return", "alert.order"},

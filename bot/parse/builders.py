@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.catalog import ResolveError
 from bot.parse import residue
+from bot.parse.labels import labels
 from bot.parse.scan import Scan
 from bot.parse.slots import (
     Filler,
@@ -320,6 +321,7 @@ BUILDERS: dict[str, Builder] = {
     "payment.pay": payment("supplier"),
     "partner.balance": partner_balance,
     "statement": statement,
+    "labels": labels,
     "help": help_,
     "alert.list": alert_list,
     "alert.ack": alert_ack,

@@ -27,6 +27,7 @@ class Reply:
     image: str | None = None
     buttons: list[Button] = field(default_factory=list)
     ok: bool = True
+    document: str | None = None  # a PDF's path: sent as a file (Slack, Telegram), or named
 
 
 CONFIRM = Button("✅ 确认 Confirm", "confirm")

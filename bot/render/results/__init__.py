@@ -2,7 +2,8 @@
 `result_reply` by the modules below (a result type with no renderer is a bug the tests catch,
 never shown to people as its repr)."""
 
-from bot.render.results import approvals, orders, questions, stock  # noqa: F401  (registers)
+# Importing each module registers its renderers.
+from bot.render.results import approvals, labels, orders, questions, stock  # noqa: F401
 from bot.render.results.base import result_reply
 
 __all__ = ["result_reply"]
