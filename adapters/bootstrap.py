@@ -40,7 +40,7 @@ class App:
     def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
         a private directory (for Slack and Telegram; the console shows text). Answers that are
-        documents (delivery notes, statements) carry their PDF on every channel."""
+        documents (delivery notes, statements, label sheets) carry their PDF on every channel."""
         from adapters.documents.company import company_names
         from adapters.documents.port import Documents
         from bot.conversation import Conversation
@@ -127,6 +127,7 @@ def handler_table(
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
         "delivery_note": _later("domain.services.delivery_notes:delivery_note"),
+        "labels": _later("domain.services.labels:print_labels"),
     }
 
 

@@ -29,6 +29,7 @@ import ahocorasick
 import opencc
 from rapidfuzz import fuzz, process
 
+from domain.gtin import forms as gtin_forms
 from domain.language import CJK, has_cjk
 
 _T2S = opencc.OpenCC("t2s")
@@ -177,7 +178,8 @@ def _names(entity: Entity) -> tuple[list[str], list[str]]:
     names = [entity.name, entity.name_zh, *getattr(entity, "aliases", ())]
     codes = [_code(entity)]
     if isinstance(entity, CatalogItem) and entity.barcode:
-        codes.append(entity.barcode)
+        # Typed as printed: a UPC-A, its EAN-13 with a leading 0, or its GTIN-14.
+        codes.extend(gtin_forms(entity.barcode) or [entity.barcode])
     return codes, [n for n in names if n]
 
 

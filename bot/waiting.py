@@ -178,6 +178,10 @@ def _fits_slot(slot: str | None, s: Scan) -> bool:
         return _only(s, {"partner"})
     if slot == "item":
         return _only(s, {"item"}, numbers=True) and bool(s.of_kind("item"))
+    if slot == "items":  # "print labels" → "M6 and M8", "M6 和 M8"
+        rest = re.sub(r"and|和|与|及", "", _rest(s))
+        names = bool(s.mentions) and all(m.kind == "item" for m in s.mentions)
+        return names and not (rest or s.ids or s.qtys or s.prices or s.unreadable)
     if slot in ("qty", "amount", "alert", "days"):
         return _only(s, set(), numbers=True)
     if slot == "order":

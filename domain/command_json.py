@@ -119,6 +119,9 @@ def _check(intent: str, name: str, value: Any) -> None:
     elif name == "mine":
         if not isinstance(value, bool):
             _wrong(intent, name, value, "true or false")
+    elif name == "items":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            _wrong(intent, name, value, 'a list of SKUs such as ["M6-20", "M8-30"]')
     else:
         _text(intent, name, value)
 

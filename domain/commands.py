@@ -564,6 +564,8 @@ def command_from_dict(data: dict) -> Command:
             value = int(value)
         elif f.name == "mine":
             value = bool(value)
+        elif f.name == "items":
+            value = tuple(value) if isinstance(value, list | tuple) else str(value)
         else:
             value = str(value)
         kwargs[f.name] = value
@@ -715,3 +717,28 @@ _REQUIRED.update(
         "approval.delegate": ("to", "until"),
     }
 )
+
+
+# -- labels ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PrintLabels(Command):
+    """QR labels for items, to print on A4 sheets: each with the SKU (what its QR code holds),
+    the English and Chinese names, and the barcode as text when the item has one."""
+
+    intent: ClassVar[str] = "labels"
+    WRITE: ClassVar[bool] = False
+    items: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        # One SKU, a comma-separated text or a list: each SKU once, in the order given.
+        given = self.items.split(",") if isinstance(self.items, str) else self.items
+        skus = tuple(dict.fromkeys(str(s).strip() for s in given if str(s).strip()))
+        object.__setattr__(self, "items", skus)
+        super().__post_init__()
+
+
+COMMANDS[PrintLabels.intent] = PrintLabels
+INTENTS = tuple(COMMANDS) + tuple(PENDING_INTENTS)
+_REQUIRED[PrintLabels.intent] = ("items",)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, update
 
+from domain.codes import owner_of
 from domain.csv_rows import (
     COLUMNS,
     KEYS,
@@ -22,21 +23,12 @@ from domain.csv_rows import (
     parse_csv,
 )
 from domain.errors import InvalidState, JxcError
+from domain.gtin import gtin14, valid_gtin
 from domain.model import Balance, Item, Partner, SalesHistory, User, Warehouse
 from domain.numbers import amount, quantity, unit_cost
 from domain.roles import ROLES
 
 _UNIQUE = {"items": ("barcode",), "users": ("slack_id", "telegram_id")}
-
-
-def barcode_ok(code: str) -> bool:
-    """Validate an EAN-13, EAN-8, UPC-A or GTIN-14 check digit."""
-    if not code.isdigit() or len(code) not in (8, 12, 13, 14):
-        return False
-    digits = [int(c) for c in code]
-    body, check = digits[:-1], digits[-1]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
 
 
 def import_csv(uow, kind: str, raw: bytes, *, today: date, replace: bool = False) -> int:
@@ -216,17 +208,15 @@ def _item(ctx, row) -> dict:
         raise ValueError(f"costing must be average or fifo, not {cut(costing)!r}")
     barcode = _text(row, "barcode", 32) or None
     if barcode:
-        if not barcode_ok(barcode):
+        if not valid_gtin(barcode):
             raise ValueError(f"barcode {barcode} has a wrong check digit or length")
-        if barcode in ctx.barcodes:
+        # Unique as a GTIN: an EAN-13 and its UPC-A or GTIN-14 cannot name two items.
+        if gtin14(barcode) in ctx.barcodes:
             raise ValueError(f"barcode {barcode} appears twice in the file")
-        ctx.barcodes.add(barcode)
-        t = Item.__table__
-        other = ctx.uow.execute(
-            select(t.c.sku).where((t.c.barcode == barcode) & (func.upper(t.c.sku) != sku.upper()))
-        ).first()
+        ctx.barcodes.add(gtin14(barcode))
+        other = owner_of(ctx.uow, barcode, sku)
         if other:
-            raise ValueError(f"barcode {barcode} already belongs to {other.sku}")
+            raise ValueError(f"barcode {barcode} already belongs to {other}")
     lead = _whole(row, "lead_time_days", "0", 3650)
     moq = _text(row, "moq") or "0"
     existing = ctx.items.get(sku.upper())

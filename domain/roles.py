@@ -28,6 +28,7 @@ RIGHTS: dict[str, frozenset[str]] = {
         "sales.return",
         "purchase.return",
         "delivery_note",
+        "labels",
     },
     "buyer": VIEWER
     | {"purchase.create", "purchase.amend", "purchase.cancel", "purchase.return", "alert.order"},

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forecast": ("forecasting", "Forecast daily demand of one item, backtest, or forecast all."),
     "import": ("ledger", "Import warehouses, items, partners, users or sales_history (CSV)."),
     "init": ("ledger", "Create (or upgrade) the database; the warehouse MAIN is made."),
+    "labels": ("labels", "QR labels for items (SKU, names, barcode) on A4 sheets, as a PDF."),
     "orders": ("orders", "Purchase and sales orders, one or all, as a table or JSON."),
     "parse": ("conversation", "Print the command a text becomes, without running it."),
     "report": ("analytics", "Run a report (stock_status, below_reorder, abc, kpi, …)."),

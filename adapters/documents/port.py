@@ -1,5 +1,5 @@
 """The documents port: a service's answer that is a document (a delivery note, a statement)
-drawn as a PDF, for the CLI's `--pdf FILE` and for chat replies.
+drawn as a PDF (a label sheet too), for the CLI's `--pdf FILE` and for chat replies.
 
 For chat a document is written into a private directory of its own (`mkdtemp`, mode 700,
 named `jxc-documents-…`), under its plain name (`delivery-note-SO-0007-2.pdf`), never in the
@@ -30,12 +30,15 @@ def _shape(result) -> dict | None:
 
 
 def document_kind(result) -> str | None:
-    """`delivery_note`, `statement`, or None for an answer that is no document. A statement is
+    """`delivery_note`, `statement`, `labels`, or None for an answer that is no document. A statement is
     known by the design's shape, whichever type carries it."""
     from domain.services.delivery_notes import DeliveryNote
+    from domain.services.labels import LabelSheet
 
     if isinstance(result, DeliveryNote):
         return "delivery_note"
+    if isinstance(result, LabelSheet):
+        return "labels"
     data = _shape(result)
     if data is not None and STATEMENT_KEYS <= data.keys() and isinstance(data["lines"], list):
         return "statement"
@@ -44,8 +47,13 @@ def document_kind(result) -> str | None:
 
 def file_name(result) -> str:
     """The document's plain file name: `delivery-note-SO-0007-2.pdf`, `statement-ACME-2026-09.pdf`."""
+    kind = document_kind(result)
+    if kind == "labels":
+        from adapters.documents.labels import file_name as labels_file
+
+        return labels_file(result)
     data = _shape(result) or {}
-    if document_kind(result) == "delivery_note":
+    if kind == "delivery_note":
         stem = f"delivery-note-{data['order']}-{data['shipment']}"
     else:
         period = data.get("period")
@@ -75,6 +83,10 @@ def render_document(
         from adapters.documents.delivery_note import render_delivery_note
 
         return render_delivery_note(data, path, company, font)
+    if kind == "labels":
+        from adapters.documents.labels import render_labels
+
+        return render_labels(result, path, font=font)
     if kind == "statement":
         from adapters.documents.statement import render_statement
 

@@ -15,6 +15,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Coroutine
 
+from adapters.slack.photos import Photos
 from adapters.slack.sender import Sender
 from bot.render.alerts import ALERT_PAYLOADS
 from bot.render.errors import unregistered_reply
@@ -37,8 +38,8 @@ def plain_text(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").strip()
 
 
-class SlackChat:
-    """Slack messages and taps in, replies out."""
+class SlackChat(Photos):
+    """Slack messages and taps in, replies out (shared images: `Photos`)."""
 
     def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation

@@ -22,6 +22,7 @@ from telegram.ext import (
     filters,
 )
 
+from adapters.telegram.photos import Photos
 from adapters.telegram.render import (
     chunks,
     send_reply,
@@ -46,8 +47,8 @@ def channel_of(chat_id: int) -> str:
     return f"{PLATFORM}:{chat_id}"
 
 
-class Handlers:
-    """The handlers of one application, on one conversation."""
+class Handlers(Photos):
+    """The handlers of one application, on one conversation (photos: `Photos`)."""
 
     def __init__(self, conversation, uow_factory, sender: Sender, refresh_copies=None):
         self.conversation = conversation
@@ -60,6 +61,7 @@ class Handlers:
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler(["start", "help"], self.on_help))
         application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        self.register_photos(application)
         application.add_handler(CallbackQueryHandler(self.on_press))
         application.add_error_handler(self.on_error)
 

@@ -19,5 +19,6 @@ command with the end of its confirmation).
 """
 
 from bot.conversation.machine import Conversation
+from bot.conversation.scanned import Scanned
 
-__all__ = ["Conversation"]
+__all__ = ["Conversation", "Scanned"]

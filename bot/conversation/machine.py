@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from bot.catalog_source import CatalogCache
 from bot.conversation.proposals import Proposals, joined, with_left_out
+from bot.conversation.scanned import Scanned, Scans
 from bot.conversation.storage import UNCHANGED, Turn
 from bot.help import help_text
 from bot.parse import ParseError, ParseResult, confirmation_word, parse
@@ -45,14 +46,15 @@ from domain.roles import may
 log = logging.getLogger(__name__)
 
 
-class Conversation(Proposals, Buttons):
-    """Talks with registered users through any channel (buttons: `bot.taps.Buttons`)."""
+class Conversation(Proposals, Buttons, Scans):
+    """Talks with registered users through any channel (buttons: `bot.taps.Buttons`; codes
+    read from photos: `bot.conversation.scanned`)."""
 
     def __init__(self, bus, uow_factory, clock, charts=None, documents=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
         channels that show pictures (Slack, Telegram); without it replies carry text and table.
         `documents(result, lang) -> path | None`, another, draws an answer that is a document
-        (a delivery note, a statement) as a PDF the reply carries; None for other answers.
+        (a delivery note, a statement, a label sheet) as a PDF the reply carries; None for other answers.
         A requester hears of a decision through the rules feed's deliveries, not from here."""
         self.bus = bus
         self.uow_factory = uow_factory
@@ -67,18 +69,20 @@ class Conversation(Proposals, Buttons):
         self,
         user_name: str,
         channel: str,
-        text: str,
+        text: str | Scanned,
         lang: str | None = None,
         delivery: tuple[str, str] | None = None,
     ) -> Reply | None:
-        """Answer one message from a user (by name) on a channel.
+        """Answer one message from a user (by name) on a channel: a text, or the codes read
+        from a photo with its caption (`Scanned`).
 
         `delivery` is the platform's id of the message (`("telegram", "update 812")`): it is
         claimed in the transaction of what the message causes, and a delivery seen before gets
         None (nothing to send, nothing done)."""
-        if not isinstance(text, str | PressedButton | Tapped):
+        if not isinstance(text, str | PressedButton | Tapped | Scanned):
             text = ""
-        msg_lang = lang_of(text) if isinstance(text, str) else "en"
+        typed = text.caption if isinstance(text, Scanned) else text
+        msg_lang = lang_of(typed) if isinstance(typed, str) else "en"
         reply_lang = lang or msg_lang
         try:
             with self.uow_factory(write=False) as uow:
@@ -128,6 +132,8 @@ class Conversation(Proposals, Buttons):
             turn.stored()
 
     def _handle(self, turn: Turn, text) -> Reply:
+        if isinstance(text, Scanned):
+            return self._scanned(turn, text)
         if isinstance(text, Tapped):
             return self._parsed(turn, "", text)
         w = turn.waiting

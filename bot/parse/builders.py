@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from bot.catalog import ResolveError
 from bot.parse import residue
+from bot.parse.labels import labels
 from bot.parse.scan import Scan
 from bot.parse.slots import (
     Filler,
@@ -338,6 +339,7 @@ BUILDERS: dict[str, Builder] = {
     "partner.balance": partner_balance,
     "statement": statement,
     "delivery_note": delivery_note,
+    "labels": labels,
     "help": help_,
     "alert.list": alert_list,
     "alert.ack": alert_ack,

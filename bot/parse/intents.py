@@ -191,6 +191,17 @@ _SUBJECT_SALES = _rx(
 _BEFORE_PURCHASE = _rx(r"(?:向|从|跟|找|\bfrom\b|\bbuy from\b|\bwith\b)\s*$")
 _BEFORE_SALES = _rx(r"(?:给|卖给|发给|\bto\b|\bfor\b)\s*$")
 
+# "print labels for M6", "打印 M6 标签", "labels for M6": the words are also taken out of what is
+# left to read as names.
+LABEL_WORD = _rx(r"\b(?:qr[ -]?)?labels?\b|标签(?!纸)|二维码")
+PRINT_WORD = _rx(r"\bprint(?:s|ing|ed)?\b|打印|打(?=标签)|贴(?=标签)|印(?=标签)")
+LABELS_FOR = _rx(r"\blabels?\s+(?:for|of)\b")
+
+
+def asks_for_labels(text: str) -> bool:
+    """Whether a normalised text asks for labels to print."""
+    return bool(LABEL_WORD.search(text) and (PRINT_WORD.search(text) or LABELS_FOR.search(text)))
+
 
 ALERT = _rx(r"\balerts?\b|预警|警报|告警")
 ALERT_ORDER = _rx(r"\b(?:order|purchase|po|buy)\b|采购|下单|订货")
@@ -248,6 +259,8 @@ def _classify(s: Scan) -> str | None:
         return "digest"
     if DELIVERY_NOTE.search(t) and not CANCEL.search(t):
         return "delivery_note"
+    if asks_for_labels(s.text) and not (partners or requests or pos or sos):
+        return "labels"
     if CANCEL.search(t) and (pos or sos or ORDER_WORDS.search(t) or PURCHASE_WORDS.search(t)):
         if pos or (not sos and PURCHASE_WORDS.search(t)):
             return "purchase.cancel"

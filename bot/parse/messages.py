@@ -16,6 +16,7 @@ SLOT_NAMES = {
     "amount": ("amount", "金额"),
     "name": ("report name", "报表名称"),
     "lines": ("items and quantities", "商品和数量"),
+    "items": ("items (SKUs or names)", "商品（编号或名称）"),
     "decision": ("decision (approve or reject)", "审批意见（批准或驳回）"),
     "delegate": ("person to decide in your stead", "代批人"),
     "until": ("last day (a date or a weekday)", "截止日期（日期或星期几）"),

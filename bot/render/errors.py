@@ -36,6 +36,7 @@ INTENT_WORDS = {
     "partner.balance": ("look up partner balances and credit", "查询往来余额和信用额度"),
     "statement": ("make statements", "生成对账单"),
     "delivery_note": ("print delivery notes", "打印送货单"),
+    "labels": ("print labels", "打印标签"),
     "alert.list": ("list alerts", "查看预警"),
     "alert.ack": ("acknowledge alerts", "确认预警"),
     "alert.snooze": ("snooze alerts", "推迟预警"),

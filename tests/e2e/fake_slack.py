@@ -153,6 +153,8 @@ class FakeSlack:
         return {"bytes": len(raw)}
 
     def _answer(self, path: str, headers, raw: bytes):
+        if path.startswith("/files-pri/"):
+            return self._private_file(path, headers)
         parsed = urllib.parse.urlparse(path)
         if parsed.path.startswith("/upload/"):
             method, args = "upload", {"file_id": parsed.path.rsplit("/", 1)[1], "bytes": len(raw)}
@@ -182,6 +184,8 @@ class FakeSlack:
         return f"1700000000.{self._ts:06d}"
 
     def _ok(self, method: str, args: dict) -> dict:
+        if method == "files.info":
+            return self._files_info(args)
         if method == "auth.test":
             return {
                 "ok": True,
@@ -217,6 +221,57 @@ class FakeSlack:
         if method == "apps.connections.open" and self.socket is not None:
             return {"ok": True, "url": self.socket.url}
         return {"ok": False, "error": "unknown_method"}
+
+    # -- files people share: files.info and the private download route (`url_private`,
+    # served only with the bot token) -----------------------------------------------------------
+
+    def add_file(self, data: bytes, name: str = "IMG_0001.jpg", mimetype: str = "image/jpeg",
+                 token: str = "xoxb-test") -> dict:  # fmt: skip
+        """Keep a shared file, downloadable from its `url_private` with `token` only; the file
+        object as an event carries it in full."""
+        with self._cond:
+            if not hasattr(self, "_shared"):
+                self._shared: dict[str, tuple[bytes, str, dict]] = {}
+            file_id = f"F0SHARED{len(self._shared) + 1:03d}"
+            url = f"http://127.0.0.1:{self.port}/files-pri/T0SHOP-{file_id}/{name}"
+            info = {
+                "id": file_id,
+                "name": name,
+                "mimetype": mimetype,
+                "filetype": name.rsplit(".", 1)[-1],
+                "size": len(data),
+                "url_private": url,
+                "url_private_download": url.replace("/files-pri/", "/files-pri/download/", 1),
+            }
+            self._shared[file_id] = (data, token, info)
+        return info
+
+    def downloads(self) -> list[Call]:
+        """The private file downloads served (method `download`), refused ones included."""
+        with self._cond:
+            return [c for c in self.calls if c.method == "download"]
+
+    def _files_info(self, args: dict) -> dict:
+        shared = getattr(self, "_shared", {}).get(str(args.get("file", "")))
+        if shared is None:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": shared[2]}
+
+    def _private_file(self, path: str, headers):
+        file_id = path.removeprefix("/files-pri/").removeprefix("download/").split("/")[0]
+        file_id = file_id.split("-", 1)[-1]
+        given = headers.get("Authorization", "")
+        with self._cond:
+            data, token, _info = getattr(self, "_shared", {}).get(file_id, (None, None, None))
+            ok = data is not None and given == f"Bearer {token}"
+            status = 200 if ok else 404 if data is None else 403
+            self.calls.append(Call("download", {"path": path, "authorization": given}, status))
+            self._cond.notify_all()
+        if data is None:
+            return 404, {}, b"file not found"
+        if not ok:
+            return 403, {}, b"not authorised"
+        return 200, {}, data
 
 
 # -- Socket Mode ---------------------------------------------------------------------------------
@@ -392,6 +447,12 @@ def dm(user: str, text: str, channel: str | None = None, ts: str = "1.0") -> dic
         "ts": ts,
         "event_ts": ts,
     }
+
+
+def file_share(user: str, text: str, files: list[dict], channel: str | None = None,
+               ts: str = "2.0") -> dict:  # fmt: skip
+    """A direct message from `user` sharing files (subtype `file_share`), `text` its caption."""
+    return {**dm(user, text, channel, ts), "subtype": "file_share", "files": files}
 
 
 def block_action_body(user: str, channel: str, message_ts: str, value: str) -> str:

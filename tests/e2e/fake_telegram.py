@@ -4,7 +4,8 @@ It answers `{root}/bot{token}/{method}` like Telegram: `getMe`, `getUpdates` (lo
 the updates the test queued, confirmed by `offset`), `sendMessage`, `sendPhoto`, `sendDocument`
 (multipart: the file's bytes and name are kept),
 `editMessageText` (with Telegram's "message is not modified"), `answerCallbackQuery`,
-`setWebhook` / `deleteWebhook` / `getWebhookInfo`. Every call is recorded with its parameters
+`setWebhook` / `deleteWebhook` / `getWebhookInfo`; `getFile` and the file download route
+(`{root}/file/bot{token}/{file_path}`) for the photos and documents a test sends. Every call is recorded with its parameters
 and the status it got; a call can be made to fail (500, or 429 with `retry_after`). With a
 webhook set, `push` posts an update to it with the secret token, as Telegram does.
 
@@ -98,6 +99,7 @@ class FakeTelegram:
             self._stopping = asyncio.Event()
             app = web.Application()
             app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+            self._add_file_routes(app)
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
             site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -387,6 +389,111 @@ class FakeTelegram:
             "has_custom_certificate": False,
             "pending_update_count": 0,
         }
+
+    # -- files: photos and documents people send, `getFile` and the download route ------------
+
+    def _files(self) -> dict[str, bytes]:
+        """file_id → the bytes the download route serves (made on first use)."""
+        if not hasattr(self, "_file_store"):
+            self._file_store: dict[str, bytes] = {}
+            self._file_ids = itertools.count(1)
+        return self._file_store
+
+    def add_file(self, data: bytes) -> str:
+        """Keep bytes for `getFile` and the download route; the new file_id."""
+        with self._cond:
+            files = self._files()
+            file_id = f"F{next(self._file_ids):04d}"
+            files[file_id] = data
+        return file_id
+
+    def photo_update(
+        self,
+        user_id: int,
+        data: bytes,
+        caption: str = "",
+        smaller: tuple[bytes, ...] = (),
+        lang: str = "zh",
+    ) -> dict:
+        """An update carrying a photo as Telegram sends it: its sizes smallest first, `data`
+        the largest (`smaller`: the pictures of the other sizes)."""
+        sizes = []
+        for n, picture in enumerate((*smaller, data)):
+            side = 90 * (n + 1) if picture is not data else 1280
+            sizes.append(
+                {
+                    "file_id": self.add_file(picture),
+                    "file_unique_id": f"u{next(self._message_ids)}",
+                    "width": side,
+                    "height": side * 3 // 4,
+                    "file_size": len(picture),
+                }
+            )
+        return self._file_message(user_id, {"photo": sizes}, caption, lang)
+
+    def document_update(
+        self, user_id: int, data: bytes, mime_type: str = "image/jpeg", caption: str = "",
+        name: str = "IMG_0001.jpg", lang: str = "zh",
+    ) -> dict:  # fmt: skip
+        """An update carrying a file sent as a document (an uncompressed picture)."""
+        document = {
+            "file_id": self.add_file(data),
+            "file_unique_id": f"u{next(self._message_ids)}",
+            "file_name": name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        return self._file_message(user_id, {"document": document}, caption, lang)
+
+    def send_photo_from(self, user_id: int, data: bytes, caption: str = "", **kw) -> dict:
+        """Queue a photo from a user; returns the update."""
+        return self.queue(self.photo_update(user_id, data, caption, **kw))
+
+    def _file_message(self, user_id: int, content: dict, caption: str, lang: str) -> dict:
+        message = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": user_id, "type": "private"},
+            "from": _user(user_id, lang),
+            **content,
+        }
+        if caption:
+            message["caption"] = caption
+        return {"update_id": next(self._update_ids), "message": message}
+
+    def downloads(self) -> list[Call]:
+        """The file downloads served (method `download`, params `file_path`)."""
+        return self.attempts("download")
+
+    def _m_getFile(self, params):
+        file_id = str(params.get("file_id", ""))
+        data = self._files().get(file_id)
+        if data is None:
+            return self._error(400, "Bad Request: invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u-{file_id}",
+            "file_size": len(data),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    def _add_file_routes(self, app) -> None:
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
+
+    async def _download(self, request: web.Request) -> web.Response:
+        path = request.match_info["path"]
+        params = {"file_path": path}
+        if request.match_info["token"] != self.token:
+            self._record("download", params, 401)
+            return web.Response(status=401, text="Unauthorized")
+        file_id = path.rsplit("/", 1)[-1].split(".", 1)[0]
+        with self._cond:
+            data = self._files().get(file_id)
+        if data is None:
+            self._record("download", params, 404)
+            return web.Response(status=404, text="Not Found")
+        self._record("download", params, 200)
+        return web.Response(body=data, content_type="application/octet-stream")
 
 
 class LoopThread:

@@ -5,6 +5,7 @@ never shown to people as its repr)."""
 from bot.render.results import (  # noqa: F401  (registers)
     approvals,
     documents,
+    labels,
     orders,
     questions,
     stock,
