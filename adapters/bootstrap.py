@@ -1,8 +1,11 @@
 """The composition root: builds the engine, clock, units of work and the message bus from the
-configuration and hands them in. Nothing is wired at import time."""
+configuration, the handler table, the rules engines and feeds, and what `jxc serve` runs (the
+pacers, the chat notifiers and the parts), and hands them in through constructors. Nothing is
+wired at import time."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import tempfile
 from dataclasses import dataclass
@@ -14,7 +17,7 @@ from sqlalchemy import Engine
 from adapters.config import Settings
 from adapters.db import SqlUnitOfWork, make_engine, migrate
 from adapters.forecasting.fitters import default_fitters
-from adapters.notify import Notifier, make_notifier
+from adapters.notify import ChannelNotifier, Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.forecast_choice import FitterTable
 from domain.messagebus import MessageBus
@@ -75,9 +78,18 @@ def handler_table(
 ) -> dict:
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
-    from domain import alerts
     from domain.reports.service import run_report
-    from domain.services import amend, approvals, delegation, purchasing, queries, sales, stock
+    from domain.services import (
+        alert_actions,
+        amend,
+        approvals,
+        delegation,
+        purchasing,
+        queries,
+        sales,
+        shipping,
+        stock,
+    )
     from domain.services.orders import APPROVAL_SUBJECTS, query_orders
 
     return {
@@ -91,7 +103,7 @@ def handler_table(
         "purchase.cancel": purchasing.cancel_purchase_order,
         "purchase.amend": amend.amend_purchase_order,
         "sales.create": sales.create_sales_order,
-        "sales.ship": sales.ship_sales_order,
+        "sales.ship": shipping.ship_sales_order,
         "sales.cancel": sales.cancel_sales_order,
         "sales.amend": amend.amend_sales_order,
         "order.query": query_orders,
@@ -103,10 +115,10 @@ def handler_table(
         "price.query": queries.query_price,
         "partner.balance": queries.partner_balance,
         "report": run_report,
-        "alert.list": alerts.list_alerts,
-        "alert.ack": alerts.ack_alert,
-        "alert.snooze": alerts.snooze_alert,
-        "alert.order": alerts.order_from_alert,
+        "alert.list": alert_actions.list_alerts,
+        "alert.ack": alert_actions.ack_alert,
+        "alert.snooze": alert_actions.snooze_alert,
+        "alert.order": alert_actions.order_from_alert,
         "forecast": _later(
             "domain.services.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
         ),
@@ -225,3 +237,113 @@ def run_feed_inline(app: App, kind: str = "durable") -> None:
         rules_feed(app, kind).run()
     elif pending:
         rules_feed(app, kind).sweep()
+
+
+# -- jxc serve: the pacers, the chat notifiers and the parts ------------------------------------
+
+
+class Pacers:
+    """One pacer per platform for the whole process: a chat reply and an alert delivery to the
+    same Slack channel or Telegram chat wait in the same queue, so together they stay within
+    the platform's limits."""
+
+    def __init__(self):
+        self._slack = self._telegram = None
+
+    def slack(self):
+        if self._slack is None:
+            from adapters.slack.sender import post_pacing
+
+            self._slack = post_pacing()
+        return self._slack
+
+    def telegram(self):
+        if self._telegram is None:
+            from adapters.telegram.sending import Pacing
+
+            self._telegram = Pacing()
+        return self._telegram
+
+
+class ChatNotifiers:
+    """The configured chat channels' notifiers, on the serve loop, behind one `ChannelNotifier`
+    (`fallback`, the console, for anyone without a chat id); each paced by `pacers`."""
+
+    def __init__(self, settings: Settings, pacers: Pacers, fallback: Notifier | None):
+        self.settings = settings
+        self.pacers = pacers
+        self.fallback = fallback
+        self.notifier: ChannelNotifier | None = None
+        self._bot = None
+        self._client = None
+
+    async def start(self) -> ChannelNotifier:
+        """Build the notifiers on the running loop (a Telegram bot is initialized on it)."""
+        from adapters.serve import telegram_module
+
+        loop = asyncio.get_running_loop()
+        settings, by_channel = self.settings, {}
+        if settings.slack_bot_token:
+            from adapters.slack.notifier import SlackNotifier
+            from adapters.slack.sender import make_client
+
+            self._client = make_client(settings.slack_bot_token, settings.slack_api_url, retries=0)
+            by_channel["slack"] = SlackNotifier(self._client, loop, self.pacers.slack())
+        if settings.telegram_token and telegram_module() is not None:
+            from adapters.telegram.notifier import TelegramNotifier, make_bot
+
+            self._bot = make_bot(settings)
+            await self._bot.initialize()
+            by_channel["telegram"] = TelegramNotifier(self._bot, loop, self.pacers.telegram())
+        self.notifier = ChannelNotifier(by_channel, fallback=self.fallback)
+        return self.notifier
+
+    async def stop(self) -> None:
+        if self._bot is not None:
+            await self._bot.shutdown()
+        session = getattr(self._client, "session", None)
+        if session is not None:
+            await session.close()
+
+
+@dataclass
+class Serving:
+    """What `jxc serve` runs on `app`: the chat notifiers (started on the serve loop before the
+    parts, closed after them) and the parts built on them, sharing `pacers`."""
+
+    app: App
+    pacers: Pacers
+    notifiers: ChatNotifiers
+
+    def parts(self, names: list[str], notifier: Notifier, feed: bool = False) -> list:
+        """The part objects, in order, handed the chat `notifier` (the scheduler and the feed
+        deliver through it, the chat parts edit every copy of an alert after a tap) and one
+        conversation for the chat parts; `feed`: the rules feed and deliveries first (started
+        before the others and stopped after them, so what the chat parts finish is still
+        delivered)."""
+        from adapters.deliveries import refresh_for_tap
+        from adapters.serve import FeedPart, SchedulerPart, feed_channels, telegram_module
+
+        app = self.app
+        chat = {"conversation": None, "refresh_copies": partial(refresh_for_tap, app, notifier)}
+        if "slack" in names or "telegram" in names:
+            chat["conversation"] = app.conversation(charts=True)
+        built = [FeedPart(app, feed_channels(names), notifier)] if feed and names else []
+        for name in names:
+            if name == "slack":
+                from adapters.slack import make_part
+
+                built.append(make_part(app, app.settings, self.pacers.slack(), **chat))
+            elif name == "telegram":
+                telegram = telegram_module()
+                built.append(telegram.make_part(app, app.settings, self.pacers.telegram(), **chat))
+            elif name == "scheduler":
+                built.append(SchedulerPart(app, notifier))
+        return built
+
+
+def serving(app: App) -> Serving:
+    """`jxc serve`'s wiring on `app`: one pacer per platform for the chat replies and the
+    deliveries alike, and the chat notifiers over the application's notifier."""
+    pacers = Pacers()
+    return Serving(app, pacers, ChatNotifiers(app.settings, pacers, fallback=app.notifier))

@@ -71,7 +71,7 @@ def deliver_pending(
     for delivery_id, channel in due:
         if should_stop is not None and should_stop():
             break
-        if channel in held or (hasattr(notifier, "held") and notifier.held(channel)):
+        if channel in held or notifier.held(channel):
             continue
         with app.uow() as uow:
             claimed = uow.execute(
@@ -122,7 +122,7 @@ def deliver_pending(
         png = _attachment(row)
         try:
             ref = _quickly(
-                _send, tries, notifier, channel, who or row.recipient, row.text, buttons, png
+                notifier.deliver, tries, channel, who or row.recipient, row.text, png, buttons
             )
         except RetryLater as exc:
             held.add(channel)
@@ -170,13 +170,6 @@ def deliver_pending(
         if row.purpose == "decision":
             refresh_copies(app, notifier, row.alert_id)
     return sent
-
-
-def _send(notifier, channel: str, who, text: str, buttons, png=None) -> str | None:
-    if hasattr(notifier, "deliver"):
-        return notifier.deliver(channel, who, text, png, buttons)
-    notifier.send(who, text, png)
-    return None
 
 
 def _subject_closed(uow, row, alert) -> str | None:
@@ -248,12 +241,10 @@ def _attachment(row) -> str | None:
     return path or None
 
 
-def refresh_copies(app, notifier, alert_id: int) -> int:
+def refresh_copies(app, notifier: Notifier, alert_id: int) -> int:
     """Edit every copy of an alert already posted (every channel, every recipient) to say what
     became of it ("Approved by mary 10:42", in each recipient's language and JXC_TIMEZONE);
     nothing while it is open. Returns how many copies were edited."""
-    if not hasattr(notifier, "edit"):
-        return 0
     from zoneinfo import ZoneInfo
 
     from sqlalchemy import select
@@ -314,7 +305,7 @@ def refresh_copies(app, notifier, alert_id: int) -> int:
     return edited
 
 
-def refresh_for_tap(app, notifier, payload: str) -> int:
+def refresh_for_tap(app, notifier: Notifier, payload: str) -> int:
     """`refresh_copies` for the alert a tapped button was about (`ap:A-7:…` the approval alert
     of request A-7, `al:12:…` alert 12)."""
     from sqlalchemy import select

@@ -1,8 +1,14 @@
 """The notifier port: deliver a text (and optionally a PNG) to one user.
 
-The console, log and recording notifiers here; Slack and Telegram implement the same `send`,
-plus `send_buttons` and `edit` (adapters/slack/notifier.py, adapters/telegram/notifier.py). A
-`ChannelNotifier` sends each delivery row through its channel and keeps a 429 to that channel.
+Two ports, each implemented in full by everything behind it (nothing is probed at run time):
+- `Notifier`, what the deliveries, the digests and the scheduler send through: `send` to a
+  user, `deliver` by a named channel, `held` (how long a channel still waits after a 429) and
+  `edit` (a copy already posted). The console, log and recording notifiers here are
+  `DirectNotifier`s (no chat platform behind them: a delivery is a `send`, nothing is held or
+  edited); a `ChannelNotifier` routes each delivery through its channel's `ChatChannel` and
+  keeps a 429 to that channel.
+- `ChatChannel`, one chat platform: `send`, `send_buttons` and `edit` by where the message went
+  (Slack: adapters/slack/notifier.py, Telegram: adapters/telegram/notifier.py).
 The deliveries that go out through them: adapters/deliveries.py.
 """
 
@@ -11,6 +17,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -19,16 +26,66 @@ logger = logging.getLogger(__name__)
 
 
 class Notifier(Protocol):
-    """Delivers a message to one user (a row of `jxc_user`: name, slack_id, telegram_id…)."""
+    """Delivers messages to users (a row of `jxc_user`: name, slack_id, telegram_id…)."""
 
-    def send(self, recipient, text: str, png_path: str | Path | None = None) -> None: ...
+    def send(self, recipient, text: str, png_path: str | Path | None = None) -> None:
+        """The message on every channel the recipient can be reached by."""
+        ...
+
+    def held(self, channel: str) -> float:
+        """Seconds `channel` still waits after a 429 (0: it may send)."""
+        ...
+
+    def deliver(
+        self, channel: str, recipient, text: str, png_path=None, buttons: Sequence = ()
+    ) -> str | None:
+        """One message by `channel`, with its buttons; where the platform put it (for
+        `edit`), or None where it cannot be edited. Raises `RetryLater` on a 429."""
+        ...
+
+    def edit(self, channel: str, ref: str, text: str) -> bool:
+        """Replace a message posted by `channel` at `ref` (its buttons go); False where there
+        is nothing to edit."""
+        ...
+
+
+class ChatChannel(Protocol):
+    """One chat platform behind a `ChannelNotifier` (Slack, Telegram): each send returns where
+    the message went ("channel:ts", "chat_id:message_id"), which `edit` takes."""
+
+    def send(self, recipient, text: str, png_path: str | Path | None = None) -> str | None: ...
+
+    def send_buttons(self, recipient, text: str, buttons: list) -> str | None: ...
+
+    def edit(self, ref: str, text: str) -> None: ...
 
 
 def _name(recipient) -> str:
     return getattr(recipient, "name", None) or str(recipient)
 
 
-class ConsoleNotifier:
+class DirectNotifier:
+    """The `Notifier` with no chat platform behind it (the console, the log, the tests'
+    recorders): a delivery by any channel is a `send` (its buttons dropped), no channel is
+    ever held, and nothing it sent can be edited. Subclasses implement `send`."""
+
+    def send(self, recipient, text: str, png_path: str | Path | None = None) -> None:
+        raise NotImplementedError
+
+    def held(self, channel: str) -> float:
+        return 0.0
+
+    def deliver(
+        self, channel: str, recipient, text: str, png_path=None, buttons: Sequence = ()
+    ) -> str | None:
+        self.send(recipient, text, png_path)
+        return None
+
+    def edit(self, channel: str, ref: str, text: str) -> bool:
+        return False
+
+
+class ConsoleNotifier(DirectNotifier):
     """Prints each message to a stream (standard output by default), headed by its recipient."""
 
     def __init__(self, stream: TextIO | None = None):
@@ -44,7 +101,7 @@ class ConsoleNotifier:
             out.flush()
 
 
-class LogNotifier:
+class LogNotifier(DirectNotifier):
     """Logs each message at INFO, with the recipient and chart as structured fields."""
 
     def send(self, recipient, text: str, png_path: str | Path | None = None) -> None:
@@ -64,7 +121,7 @@ class Sent:
     png_path: str | None
 
 
-class RecordingNotifier:
+class RecordingNotifier(DirectNotifier):
     """Keeps what it was asked to send, in memory (tests); `wait_for(n)` blocks until n have
     arrived (messages come from the scheduler's worker threads)."""
 
@@ -118,11 +175,11 @@ class TransientError(Exception):
 
 
 class ChannelNotifier:
-    """Routes each message through its channel's notifier ("slack", "telegram"; anything else
-    to `fallback`, the console). A channel that answered 429 is held for its `Retry-After`
-    (real time), so only that channel waits."""
+    """The `Notifier` of `jxc serve`: routes each message through its channel's `ChatChannel`
+    ("slack", "telegram"; anything else to `fallback`, the console). A channel that answered
+    429 is held for its `Retry-After` (real time), so only that channel waits."""
 
-    def __init__(self, by_channel: dict, fallback: Notifier | None = None):
+    def __init__(self, by_channel: dict[str, ChatChannel], fallback: Notifier | None = None):
         import time
 
         self.by_channel = dict(by_channel)
@@ -146,7 +203,9 @@ class ChannelNotifier:
             until = self._clock() + exc.seconds
             self._hold[channel] = max(self._hold.get(channel, 0.0), until)
 
-    def deliver(self, channel: str, recipient, text: str, png_path=None, buttons=()) -> str | None:
+    def deliver(
+        self, channel: str, recipient, text: str, png_path=None, buttons: Sequence = ()
+    ) -> str | None:
         """Send one message by `channel`; where the platform put it (for edits), or None."""
         target = self.by_channel.get(channel)
         if target is None:

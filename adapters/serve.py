@@ -3,7 +3,9 @@ scheduler (its own threads, started and stopped from the loop).
 
 Each part has a `name`, `async start()` (returns when it is ready) and `async stop()` (takes
 nothing new, finishes what it acknowledged). With no part named, every part whose settings are
-present runs, and the scheduler; a part named without its settings is misuse (exit 2).
+present runs, and the scheduler; a part named without its settings is misuse (exit 2). The
+parts, the chat notifiers they deliver through and the pacers they share are built by the
+composition root (`adapters.bootstrap.serving`) and handed in.
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ import importlib
 import logging
 import signal
 from collections.abc import Callable
-from functools import partial
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from adapters.bootstrap import Serving
+    from adapters.notify import Notifier
 
 log = logging.getLogger(__name__)
 PARTS = ("slack", "telegram", "scheduler")
@@ -28,9 +34,9 @@ class SchedulerPart:
 
     name = "scheduler"
 
-    def __init__(self, app, notifier=None):
+    def __init__(self, app, notifier: Notifier):
         self.app = app
-        self.notifier = notifier or app.notifier
+        self.notifier = notifier
         self.scheduler = None
 
     @property
@@ -59,10 +65,10 @@ class FeedPart:
     name = "feed"
     shown = False
 
-    def __init__(self, app, channels: tuple[str, ...] | None, notifier=None):
+    def __init__(self, app, channels: tuple[str, ...] | None, notifier: Notifier):
         self.app = app
         self.channels = channels
-        self.notifier = notifier or app.notifier
+        self.notifier = notifier
         self.loop = None
 
     async def start(self) -> None:
@@ -75,7 +81,7 @@ class FeedPart:
             await asyncio.to_thread(self.loop.stop)
 
 
-def _telegram_module():
+def telegram_module():
     try:
         return importlib.import_module("adapters.telegram")
     except ImportError:
@@ -95,7 +101,7 @@ def _telegram_missing(settings) -> list[str]:
 def choose_parts(settings, named: tuple[str, ...]) -> list[str]:
     """The parts to run: those named (each must be configured), else every configured one and
     the scheduler. Raises `Misuse` for a part named without its settings."""
-    telegram = _telegram_module()
+    telegram = telegram_module()
     if named:
         for part in dict.fromkeys(named):
             if part == "slack" and (missing := _slack_missing(settings)):
@@ -114,101 +120,12 @@ def choose_parts(settings, named: tuple[str, ...]) -> list[str]:
     return [*parts, "scheduler"]
 
 
-class Pacers:
-    """One pacer per platform for the whole process: a chat reply and an alert delivery to the
-    same Slack channel or Telegram chat wait in the same queue, so together they stay within
-    the platform's limits."""
-
-    def __init__(self):
-        self._slack = self._telegram = None
-
-    def slack(self):
-        if self._slack is None:
-            from adapters.slack.sender import post_pacing
-
-            self._slack = post_pacing()
-        return self._slack
-
-    def telegram(self):
-        if self._telegram is None:
-            from adapters.telegram.sending import Pacing
-
-            self._telegram = Pacing()
-        return self._telegram
-
-
 def feed_channels(names: list[str]) -> tuple[str, ...] | None:
     """The channels whose deliveries a process running `names` sends: every one with the
     scheduler, else those of its chat parts."""
     if "scheduler" in names:
         return None
     return tuple(n for n in names if n in ("slack", "telegram"))
-
-
-def build_parts(
-    app, names: list[str], notifier, pacers: Pacers | None = None, feed: bool = False
-) -> list:
-    """The part objects, in order, handed the chat `notifier` (the scheduler and the feed
-    deliver through it, the chat parts edit every copy of an alert after a tap) and one
-    conversation for the chat parts; `feed`: the rules feed and deliveries first (started
-    before the others and stopped after them, so what the chat parts finish is still
-    delivered)."""
-    from adapters.deliveries import refresh_for_tap
-
-    pacers = pacers or Pacers()
-    chat = {"conversation": None, "refresh_copies": partial(refresh_for_tap, app, notifier)}
-    if "slack" in names or "telegram" in names:
-        chat["conversation"] = app.conversation(charts=True)
-    built = [FeedPart(app, feed_channels(names), notifier)] if feed and names else []
-    for name in names:
-        if name == "slack":
-            from adapters.slack import make_part
-
-            built.append(make_part(app, app.settings, pacers.slack(), **chat))
-        elif name == "telegram":
-            built.append(_telegram_module().make_part(app, app.settings, pacers.telegram(), **chat))
-        elif name == "scheduler":
-            built.append(SchedulerPart(app, notifier))
-    return built
-
-
-class ChatNotifiers:
-    """The notifiers of the configured chat channels, on the serve loop, behind one
-    `ChannelNotifier` (the console for anyone without a chat id)."""
-
-    def __init__(self, app, pacers: Pacers | None = None):
-        self.app = app
-        self.pacers = pacers or Pacers()
-        self.notifier = None
-        self._bot = None
-        self._client = None
-
-    async def start(self):
-        from adapters.notify import ChannelNotifier
-
-        loop = asyncio.get_running_loop()
-        settings, by_channel = self.app.settings, {}
-        if settings.slack_bot_token:
-            from adapters.slack.notifier import SlackNotifier
-            from adapters.slack.sender import make_client
-
-            self._client = make_client(settings.slack_bot_token, settings.slack_api_url, retries=0)
-            by_channel["slack"] = SlackNotifier(self._client, loop, self.pacers.slack())
-        if settings.telegram_token and _telegram_module() is not None:
-            from adapters.telegram.notifier import TelegramNotifier, make_bot
-
-            self._bot = make_bot(settings)
-            await self._bot.initialize()
-            by_channel["telegram"] = TelegramNotifier(self._bot, loop, self.pacers.telegram())
-        self.notifier = ChannelNotifier(by_channel, fallback=self.app.notifier)
-        return self.notifier
-
-    async def stop(self) -> None:
-        if self._bot is not None:
-            await self._bot.shutdown()
-        session = getattr(self._client, "session", None)
-        if session is not None:
-            await session.close()
 
 
 WATCH_INTERVAL = 1.0
@@ -236,18 +153,18 @@ def _describe(part) -> str:
     return f"{part.name} ({where})" if where else part.name
 
 
-async def run(app, names: list[str], say: Callable[[str], None]) -> int:
-    """Start the parts, say "ready", serve until SIGTERM/SIGINT, then stop them; exit status."""
+async def run(serving: Serving, names: list[str], say: Callable[[str], None]) -> int:
+    """Start the chat notifiers and the parts `serving` builds, say "ready", serve until
+    SIGTERM/SIGINT, then stop them; exit status."""
+    app, notifiers = serving.app, serving.notifiers
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    pacers = Pacers()
-    notifiers = ChatNotifiers(app, pacers)
     started, gone = [], []
     watcher = None
     try:
-        parts = build_parts(app, names, await notifiers.start(), pacers, feed=True)
+        parts = serving.parts(names, await notifiers.start(), feed=True)
         for part in parts:
             await part.start()
             started.append(part)
@@ -277,7 +194,8 @@ async def run(app, names: list[str], say: Callable[[str], None]) -> int:
     return 1 if gone else 0
 
 
-def serve(app, named: tuple[str, ...], say: Callable[[str], None]) -> int:
-    """Run `jxc serve` on a new event loop (raises `Misuse` before starting anything)."""
-    names = choose_parts(app.settings, named)
-    return asyncio.run(run(app, names, say))
+def serve(serving: Serving, named: tuple[str, ...], say: Callable[[str], None]) -> int:
+    """Run `jxc serve` as `serving` (adapters.bootstrap.serving) wires it, on a new event loop
+    (raises `Misuse` before starting anything)."""
+    names = choose_parts(serving.app.settings, named)
+    return asyncio.run(run(serving, names, say))

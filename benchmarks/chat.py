@@ -185,8 +185,8 @@ def approvals_section(quick: bool) -> dict[str, str]:
     import asyncio
     import threading
 
+    from adapters.bootstrap import serving
     from adapters.scheduler import FeedLoop
-    from adapters.serve import ChatNotifiers, build_parts
     from tests.e2e.fake_slack import FakeSlack, block_action_body, free_port, post, signed_headers
     from tests.e2e.fake_telegram import FakeTelegram
 
@@ -222,14 +222,15 @@ def approvals_section(quick: bool) -> dict[str, str]:
             ReceiveStock(item="DRILL-18V", qty=Decimal(200 * rounds), unit_cost=Decimal(240)),
             app.bus.user("li"),
         )
-        notifiers = ChatNotifiers(app)
-        parts = build_parts(app, ["slack", "telegram"], run(notifiers.start()))
+        wiring = serving(app)
+        notifier = run(wiring.notifiers.start())
+        parts = wiring.parts(["slack", "telegram"], notifier)
         for part in parts:
             if hasattr(part, "poll_timeout"):
                 part.poll_timeout = 1
         for part in parts:
             run(part.start())
-        feed = FeedLoop(app, notifiers.notifier).start()
+        feed = FeedLoop(app, notifier).start()
         url = f"http://127.0.0.1:{port}/slack/events"
         requested, updated, reached = [], [], 0.0
         try:
@@ -274,7 +275,7 @@ def approvals_section(quick: bool) -> dict[str, str]:
             feed.stop()
             for part in reversed(parts):
                 run(part.stop())
-            run(notifiers.stop())
+            run(wiring.notifiers.stop())
             loop.call_soon_threadsafe(loop.stop)
             thread.join(10)
             telegram.stop()

@@ -3,11 +3,9 @@
 Resolution is exact on a normalised form of the text, never fuzzy: SKU or code, English name,
 Chinese name or alias, case-, width- (NFKC) and simplified/traditional- (OpenCC t2s) insensitive,
 with the singular and plural of the last English word (`bolts` -> `bolt`). Besides the full names,
-each entity has distinctive parts, the way people shorten names: a warehouse without its generic
-word (`Guangzhou warehouse` / `广州仓` -> `guangzhou` / `广州`), a partner without its company
-suffix (`有限公司`, `Co. Ltd`), an item by its head noun (`brass ball valve` -> `valve`, `ball
-valve`; `自攻螺丝` -> `螺丝`) and the everyday word for it (`螺丝` for a `螺钉`/`螺栓`). A part
-names an entity only when no full name is the same; a part shared by several entities is
+each entity has distinctive parts, the way people shorten names (`bot.names`: a warehouse
+without its generic word, a partner without its company suffix, an item by its head noun and
+the everyday word for it). A part names an entity only when no full name is the same; a part shared by several entities is
 ambiguous, never a guess. Inside a sentence `Catalog.scan` finds every mention with an
 Aho-Corasick automaton over all names and parts, leftmost first and the longest name winning
 (`m6 nut` beats `m6`). A name that is only part of several names (`M`, `bolt`) is
@@ -19,100 +17,29 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import ahocorasick
-import opencc
 from rapidfuzz import fuzz, process
 
+from bot.names import fold, key_of, name_parts, normalise, singular, variants
 from domain.gtin import forms as gtin_forms
-from domain.language import CJK, has_cjk
 
-_T2S = opencc.OpenCC("t2s")
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-_CJK_SPACE = re.compile(rf"(?<=[{CJK}])\s+|\s+(?=[{CJK}])")
-_SPACES = re.compile(r"\s+")
-_THOUSANDS = re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?![\d])")
-
-
-def normalise(text: str) -> str:
-    """Width-fold (NFKC), convert traditional to simplified, collapse spaces, drop spaces beside
-    CJK characters and thousands separators. Case is kept (see `fold`): reasons keep their case."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _T2S.convert(text)
-    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-    text = _SPACES.sub(" ", text).strip()
-    return _CJK_SPACE.sub("", text)
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII letters only, so positions stay aligned with the normalised text."""
-    return text.translate(_ASCII_LOWER)
-
-
-def key_of(text: str) -> str:
-    return fold(normalise(text))
-
-
-def _singular(word: str) -> str:
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies"):
-        return word[:-3] + "y"
-    if word.endswith(("xes", "ches", "shes", "sses")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _plural(word: str) -> str:
-    if not word.isalpha() or len(word) < 2:
-        return word
-    if word.endswith(("x", "ch", "sh", "ss")):
-        return word + "es"
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    return word if word.endswith("s") else word + "s"
-
-
-def _variants(key: str, *, name: bool) -> set[str]:
-    out = {key}
-    if name:
-        if "-" in key:
-            out.add(key.replace("-", " "))
-            out.add(key.replace("-", ""))
-        for k in list(out):
-            head, _, last = k.rpartition(" ")
-            if last.isascii() and last.isalpha():
-                pre = head + " " if head else ""
-                out.add(pre + _singular(last))
-                out.add(pre + _plural(last))
-    return {k for k in out if k}
-
-
-# Words that say what kind of place or firm a name is, not which one.
-_WAREHOUSE_WORDS = re.compile(
-    r"\b(?:warehouse|wh|depot|store|shop|godown|stockroom|dc)\b|仓库|仓|库房|门店|店|货仓"
-)
-_COMPANY_WORDS = re.compile(
-    r"\b(?:co|company|corp|corporation|ltd|limited|inc|llc|gmbh|plc)\b\.?|"
-    r"有限责任公司|股份有限公司|有限公司|公司|集团"
-)
-# What trade a firm is in, said after its name and dropped when people shorten it.
-_TRADE_WORDS = re.compile(
-    r"(?<=[\u3400-\u9fff]{2})(?:贸易|商贸|建设|建筑|建材|五金|工具|物流|包装|装饰|电气|电器|纸业|劳保|"
-    r"实业|科技|批发|工贸|机电)+$"
-)
-_GENERIC_WORDS = {"size", "set", "sets", "kit", "with", "for", "and", "the", "of", "pcs", "pack",
-                  "new", "type", "model", "mm", "cm"}  # fmt: skip
-# Everyday words for a thing: 螺丝 is said for a screw or a bolt.
-_EVERYDAY = {"螺钉": ("螺丝",), "螺栓": ("螺丝",), "螺丝钉": ("螺丝",)}
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+__all__ = [  # the name forms, read from here before they had a module of their own
+    "Catalog",
+    "CatalogItem",
+    "CatalogPartner",
+    "CatalogWarehouse",
+    "Entity",
+    "Mention",
+    "ResolveError",
+    "fold",
+    "key_of",
+    "normalise",
+]
 
 
 @dataclass(frozen=True)
@@ -183,54 +110,6 @@ def _names(entity: Entity) -> tuple[list[str], list[str]]:
     return codes, [n for n in names if n]
 
 
-def _parts(entity: Entity) -> set[str]:
-    """Distinctive parts of an entity's names (folded keys), the way people shorten them."""
-    out: set[str] = set()
-    _codes, names = _names(entity)
-    for raw in names:
-        key = key_of(raw)
-        if isinstance(entity, CatalogWarehouse):
-            out.add(_SPACES.sub(" ", _WAREHOUSE_WORDS.sub(" ", key)).strip())
-        elif isinstance(entity, CatalogPartner):
-            short = _SPACES.sub(" ", _COMPANY_WORDS.sub(" ", key)).strip(" ,.&")
-            out.add(short)
-            # "深圳" for 深圳工具, "艾克米" for 艾克米贸易有限公司: people drop the trade word
-            out.add(_TRADE_WORDS.sub("", short))
-        else:
-            out |= _item_parts(key)
-    parts = {p for p in out if _long_enough(p)}
-    for p in list(parts):
-        for tail, words in _EVERYDAY.items():
-            if p.endswith(tail):
-                parts.update(words)
-    return {v for p in parts for v in _variants(p, name=True)}
-
-
-def _item_parts(key: str) -> set[str]:
-    out = set()
-    words = [w for w in re.split(r"[\s,()]+", key) if w]
-    words = [w for w in words if w.isalpha() and w.isascii() or "-" in w and not any(
-        c.isdigit() for c in w)]  # fmt: skip
-    words = [w for w in words if len(w) >= 3 and w not in _GENERIC_WORDS]
-    if words:
-        out.add(words[-1])
-        if len(words) >= 2:
-            out.add(" ".join(words[-2:]))
-    for run in _CJK_RUN.findall(key):
-        for n in (2, 3):
-            if len(run) > n:
-                out.add(run[-n:])
-        if run != key:
-            out.add(run)
-    return out
-
-
-def _long_enough(part: str) -> bool:
-    if not part:
-        return False
-    return len(part) >= 2 if has_cjk(part) else len(part) >= 3
-
-
 def _is_word(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -256,8 +135,8 @@ class Catalog:
         for entity in (*self.items, *self.partners, *self.warehouses):
             kind = KINDS[type(entity)]
             codes, names = _names(entity)
-            keys = {v for c in codes for v in _variants(key_of(c), name=False)}
-            keys |= {v for n in names for v in _variants(key_of(n), name=True)}
+            keys = {v for c in codes for v in variants(key_of(c), name=False)}
+            keys |= {v for n in names for v in variants(key_of(n), name=True)}
             for key in keys:
                 bucket = self._index.setdefault(key, [])
                 if entity not in bucket:
@@ -267,7 +146,7 @@ class Catalog:
                 self._label_owner[kind][key_of(label)] = _code(entity)
         self._parts: dict[str, list[Entity]] = {}
         for entity in (*self.items, *self.partners, *self.warehouses):
-            for key in _parts(entity):
+            for key in name_parts(KINDS[type(entity)], _names(entity)[1]):
                 if key in self._index:
                     continue  # a full name always wins over a part
                 bucket = self._parts.setdefault(key, [])
@@ -379,8 +258,8 @@ class Catalog:
         if len(hits) > 1:
             raise ResolveError("ambiguous_name", f"'{text}' matches several", map(_code, hits))
         partial = self._partial(key, kind) if key else []
-        if not partial and key and key != _singular(key):
-            partial = self._partial(_singular(key), kind)
+        if not partial and key and key != singular(key):
+            partial = self._partial(singular(key), kind)
         if len(partial) > 1:
             raise ResolveError("ambiguous_name", f"'{text}' matches several", partial[:5])
         suggestions = partial or self.suggest(text, kind)

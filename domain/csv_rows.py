@@ -169,3 +169,11 @@ def _csv_problem(text: str, spans: bool) -> str:
     if "expected after" in text:
         return 'a quote closes in the middle of a value (write "" for a quote inside quotes)'
     return f"cannot be read as CSV ({text})"
+
+
+def in_line_order(problems: list[str], bad: list[tuple[int, str]]) -> list[str]:
+    """The problems `parse_csv` found and those of the rows' values (line, text), as one list
+    in line order."""
+    found = [(int(p.split(":")[0].split()[1]), p) for p in problems]
+    found += [(n, f"line {n}: {text}") for n, text in bad]
+    return [p for _, p in sorted(found, key=lambda x: x[0])]

@@ -1,18 +1,18 @@
 """Master data and sales history from CSV rows: validated whole, then written in one
 transaction. Bad rows are reported as `line N: …` (the header is line 1); nothing is
 half-imported. Re-importing updates by code; sales history appends (or replaces a date range).
+Each kind of master data row is checked in `domain.master_rows`, sales history in
+`domain.history_rows`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import insert, select, update
 
-from domain.codes import owner_of
 from domain.csv_rows import (
     COLUMNS,
     KEYS,
@@ -20,13 +20,20 @@ from domain.csv_rows import (
     ImportRejected,
     cut,
     header_problems,
+    in_line_order,
     parse_csv,
 )
-from domain.errors import InvalidState, JxcError
-from domain.gtin import gtin14, valid_gtin
-from domain.model import Balance, Item, Partner, SalesHistory, User, Warehouse
-from domain.numbers import amount, quantity, unit_cost
-from domain.roles import ROLES
+from domain.errors import JxcError
+from domain.history_rows import import_history
+from domain.master_rows import (
+    item_row,
+    keep_an_admin,
+    partner_row,
+    user_row,
+    users_problems,
+    warehouse_row,
+)
+from domain.model import Item, Partner, User, Warehouse
 
 _UNIQUE = {"items": ("barcode",), "users": ("slack_id", "telegram_id")}
 
@@ -66,12 +73,12 @@ def import_rows(
     ctx = _Context(uow, today)
     problems = list(problems)
     if kind == "sales_history":
-        return _import_history(ctx, rows, replace, problems)
+        return import_history(ctx, rows, replace, problems)
     validate = {
-        "warehouses": _warehouse,
-        "items": _item,
-        "partners": _partner,
-        "users": _user,
+        "warehouses": warehouse_row,
+        "items": item_row,
+        "partners": partner_row,
+        "users": user_row,
     }[kind]
     rows = list(rows)
     cols = set(header if header is not None else COLUMNS[kind] + OPTIONAL.get(kind, []))
@@ -93,21 +100,15 @@ def import_rows(
         except (JxcError, ValueError) as exc:
             bad.append((line, getattr(exc, "message", str(exc))))
     if kind == "users":
-        bad += _users_problems(ctx, good)
+        bad += users_problems(ctx, good)
     if bad or problems:
-        raise ImportRejected(_in_line_order(problems, bad))
+        raise ImportRejected(in_line_order(problems, bad))
     if kind == "users":
-        _keep_an_admin(ctx, [r for _, r, _ in good])
+        keep_an_admin(ctx, [r for _, r, _ in good])
     if not good:
         return 0
     _write(uow, kind, [r for _, r, _ in good], replace, cols)
     return len(good)
-
-
-def _in_line_order(problems: list[str], bad: list[tuple[int, str]]) -> list[str]:
-    found = [(int(p.split(":")[0].split()[1]), p) for p in problems]
-    found += [(n, f"line {n}: {text}") for n, text in bad]
-    return [p for _, p in sorted(found, key=lambda x: x[0])]
 
 
 class _Context:
@@ -170,223 +171,6 @@ def _cell(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-_WHOLE = re.compile(r"[0-9]{1,6}")
-
-
-def _whole(row, col: str, default: str, top: int) -> int:
-    """A whole number column (days) from 0 to `top`."""
-    raw = _text(row, col) or default
-    if not _WHOLE.fullmatch(raw) or int(raw) > top:
-        raise ValueError(f"{col} must be a whole number of days from 0 to {top}, not {cut(raw)!r}")
-    return int(raw)
-
-
-def _text(row, col, limit=200) -> str:
-    value = (row.get(col) or "").strip()
-    if "\x00" in value:
-        raise ValueError(f"{col} holds a NUL byte")
-    if len(value) > limit:
-        raise ValueError(f"{col} is longer than {limit} characters")
-    return value
-
-
-def _warehouse(ctx, row) -> dict:
-    return {
-        "code": ctx.unique(row.get("code") or "", "code", 32).upper(),
-        "name": _text(row, "name"),
-        "name_zh": _text(row, "name_zh"),
-    }
-
-
-def _item(ctx, row) -> dict:
-    sku = ctx.unique(row.get("sku") or "", "sku", 64)
-    uom = _text(row, "uom", 16) or "pcs"
-    costing = (_text(row, "costing") or "average").lower()
-    if costing not in ("average", "fifo"):
-        raise ValueError(f"costing must be average or fifo, not {cut(costing)!r}")
-    barcode = _text(row, "barcode", 32) or None
-    if barcode:
-        if not valid_gtin(barcode):
-            raise ValueError(f"barcode {barcode} has a wrong check digit or length")
-        # Unique as a GTIN: an EAN-13 and its UPC-A or GTIN-14 cannot name two items.
-        if gtin14(barcode) in ctx.barcodes:
-            raise ValueError(f"barcode {barcode} appears twice in the file")
-        ctx.barcodes.add(gtin14(barcode))
-        other = owner_of(ctx.uow, barcode, sku)
-        if other:
-            raise ValueError(f"barcode {barcode} already belongs to {other}")
-    lead = _whole(row, "lead_time_days", "0", 3650)
-    moq = _text(row, "moq") or "0"
-    existing = ctx.items.get(sku.upper())
-    if existing is not None:
-        t = Balance.__table__
-        stocked = ctx.uow.execute(
-            select(func.count())
-            .select_from(t)
-            .where((t.c.item_id == existing.id) & (t.c.on_hand != Decimal(0)))
-        ).scalar()
-        it = Item.__table__
-        old = ctx.uow.execute(select(it.c.costing).where(it.c.id == existing.id)).scalar()
-        if stocked and old != costing:
-            raise ValueError(f"{sku} has stock; its costing cannot change from {old} to {costing}")
-    return {
-        "sku": sku,
-        "name": _text(row, "name"),
-        "name_zh": _text(row, "name_zh"),
-        "uom": uom,
-        "category": _text(row, "category", 64),
-        "unit_price": unit_cost(_text(row, "unit_price") or "0"),
-        "unit_cost": unit_cost(_text(row, "unit_cost") or "0"),
-        "lead_time_days": lead,
-        "moq": quantity(moq, uom, allow_zero=True),
-        "aliases": _text(row, "aliases", 1000),
-        "costing": costing,
-        "barcode": barcode,
-    }
-
-
-def _partner(ctx, row) -> dict:
-    code = ctx.unique(row.get("code") or "", "code", 32).upper()
-    kind = _text(row, "kind").lower()
-    if kind not in ("customer", "supplier"):
-        raise ValueError(f"kind must be customer or supplier, not {cut(kind)!r}")
-    days = _whole(row, "payment_days", "30", 3650)
-    return {
-        "code": code,
-        "name": _text(row, "name"),
-        "name_zh": _text(row, "name_zh"),
-        "kind": kind,
-        "credit_limit": amount(_text(row, "credit_limit") or "0", "credit_limit"),
-        "aliases": _text(row, "aliases", 1000),
-        "payment_days": days,
-    }
-
-
-def _user(ctx, row) -> dict:
-    name = ctx.unique(row.get("name") or "", "name", 64)
-    role = _text(row, "role").lower()
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {cut(role)!r}")
-    lang = _text(row, "lang").lower() or "en"
-    if lang not in ("en", "zh"):
-        raise ValueError(f"lang must be en or zh, not {cut(lang)!r}")
-    return {
-        "name": name,
-        "role": role,
-        "slack_id": _text(row, "slack_id", 64) or None,
-        "telegram_id": _text(row, "telegram_id", 64) or None,
-        "lang": lang,
-    }
-
-
-def _users_problems(ctx, good: list[tuple[int, dict, bool]]) -> list[tuple[int, str]]:
-    """A Slack or Telegram id held by two users once the file is in: a bad line each time."""
-    final = {name: {"line": None, **row} for name, row in ctx.existing("users").items()}
-    for line, row, _ in good:
-        final[row["name"].upper()] = {"line": line, **row}
-    bad = []
-    for col in ("slack_id", "telegram_id"):
-        holders: dict[str, list[dict]] = {}
-        for row in final.values():
-            if row[col]:
-                holders.setdefault(row[col], []).append(row)
-        for value, rows in holders.items():
-            if len(rows) < 2:
-                continue
-            for row in rows:
-                if row["line"] is not None:
-                    others = ", ".join(r["name"] for r in rows if r is not row)
-                    bad.append((row["line"], f"{col} {cut(value)} also belongs to {others}"))
-    return bad
-
-
-def _keep_an_admin(ctx, good: list[dict]) -> None:
-    """Refuse an import after which no user is an admin: every command would be refused."""
-    roles = {name: row["role"] for name, row in ctx.existing("users").items()}
-    roles.update({row["name"].upper(): row["role"] for row in good})
-    if roles and "admin" not in roles.values():
-        raise InvalidState(
-            "nothing imported: after this file no user would be an admin, and every command "
-            "would be refused; keep at least one user with the role admin",
-            zh="未导入：导入后将没有任何管理员，所有命令都会被拒绝；请至少保留一个角色为 admin 的用户",
-        )
-
-
-def _day(ctx, raw: str) -> date:
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        raise ValueError(f"date {cut(raw)!r} is not YYYY-MM-DD") from None
-    if day > ctx.today:
-        raise ValueError(f"date {day} is in the future")
-    return day
-
-
-_HISTORY = ("day", "item_id", "qty", "partner_id", "unit_price")
-
-
-def _import_history(
-    ctx, rows: Iterable[tuple[int, dict]], replace: bool, problems: list[str]
-) -> int:
-    """Sales history, which comes in hundreds of thousands of rows repeating the same few dates,
-    SKUs, customers, quantities and prices: each distinct cell is checked and converted to the
-    column's stored form once, and the rows go to the driver in one `executemany`."""
-    uow = ctx.uow
-    t = SalesHistory.__table__
-    stored = {c: uow.to_db(t.c[c].type) for c in _HISTORY}
-    days: dict[str, tuple] = {}
-    who: dict[tuple[str, str], tuple] = {}
-    qtys: dict[tuple[str, str], object] = {}
-    prices: dict[str, object] = {None: None}
-    good, bad = [], []
-    for line, row in rows:
-        try:
-            raw = (row.get("date") or "").strip()
-            day = days.get(raw)
-            if day is None:
-                parsed = _day(ctx, raw)
-                day = days[raw] = (parsed, stored["day"](parsed))
-            sku, cust = (row.get("sku") or "").strip(), (row.get("customer") or "").strip()
-            names = who.get((sku, cust))
-            if names is None:
-                names = who[sku, cust] = _history_names(ctx, sku, cust)
-            item_id, uom, partner_id = names
-            raw = (row.get("qty") or "").strip()
-            qty = qtys.get((uom, raw))
-            if qty is None:
-                qty = qtys[uom, raw] = stored["qty"](quantity(raw, uom))
-            raw = (row.get("unit_price") or "").strip() or None
-            price = prices.get(raw, prices)
-            if price is prices:
-                price = prices[raw] = stored["unit_price"](unit_cost(raw))
-            good.append((day[1], item_id, qty, partner_id, price))
-        except (JxcError, ValueError) as exc:
-            bad.append((line, getattr(exc, "message", str(exc))))
-    if bad or problems:
-        raise ImportRejected(_in_line_order(problems, bad))
-    if not good:
-        return 0
-    if replace:
-        seen = [d for d, _ in days.values()]
-        lo, hi = min(seen), max(seen)
-        uow.execute(delete(t).where((t.c.day >= lo) & (t.c.day <= hi)))
-    uow.insert_stored(t, _HISTORY, good)
-    return len(good)
-
-
-def _history_names(ctx, sku: str, cust: str) -> tuple[int, str, int]:
-    """(item id, unit of measure, customer id) of a history row's SKU and customer."""
-    item = ctx.items.get(sku.upper())
-    if item is None:
-        raise ValueError(f"unknown SKU {cut(sku)!r}")
-    partner = ctx.partners.get(cust.upper())
-    if partner is None:
-        raise ValueError(f"unknown customer {cut(cust)!r}")
-    if partner.kind != "customer":
-        raise ValueError(f"{cust} is a supplier, not a customer")
-    return item.id, item.uom, partner.id
 
 
 _TABLES = {

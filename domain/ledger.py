@@ -1,4 +1,5 @@
-"""Stock moves, balances and valuation (moving average or FIFO), inside a unit of work.
+"""Stock moves and balances, inside a unit of work; their valuation (moving average or FIFO)
+is `domain.valuation`.
 
 Every function here runs in the caller's transaction. The balance row is locked before it is
 read (`FOR UPDATE` on PostgreSQL; SQLite write transactions are `BEGIN IMMEDIATE`), and the
@@ -20,14 +21,15 @@ from sqlalchemy import bindparam, insert, select, update
 from domain import lookup, settings
 from domain.errors import InsufficientStock
 from domain.events import StockWentNegative
-from domain.model import Balance, FifoLayer, Item, StockMove, Warehouse
+from domain.model import Balance, Item, StockMove, Warehouse
 from domain.numbers import money, qty_str
 from domain.types import Money, Qty
 from domain.uow import Prepared
+from domain.valuation import Outgoing, add_layers, outgoing_value
+from domain.valuation import current_cost as current_cost  # read as ledger.current_cost
 
 balance_t = Balance.__table__
 move_t = StockMove.__table__
-layer_t = FifoLayer.__table__
 item_t = Item.__table__
 wh_t = Warehouse.__table__
 ZERO = Decimal(0)
@@ -54,14 +56,6 @@ class Place:
     code: str
     name: str
     name_zh: str
-
-
-@dataclass
-class Outgoing:
-    """What an outgoing move took: its value (cost) and, for FIFO, the layers consumed."""
-
-    value: Decimal
-    layers: list[tuple[Decimal, Decimal]]
 
 
 # Statements of the hot path are built once; executions only bind values.
@@ -241,86 +235,14 @@ def stock_in(
         value = money(qty * unit_cost)
     _change(uow, item.id, wh_id, qty=qty, value=value)
     if item.costing == "fifo":
-        for lq, lc in layers or [(qty, unit_cost if unit_cost is not None else value / qty)]:
-            uow.execute(
-                insert(layer_t).values(
-                    at=uow.now,
-                    item_id=item.id,
-                    warehouse_id=wh_id,
-                    qty_in=lq,
-                    qty_left=lq,
-                    unit_cost=lc,
-                )
-            )
+        add_layers(
+            uow,
+            item.id,
+            wh_id,
+            layers or [(qty, unit_cost if unit_cost is not None else value / qty)],
+        )
     _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user)
     return value
-
-
-_OPEN_LAYERS = (
-    select(layer_t.c.id, layer_t.c.qty_left, layer_t.c.unit_cost)
-    .where(
-        (layer_t.c.item_id == bindparam("l_item"))
-        & (layer_t.c.warehouse_id == bindparam("l_wh"))
-        & (layer_t.c.qty_left > bindparam("zero", type_=Qty()))
-    )
-    .order_by(layer_t.c.id)
-)
-_EMPTY_LAYERS = (
-    update(layer_t)
-    .where(layer_t.c.id.in_(bindparam("ids", expanding=True)))
-    .values(qty_left=bindparam("left", type_=Qty()))
-)
-
-
-def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
-    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken. Layers used up are
-    emptied in one statement, the one partly used in another."""
-    taken: list[tuple[Decimal, Decimal]] = []
-    emptied: list[int] = []
-    left = qty
-    rows = uow.execute(_OPEN_LAYERS, {"l_item": item_id, "l_wh": wh_id, "zero": ZERO})
-    for layer_id, qty_left, cost in rows:
-        take = min(left, qty_left)
-        taken.append((take, cost))
-        left -= take
-        if take == qty_left:
-            emptied.append(layer_id)
-        else:
-            partial = (layer_id, qty_left - take)
-            break
-        if left <= 0:
-            partial = None
-            break
-    else:
-        partial = None
-    rows.close()
-    if emptied:
-        uow.execute(_EMPTY_LAYERS, {"ids": emptied, "left": ZERO})
-    if partial:
-        uow.execute(_EMPTY_LAYERS, {"ids": [partial[0]], "left": partial[1]})
-    return taken
-
-
-def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outgoing:
-    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items)."""
-    layers: list[tuple[Decimal, Decimal]] = []
-    if item.costing == "fifo":
-        layers = _fifo_take(uow, item.id, wh_id, qty)
-    if bal.on_hand <= 0:
-        fallback = item.last_receipt_cost or item.unit_cost or ZERO
-        return Outgoing(money(qty * fallback), layers or [(qty, fallback)])
-    if qty >= bal.on_hand:
-        # The move that empties the balance takes all its value; beyond it (negative stock
-        # allowed) the rest is valued at the last known cost.
-        extra = qty - bal.on_hand
-        fallback = item.last_receipt_cost or item.unit_cost or ZERO
-        value = bal.value + money(extra * fallback)
-        if extra and item.costing == "fifo":
-            layers.append((extra, fallback))
-        return Outgoing(value, layers)
-    if item.costing == "fifo":
-        return Outgoing(money(sum((q * c for q, c in layers), ZERO)), layers)
-    return Outgoing(money(qty * bal.value / bal.on_hand), [])
 
 
 def stock_out(
@@ -425,20 +347,3 @@ def release(uow, item_id: int, wh_id: int, qty: Decimal) -> None:
     """Release a reservation (a cancelled order)."""
     lock_balance(uow, item_id, wh_id)
     _change(uow, item_id, wh_id, reserved=-qty)
-
-
-def current_cost(uow, item, wh_id: int, bal: BalanceRow) -> Decimal:
-    """The cost at which a count adds stock: the balance's own cost, else the last receipt's,
-    else the standard cost; FIFO: the newest layer's cost."""
-    if item.costing == "fifo":
-        row = uow.execute(
-            select(layer_t.c.unit_cost)
-            .where((layer_t.c.item_id == item.id) & (layer_t.c.warehouse_id == wh_id))
-            .order_by(layer_t.c.id.desc())
-            .limit(1)
-        ).first()
-        if row is not None:
-            return row[0]
-    elif bal.on_hand > 0 and bal.value > 0:
-        return bal.value / bal.on_hand
-    return item.last_receipt_cost or item.unit_cost or ZERO

@@ -22,10 +22,11 @@ def serve(ctx: Ctx, parts: tuple[str, ...]) -> None:
     in one process until stopped. With no arguments, every part whose settings are present runs,
     and the scheduler. Prints one "ready" line naming the parts when they are up; on SIGTERM it
     takes nothing new, finishes what it acknowledged and exits 0."""
+    from adapters.bootstrap import serving
     from adapters.serve import serve as run_serve
 
     try:
-        code = run_serve(ctx.app, parts, lambda line: click.echo(line, err=True))
+        code = run_serve(serving(ctx.app), parts, lambda line: click.echo(line, err=True))
     except Misuse as exc:
         click.echo(f"error (misuse): {exc}", err=True)
         sys.exit(2)

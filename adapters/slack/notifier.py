@@ -1,5 +1,6 @@
-"""Alerts, approvals and digests to Slack: the notifier port (`send`, `send_buttons`, `edit`)
-over the Web API, called from the scheduler's threads and run on `jxc serve`'s event loop.
+"""Alerts, approvals and digests to Slack: the chat channel port (`send`, `send_buttons`,
+`edit`) over the Web API, called from the scheduler's threads and run on `jxc serve`'s event
+loop.
 
 A message to a user is a direct message (`chat.postMessage` to their user id); a chart follows
 it with `files_upload_v2`. Where it was posted comes back as "channel:ts" for `chat.update`.
@@ -47,7 +48,7 @@ def _translated(exc: Exception) -> Exception:
 
 
 class SlackNotifier:
-    """The notifier port on Slack (see the module's docstring)."""
+    """The `ChatChannel` port (adapters.notify) on Slack (see the module's docstring)."""
 
     def __init__(
         self,

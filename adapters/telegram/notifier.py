@@ -1,6 +1,6 @@
-"""Alerts, approvals and digests to Telegram: the notifier port (`send`, `send_buttons`, `edit`)
-on python-telegram-bot's `Bot`, called from the scheduler's threads and run on `jxc serve`'s
-event loop.
+"""Alerts, approvals and digests to Telegram: the chat channel port (`send`, `send_buttons`,
+`edit`) on python-telegram-bot's `Bot`, called from the scheduler's threads and run on
+`jxc serve`'s event loop.
 
 A message to a user goes to their private chat (`sendMessage` to `telegram_id`); a chart is a
 photo (`sendPhoto`, captioned with the text when it fits). Where it went comes back as
@@ -32,7 +32,7 @@ def make_bot(settings) -> Bot:
 
 
 class TelegramNotifier:
-    """The notifier port on Telegram (see the module's docstring)."""
+    """The `ChatChannel` port (adapters.notify) on Telegram (see the module's docstring)."""
 
     def __init__(self, bot: Bot, loop: asyncio.AbstractEventLoop, pacing: Pacing | None = None):
         self.bot = bot

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from bot.catalog import Catalog, CatalogItem, CatalogPartner, Mention, ResolveError
@@ -341,3 +342,14 @@ def report_name(s: Scan) -> str:
 
 def strip_mask(text: str) -> str:
     return text.replace(MASK, "")
+
+
+Builder = Callable[[Filler], dict]
+"""An intent's builder: the command's slots from a text (raises `SlotError`)."""
+
+
+def put(cmd: dict, key: str, value) -> dict:
+    """`cmd` with the optional slot `key` set when it has a value (left out when None)."""
+    if value is not None:
+        cmd[key] = value
+    return cmd

@@ -15,123 +15,41 @@ refused with `insufficient_stock`) and its request cancelled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
 from decimal import Decimal
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import select
 
-from domain import ledger, lookup, roles, settings
+from domain import ledger, settings
 from domain.commands import AmendPurchaseOrder, AmendSalesOrder, Line
-from domain.errors import InvalidQuantity, InvalidState, MissingSlot, NotPermitted, UnknownOrder
-from domain.events import AmendedLine, PurchaseOrderAmended, SalesOrderAmended, SalesPriceFlagged
-from domain.ledger import item_t
-from domain.model import Partner, Warehouse
-from domain.numbers import money, money_str, price_str, qty_str, quantity
+from domain.events import PurchaseOrderAmended, SalesOrderAmended
+from domain.model import Partner
+from domain.numbers import money, money_str
 from domain.pricing import (
-    PRICE_STEP,
     OrderLine,
     PricedLine,
     SalesPolicy,
-    discount_str,
-    line_json,
     price_line,
     price_purchase_order,
     price_sales_order,
 )
-from domain.results import Amendment, LineChange, OrderLineRow
+from domain.results import Amendment
 from domain.services import approvals, purchasing, sales
-from domain.status_words import state_en, state_zh
-from domain.uow import Prepared
+from domain.services.amend_steps import (
+    OrderKind,
+    amendment_result,
+    check_amendable,
+    event_changes,
+    new_status,
+    plan_lines,
+    settle,
+    store_lines,
+)
 
 ZERO = Decimal(0)
 partner_t = Partner.__table__
-wh_t = Warehouse.__table__
 
 
-@dataclass
-class _Planned:
-    """One item's line after the amendment: the stored line it replaces (None: a new line),
-    the item, the line priced, and what already moved of it (shipped or received)."""
-
-    line: object | None
-    item: object
-    priced: PricedLine
-    done: Decimal
-
-    @property
-    def old_open(self) -> Decimal:
-        return self.line.qty - self.done if self.line is not None else ZERO
-
-    @property
-    def new_open(self) -> Decimal:
-        return self.priced.qty - self.done
-
-
-@dataclass(frozen=True)
-class _Kind:
-    """What differs between amending a sales and a purchase order, and the statements an
-    amendment runs, prepared once."""
-
-    prefix: str
-    subject_kind: str
-    order_t: object
-    line_t: object
-    done_col: str  # shipped_qty | received_qty
-    open_statuses: tuple[str, ...]
-
-    def __post_init__(self):
-        o, t = self.order_t, self.line_t
-        head = select(
-            o, partner_t.c.code.label("partner"), wh_t.c.code.label("warehouse")
-        ).select_from(
-            o.join(partner_t, partner_t.c.id == o.c.partner_id).join(
-                wh_t, wh_t.c.id == o.c.warehouse_id
-            )
-        )
-        values = {"qty": bindparam("b_qty", type_=t.c.qty.type)}
-        for col in ("price", "amount") + (
-            ("list_price", "discount_pct") if self.prefix == "SO" else ()
-        ):
-            values[col] = bindparam(f"b_{col}", type_=t.c[col].type)
-        prepared = {
-            # FOR UPDATE on PostgreSQL; SQLite's write transaction already excludes writers.
-            "head": Prepared(head.where(o.c.number == bindparam("n")).with_for_update(of=o)),
-            "lines": Prepared(
-                select(t, item_t.c.sku, item_t.c.name, item_t.c.name_zh, item_t.c.uom)
-                .select_from(t.join(item_t, item_t.c.id == t.c.item_id))
-                .where(t.c.order_id == bindparam("o"))
-                .order_by(t.c.line_no)
-            ),
-            "line": Prepared(update(t).where(t.c.id == bindparam("b_id")).values(**values)),
-            "order": Prepared(
-                update(o)
-                .where(o.c.id == bindparam("b_id"))
-                .values(
-                    status=bindparam("b_status", type_=o.c.status.type),
-                    total=bindparam("b_total", type_=o.c.total.type),
-                    approval=bindparam("b_approval", type_=o.c.approval.type),
-                )
-            ),
-        }
-        object.__setattr__(self, "sql", prepared)
-
-    def order(self, uow, number: str):
-        """The order by number, locked for this transaction, with its partner's code."""
-        number = number.strip().upper()
-        row = self.sql["head"].first(uow, {"n": number})
-        if row is None:
-            kind = "sales" if self.prefix == "SO" else "purchase"
-            raise UnknownOrder(
-                f"no {kind} order {number}",
-                zh=f"没有{'销售' if self.prefix == 'SO' else '采购'}单 {number}",
-            )
-        return row
-
-    def lines(self, uow, order_id: int) -> list:
-        return self.sql["lines"].run(uow, {"o": order_id})
-
-
-_SALES = _Kind(
+_SALES = OrderKind(
     "SO",
     "sales_order",
     sales.so_t,
@@ -139,7 +57,7 @@ _SALES = _Kind(
     "shipped_qty",
     ("pending_approval", "confirmed", "partially_shipped"),
 )
-_PURCHASE = _Kind(
+_PURCHASE = OrderKind(
     "PO",
     "purchase_order",
     purchasing.po_t,
@@ -153,7 +71,7 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
     """Change a sales order's lines (see the module); the result is the order as `jxc orders`
     shows it with `changes`, and `approval` when it now waits."""
     so = _SALES.order(uow, cmd.order)
-    _check(uow, so, user, _SALES)
+    check_amendable(uow, so, user, _SALES)
     lines = _SALES.lines(uow, so.id)
     wh_id = so.warehouse_id
     wh_code = so.warehouse
@@ -169,7 +87,7 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
         return price_line(ln.list_price if ln is not None else item.unit_price, qty,
                           given.price, given.discount)  # fmt: skip
 
-    plan, changes = _plan(uow, so, lines, cmd.lines, _SALES, existing, priced)
+    plan, changes = plan_lines(uow, so, lines, cmd.lines, _SALES, existing, priced)
     for p in plan:  # stock for the added quantity
         more = p.new_open - p.old_open
         if more > 0:
@@ -195,12 +113,12 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
             p.item.name,
             p.item.name_zh,
             p.priced,
-            sales._avg_cost(uow, p.item.id, wh_id),
+            sales.average_cost(uow, p.item.id, wh_id),
         )
         for p in kept
     ]
     price = price_sales_order(order_lines, policy, exposure=exposed, credit_limit=limit)
-    _store_lines(uow, so.id, plan, _SALES)
+    store_lines(uow, so.id, plan, _SALES)
     waits = bool(price.reasons)
     if reserved and not waits:
         for p in plan:
@@ -217,39 +135,28 @@ def amend_sales_order(cmd: AmendSalesOrder, uow, user) -> Amendment:
         for p in plan:
             if p.new_open > 0:
                 ledger.reserve(uow, p.item, wh_id, wh_code, p.new_open)
-    status = _status(plan, waits, "shipped", "partially_shipped")
-    so = so._replace(approval=_settle(uow, so, status, price.total, price.reasons, user, _SALES))
+    status = new_status(plan, waits, "shipped", "partially_shipped")
+    so = so._replace(approval=settle(uow, so, status, price.total, price.reasons, user, _SALES))
     changed = {c.item for c in changes}
-    for a in price.anomalies:
-        if a.sku in changed:
-            uow.emit(
-                SalesPriceFlagged(
-                    order=so.number,
-                    customer=so.partner,
-                    sku=a.sku,
-                    price=price_str(a.priced.price),
-                    list_price=price_str(a.priced.list_price),
-                    discount_pct=round(a.priced.discount, 2),
-                )
-            )
+    sales.flag_prices(uow, so.number, so.partner, [a for a in price.anomalies if a.sku in changed])
     uow.emit(
         SalesOrderAmended(
             order=so.number,
             customer=so.partner,
             status=status,
             total=money_str(price.total),
-            changes=_event_changes(changes),
+            changes=event_changes(changes),
             user=user.name,
         )
     )
-    return _result(so, status, price, plan, changes, _SALES)
+    return amendment_result(so, status, price, plan, changes, _SALES)
 
 
 def amend_purchase_order(cmd: AmendPurchaseOrder, uow, user) -> Amendment:
     """Change a purchase order's lines (see the module): over `approval.purchase_total` it
     waits for approval again."""
     po = _PURCHASE.order(uow, cmd.order)
-    _check(uow, po, user, _PURCHASE)
+    check_amendable(uow, po, user, _PURCHASE)
     lines = _PURCHASE.lines(uow, po.id)
 
     def existing(ln) -> PricedLine:
@@ -261,226 +168,22 @@ def amend_purchase_order(cmd: AmendPurchaseOrder, uow, user) -> Amendment:
         p = price_line(item.unit_cost, qty, given.price)
         return PricedLine(qty, p.price, ZERO, p.price, p.amount)
 
-    plan, changes = _plan(uow, po, lines, cmd.lines, _PURCHASE, existing, priced)
+    plan, changes = plan_lines(uow, po, lines, cmd.lines, _PURCHASE, existing, priced)
     kept = [p for p in plan if p.priced.qty > 0]
     order_lines = [OrderLine(p.item.sku, p.item.name, p.item.name_zh, p.priced) for p in kept]
     price = price_purchase_order(order_lines, approvals.threshold(uow, "approval.purchase_total"))
-    _store_lines(uow, po.id, plan, _PURCHASE)
+    store_lines(uow, po.id, plan, _PURCHASE)
     waits = bool(price.reasons)
-    status = _status(plan, waits, "received", "partially_received")
-    po = po._replace(approval=_settle(uow, po, status, price.total, price.reasons, user, _PURCHASE))
+    status = new_status(plan, waits, "received", "partially_received")
+    po = po._replace(approval=settle(uow, po, status, price.total, price.reasons, user, _PURCHASE))
     uow.emit(
         PurchaseOrderAmended(
             order=po.number,
             supplier=po.partner,
             status=status,
             total=money_str(price.total),
-            changes=_event_changes(changes),
+            changes=event_changes(changes),
             user=user.name,
         )
     )
-    return _result(po, status, price, plan, changes, _PURCHASE)
-
-
-# -- the steps both kinds share ------------------------------------------------------------------
-
-
-def _check(uow, order, user, kind: _Kind) -> None:
-    """Only the order's creator or an admin amends it, and only while it is open."""
-    if not roles.is_admin(user.role) and order.created_by.lower() != user.name.lower():
-        raise NotPermitted(
-            f"{order.number} was placed by {order.created_by}; you may change only your own "
-            "orders (or ask an admin)",
-            zh=f"{order.number} 是 {order.created_by} 下的单，您只能修改自己的订单（或请管理员修改）",
-        )
-    if order.status not in kind.open_statuses:
-        raise InvalidState(
-            f"{order.number} is {state_en(order.status)} and can no longer be changed",
-            zh=f"{order.number} {state_zh(order.status)}，不能再修改",
-        )
-
-
-def _plan(uow, order, lines, given, kind: _Kind, existing, priced):
-    """Every item's line after the amendment, and what changed (`LineChange`s in order)."""
-    skus = list(dict.fromkeys(ln.sku for ln in lines))
-    wanted: dict[int, tuple] = {}
-    for g in given:
-        if g.item:
-            item = lookup.item(uow, g.item)
-        elif len(skus) == 1:
-            item = lookup.item(uow, skus[0])
-        else:
-            raise MissingSlot(
-                f"which item of {order.number}? it has {', '.join(skus)}",
-                zh=f"要改 {order.number} 的哪个商品？该单有 {'、'.join(skus)}",
-            )
-        if g.qty < 0:
-            raise InvalidQuantity(
-                f"quantity must be zero or more, got {qty_str(g.qty)}",
-                zh=f"数量不能为负数，收到 {qty_str(g.qty)}",
-            )
-        wanted[item.id] = (item, quantity(g.qty, item.uom, allow_zero=True), g)
-    plan, changes = [], []
-    seen: set[int] = set()
-    for ln in lines:
-        done = getattr(ln, kind.done_col)
-        w = wanted.get(ln.item_id) if ln.item_id not in seen else None
-        seen.add(ln.item_id)
-        if w is None:
-            plan.append(_Planned(ln, lookup.item(uow, ln.sku), existing(ln), done))
-            continue
-        item, qty, g = w
-        if qty < done:
-            verb, verb_zh = ("shipped", "已发") if kind.prefix == "SO" else ("received", "已收")
-            raise InvalidQuantity(
-                f"{order.number}: {item.sku} has {qty_str(done)} {verb} already; it cannot go "
-                f"down to {qty_str(qty)}",
-                zh=f"{order.number} 的 {item.name_zh or item.sku}（{item.sku}）{verb_zh} "
-                f"{qty_str(done)}，不能改成 {qty_str(qty)}",
-            )
-        new = priced(ln, item, qty, g)
-        old = existing(ln)
-        plan.append(_Planned(ln, item, new, done))
-        change = _change(item.sku, old, new, kind)
-        if change is not None:
-            changes.append(change)
-    for item_id, (item, qty, g) in wanted.items():
-        if item_id in seen:
-            continue
-        if qty == 0:
-            raise InvalidState(
-                f"{item.sku} is not on {order.number}; it has {', '.join(skus)}",
-                zh=f"{order.number} 上没有 {item.name_zh or item.sku}（{item.sku}）；该单有 "
-                + "、".join(skus),
-            )
-        new = priced(None, item, qty, g)
-        plan.append(_Planned(None, item, new, ZERO))
-        changes.append(LineChange(item=item.sku, from_="0", to=qty_str(qty)))
-    if not changes:
-        raise InvalidState(
-            f"{order.number} already has these quantities; nothing to change",
-            zh=f"{order.number} 已经是这些数量，无需修改",
-        )
-    if not any(p.priced.qty > 0 for p in plan):
-        raise InvalidState(
-            f"that would leave {order.number} without lines; cancel it instead",
-            zh=f"这样 {order.number} 就没有商品了；请直接取消该单",
-        )
-    return plan, changes
-
-
-def _change(sku: str, old: PricedLine, new: PricedLine, kind: _Kind) -> LineChange | None:
-    price = discount = None
-    if new.price != old.price:
-        price = {"from": price_str(old.price), "to": price_str(new.price)}
-    if kind.prefix == "SO" and discount_str(new.discount) != discount_str(old.discount):
-        discount = {"from": discount_str(old.discount), "to": discount_str(new.discount)}
-    if new.qty == old.qty and price is None and discount is None:
-        return None
-    return LineChange(
-        item=sku, from_=qty_str(old.qty), to=qty_str(new.qty), price=price, discount=discount
-    )
-
-
-def _store_lines(uow, order_id: int, plan: list[_Planned], kind: _Kind) -> None:
-    """Write the lines: changed ones updated, emptied ones (nothing moved) deleted, new ones
-    added after the last."""
-    t = kind.line_t
-    last = max((p.line.line_no for p in plan if p.line is not None), default=0)
-    for p in plan:
-        values = {"qty": p.priced.qty, "price": p.priced.price, "amount": p.priced.amount}
-        if kind.prefix == "SO":
-            values.update(
-                list_price=p.priced.list_price,
-                discount_pct=p.priced.discount.quantize(PRICE_STEP),
-            )
-        if p.line is None:
-            last += 1
-            extra = {"cost": ZERO} if kind.prefix == "SO" else {}
-            uow.execute(
-                insert(t).values(
-                    order_id=order_id,
-                    line_no=last,
-                    item_id=p.item.id,
-                    **{kind.done_col: ZERO},
-                    **values,
-                    **extra,
-                )
-            )
-        elif p.priced.qty == 0 and p.done == 0:
-            uow.execute(delete(t).where(t.c.id == p.line.id))
-        elif p.priced != _stored(p.line, kind):
-            kind.sql["line"].run(
-                uow, {"b_id": p.line.id, **{f"b_{k}": v for k, v in values.items()}}
-            )
-
-
-def _stored(ln, kind: _Kind) -> PricedLine:
-    if kind.prefix == "SO":
-        return PricedLine(ln.qty, ln.list_price, ln.discount_pct, ln.price, ln.amount)
-    return PricedLine(ln.qty, ln.price, ZERO, ln.price, ln.amount)
-
-
-def _status(plan: list[_Planned], waits: bool, done: str, partly: str) -> str:
-    if waits:
-        return "pending_approval"
-    moved = any(p.done > 0 for p in plan)
-    if not any(p.new_open > 0 for p in plan):
-        return done
-    return partly if moved else "confirmed"
-
-
-def _settle(uow, order, status: str, total: Decimal, reasons, user, kind: _Kind) -> str | None:
-    """The order's new head, and its request: a new one when it waits (replacing a pending
-    one), the pending one cancelled when it no longer needs approval."""
-    approval = order.approval
-    if status == "pending_approval":
-        approval = approvals.request_approval(uow, kind.subject_kind, order.number, reasons, user)
-        if order.status == "pending_approval":
-            approvals.cancel_request(uow, order.approval, user, reason=f"replaced by {approval}")
-    elif order.status == "pending_approval":
-        approvals.cancel_request(
-            uow, order.approval, user, reason="no longer needs approval after an amendment"
-        )
-        approval = None
-    kind.sql["order"].run(
-        uow, {"b_id": order.id, "b_status": status, "b_total": total, "b_approval": approval}
-    )
-    return approval
-
-
-def _event_changes(changes: list[LineChange]) -> tuple[AmendedLine, ...]:
-    return tuple(AmendedLine(item=c.item, qty_from=c.from_, qty_to=c.to) for c in changes)
-
-
-def _result(order, status: str, price, plan, changes, kind: _Kind) -> Amendment:
-    """The order as `jxc orders` shows it after the amendment (built from what was stored,
-    without reading it back), with the changes."""
-    rows = []
-    for p in plan:
-        if p.priced.qty == 0 and p.done == 0:
-            continue  # the line was deleted
-        priced = p.priced
-        if kind.prefix == "PO":  # no discounts on purchases: the list price is the price agreed
-            priced = PricedLine(priced.qty, priced.price, ZERO, priced.price, priced.amount)
-        shown = line_json(OrderLine(p.item.sku, p.item.name, p.item.name_zh, priced))
-        done = {"shipped" if kind.prefix == "SO" else "received": qty_str(p.done)}
-        rows.append(OrderLineRow(**shown, **done))
-    waits = status == "pending_approval"
-    head = {
-        "order": order.number,
-        "kind": "sales" if kind.prefix == "SO" else "purchase",
-        "partner": order.partner,
-        "status": status,
-        "total": money_str(price.total),
-        "created_at": order.created_at.isoformat(),
-        "created_by": order.created_by,
-        "lines": tuple(rows),
-        "approval": order.approval if waits else None,
-    }
-    if waits and {"reasons", "reasons_zh"} <= {f.name for f in fields(Amendment)}:
-        head.update(
-            reasons=tuple(r.en for r in price.reasons),
-            reasons_zh=tuple(r.zh for r in price.reasons),
-        )
-    return Amendment(**head, changes=tuple(changes))
+    return amendment_result(po, status, price, plan, changes, _PURCHASE)

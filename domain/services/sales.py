@@ -1,5 +1,6 @@
 """Sales orders: create (availability, credit and discount checks; stock reserved once
-confirmed), ship (issue at cost, reservation released), cancel (releases).
+confirmed), cancel (releases), the decision on one that waits, and reading one back. Shipping
+is `domain.services.shipping`.
 
 Exposure for the credit check = confirmed orders not yet shipped + shipped and unpaid. Until
 payments are recorded, every shipped order counts as unpaid.
@@ -13,14 +14,12 @@ from decimal import Decimal
 from sqlalchemy import bindparam, func, literal_column, or_, select, update
 
 from domain import ledger, lookup, roles, settings
-from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
-from domain.errors import BadRequest, InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
+from domain.commands import CancelSalesOrder, CreateSalesOrder
+from domain.errors import BadRequest, InvalidState, NotPermitted, UnknownOrder
 from domain.events import (
     SalesOrderCancelled,
     SalesOrderCreated,
-    SalesOrderShipped,
     SalesPriceFlagged,
-    ShippedLine,
 )
 from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
@@ -37,10 +36,8 @@ from domain.pricing import (
 from domain.results import (
     Cancellation,
     ClosedLine,
-    MovedLine,
     OrderLineRow,
     SalesOrderResult,
-    Shipment,
 )
 from domain.sequences import next_number
 from domain.services import approvals
@@ -81,7 +78,7 @@ def exposure(uow, partner_id: int) -> Decimal:
     return total
 
 
-def _avg_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
+def average_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
     bal = ledger.read_balance(uow, item_id, wh_id)
     if bal.on_hand <= 0:
         return None
@@ -106,7 +103,7 @@ def _priced_order(cmd: CreateSalesOrder, uow):
         item = lookup.item(uow, given.item)
         qty = quantity(given.qty, item.uom)
         priced = price_line(item.unit_price, qty, given.price, given.discount)
-        avg = _avg_cost(uow, item.id, wh.id)
+        avg = average_cost(uow, item.id, wh.id)
         lines.append(OrderLine(item.sku, item.name, item.name_zh, priced, avg))
         items.append(item)
         need[item.id] += qty
@@ -180,17 +177,7 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> SalesOrderResult:
     if not price.reasons:
         for item, line in zip(items, price.lines, strict=True):
             ledger.reserve(uow, item, wh.id, wh.code, line.priced.qty)
-    for a in price.anomalies:
-        uow.emit(
-            SalesPriceFlagged(
-                order=number,
-                customer=customer.code,
-                sku=a.sku,
-                price=price_str(a.priced.price),
-                list_price=price_str(a.priced.list_price),
-                discount_pct=round(a.priced.discount, 2),
-            )
-        )
+    flag_prices(uow, number, customer.code, price.anomalies)
     uow.emit(
         SalesOrderCreated(
             order=number,
@@ -202,6 +189,21 @@ def create_sales_order(cmd: CreateSalesOrder, uow, user) -> SalesOrderResult:
     )
     rows = tuple(OrderLineRow(**line_json(line), shipped="0") for line in price.lines)
     return SalesOrderResult(**head, lines=rows)
+
+
+def flag_prices(uow, order: str, customer: str, anomalies) -> None:
+    """A `SalesPriceFlagged` event for each line of an order priced out of the ordinary."""
+    for a in anomalies:
+        uow.emit(
+            SalesPriceFlagged(
+                order=order,
+                customer=customer,
+                sku=a.sku,
+                price=price_str(a.priced.price),
+                list_price=price_str(a.priced.list_price),
+                discount_pct=round(a.priced.discount, 2),
+            )
+        )
 
 
 def orders_reserving(uow, item_id: int, wh_id: int) -> list[str]:
@@ -222,7 +224,7 @@ def orders_reserving(uow, item_id: int, wh_id: int) -> list[str]:
     )
 
 
-def _order(uow, number: str, *, lock: bool = True):
+def order_row(uow, number: str, *, lock: bool = True):
     number = number.strip().upper()
     stmt = select(so_t).where(so_t.c.number == number)
     if lock and uow.dialect == "postgresql":
@@ -233,7 +235,7 @@ def _order(uow, number: str, *, lock: bool = True):
     return row
 
 
-def _lines(uow, order_id: int):
+def stored_lines(uow, order_id: int):
     return uow.execute(
         select(sl_t, item_t.c.sku, item_t.c.name, item_t.c.name_zh)
         .select_from(sl_t.join(item_t, item_t.c.id == sl_t.c.item_id))
@@ -255,184 +257,15 @@ def line_rows(uow, order_id: int) -> tuple[OrderLineRow, ...]:
     """An order's lines as stored, in the design's shape (with `shipped`)."""
     return tuple(
         OrderLineRow(**line_json(_priced(ln)), shipped=qty_str(ln.shipped_qty))
-        for ln in _lines(uow, order_id)
+        for ln in stored_lines(uow, order_id)
     )
 
 
 def order_details(uow, number: str) -> dict:
     """What an approver decides on: the customer, the lines (with list price and discount)
     and the total."""
-    so = _order(uow, number, lock=False)
-    return order_details_of(uow, so, [_priced(ln) for ln in _lines(uow, so.id)])
-
-
-def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
-    """Ship a confirmed (or partly shipped) order: every open line in full, or only the lines
-    given (`lines`: item and quantity), which ships part of it. Each line shipped is issued at
-    cost and its reservation released; the order is `partially_shipped` while a line is still
-    open and `shipped` once none is. Refused: an order not confirmed (pending, cancelled,
-    shipped), an item not on the order, more than a line still has open (ordered − shipped,
-    which is what the order holds reserved), and more than is on hand for it."""
-    so = _order(uow, cmd.order)
-    _check_shippable(so)
-    order_wh = lookup.warehouse_code(uow, so.warehouse_id)
-    wh = lookup.warehouse(uow, cmd.warehouse or order_wh)
-    lines = _lines(uow, so.id)
-    wanted = _wanted(uow, so, lines, cmd.lines) if cmd.lines else _open(lines)
-    shipment = so.shipments + 1  # its sale moves carry it: told apart even at one instant
-    shipped, cogs = [], ZERO
-    for line in lines:
-        qty = wanted.get(line.id)
-        if not qty:
-            continue
-        item = lookup.item(uow, line.sku)
-        here = wh.id == so.warehouse_id
-        if not here:  # shipped from another warehouse: release here, issue there
-            ledger.release(uow, item.id, so.warehouse_id, qty)
-        out = ledger.stock_out(
-            uow,
-            item,
-            wh.id,
-            wh.code,
-            qty,
-            kind="sale",
-            from_reserved=qty if here else ZERO,
-            ref=so.number,
-            user=user.name,
-            shipment=shipment,
-        )
-        uow.execute(
-            update(sl_t)
-            .where(sl_t.c.id == line.id)
-            .values(shipped_qty=line.shipped_qty + qty, cost=line.cost + out.value)
-        )
-        cogs += out.value
-        shipped.append(
-            MovedLine(
-                item=line.sku,
-                name=line.name,
-                name_zh=line.name_zh,
-                qty=qty_str(qty),
-                amount=money_str(_amount(line, qty)),
-                cost=money_str(out.value),
-            )
-        )
-    left = any(line.qty > line.shipped_qty + wanted.get(line.id, ZERO) for line in lines)
-    status = "partially_shipped" if left else "shipped"
-    uow.execute(
-        update(so_t)
-        .where(so_t.c.id == so.id)
-        .values(status=status, shipped_at=uow.now, shipments=shipment)
-    )
-    uow.emit(
-        SalesOrderShipped(
-            order=so.number,
-            status=status,
-            warehouse=wh.code,
-            lines=tuple(ShippedLine(**line.to_json()) for line in shipped),
-            cogs=money_str(cogs),
-            total=money_str(so.total),
-            user=user.name,
-        )
-    )
-    return Shipment(
-        order=so.number,
-        status=status,
-        warehouse=wh.code,
-        shipped=tuple(shipped),
-        cogs=money_str(cogs),
-        **_head(uow, so),
-        lines=line_rows(uow, so.id),
-    )
-
-
-def _open(lines) -> dict[int, Decimal]:
-    """Every open line in full: line id → quantity still to ship."""
-    return {ln.id: ln.qty - ln.shipped_qty for ln in lines if ln.qty > ln.shipped_qty}
-
-
-def _amount(line, qty: Decimal) -> Decimal:
-    """What shipping `qty` more of a line is worth: the worth of what will have shipped less
-    the worth of what had, so a line's shipments add up to its amount to the cent (the one
-    that completes it takes the remaining cents)."""
-
-    def worth(q: Decimal) -> Decimal:
-        return line.amount if q >= line.qty else money(q * line.price)
-
-    return worth(line.shipped_qty + qty) - worth(line.shipped_qty)
-
-
-def _wanted(uow, so, lines, given) -> dict[int, Decimal]:
-    """The lines asked for as line id → quantity. An item on two lines fills them in order.
-    Refused: an item not on the order, more than its lines still have open."""
-    wanted: dict[int, Decimal] = defaultdict(Decimal)
-    asked: dict[int, Decimal] = defaultdict(Decimal)
-    items = {}
-    for g in given:
-        item = lookup.item(uow, g.item)
-        ours = [ln for ln in lines if ln.item_id == item.id]
-        if not ours:
-            skus = list(dict.fromkeys(ln.sku for ln in lines))
-            raise InvalidState(
-                f"{item.sku} is not on {so.number}; it has " + ", ".join(skus),
-                zh=f"{so.number} 上没有 {_label_zh(item.sku, item.name_zh)}；该单有 "
-                + "、".join(skus),
-            )
-        items[item.id] = ours
-        asked[item.id] += quantity(g.qty, item.uom)
-    for item_id, qty in asked.items():
-        ours = items[item_id]
-        ordered = sum((ln.qty for ln in ours), ZERO)
-        done = sum((ln.shipped_qty for ln in ours), ZERO)
-        if qty > ordered - done:
-            raise _too_many(so, ours[0], qty, ordered, done)
-        for ln in ours:
-            take = min(qty, ln.qty - ln.shipped_qty)
-            if take > 0:
-                wanted[ln.id] += take
-                qty -= take
-    return wanted
-
-
-def _too_many(so, line, qty: Decimal, ordered: Decimal, done: Decimal) -> InvalidQuantity:
-    """Shipping more than a line has open: more than ordered, or more than is left (and
-    reserved) after what shipped before."""
-    what, what_zh = line.sku, _label_zh(line.sku, line.name_zh)
-    if not done:
-        return InvalidQuantity(
-            f"{so.number} has {qty_str(ordered)} {what} ordered; "
-            f"{qty_str(qty)} is more than ordered",
-            zh=f"{so.number} 的 {what_zh}只订了 {qty_str(ordered)}，不能发 {qty_str(qty)}",
-        )
-    left = ordered - done
-    return InvalidQuantity(
-        f"{so.number} has {qty_str(left)} {what} still to ship (reserved for it: "
-        f"{qty_str(ordered)} ordered, {qty_str(done)} shipped); {qty_str(qty)} is more than that",
-        zh=f"{so.number} 的 {what_zh}只剩 {qty_str(left)} 未发（为该单预留；订购 "
-        f"{qty_str(ordered)}，已发 {qty_str(done)}），不能发 {qty_str(qty)}",
-    )
-
-
-def _label_zh(sku: str, name_zh: str | None) -> str:
-    return f"{name_zh}（{sku}）" if name_zh else sku
-
-
-def _head(uow, so) -> dict:
-    details = order_details_of(uow, so, [])
-    return {
-        "customer": details["partner"],
-        "partner_name": details["partner_name"],
-        "partner_name_zh": details["partner_name_zh"],
-        "total": details["total"],
-    }
-
-
-def _check_shippable(so) -> None:
-    if so.status not in ("confirmed", "partially_shipped"):
-        raise InvalidState(
-            f"{so.number} is {state_en(so.status, so.approval)}; only confirmed or partly shipped orders can be shipped",
-            zh=f"{so.number} {state_zh(so.status, so.approval)}，只有已确认或部分发货的订单可以发货",
-        )
+    so = order_row(uow, number, lock=False)
+    return order_details_of(uow, so, [_priced(ln) for ln in stored_lines(uow, so.id)])
 
 
 def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
@@ -443,7 +276,7 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
     of every line is released and never ships, and the order becomes `shipped` — complete
     with what it shipped, so it stops counting the rest as exposure while its shipped part
     still does. The result lists what was closed (`closed`: item and quantity)."""
-    so = _order(uow, cmd.order)
+    so = order_row(uow, cmd.order)
     if roles.only_own(user.role, "sales.cancel") and so.created_by != user.name:
         raise NotPermitted(
             f"{so.number} was placed by {so.created_by}; you may cancel only your own orders",
@@ -458,7 +291,7 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
     if so.status == "pending_approval":
         approvals.cancel_request(uow, so.approval, user)
     else:
-        for line in _lines(uow, so.id):
+        for line in stored_lines(uow, so.id):
             rest = line.qty - line.shipped_qty
             if rest > 0:
                 ledger.release(uow, line.item_id, so.warehouse_id, rest)
@@ -477,13 +310,13 @@ def cancel_sales_order(cmd: CancelSalesOrder, uow, user) -> Cancellation:
 def on_decision(uow, number: str, approved: bool, user) -> str:
     """Approval confirms the order and reserves its stock (refused, and the request stays
     pending, when stock no longer suffices); rejection cancels it."""
-    so = _order(uow, number)
+    so = order_row(uow, number)
     if so.status != "pending_approval":
         raise InvalidState(
             f"{so.number} is {state_en(so.status, so.approval)}, not waiting for approval",
             zh=f"{so.number} {state_zh(so.status, so.approval)}，不在待审批状态",
         )
-    lines = _lines(uow, so.id)
+    lines = stored_lines(uow, so.id)
     # An amended order that had shipped part of itself waits again: approval reserves what
     # is still open, and rejection closes it with what it shipped.
     shipped = any(line.shipped_qty > 0 for line in lines)

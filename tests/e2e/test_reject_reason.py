@@ -5,7 +5,6 @@ reason reaches the requester. `jxc serve slack telegram scheduler` against the l
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -42,7 +41,8 @@ def test_a_telegram_reject_tap_asks_why_and_the_answer_rejects_with_it(shop):
         what="the reason prompt",
     )[-1]
     assert "A-1" in prompt.params["text"]
-    time.sleep(0.5)  # a prompt left unanswered changes nothing
+    # A prompt left unanswered changes nothing: the prompt is the tap's last step, sent once
+    # the conversation has taken the tap in.
     assert shop.order()["status"] == "pending_approval"
     shop.telegram.say(MARY, "ACME is over its credit, ask for a deposit")
     wait_until(lambda: shop.order()["status"] == "cancelled", what="the order rejected")
@@ -59,7 +59,8 @@ def test_a_slack_reject_tap_opens_a_form_and_its_submission_rejects_with_the_rea
     assert opened.args["trigger_id"].startswith("trig-")
     view = opened.response["view"]
     assert "A-1" in json.dumps(view) and view["type"] == "modal"
-    time.sleep(0.5)  # the form open, nothing sent: the request still waits
+    # The form open, nothing sent: the request still waits (the form is the tap's last step,
+    # opened once the conversation has taken the tap in).
     assert shop.order()["status"] == "pending_approval"
     body = view_submission_body("U0MARY", view, {"reason": "too much on credit already"})
     assert post(shop.url, body, signed_headers(SECRET, body), form=True)[0] == 200

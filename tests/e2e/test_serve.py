@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from adapters.notify import DirectNotifier
 from tests.conftest import ROOT, cli_env, jxc, run_json
 from tests.e2e.fake_slack import FakeSlack, ServeProcess, free_port
 from tests.e2e.fake_telegram import FakeTelegram
@@ -197,7 +198,12 @@ def test_a_request_decided_before_its_turn_is_skipped_not_sent(master_db, monkey
                 ],
                 "wang told that A-1 was approved",
             )
-            time.sleep(1.0)  # room for a stale request, were one sent
+            # Nothing more is on its way once no delivery waits (a stale request, were one
+            # sent, would have been sent by then).
+            _wait(
+                lambda: not [d for d in _deliveries(master_db) if d.status == "pending"],
+                "the deliveries settled",
+            )
         finally:
             code = server.stop()
     finally:
@@ -216,7 +222,7 @@ def test_a_request_decided_before_its_turn_is_skipped_not_sent(master_db, monkey
 # -- a digest's chart lives as long as a delivery needs it --------------------------------------
 
 
-class SeesTheChart:
+class SeesTheChart(DirectNotifier):
     """A chat platform that takes every send but mary's first `down`, noting whether the chart
     was there to send."""
 

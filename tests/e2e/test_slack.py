@@ -24,6 +24,7 @@ from tests.e2e.fake_slack import (
 )
 
 SECRET = "test-signing-secret"
+MARKER = "U0LI"  # who asks `Slack.settled`'s question
 
 
 class Slack:
@@ -51,6 +52,21 @@ class Slack:
 
     def posted(self, count: int) -> list:
         return self.fake.wait_for("chat.postMessage", count)
+
+    def posts(self, ok_only: bool = True) -> list:
+        """The messages posted, but the answers to `settled`'s marker."""
+        calls = self.fake.of("chat.postMessage", ok_only)
+        return [c for c in calls if c.args.get("channel") != f"D{MARKER}"]
+
+    def settled(self) -> None:
+        """Wait until the process has answered a later question (a marker in another person's
+        DM): what it was sent before has had its turn, and what it did is recorded."""
+        answered = len(self.fake.of("chat.postMessage")) - len(self.posts())
+        self.dm(MARKER, "how many M6")
+        deadline = time.monotonic() + 20
+        while len(self.fake.of("chat.postMessage")) - len(self.posts()) <= answered:
+            assert time.monotonic() < deadline, "the marker was not answered"
+            time.sleep(0.02)
 
 
 def message_ts(call) -> str:
@@ -82,11 +98,6 @@ def slack(master_db):
 
 def _orders(db: str) -> list[dict]:
     return json.loads(jxc(db, "orders", "--json").stdout)
-
-
-def _quiet(seconds: float = 0.8) -> None:
-    """Give the process time to do what it should not do."""
-    time.sleep(seconds)
 
 
 # -- questions --------------------------------------------------------------------------------
@@ -172,7 +183,7 @@ def test_another_users_tap_in_a_channel_changes_nothing_and_says_so(slack):
     told = slack.fake.wait_for("chat.postEphemeral")[0]
     assert told.args["user"] == "U0SAM"
     assert "nothing was changed" in told.args["text"]
-    _quiet()
+    slack.settled()
     assert slack.fake.of("chat.update") == []
     assert _orders(slack.db) == []
     # The proposer's own tap still counts.
@@ -188,7 +199,7 @@ def test_a_stale_confirmation_button_does_nothing(slack):
     slack.tap("U0WANG", first)
     told = slack.fake.wait_for("chat.postEphemeral")[0]
     assert "没有做任何更改" in told.args["text"]
-    _quiet()
+    slack.settled()
     assert slack.fake.of("chat.update") == []
     assert _orders(slack.db) == []
 
@@ -203,11 +214,11 @@ def test_unsigned_wrongly_signed_or_stale_requests_get_401_and_do_nothing(slack)
     assert post(slack.url, body, wrong)[0] == 401
     stale = signed_headers(SECRET, body, ts=int(time.time()) - 6 * 60)
     assert post(slack.url, body, stale)[0] == 401
-    _quiet()
-    assert slack.fake.of("chat.postMessage", ok_only=False) == []
+    slack.settled()
+    assert slack.posts(ok_only=False) == []
     # The same request signed properly is taken.
     assert post(slack.url, body, signed_headers(SECRET, body))[0] == 200
-    assert "确认吗" in slack.posted(1)[0].args["text"]
+    assert "确认吗" in slack.posted(2)[-1].args["text"]
 
 
 def test_a_retried_event_has_one_effect(slack):
@@ -218,8 +229,8 @@ def test_a_retried_event_has_one_effect(slack):
     slack.send_event(yes, event_id="EvYES", **{"X-Slack-Retry-Num": "1"})
     slack.send_event(yes, event_id="EvYES", **{"X-Slack-Retry-Num": "2"})
     replies = slack.posted(2)
-    _quiet()
-    assert len(slack.fake.of("chat.postMessage")) == 2
+    slack.settled()
+    assert len(slack.posts()) == 2
     assert "SO-0001" in replies[1].args["text"]
     assert [o["order"] for o in _orders(slack.db)] == ["SO-0001"]
 
@@ -232,8 +243,8 @@ def test_a_slack_500_on_the_reply_is_delivered_on_retry_once(slack):
     slack.dm("U0MARY", "how many M6")
     reply = slack.posted(1)[0]
     assert "M6-20" in reply.args["text"]
-    _quiet()
-    calls = slack.fake.of("chat.postMessage", ok_only=False)
+    slack.settled()
+    calls = slack.posts(ok_only=False)
     assert [c.status for c in calls] == [500, 200]
 
 

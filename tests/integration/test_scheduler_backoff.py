@@ -31,6 +31,7 @@ class Relay:
     def __init__(self, target: tuple[str, int] | None = None):
         self.target = target
         self.refused = 0
+        self.refused_at: list[float] = []  # time.monotonic() of each
         self._up = target is not None
         self._lock = threading.Lock()
         self._open: list[socket.socket] = []
@@ -50,6 +51,7 @@ class Relay:
             with self._lock:
                 if not self._up:
                     self.refused += 1
+                    self.refused_at.append(time.monotonic())
                     conn.close()
                     continue
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -96,13 +98,22 @@ def _outage_lines(records) -> list:
     return [r for r in records if "database is unavailable" in r.getMessage()]
 
 
+def _tried_for(relay: Relay, seconds: float, timeout: float = 20.0) -> None:
+    """Wait for a try `seconds` after the first refused one (with a delay doubling from 0.5 s,
+    the tries come at about 0, 0.5, 1.5, 3.5 s…)."""
+    deadline = time.monotonic() + timeout
+    while not (relay.refused_at and relay.refused_at[-1] - relay.refused_at[0] >= seconds):
+        assert time.monotonic() < deadline, relay.refused_at
+        time.sleep(0.02)
+
+
 def test_the_feed_backs_off_while_the_database_cannot_be_reached(caplog):
     relay = Relay()  # a PostgreSQL server that is down: every connection dropped at once
     app = bootstrap(Settings(database_url=f"postgresql://jxc@127.0.0.1:{relay.port}/jxc"))
     caplog.set_level(logging.INFO)
     loop = FeedLoop(app, RecordingNotifier(), interval=0.05, kind="reference").start()
     try:
-        time.sleep(4.2)
+        _tried_for(relay, 3.3)
     finally:
         loop.stop()
         relay.close()
@@ -143,10 +154,13 @@ def test_serve_says_once_that_the_database_went_away_and_once_that_it_is_back(ma
     server = ServeProcess(["scheduler"], env, ROOT)
     try:
         server.wait_line("ready")
-        time.sleep(0.5)
+        deadline = time.monotonic() + 20
+        while not relay._open:  # the server reaches the database through the relay
+            assert time.monotonic() < deadline, "nothing connected through the relay"
+            time.sleep(0.02)
         relay.cut()
         _wait_for_line(server, GONE)
-        time.sleep(6.0)  # about 60 tries and as many tracebacks before; now about 4 tries
+        _tried_for(relay, 3.3)  # about 35 tries and as many tracebacks before; now about 4
         during = list(server.lines)
         relay.restore()
         _wait_for_line(server, BACK, timeout=40)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.reply import Reply, t
-from bot.render.results.base import result_reply
+from bot.render.results.base import listed, result_reply, said
 from bot.render.words import (
     details_text,
     joined_reasons,
@@ -98,25 +98,22 @@ def _approval(r: ApprovalAnswer, lang: str) -> Reply:
 
 @result_reply.register(ApprovalsAnswer)
 def _approvals(r: ApprovalsAnswer, lang: str) -> Reply:
-    table = [x.to_json() for x in r.requests]
-    if not r.requests:
-        return Reply(t(lang, "No pending approvals.", "没有待审批事项。"), lang, table=table)
-    lines = []
-    for q in r.requests:
-        what = details_text(None, q.details, lang)
-        subject = subject_words(q.subject_kind, q.subject, lang)
-        if lang == "zh":
-            lines.append(
-                f"{q.request}：{subject}" + (f"，{what}" if what else "")
-                + f"；原因：{_reasons(q, lang)}（提交人 {q.requested_by}）"
-            )  # fmt: skip
-            continue
-        lines.append(
-            f"{q.request}: {subject}"
-            + (f" — {what}" if what else "")
-            + f" — {_reasons(q, lang)} (by {q.requested_by})"
-        )
-    return Reply("\n".join(lines), lang, table=table)
+    return listed(r.requests, lang, ("No pending approvals.", "没有待审批事项。"), _approval_line)
+
+
+def _approval_line(q, lang: str) -> str:
+    what = details_text(None, q.details, lang)
+    subject = subject_words(q.subject_kind, q.subject, lang)
+    if lang == "zh":
+        return (
+            f"{q.request}：{subject}" + (f"，{what}" if what else "")
+            + f"；原因：{_reasons(q, lang)}（提交人 {q.requested_by}）"
+        )  # fmt: skip
+    return (
+        f"{q.request}: {subject}"
+        + (f" — {what}" if what else "")
+        + f" — {_reasons(q, lang)} (by {q.requested_by})"
+    )
 
 
 @result_reply.register(Decision)
@@ -127,45 +124,36 @@ def _decided(r: Decision, lang: str) -> Reply:
     what += _posted(r.posted, lang)
     behalf = r.on_behalf_of
     subject = subject_words(r.subject_kind, r.subject, lang)
-    return Reply(
-        t(
-            lang,
-            f"{r.request} {status_words(lang, r.status)}: {subject}{what} is now "
-            f"{status_words(lang, r.subject_status)}."
-            + (f" Decided by {r.decided_by} for {behalf}." if behalf else "")
-            + (f" Reason: {reason}." if reason else "")
-            + (f" {r.requested_by} has been told." if r.requested_by else ""),
-            f"{r.request} {status_words(lang, r.status)}：{subject}{what} 现为"
-            f"{status_words(lang, r.subject_status)}。"
-            + (f"由 {r.decided_by} 代 {behalf} 审批。" if behalf else "")
-            + (f"理由：{reason}。" if reason else "")
-            + (f"已通知 {r.requested_by}。" if r.requested_by else ""),
-        ),
+    return said(
         lang,
+        f"{r.request} {status_words(lang, r.status)}: {subject}{what} is now "
+        f"{status_words(lang, r.subject_status)}."
+        + (f" Decided by {r.decided_by} for {behalf}." if behalf else "")
+        + (f" Reason: {reason}." if reason else "")
+        + (f" {r.requested_by} has been told." if r.requested_by else ""),
+        f"{r.request} {status_words(lang, r.status)}：{subject}{what} 现为"
+        f"{status_words(lang, r.subject_status)}。"
+        + (f"由 {r.decided_by} 代 {behalf} 审批。" if behalf else "")
+        + (f"理由：{reason}。" if reason else "")
+        + (f"已通知 {r.requested_by}。" if r.requested_by else ""),
     )
 
 
 @result_reply.register(DelegationSet)
 def _delegated(r: DelegationSet, lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            f"{r.to} now decides approval requests for {r.from_} until {r.until} (inclusive), "
-            f"and receives them too.",
-            f"已委托 {r.to} 代 {r.from_} 审批，至 {r.until}（含当日），审批请求也会发给 {r.to}。",
-        ),
+    return said(
         lang,
+        f"{r.to} now decides approval requests for {r.from_} until {r.until} (inclusive), "
+        f"and receives them too.",
+        f"已委托 {r.to} 代 {r.from_} 审批，至 {r.until}（含当日），审批请求也会发给 {r.to}。",
     )
 
 
 @result_reply.register(DelegationEnded)
 def _undelegated(r: DelegationEnded, lang: str) -> Reply:
     who = f" ({r.to})" if r.to and lang != "zh" else (f"（{r.to}）" if r.to else "")
-    return Reply(
-        t(
-            lang,
-            f"{r.from_}'s delegation{who} has ended; their requests are theirs to decide again.",
-            f"{r.from_} 的代批{who}已结束，审批请求恢复由本人处理。",
-        ),
+    return said(
         lang,
+        f"{r.from_}'s delegation{who} has ended; their requests are theirs to decide again.",
+        f"{r.from_} 的代批{who}已结束，审批请求恢复由本人处理。",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.reply import Reply, t
-from bot.render.results.base import result_reply
+from bot.render.results.base import result_reply, said
 from bot.render.words import (
     approval_note,
     change_text,
@@ -57,13 +57,10 @@ def _ordered_from_alert(r: AlertOrderResult, lang: str) -> Reply:
 @result_reply.register(PurchaseReceipt)
 def _purchase_received(r: PurchaseReceipt, lang: str) -> Reply:
     got = ", ".join(f"{x.qty} × {x.item}" for x in r.received)
-    return Reply(
-        t(
-            lang,
-            f"{r.order} received into {r.warehouse}: {got}. Status: {status_words(lang, r.status)}.",
-            f"{r.order} 已收货到 {r.warehouse}：{got}。状态：{status_words(lang, r.status)}。",
-        ),
+    return said(
         lang,
+        f"{r.order} received into {r.warehouse}: {got}. Status: {status_words(lang, r.status)}.",
+        f"{r.order} 已收货到 {r.warehouse}：{got}。状态：{status_words(lang, r.status)}。",
     )
 
 
@@ -73,15 +70,12 @@ def _shipped(r: Shipment, lang: str) -> Reply:
     sent = sep.join(
         f"{x.qty} × {(x.name_zh if lang == 'zh' else x.name) or x.item}" for x in r.shipped
     )
-    return Reply(
-        t(
-            lang,
-            f"{r.order} shipped from {r.warehouse}: {sent} (cost of goods "
-            f"{money_text(r.cogs)}). Status: {status_words(lang, r.status)}.",
-            f"{r.order} 已从 {r.warehouse} 发货：{sent}（销售成本 {money_text(r.cogs)}）。"
-            f"状态：{status_words(lang, r.status)}。",
-        ),
+    return said(
         lang,
+        f"{r.order} shipped from {r.warehouse}: {sent} (cost of goods "
+        f"{money_text(r.cogs)}). Status: {status_words(lang, r.status)}.",
+        f"{r.order} 已从 {r.warehouse} 发货：{sent}（销售成本 {money_text(r.cogs)}）。"
+        f"状态：{status_words(lang, r.status)}。",
     )
 
 
@@ -91,14 +85,10 @@ def _cancelled(r: Cancellation, lang: str) -> Reply:
         why = t(lang, f" Reason: {r.reason}", f"理由：{r.reason}") if r.reason else ""
         return Reply(t(lang, f"{r.order} cancelled.", f"{r.order} 已取消。") + why, lang)
     rest = ", ".join(f"{x.qty} × {x.item}" for x in r.closed)
-    return Reply(
-        t(
-            lang,
-            f"{r.order} closed with what it shipped; the rest ({rest}) is no longer "
-            "reserved or owed.",
-            f"{r.order} 按已发货部分结单，其余（{rest}）不再预留、不再发货。",
-        ),
+    return said(
         lang,
+        f"{r.order} closed with what it shipped; the rest ({rest}) is no longer reserved or owed.",
+        f"{r.order} 按已发货部分结单，其余（{rest}）不再预留、不再发货。",
     )
 
 

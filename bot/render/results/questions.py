@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render.alerts import alert_state
 from bot.render.reply import Reply, t
-from bot.render.results.base import result_reply
+from bot.render.results.base import listed, result_reply, said
 from bot.render.words import (
     money_text,
 )
@@ -120,14 +120,12 @@ def _report(r: ReportAnswer, lang: str) -> Reply:
 @result_reply.register(AlertsAnswer)
 def _alerts(r: AlertsAnswer, lang: str) -> Reply:
     """The user's alerts."""
-    table = [x.to_json() for x in r.alerts]
-    if not r.alerts:
-        return Reply(t(lang, "No open alerts.", "没有未处理的预警。"), lang, table=table)
-    lines = []
-    for a in r.alerts:
-        state = "" if a.status == "open" else f" [{alert_state(a.status, lang)}]"
-        lines.append(f"#{a.id}{state} {a.message}")
-    return Reply("\n".join(lines), lang, table=table)
+    return listed(r.alerts, lang, ("No open alerts.", "没有未处理的预警。"), _alert_line)
+
+
+def _alert_line(a, lang: str) -> str:
+    state = "" if a.status == "open" else f" [{alert_state(a.status, lang)}]"
+    return f"#{a.id}{state} {a.message}"
 
 
 @result_reply.register(AlertAction)
@@ -136,11 +134,8 @@ def _alert_acted(r: AlertAction, lang: str) -> Reply:
     if r.status != "snoozed":
         return Reply(t(lang, f"Alert {r.alert} acknowledged.", f"预警 {r.alert} 已确认。"), lang)
     days = 1 if r.days is None else r.days
-    return Reply(
-        t(
-            lang,
-            f"Alert {r.alert} snoozed for {days} day{'s' if days != 1 else ''}.",
-            f"预警 {r.alert} 已推迟 {days} 天。",
-        ),
+    return said(
         lang,
+        f"Alert {r.alert} snoozed for {days} day{'s' if days != 1 else ''}.",
+        f"预警 {r.alert} 已推迟 {days} 天。",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.reply import Reply, t
-from bot.render.results.base import result_reply
+from bot.render.results.base import listed, result_reply, said
 from bot.render.words import (
     approval_note,
     money_text,
@@ -21,10 +21,7 @@ from domain.results import (
 
 @result_reply.register(StockAnswer)
 def _stock(r: StockAnswer, lang: str) -> Reply:
-    table = [x.to_json() for x in r.rows]
-    if not r.rows:
-        return Reply(t(lang, "No stock.", "没有库存。"), lang, table=table)
-    return Reply("\n".join(_stock_line(x, lang) for x in r.rows), lang, table=table)
+    return listed(r.rows, lang, ("No stock.", "没有库存。"), _stock_line)
 
 
 def _stock_line(r: StockRow, lang: str) -> str:
@@ -43,40 +40,29 @@ def _stock_line(r: StockRow, lang: str) -> str:
 
 @result_reply.register(StockReceipt)
 def _received(r: StockReceipt, lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            f"Received {r.qty} × {r.sku} into {r.warehouse} "
-            f"({r.move_value}). On hand now {r.on_hand}.",
-            f"已入库 {r.sku} {r.qty}，仓库 {r.warehouse}（{r.move_value}），现在在库 {r.on_hand}。",
-        ),
+    return said(
         lang,
+        f"Received {r.qty} × {r.sku} into {r.warehouse} ({r.move_value}). On hand now {r.on_hand}.",
+        f"已入库 {r.sku} {r.qty}，仓库 {r.warehouse}（{r.move_value}），现在在库 {r.on_hand}。",
     )
 
 
 @result_reply.register(StockIssue)
 def _issued(r: StockIssue, lang: str) -> Reply:
-    return Reply(
-        t(
-            lang,
-            f"Issued {r.qty} × {r.sku} from {r.warehouse} (cost {r.cost}). "
-            f"On hand now {r.on_hand}.",
-            f"已出库 {r.sku} {r.qty}，仓库 {r.warehouse}（成本 {r.cost}），现在在库 {r.on_hand}。",
-        ),
+    return said(
         lang,
+        f"Issued {r.qty} × {r.sku} from {r.warehouse} (cost {r.cost}). On hand now {r.on_hand}.",
+        f"已出库 {r.sku} {r.qty}，仓库 {r.warehouse}（成本 {r.cost}），现在在库 {r.on_hand}。",
     )
 
 
 @result_reply.register(StockTransfer)
 def _transferred(r: StockTransfer, lang: str) -> Reply:
     src, dst = r.from_.warehouse, r.to.warehouse
-    return Reply(
-        t(
-            lang,
-            f"Moved {r.qty} × {r.sku} from {src} to {dst} (value {r.value}).",
-            f"已调拨 {r.sku} {r.qty}，从 {src} 到 {dst}（金额 {r.value}）。",
-        ),
+    return said(
         lang,
+        f"Moved {r.qty} × {r.sku} from {src} to {dst} (value {r.value}).",
+        f"已调拨 {r.sku} {r.qty}，从 {src} 到 {dst}（金额 {r.value}）。",
     )
 
 

@@ -1,0 +1,57 @@
+"""A forecast told in words: whether its days are mostly no sale, the chance of a sale in a
+span, and its days summed by week."""
+
+from __future__ import annotations
+
+import math
+
+
+def is_sparse(points) -> bool:
+    """Whether a forecast's days are mostly no sale: every day's expectation under half a unit,
+    so a day-by-day list of whole units would read "0" every day."""
+    return bool(points) and max(_get(p, "yhat") for p in points) < 0.5
+
+
+def _get(point, key: str) -> float:
+    return float(point[key] if isinstance(point, dict) else getattr(point, key))
+
+
+def chance_of_a_sale(expected: float) -> float:
+    """The chance of at least one sale in a span whose expected demand is `expected`, taking
+    sales as independent arrivals (Poisson): 1 − e^(−expected). Any model's forecast has an
+    expectation, so this reads alike whatever model made it."""
+    return 1 - math.exp(-max(expected, 0.0))
+
+
+def weekly_totals(points) -> list[dict]:
+    """The forecast summed by week from its first day: `start`, `end`, `expected`, `low`,
+    `high` and `chance` (of any sale in that week); the last week may be shorter."""
+    out = []
+    for i in range(0, len(points), 7):
+        week = points[i : i + 7]
+        expected = sum(_get(p, "yhat") for p in week)
+        out.append(
+            {
+                "start": str(_day(week[0])),
+                "end": str(_day(week[-1])),
+                "days": len(week),
+                "expected": expected,
+                "low": sum(_get(p, "yhat_lower") for p in week),
+                "high": sum(_get(p, "yhat_upper") for p in week),
+                "chance": chance_of_a_sale(expected),
+            }
+        )
+    return out
+
+
+def _day(point):
+    return point["date"] if isinstance(point, dict) else point.date
+
+
+def chance_text(chance: float) -> str:
+    """A chance as a whole percentage, never a false certainty (`99 %` at most, `1 %` at least
+    when there is any)."""
+    pct = round(chance * 100)
+    if chance > 0:
+        pct = min(max(pct, 1), 99)
+    return f"{pct} %"
