@@ -57,7 +57,7 @@ def bootstrap(
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
     if migrate_schema:
-        migrate(engine)
+        migrate(engine, settings.timezone)
     clock = clock or clock_from_setting(settings.now, settings.timezone)
     # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
     fitter, notifier = ProphetFitter(), make_notifier(settings)
@@ -70,6 +70,7 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
     from domain import alerts
+    from domain.money import balances, payments, returns, statement
     from domain.reports.service import run_report
     from domain.services import amend, approvals, delegation, purchasing, queries, sales, stock
     from domain.services.orders import APPROVAL_SUBJECTS, query_orders
@@ -95,7 +96,12 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         "approval.delegate": delegation.delegate_approvals,
         "approval.undelegate": delegation.end_delegation,
         "price.query": queries.query_price,
-        "partner.balance": queries.partner_balance,
+        "partner.balance": balances.partner_balance,
+        "sales.return": returns.return_sales_order,
+        "purchase.return": returns.return_purchase_order,
+        "payment.receive": payments.receive_payment,
+        "payment.pay": payments.make_payment,
+        "statement": statement.statement,
         "report": run_report,
         "alert.list": alerts.list_alerts,
         "alert.ack": alerts.ack_alert,

@@ -422,13 +422,8 @@ class Pending(Command):
         return {"intent": self.intent_name, **self.slots}
 
 
-PENDING_INTENTS = {
-    "sales.return": True,
-    "purchase.return": True,
-    "payment.receive": True,
-    "payment.pay": True,
-    "statement": False,
-}
+PENDING_INTENTS: dict[str, bool] = {}
+"""Intents parsed but not served yet, with whether each writes (none at present)."""
 
 COMMANDS: dict[str, type[Command]] = {
     c.intent: c
@@ -678,3 +673,9 @@ _REQUIRED.update(
         "approval.delegate": ("to", "until"),
     }
 )
+
+
+# -- money: returns, payments, statements ---------------------------------------------------------
+
+# Declared beside their services, and registered in `COMMANDS` there.
+import domain.money.commands  # noqa: E402, F401

@@ -233,9 +233,11 @@ def stock_in(
     ref: str = "",
     reason: str = "",
     user: str = "",
+    shipment: int | None = None,
 ) -> Decimal:
     """Add `qty` to a balance at `unit_cost` (or at an exact `value` carried from a transfer,
-    with its FIFO `layers`). Returns the move's value."""
+    with its FIFO `layers`). Returns the move's value. `shipment` numbers the receipts (and
+    returns) of the order `ref`, as it numbers a sales order's shipments."""
     lock_balance(uow, item.id, wh_id)
     if value is None:
         value = money(qty * unit_cost)
@@ -252,7 +254,7 @@ def stock_in(
                     unit_cost=lc,
                 )
             )
-    _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user)
+    _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user, shipment)
     return value
 
 
@@ -272,13 +274,18 @@ _EMPTY_LAYERS = (
 )
 
 
-def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
-    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken. Layers used up are
-    emptied in one statement, the one partly used in another."""
+def _fifo_take(
+    uow, item_id: int, wh_id: int, qty: Decimal, prefer: Decimal | None = None
+) -> list[tuple[Decimal, Decimal]]:
+    """Consume FIFO layers oldest first (with `prefer`, the layers at that unit cost first,
+    newest first: goods going back to their supplier); returns [(qty, unit_cost)] taken.
+    Layers used up are emptied in one statement, the one partly used in another."""
     taken: list[tuple[Decimal, Decimal]] = []
     emptied: list[int] = []
     left = qty
     rows = uow.execute(_OPEN_LAYERS, {"l_item": item_id, "l_wh": wh_id, "zero": ZERO})
+    if prefer is not None:
+        rows = sorted(rows.all(), key=lambda r: (r[2] != prefer, -r[0] if r[2] == prefer else r[0]))
     for layer_id, qty_left, cost in rows:
         take = min(left, qty_left)
         taken.append((take, cost))
@@ -293,7 +300,8 @@ def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decima
             break
     else:
         partial = None
-    rows.close()
+    if prefer is None:
+        rows.close()
     if emptied:
         uow.execute(_EMPTY_LAYERS, {"ids": emptied, "left": ZERO})
     if partial:
@@ -301,11 +309,15 @@ def _fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decima
     return taken
 
 
-def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outgoing:
-    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items)."""
+def outgoing_value(
+    uow, item, wh_id: int, bal: BalanceRow, qty: Decimal, at_cost: Decimal | None = None
+) -> Outgoing:
+    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items);
+    `at_cost`: the unit cost the goods came in at (a purchase return), which they leave at —
+    FIFO from the layers at that cost first, average cost within the balance's value."""
     layers: list[tuple[Decimal, Decimal]] = []
     if item.costing == "fifo":
-        layers = _fifo_take(uow, item.id, wh_id, qty)
+        layers = _fifo_take(uow, item.id, wh_id, qty, prefer=at_cost)
     if bal.on_hand <= 0:
         fallback = item.last_receipt_cost or item.unit_cost or ZERO
         return Outgoing(money(qty * fallback), layers or [(qty, fallback)])
@@ -320,6 +332,8 @@ def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outg
         return Outgoing(value, layers)
     if item.costing == "fifo":
         return Outgoing(money(sum((q * c for q, c in layers), ZERO)), layers)
+    if at_cost is not None:
+        return Outgoing(min(money(qty * at_cost), max(bal.value, ZERO)), [])
     return Outgoing(money(qty * bal.value / bal.on_hand), [])
 
 
@@ -337,9 +351,10 @@ def stock_out(
     reason: str = "",
     user: str = "",
     shipment: int | None = None,
+    at_cost: Decimal | None = None,
 ) -> Outgoing:
     """Take `qty` out of a balance, `from_reserved` of it out of its reservation (shipping;
-    `shipment` numbers the order's shipments).
+    `shipment` numbers the order's shipments; `at_cost`: leave at the cost they came in at).
 
     Refused with `InsufficientStock` when available stock would go below zero, unless the
     warehouse allows negative stock or `force` is set (a count records what is physically
@@ -355,7 +370,7 @@ def stock_out(
     negative_ok = force or (qty > can and allow_negative(uow, wh_code))
     if not negative_ok and qty > can:
         raise shortage(uow, item, wh_id, wh_code, can, qty)
-    out = outgoing_value(uow, item, wh_id, bal, qty)
+    out = outgoing_value(uow, item, wh_id, bal, qty, at_cost)
     deltas = {"qty": -qty, "reserved": -from_reserved, "value": -out.value}
     applied = _change(uow, item.id, wh_id, **deltas, need=None if negative_ok else need)
     if not applied and not force and qty <= can and allow_negative(uow, wh_code):

@@ -316,6 +316,8 @@ class PurchaseOrder(Base, table=True):
     approval: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(sa_type=UTCDateTime())
     created_by: str = Field(default="", max_length=64)
+    # How many receipts it has had; its purchase moves carry their number (1 for the first).
+    receipts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PurchaseLine(Base, table=True):
@@ -331,12 +333,18 @@ class PurchaseLine(Base, table=True):
     price: Decimal = Field(default=Decimal(0), sa_type=Cost())
     amount: Decimal = Field(default=Decimal(0), sa_type=Money())
     received_qty: Decimal = Field(default=Decimal(0), sa_type=Qty())
+    # Returned to the supplier since, kept apart from what was received.
+    returned_qty: Decimal = Field(
+        default=Decimal(0), sa_type=Qty(), sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class SalesOrder(Base, table=True):
     """An order from a customer (`SO-0001`)."""
 
     __tablename__ = "salesorder"
+    # A customer's open orders are the exposure every credit check reads.
+    __table_args__ = (Index("ix_salesorder_partner_status", "partner_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=16, unique=True)
@@ -369,6 +377,10 @@ class SalesLine(Base, table=True):
     amount: Decimal = Field(default=Decimal(0), sa_type=Money())
     shipped_qty: Decimal = Field(default=Decimal(0), sa_type=Qty())
     cost: Decimal = Field(default=Decimal(0), sa_type=Money())
+    # Returned by the customer since, kept apart from what was shipped.
+    returned_qty: Decimal = Field(
+        default=Decimal(0), sa_type=Qty(), sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class ApprovalRequest(Base, table=True):
@@ -432,6 +444,10 @@ class Conversation(Base, table=True):
     state: str = Field(default="")
     updated_at: datetime = Field(sa_type=UTCDateTime())
 
+
+# The money tables (invoices, payments, their allocations) are declared beside their services,
+# on the same metadata: the schema is whole wherever it is imported.
+import domain.money.tables  # noqa: E402, F401
 
 __all__ = [
     "ROLES",

@@ -1,8 +1,8 @@
 """Sales orders: create (availability, credit and discount checks; stock reserved once
 confirmed), ship (issue at cost, reservation released), cancel (releases).
 
-Exposure for the credit check = confirmed orders not yet shipped + shipped and unpaid. Until
-payments are recorded, every shipped order counts as unpaid.
+Exposure for the credit check = confirmed orders not yet shipped + shipped and unpaid (the
+balance of the customer's invoices, `domain.money.balances`).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, literal_column, or_, select, update
+from sqlalchemy import select, update
 
 from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder, ShipSalesOrder
@@ -24,6 +24,7 @@ from domain.events import (
 )
 from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
+from domain.money import balances, invoices
 from domain.numbers import money, money_str, price_str, qty_str, quantity
 from domain.pricing import (
     PRICE_STEP,
@@ -46,39 +47,16 @@ from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
 from domain.status_words import state_en, state_zh
-from domain.uow import Prepared
 
 so_t = SalesOrder.__table__
 sl_t = SalesLine.__table__
 ZERO = Decimal(0)
 
 
-_COMMITTED = Prepared(
-    select(func.coalesce(func.sum(so_t.c.total), literal_column("0")).label("total")).where(
-        (so_t.c.partner_id == bindparam("p"))
-        & or_(*(so_t.c.status == s for s in ("confirmed", "partially_shipped", "shipped")))
-    )
-)
-_CLOSED_SHORT = Prepared(
-    select(sl_t.c.shipped_qty, sl_t.c.price, sl_t.c.amount)
-    .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
-    .where(
-        (so_t.c.partner_id == bindparam("p"))
-        & (so_t.c.status == "shipped")
-        & (sl_t.c.shipped_qty < sl_t.c.qty)
-    )
-)
-
-
 def exposure(uow, partner_id: int) -> Decimal:
-    """What a customer owes or has committed: confirmed-not-shipped plus shipped-unpaid. The
-    rest of a partly shipped order closed by `sales.cancel` (status `shipped`, lines short)
-    no longer counts; what it shipped does."""
-    (row,) = _COMMITTED.run(uow, {"p": partner_id})
-    total = row.total if isinstance(row.total, Decimal) else Decimal(row.total)
-    for shipped, price, amount in _CLOSED_SHORT.run(uow, {"p": partner_id}):
-        total -= amount - money(shipped * price)
-    return total
+    """What a customer has committed and not paid (`domain.money.balances.exposure`: confirmed
+    orders not yet shipped plus the balance of its invoices, never below 0)."""
+    return balances.exposure(uow, partner_id)
 
 
 def _avg_cost(uow, item_id: int, wh_id: int) -> Decimal | None:
@@ -280,7 +258,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
     lines = _lines(uow, so.id)
     wanted = _wanted(uow, so, lines, cmd.lines) if cmd.lines else _open(lines)
     shipment = so.shipments + 1  # its sale moves carry it: told apart even at one instant
-    shipped, cogs = [], ZERO
+    shipped, cogs, worth = [], ZERO, ZERO
     for line in lines:
         qty = wanted.get(line.id)
         if not qty:
@@ -307,6 +285,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
             .values(shipped_qty=line.shipped_qty + qty, cost=line.cost + out.value)
         )
         cogs += out.value
+        worth += _amount(line, qty)
         shipped.append(
             MovedLine(
                 item=line.sku,
@@ -324,6 +303,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         .where(so_t.c.id == so.id)
         .values(status=status, shipped_at=uow.now, shipments=shipment)
     )
+    invoice = invoices.issue(uow, "sales", so.partner_id, so.number, shipment, worth)
     uow.emit(
         SalesOrderShipped(
             order=so.number,
@@ -333,6 +313,8 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
             cogs=money_str(cogs),
             total=money_str(so.total),
             user=user.name,
+            shipment=shipment,
+            invoice=invoice.number,
         )
     )
     return Shipment(
@@ -343,6 +325,8 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         cogs=money_str(cogs),
         **_head(uow, so),
         lines=line_rows(uow, so.id),
+        shipment=shipment,
+        invoice=invoice.number,
     )
 
 
