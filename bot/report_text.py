@@ -20,6 +20,9 @@ TITLES = {
     "supplier_performance": ("Supplier performance", "供应商绩效"),
     "kpi": ("KPIs", "关键绩效指标"),
     "pending_approvals": ("Pending approvals", "待审批"),
+    "receivables_aging": ("Receivables aging", "应收账款账龄"),
+    "payables_aging": ("Payables aging", "应付账款账龄"),
+    "gross_profit": ("Gross profit", "毛利"),
 }
 
 # report → columns (key, English heading, Chinese heading)
@@ -100,8 +103,37 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("age_hours", "Age (h)", "等待(小时)"),
         ("reasons", "Reasons", "原因"),
     ],
+    "receivables_aging": [
+        ("partner", "Customer", "客户"),
+        ("balance", "Balance", "余额"),
+        ("current", "Current", "未到期"),
+        ("1-30", "1-30", "1-30天"),
+        ("31-60", "31-60", "31-60天"),
+        ("61-90", "61-90", "61-90天"),
+        ("90+", "90+", "90天以上"),
+        ("overdue", "Overdue", "逾期合计"),
+        ("credit_limit", "Limit", "信用额度"),
+    ],
+    "payables_aging": [
+        ("partner", "Supplier", "供应商"),
+        ("balance", "Balance", "余额"),
+        ("current", "Current", "未到期"),
+        ("1-30", "1-30", "1-30天"),
+        ("31-60", "31-60", "31-60天"),
+        ("61-90", "61-90", "61-90天"),
+        ("90+", "90+", "90天以上"),
+        ("overdue", "Overdue", "逾期合计"),
+    ],
+    "gross_profit": [
+        ("sku", "SKU", "物品"),
+        ("qty", "Qty", "数量"),
+        ("revenue", "Revenue", "销售额"),
+        ("cogs", "COGS", "销售成本"),
+        ("gross_profit", "Gross profit", "毛利"),
+        ("margin", "Margin", "毛利率"),
+    ],
 }
-PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share"}
+PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share", "margin"}
 # Quantities of the row's unit (whole for counted units); levels one orders or keeps stock
 # against round up; money with thousands separators.
 QTY_KEYS = {"on_hand", "reserved", "available", "on_order", "projected", "qty", "moq"}
@@ -115,6 +147,15 @@ MONEY_KEYS = {
     "value_tied_up",
     "total",
     "amount",
+    "balance",
+    "current",
+    "1-30",
+    "31-60",
+    "61-90",
+    "90+",
+    "overdue",
+    "credit_limit",
+    "gross_profit",
 }
 MONEY_GROUPS = {"by_category", "by_warehouse"}
 KPI_NAMES = {
@@ -175,6 +216,13 @@ SUMMARY_LABELS: dict[str | tuple[str, str], tuple[str, str]] = {
     "measured": ("KPIs with data", "有数据的指标数"),
     "pending": ("Waiting", "待审批数"),
     "oldest_hours": ("Oldest (hours)", "最久等待（小时）"),
+    "balance": ("Balance", "余额"),
+    "current": ("Not yet due", "未到期"),
+    "overdue": ("Overdue", "逾期合计"),
+    "as_of": ("As of", "截至"),
+    "gross_profit": ("Gross profit", "毛利"),
+    "margin": ("Margin", "毛利率"),
+    "by_customer": ("By customer", "按客户"),
     # inside ABC's classes
     ("abc", "items"): ("items", "物品数"),
     ("abc", "value"): ("sales value", "销售额"),
@@ -342,11 +390,28 @@ def render_text(result: ReportAnswer, lang: str = "en") -> str:
             else:
                 shown = _cell(name, k, v, zh)
             lines.append(f"  {label}{colon}{shown}")
+    for key, group in (result.summary or {}).items():
+        if key in LISTED_GROUPS and group:
+            lines.append("")
+            lines.append(summary_label(name, key, lang) + colon.rstrip())
+            first = LISTED_GROUPS[key]
+            lines.extend(
+                f"  {row[first]}{colon}{_pairs(name, _figures(row, first), zh)}" for row in group
+            )
     if result.notes:
         lines.append("")
         lines.append(WORDS["notes"][zh] + colon.rstrip())
         lines.extend(f"  - {note_text(n, lang)}" for n in result.notes)
     return "\n".join(lines)
+
+
+LISTED_GROUPS = {"by_customer": "customer"}
+"""Summary lists shown as lines under the summary: key → the field that names each line."""
+
+
+def _figures(row: dict, first: str) -> dict:
+    """A listed row's figures: what is not its name."""
+    return {k: v for k, v in row.items() if k not in (first, "name", "name_zh")}
 
 
 def _pairs(report: str, d: dict, zh: bool, money: bool = False) -> str:

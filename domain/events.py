@@ -432,6 +432,7 @@ def event_from_row(name: str, payload: str | None) -> Event:
         raise MalformedEvent(f"{name}: payload is not JSON: {exc}") from None
     return cls.from_data(data, name)
 
+
 # The money events (returns, payments) are declared beside their services, and registered
 # in `EVENTS` there.
 import domain.money.events  # noqa: E402, F401

@@ -42,7 +42,7 @@ class Invoice(Base, table=True):
     due: date = Field()
     total: Decimal = Field(default=Decimal(0), sa_type=Money())
     paid: Decimal = Field(default=Decimal(0), sa_type=Money())
-    status: str = Field(default="open", max_length=8)  # open | paid
+    status: str = Field(default="open", max_length=16)  # open | paid
 
 
 class Payment(Base, table=True):
@@ -60,7 +60,7 @@ class Payment(Base, table=True):
     partner_id: int = Field(foreign_key="partner.id")
     amount: Decimal = Field(default=Decimal(0), sa_type=Money())
     unallocated: Decimal = Field(default=Decimal(0), sa_type=Money())
-    status: str = Field(default="open", max_length=8)  # open (some unallocated) | allocated
+    status: str = Field(default="open", max_length=16)  # open (some unallocated) | allocated
     at: datetime = Field(sa_type=UTCDateTime())
     day: date = Field()
     user_name: str = Field(default="", max_length=64)

@@ -52,7 +52,7 @@ def _schema() -> None:
         sa.Column("due", sa.Date(), nullable=False),
         sa.Column("total", money, nullable=False),
         sa.Column("paid", money, nullable=False),
-        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.ForeignKeyConstraint(["partner_id"], ["partner.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("number"),
@@ -68,7 +68,7 @@ def _schema() -> None:
         sa.Column("partner_id", sa.Integer(), nullable=False),
         sa.Column("amount", money, nullable=False),
         sa.Column("unallocated", money, nullable=False),
-        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("at", domain.types.UTCDateTime(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("user_name", sa.String(length=64), nullable=False),
@@ -94,9 +94,7 @@ def _schema() -> None:
     for column in ("invoice_id", "payment_id", "credit_note_id"):
         op.create_index(op.f(f"ix_allocation_{column}"), "allocation", [column])
     with op.batch_alter_table("purchaseorder", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("receipts", sa.Integer(), server_default="0", nullable=False)
-        )
+        batch_op.add_column(sa.Column("receipts", sa.Integer(), server_default="0", nullable=False))
     for table in ("purchaseline", "salesline"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column("returned_qty", qty, server_default="0", nullable=False))
@@ -105,11 +103,10 @@ def _schema() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_salesorder_partner_status", table_name="salesorder")
+    # ALTER TABLE … DROP COLUMN (SQLite 3.35+ too): no copy of tables other tables point at.
     for table in ("salesline", "purchaseline"):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("returned_qty")
-    with op.batch_alter_table("purchaseorder", schema=None) as batch_op:
-        batch_op.drop_column("receipts")
+        op.drop_column(table, "returned_qty")
+    op.drop_column("purchaseorder", "receipts")
     for column in ("credit_note_id", "payment_id", "invoice_id"):
         op.drop_index(op.f(f"ix_allocation_{column}"), table_name="allocation")
     op.drop_table("allocation")
@@ -237,9 +234,7 @@ def _backfill(tz: ZoneInfo) -> None:
                 doc["doc_no"] = seen[doc["ref"]]
             order_t = sa.table("purchaseorder", sa.column("number"), sa.column("receipts"))
             for ref, n in seen.items():
-                conn.execute(
-                    sa.update(order_t).where(order_t.c.number == ref).values(receipts=n)
-                )
+                conn.execute(sa.update(order_t).where(order_t.c.number == ref).values(receipts=n))
         rows = []
         for n, doc in enumerate(docs, start=1):
             at = doc["at"] if doc["at"].tzinfo else doc["at"].replace(tzinfo=UTC)
