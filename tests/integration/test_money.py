@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from sqlalchemy import text
 
 from bot.conversation import Conversation
 from domain.commands import (
@@ -40,6 +41,7 @@ from domain.money.commands import (
     ReturnSalesOrder,
 )
 from domain.money.statement import list_invoices
+from domain.verify import verify_books
 
 pytestmark = pytest.mark.db
 
@@ -409,3 +411,24 @@ def test_a_suppliers_statement_shows_bills_as_debits(app, users):
         ("PAY-0001", "0.00", "5.00"),
     ]
     assert got["closing"] == "15.00"
+
+
+def test_verify_rebuilds_invoices_payments_and_balances_and_names_what_differs(app, users, chen):
+    _stock(app, users)
+    order, _ = _sold_and_shipped(app, users, qty=100, parts=(40,))
+    app.bus.execute(ReturnSalesOrder(order=order, lines=(Line("M6-20", D(4)),)), users["li"])
+    app.bus.execute(ReceivePayment(customer="ACME", amount=D("30")), chen)
+    with app.uow(write=False) as uow:
+        clean = verify_books(uow)
+    assert clean.ok and (clean.invoices, clean.payments, clean.partners) == (3, 1, 1)
+    with app.engine.begin() as conn:  # what a bad hand on the database would leave
+        conn.execute(text("UPDATE invoice SET total = total + 100 WHERE number = 'INV-0002'"))
+        conn.execute(text("UPDATE payment SET unallocated = 0"))
+    with app.uow(write=False) as uow:
+        found = {(d.kind, d.field, d.invoice, d.partner) for d in verify_books(uow).differences}
+    assert found == {
+        ("invoice", "total", "INV-0002", "ACME"),
+        ("invoice", "open", "INV-0002", "ACME"),
+        ("payment", "unallocated", "PAY-0001", "ACME"),
+        ("partner", "balance", None, "ACME"),
+    }
