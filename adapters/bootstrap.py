@@ -125,13 +125,17 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
     }
 
 
-def digest_now(uow, kind: str, lang: str, *, currency: str) -> tuple[str, str | None]:
+def digest_now(
+    uow, kind: str, lang: str, role: str | None = None, *, currency: str
+) -> tuple[str, str | None]:
     """The port `digest` questions are answered through: the scheduled digest's text in `lang`
-    and its chart (drawn into a private directory; none when there is nothing to report)."""
+    as a user of `role` receives it, and its chart (drawn into a private directory; none when
+    there is nothing to report)."""
     from adapters import digest
 
     data = digest.gather_in(uow, kind)
-    text, has_news = digest.render_text(data, kind, currency, lang)
+    money = role in digest.MONEY_ROLES
+    text, has_news = digest.render_text(data, kind, currency, lang, money=money)
     if not has_news:
         return text, None
     folder = Path(tempfile.mkdtemp(prefix="jxc-digest-"))
