@@ -16,8 +16,10 @@ its user, with the clock moved to the hour it happened:
 
 The played weeks replace the history in their range: sales history stops the day before they
 start, so no demand is counted twice. Everything is seeded: the same day gives the same past.
-A customer's orders stop short of 60 % of its credit limit (the ledger keeps no payments yet,
-so every shipment stays exposure) and a line never takes more than is available.
+The accountant records customers' payments and pays the suppliers' bills (`adapters.demo_money`:
+some customers pay late, so some invoices are overdue today). A customer's orders stop short of
+60 % of its credit limit less its exposure as the ledger counts it (open orders and the unpaid
+balance), and a line never takes more than is available.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from adapters.demo_money import credit_budget, pay_and_collect
 from domain.clock import FixedClock
 from domain.commands import (
     CountStock,
@@ -55,7 +58,6 @@ SUPPLIER_OF = {
     "packaging": "HZP",
     "safety": "SAFE",
 }
-CREDIT_USE = Decimal("0.6")
 ROUTINE_PO_CAP = Decimal(9000)  # under approval.purchase_total, so routine orders pass
 LOWEST_PRICE = Decimal("0.90")  # of list: a routine discount never needs approval
 REORDER_WEEKDAYS = (0, 3)  # Monday, Thursday
@@ -89,7 +91,6 @@ class _Play:
     items: dict[str, _Item]
     credit: dict[str, Decimal]
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
-    exposure: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     ship_on: dict[date, list[tuple[str, tuple[Line, ...] | None]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -246,6 +247,7 @@ def _one_day(play: _Play, day: date, demand: list, start: date, today: date) -> 
         play.run(cmd, approver)
         if then is not None:
             then()
+    pay_and_collect(play, day)
     play.at(day, 10, 0)
     _sales(play, day, demand, last)
     _scripted(play, day, n, last)
@@ -265,7 +267,7 @@ def _sales(play: _Play, day: date, demand: list, last: date) -> None:
     for r in demand:
         by_customer[r.customer].append(r)
     for n, customer in enumerate(sorted(by_customer)):
-        budget = play.credit.get(customer, ZERO) * CREDIT_USE - play.exposure[customer]
+        budget = credit_budget(play.app, customer)
         lines = []
         for r in sorted(by_customer[customer], key=lambda r: r.sku):
             item = play.items[r.sku]
@@ -285,7 +287,6 @@ def _sales(play: _Play, day: date, demand: list, last: date) -> None:
         except JxcError as exc:  # the demand was cut to fit; a refusal here is not expected
             log.warning("demo: order for %s not placed: %s", customer, exc)
             continue
-        play.exposure[customer] += Decimal(so.total)
         if day >= last:
             continue  # today's open orders
         _plan_shipment(play, so.order, lines, day + timedelta(days=1), last)
@@ -398,7 +399,6 @@ def _scripted(play: _Play, day: date, n: int, last: date) -> None:
             so = play.run(CreateSalesOrder(customer="SUNRISE", lines=lines), "wang")
             play.at(day, 16, 30)
             play.run(DecideApproval(request=so.approval, decision="approve"), "mary")
-            play.exposure["SUNRISE"] += Decimal(so.total)
             _plan_shipment(play, so.order, list(lines), tomorrow, last)
     elif n == 24:  # a 20 % discount on paint: rejected, with the reason on the order
         qty = _take(play, "PAINT-W", 10)
