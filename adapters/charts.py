@@ -330,7 +330,8 @@ def _aging(ax, result, zh) -> bool:
     ax.invert_yaxis()
     ax.set_xlabel(_t("owed", zh))
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right")
+    ax.set_xlim(0, max(max(left), 1.0) * 1.05)
+    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
     return True
 
 

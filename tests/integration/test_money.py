@@ -432,3 +432,48 @@ def test_verify_rebuilds_invoices_payments_and_balances_and_names_what_differs(a
         ("payment", "unallocated", "PAY-0001", "ACME"),
         ("partner", "balance", None, "ACME"),
     }
+
+
+def test_sales_and_demand_are_net_of_returns_on_the_day_they_came_back(app, users):
+    from domain.commands import Report
+    from domain.history import demand_by_item
+    from domain.services.forecasts import demand_rows
+
+    _stock(app, users)
+    order, _ = _sold_and_shipped(app, users, qty=100)  # 25.00 on 2026-06-15
+    app.clock.advance(days=1)
+    app.bus.execute(ReturnSalesOrder(order=order, lines=(Line("M6-20", D(30)),)), users["li"])
+    app.clock.advance(days=1)
+    app.bus.execute(ReturnSalesOrder(order=order, lines=(Line("M6-20", D(10)),)), users["li"])
+    top = app.bus.execute(Report(name="top_sellers", period="last_7_days"), users["tom"])
+    assert [(r["sku"], r["qty"], r["revenue"]) for r in top["rows"]] == [("M6-20", "60", "15.00")]
+    with app.uow(write=False) as uow:
+        item_id = uow.execute(text("SELECT id FROM item WHERE sku = 'M6-20'")).scalar()
+        by_day = dict(demand_by_item(uow, app.clock.today(), {item_id})[item_id])
+        forecast_days = dict(demand_rows(uow, item_id))
+    # A day's demand never goes below 0: the returns' days count as no sale.
+    assert {str(d): q for d, q in by_day.items()} == {
+        "2026-06-15": D(100),
+        "2026-06-16": D(0),
+        "2026-06-17": D(0),
+    }
+    assert sorted((str(d), q) for d, q in forecast_days.items()) == [
+        ("2026-06-15", 100.0),
+        ("2026-06-16", 0.0),
+        ("2026-06-17", 0.0),
+    ]
+
+
+def test_a_return_rechecks_the_reorder_points_of_its_orders_items(app, users):
+    from domain.events import event_from_row
+    from rules.facts import Enricher
+
+    _stock(app, users)
+    order, _ = _sold_and_shipped(app, users)
+    app.bus.execute(ReturnSalesOrder(order=order, lines=(Line("M6-20", D(5)),)), users["li"])
+    with app.uow(write=False) as uow:
+        (row,) = uow.execute(
+            text("SELECT event, payload FROM outbox WHERE event = 'SalesOrderReturned'")
+        ).all()
+        event = event_from_row(row.event, row.payload)
+        assert Enricher(uow).rechecked(event) == ["M6-20"]
