@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from domain.model import Partner
 from domain.money.tables import Allocation, Invoice, Payment
+from domain.numbers import money
 from domain.sequences import next_number
 from domain.types import Money
 from domain.uow import Prepared
@@ -53,6 +54,14 @@ _SET_PAID = Prepared(
 _ALLOCATE = Prepared(
     insert(alloc_t), ("invoice_id", "payment_id", "credit_note_id", "amount", "at")
 )
+
+
+def worth(qty: Decimal, price: Decimal, amount: Decimal, q: Decimal) -> Decimal:
+    """What `q` of an order line (`qty` at net `price`, worth `amount`) is worth: the line's
+    amount once `q` reaches its quantity, else q × price to the cent. A shipment, receipt or
+    return of part of a line is worth the difference of two such figures, so a line's parts add
+    up to its amount (the one that completes it takes the remaining cents)."""
+    return amount if q >= qty else money(q * price)
 
 
 @dataclass(frozen=True)

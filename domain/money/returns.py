@@ -70,8 +70,8 @@ def _lines(uow, side: str, order_id: int):
 
 
 def _worth(line, q: Decimal) -> Decimal:
-    """What `q` of a line is worth: its amount once complete, else q × its net price."""
-    return line.amount if q >= line.qty else money(q * line.price)
+    """What `q` of a line is worth (`invoices.worth`)."""
+    return invoices.worth(line.qty, line.price, line.amount, q)
 
 
 def _wanted(uow, side: str, order, lines, given) -> dict[int, list]:

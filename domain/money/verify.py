@@ -29,8 +29,8 @@ from domain.model import (
     StockMove,
 )
 from domain.money.balances import balance
+from domain.money.invoices import worth
 from domain.money.tables import Allocation, Invoice, Payment
-from domain.numbers import money
 
 ZERO = Decimal(0)
 inv_t, pay_t, alloc_t = Invoice.__table__, Payment.__table__, Allocation.__table__
@@ -44,8 +44,7 @@ SIDES = (
 
 
 def _worth(line: list, q: Decimal) -> Decimal:
-    qty, price, amount = line[0], line[1], line[2]
-    return amount if q >= qty else money(q * price)
+    return worth(line[0], line[1], line[2], q)
 
 
 def _documents(uow, prefix, head, lines_t, move_kind: str, field: str):

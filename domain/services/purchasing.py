@@ -21,7 +21,7 @@ from domain.events import (
 from domain.ledger import item_t
 from domain.model import PurchaseLine, PurchaseOrder
 from domain.money import invoices
-from domain.numbers import money, money_str, qty_str, quantity
+from domain.numbers import money_str, qty_str, quantity
 from domain.pricing import OrderLine, PricedLine, line_json, price_line, price_purchase_order
 from domain.results import (
     Cancellation,
@@ -273,8 +273,8 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
 
 
 def _worth(line, qty: Decimal) -> Decimal:
-    """What `qty` of a line is worth: its amount once complete, else qty × price."""
-    return line.amount if qty >= line.qty else money(qty * line.price)
+    """What `qty` of a line is worth (`domain.money.invoices.worth`)."""
+    return invoices.worth(line.qty, line.price, line.amount, qty)
 
 
 def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> Cancellation:
