@@ -64,7 +64,7 @@ def bootstrap(
     settings = settings or Settings()
     engine = make_engine(settings.database_url)
     if migrate_schema:
-        migrate(engine)
+        migrate(engine, settings.timezone)
     clock = clock or clock_from_setting(settings.now, settings.timezone)
     # Each fitter imports its library on its first fit, so building the table costs nothing.
     fitters, notifier = default_fitters(), make_notifier(settings)
@@ -78,6 +78,7 @@ def handler_table(
 ) -> dict:
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
+    from domain.money import balances, payments, returns, statement
     from domain.reports.service import run_report
     from domain.services import (
         alert_actions,
@@ -113,7 +114,12 @@ def handler_table(
         "approval.delegate": delegation.delegate_approvals,
         "approval.undelegate": delegation.end_delegation,
         "price.query": queries.query_price,
-        "partner.balance": queries.partner_balance,
+        "partner.balance": balances.partner_balance,
+        "sales.return": returns.return_sales_order,
+        "purchase.return": returns.return_purchase_order,
+        "payment.receive": payments.receive_payment,
+        "payment.pay": payments.make_payment,
+        "statement": statement.statement,
         "report": run_report,
         "alert.list": alert_actions.list_alerts,
         "alert.ack": alert_actions.ack_alert,
@@ -143,13 +149,17 @@ def handler_table(
     }
 
 
-def digest_now(uow, kind: str, lang: str, *, currency: str) -> tuple[str, str | None]:
+def digest_now(
+    uow, kind: str, lang: str, role: str | None = None, *, currency: str
+) -> tuple[str, str | None]:
     """The port `digest` questions are answered through: the scheduled digest's text in `lang`
-    and its chart (drawn into a private directory; none when there is nothing to report)."""
+    as a user of `role` receives it, and its chart (drawn into a private directory; none when
+    there is nothing to report)."""
     from adapters import digest
 
     data = digest.gather_in(uow, kind)
-    text, has_news = digest.render_text(data, kind, currency, lang)
+    money = role in digest.MONEY_ROLES
+    text, has_news = digest.render_text(data, kind, currency, lang, money=money)
     if not has_news:
         return text, None
     folder = Path(tempfile.mkdtemp(prefix="jxc-digest-"))

@@ -38,6 +38,9 @@ _LABELS = {
     "target": ("Target", "目标"),
     "age": ("Waiting (hours)", "等待（小时）"),
     "tied": ("Value tied up", "占用金额"),
+    "owed": ("Owed, by days past due", "按逾期天数的未结金额"),
+    "gross_profit": ("Gross profit", "毛利"),
+    "current": ("Not yet due", "未到期"),
 }
 
 
@@ -308,7 +311,47 @@ def _pending(ax, result, zh) -> bool:
     return True
 
 
+def _aging(ax, result, zh) -> bool:
+    """One bar per partner, stacked by days past due (credit not applied leaves `current`
+    below zero: drawn from zero as it is)."""
+    rows = result.rows[:15]
+    if not rows:
+        return False
+    labels = [(r.get("name_zh") or r["partner"]) if zh else r["partner"] for r in rows]
+    colors = (GOOD, "#E5C07B", ACCENT, BAD, "#8B1E2D")
+    left = [0.0] * len(rows)
+    y = list(range(len(rows)))
+    for bucket, color in zip(("current", "1-30", "31-60", "61-90", "90+"), colors, strict=True):
+        widths = [max(_num(r[bucket]), 0.0) for r in rows]
+        name = _t("current", zh) if bucket == "current" else bucket + ("天" if zh else "")
+        ax.barh(y, widths, left=left, color=color, label=name)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(_t("owed", zh))
+    ax.grid(axis="x", alpha=0.3)
+    ax.set_xlim(0, max(max(left), 1.0) * 1.05)
+    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    return True
+
+
+def _gross_profit(ax, result, zh) -> bool:
+    rows = result.rows[:15]
+    if not rows:
+        return False
+    values = [_num(r["gross_profit"]) for r in rows]
+    colors = [GOOD if v >= 0 else BAD for v in values]
+    _barh(ax, [_item_label(r, zh) for r in rows], values, colors, _t("gross_profit", zh))
+    for i, r in enumerate(rows):
+        if r.get("margin") is not None:
+            ax.text(max(values[i], 0), i, f" {pct_display(r['margin'])}", va="center")
+    return True
+
+
 _DRAW = {
+    "receivables_aging": _aging,
+    "payables_aging": _aging,
+    "gross_profit": _gross_profit,
     "stock_status": _stock_status,
     "below_reorder": _below_reorder,
     "slow_moving": _slow_moving,

@@ -9,9 +9,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
+from adapters.demo_money import credit_budget, pay_and_collect
 from adapters.demo_play import (
     COUNT_WEEKDAY,
-    CREDIT_USE,
     PARTIAL_SHIPMENTS,
     REORDER_WEEKDAYS,
     ROUTINE_PO_CAP,
@@ -55,6 +55,7 @@ def one_day(play: Play, day: date, demand: list, start: date, today: date) -> No
         play.run(cmd, approver)
         if then is not None:
             then()
+    pay_and_collect(play, day)
     play.at(day, 10, 0)
     _sales(play, day, demand, last)
     _scripted(play, day, n, last)
@@ -74,7 +75,7 @@ def _sales(play: Play, day: date, demand: list, last: date) -> None:
     for r in demand:
         by_customer[r.customer].append(r)
     for n, customer in enumerate(sorted(by_customer)):
-        budget = play.credit.get(customer, ZERO) * CREDIT_USE - play.exposure[customer]
+        budget = credit_budget(play.app, customer)
         lines = []
         for r in sorted(by_customer[customer], key=lambda r: r.sku):
             item = play.items[r.sku]
@@ -94,7 +95,6 @@ def _sales(play: Play, day: date, demand: list, last: date) -> None:
         except JxcError as exc:  # the demand was cut to fit; a refusal here is not expected
             log.warning("demo: order for %s not placed: %s", customer, exc)
             continue
-        play.exposure[customer] += Decimal(so.total)
         if day >= last:
             continue  # today's open orders
         _plan_shipment(play, so.order, lines, day + timedelta(days=1), last)
@@ -205,7 +205,6 @@ def _scripted(play: Play, day: date, n: int, last: date) -> None:
             so, lines = placed
             play.at(day, 16, 30)
             play.run(DecideApproval(request=so.approval, decision="approve"), "mary")
-            play.exposure["SUNRISE"] += Decimal(so.total)
             _plan_shipment(play, so.order, list(lines), tomorrow, last)
     elif n == 24:  # a 20 % discount on paint: rejected, with the reason on the order
         placed = _discounted(play, day, (14, 0), "GREEN", "PAINT-W", 10, 20)

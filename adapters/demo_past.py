@@ -17,8 +17,10 @@ its user, with the clock moved to the hour it happened:
 The played weeks replace the history in their range: sales history stops the day before they
 start, so no demand is counted twice. Everything is seeded: the same day gives the same past.
 The play and its knobs are `adapters.demo_play`; what each day holds, `adapters.demo_days`.
-A customer's orders stop short of 60 % of its credit limit (the ledger keeps no payments yet,
-so every shipment stays exposure) and a line never takes more than is available.
+The accountant records customers' payments and pays the suppliers' bills (`adapters.demo_money`:
+some customers pay late, so some invoices are overdue today). A customer's orders stop short of
+60 % of its credit limit less its exposure as the ledger counts it (open orders and the unpaid
+balance), and a line never takes more than is available.
 """
 
 from __future__ import annotations

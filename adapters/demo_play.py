@@ -24,7 +24,6 @@ SUPPLIER_OF = {
     "packaging": "HZP",
     "safety": "SAFE",
 }
-CREDIT_USE = Decimal("0.6")
 ROUTINE_PO_CAP = Decimal(9000)  # under approval.purchase_total, so routine orders pass
 LOWEST_PRICE = Decimal("0.90")  # of list: a routine discount never needs approval
 REORDER_WEEKDAYS = (0, 3)  # Monday, Thursday
@@ -58,7 +57,6 @@ class Play:
     items: dict[str, DemoItem]
     credit: dict[str, Decimal]
     rng: random.Random = field(default_factory=lambda: random.Random(SEED))
-    exposure: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     ship_on: dict[date, list[tuple[str, tuple[Line, ...] | None]]] = field(
         default_factory=lambda: defaultdict(list)
     )

@@ -13,6 +13,7 @@ import json
 import logging
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
@@ -34,7 +35,7 @@ KINDS = ("daily", "weekly")
 SETTING = "digest.schedules"
 # Compact on purpose: `setting.value` holds at most 200 characters.
 DEFAULT_SCHEDULES = (
-    {"kind": "daily", "at": "08:30", "to": ["admin", "approver"]},
+    {"kind": "daily", "at": "08:30", "to": ["admin", "approver", "accountant"]},
     {"kind": "weekly", "at": "mon 08:30", "to": ["admin", "approver"]},
 )
 DAYS_OF_WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -193,6 +194,8 @@ def gather_in(uow, kind: str = "daily") -> dict:
         "top": _run(uow, "top_sellers", TOP_PERIOD[kind]),
         "approvals": _run(uow, "pending_approvals"),
         "kpi": _run(uow, "kpi"),
+        # Shown only in the copies that go to accountants and admins (`render_text(money=…)`).
+        "receivables": _run(uow, "receivables_aging"),
     }
 
 
@@ -200,8 +203,51 @@ def _rows(part: ReportAnswer | None) -> list:
     return list(part.rows) if part is not None else []
 
 
-def render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple[str, bool]:
-    """The digest's text and whether it had anything to report."""
+MONEY_ROLES = ("accountant", "admin")
+"""Who reads the overdue receivables in their copy of the digest."""
+OVERDUE_SHOWN = 5
+
+
+def render_text(
+    data: dict, kind: str, currency: str, lang: str = "en", money: bool = False
+) -> tuple[str, bool]:
+    """The digest's text and whether it had anything to report; with `money` (the copies of
+    accountants and admins), the overdue receivables too."""
+    text, has_news = _render_text(data, kind, currency, lang)
+    overdue = _overdue_lines(data, currency, lang) if money else []
+    if not overdue:
+        return text, has_news
+    if not has_news:
+        text = text.split("\n", 1)[0]
+    return text + "\n" + "\n".join(overdue), True
+
+
+def _overdue_lines(data: dict, currency: str, lang: str) -> list[str]:
+    """Customers with overdue invoices, most overdue first: the amount and its buckets."""
+    rows = [r for r in _rows(data.get("receivables")) if float(r["overdue"]) > 0]
+    if not rows:
+        return []
+    total = sum(Decimal(r["overdue"]) for r in rows)
+    lines = [
+        _t(
+            lang,
+            f"Overdue receivables: {money_display(total)} {currency} ({len(rows)} customers)",
+            f"逾期应收：{money_display(total)} {currency}（{len(rows)} 个客户）",
+        )
+    ]
+    for r in rows[:OVERDUE_SHOWN]:
+        name = (r.get("name_zh") if lang == "zh" else None) or r["partner"]
+        late = [(b, r[b]) for b in ("1-30", "31-60", "61-90", "90+") if float(r[b]) > 0]
+        parts = ", ".join(f"{b}{_t(lang, ' days', '天')} {money_display(v)}" for b, v in late)
+        lines.append(
+            f"  {name}: {money_display(r['overdue'])}" + _t(lang, f" ({parts})", f"（{parts}）")
+        )
+    if len(rows) > OVERDUE_SHOWN:
+        lines.append(f"  … +{len(rows) - OVERDUE_SHOWN}")
+    return lines
+
+
+def _render_text(data: dict, kind: str, currency: str, lang: str = "en") -> tuple[str, bool]:
     title = _t(
         lang, f"JXC {kind} digest — {data['today']}", f"JXC {_zh_kind(kind)}摘要 — {data['today']}"
     )
@@ -324,13 +370,14 @@ def messages(uow, kind: str, to, currency: str) -> list[tuple[object, str, Path 
         logger.warning("digest %s has no recipients (to %s)", kind, list(to))
         return []
     data = gather_in(uow, kind)
-    texts: dict[str, tuple[str, bool]] = {}
+    texts: dict[tuple[str, bool], tuple[str, bool]] = {}
     png, out = None, []
     for user in users:
         lang = "zh" if user.lang == "zh" else "en"
-        if lang not in texts:
-            texts[lang] = render_text(data, kind, currency, lang)
-        text, has_news = texts[lang]
+        copy = (lang, user.role in MONEY_ROLES)
+        if copy not in texts:
+            texts[copy] = render_text(data, kind, currency, lang, money=copy[1])
+        text, has_news = texts[copy]
         if has_news and png is None:
             png = render_png(data, kind, _png_path(kind, data["today"], None))
         out.append((user, text, png if has_news else None))

@@ -36,7 +36,7 @@ __all__ = [  # read from here before the words and the forecast's had modules of
     "weekly_totals",
 ]
 
-PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share"}
+PCT_KEYS = {"share", "cum_share", "on_time_rate", "lead_time_accuracy", "top_share", "margin"}
 # Quantities of the row's unit (whole for counted units); levels one orders or keeps stock
 # against round up; money with thousands separators.
 QTY_KEYS = {"on_hand", "reserved", "available", "on_order", "projected", "qty", "moq"}
@@ -50,6 +50,15 @@ MONEY_KEYS = {
     "value_tied_up",
     "total",
     "amount",
+    "balance",
+    "current",
+    "1-30",
+    "31-60",
+    "61-90",
+    "90+",
+    "overdue",
+    "credit_limit",
+    "gross_profit",
 }
 MONEY_GROUPS = {"by_category", "by_warehouse"}
 
@@ -192,11 +201,28 @@ def render_text(result: ReportAnswer, lang: str = "en") -> str:
             else:
                 shown = _cell(name, k, v, zh)
             lines.append(f"  {label}{colon}{shown}")
+    for key, group in (result.summary or {}).items():
+        if key in LISTED_GROUPS and group:
+            lines.append("")
+            lines.append(summary_label(name, key, lang) + colon.rstrip())
+            first = LISTED_GROUPS[key]
+            lines.extend(
+                f"  {row[first]}{colon}{_pairs(name, _figures(row, first), zh)}" for row in group
+            )
     if result.notes:
         lines.append("")
         lines.append(WORDS["notes"][zh] + colon.rstrip())
         lines.extend(f"  - {note_text(n, lang)}" for n in result.notes)
     return "\n".join(lines)
+
+
+LISTED_GROUPS = {"by_customer": "customer"}
+"""Summary lists shown as lines under the summary: key → the field that names each line."""
+
+
+def _figures(row: dict, first: str) -> dict:
+    """A listed row's figures: what is not its name."""
+    return {k: v for k, v in row.items() if k not in (first, "name", "name_zh")}
 
 
 def _pairs(report: str, d: dict, zh: bool, money: bool = False) -> str:

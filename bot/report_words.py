@@ -15,6 +15,9 @@ TITLES = {
     "supplier_performance": ("Supplier performance", "供应商绩效"),
     "kpi": ("KPIs", "关键绩效指标"),
     "pending_approvals": ("Pending approvals", "待审批"),
+    "receivables_aging": ("Receivables aging", "应收账款账龄"),
+    "payables_aging": ("Payables aging", "应付账款账龄"),
+    "gross_profit": ("Gross profit", "毛利"),
 }
 
 # report → columns (key, English heading, Chinese heading)
@@ -95,6 +98,35 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
         ("age_hours", "Age (h)", "等待(小时)"),
         ("reasons", "Reasons", "原因"),
     ],
+    "receivables_aging": [
+        ("partner", "Customer", "客户"),
+        ("balance", "Balance", "余额"),
+        ("current", "Current", "未到期"),
+        ("1-30", "1-30", "1-30天"),
+        ("31-60", "31-60", "31-60天"),
+        ("61-90", "61-90", "61-90天"),
+        ("90+", "90+", "90天以上"),
+        ("overdue", "Overdue", "逾期合计"),
+        ("credit_limit", "Limit", "信用额度"),
+    ],
+    "payables_aging": [
+        ("partner", "Supplier", "供应商"),
+        ("balance", "Balance", "余额"),
+        ("current", "Current", "未到期"),
+        ("1-30", "1-30", "1-30天"),
+        ("31-60", "31-60", "31-60天"),
+        ("61-90", "61-90", "61-90天"),
+        ("90+", "90+", "90天以上"),
+        ("overdue", "Overdue", "逾期合计"),
+    ],
+    "gross_profit": [
+        ("sku", "SKU", "物品"),
+        ("qty", "Qty", "数量"),
+        ("revenue", "Revenue", "销售额"),
+        ("cogs", "COGS", "销售成本"),
+        ("gross_profit", "Gross profit", "毛利"),
+        ("margin", "Margin", "毛利率"),
+    ],
 }
 KPI_NAMES = {
     "turnover": ("inventory turnover", "库存周转率"),
@@ -154,6 +186,13 @@ SUMMARY_LABELS: dict[str | tuple[str, str], tuple[str, str]] = {
     "measured": ("KPIs with data", "有数据的指标数"),
     "pending": ("Waiting", "待审批数"),
     "oldest_hours": ("Oldest (hours)", "最久等待（小时）"),
+    "balance": ("Balance", "余额"),
+    "current": ("Not yet due", "未到期"),
+    "overdue": ("Overdue", "逾期合计"),
+    "as_of": ("As of", "截至"),
+    "gross_profit": ("Gross profit", "毛利"),
+    "margin": ("Margin", "毛利率"),
+    "by_customer": ("By customer", "按客户"),
     # inside ABC's classes
     ("abc", "items"): ("items", "物品数"),
     ("abc", "value"): ("sales value", "销售额"),

@@ -26,7 +26,7 @@ from domain.numbers import to_decimal
 
 ENVELOPE = ("key",)
 """Fields every line may carry beside the command's slots (the idempotency key)."""
-DECIMALS = ("qty", "counted_qty", "unit_cost")
+DECIMALS = ("qty", "counted_qty", "unit_cost", "amount")
 LINE_FIELDS = ("item", "qty", "price", "discount")
 LINE_DECIMALS = ("qty", "price", "discount")
 

@@ -457,13 +457,8 @@ class Pending(Command):
         return {"intent": self.intent_name, **self.slots}
 
 
-PENDING_INTENTS = {
-    "sales.return": True,
-    "purchase.return": True,
-    "payment.receive": True,
-    "payment.pay": True,
-    "statement": False,
-}
+PENDING_INTENTS: dict[str, bool] = {}
+"""Intents parsed but not served yet, with whether each writes (none at present)."""
 
 COMMANDS: dict[str, type[Command]] = {
     c.intent: c
@@ -742,3 +737,9 @@ class PrintLabels(Command):
 COMMANDS[PrintLabels.intent] = PrintLabels
 INTENTS = tuple(COMMANDS) + tuple(PENDING_INTENTS)
 _REQUIRED[PrintLabels.intent] = ("items",)
+
+
+# -- money: returns, payments, statements ---------------------------------------------------------
+
+# Declared beside their services, and registered in `COMMANDS` there.
+import domain.money.commands  # noqa: E402, F401

@@ -37,6 +37,10 @@ def _decode(tp: Any, value: Any, where: str) -> Any:
             raise MalformedEvent(f"{where} is not a list")
         inner = typing.get_args(tp)[0]
         return tuple(_decode(inner, v, f"{where}[{i}]") for i, v in enumerate(value))
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise MalformedEvent(f"{where} is not a whole number")
+        return value
     if tp is str:
         if not isinstance(value, str):
             raise MalformedEvent(f"{where} is not a string")
@@ -61,7 +65,7 @@ def _encode(value: Any) -> Any:
         return value.data()
     if isinstance(value, tuple):
         return [_encode(v) for v in value]
-    if isinstance(value, str) or value is None:
+    if isinstance(value, str | int) or value is None:
         return value
     # A Decimal field says how it is written (`field(metadata={"json": ...})`).
     raise TypeError(f"no JSON form for {type(value).__name__}")
@@ -257,6 +261,10 @@ class PurchaseOrderReceived(Event):
     warehouse: str
     lines: tuple[ReceivedLine, ...]
     user: str
+    # Which receipt of the order this was, and the supplier's bill for it (absent from rows
+    # written before bills existed).
+    receipt: int | None = None
+    invoice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +311,10 @@ class SalesOrderShipped(Event):
     cogs: str
     total: str
     user: str
+    # Which shipment of the order this was, and its invoice (absent from rows written before
+    # invoices existed).
+    shipment: int | None = None
+    invoice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -419,3 +431,8 @@ def event_from_row(name: str, payload: str | None) -> Event:
     except ValueError as exc:
         raise MalformedEvent(f"{name}: payload is not JSON: {exc}") from None
     return cls.from_data(data, name)
+
+
+# The money events (returns, payments) are declared beside their services, and registered
+# in `EVENTS` there.
+import domain.money.events  # noqa: E402, F401

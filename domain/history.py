@@ -128,6 +128,41 @@ def sales(uow, start: date | None = None, end: date | None = None, item_ids=None
                 part.order,
             )
         )
+    for part in returned_parts(uow, lo_hi, item_ids):  # net of returns, on the day they came
+        day = local_day(uow, part.at)
+        out.append(Sale(day, part.item_id, part.partner_id, -part.qty, -part.revenue, part.order))
+    return out
+
+
+def returned_parts(
+    uow, between: tuple[datetime, datetime] | None = None, item_ids=None
+) -> list[ShippedPart]:
+    """What customers sent back of their orders' lines, one part per return move: when, how
+    much, and its worth at the line's net price (the first line of the item on the order)."""
+    price: dict[tuple[str, int], tuple[int, Decimal]] = {}
+    lines_q = (
+        select(so_t.c.number, so_t.c.partner_id, sl_t.c.item_id, sl_t.c.price)
+        .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
+        .where(sl_t.c.returned_qty > 0)
+        .order_by(sl_t.c.line_no.desc())
+    )
+    moves_q = select(move_t.c.at, move_t.c.ref, move_t.c.item_id, move_t.c.qty).where(
+        move_t.c.kind == "sales_return"
+    )
+    if item_ids is not None:
+        lines_q = lines_q.where(sl_t.c.item_id.in_(list(item_ids)))
+        moves_q = moves_q.where(move_t.c.item_id.in_(list(item_ids)))
+    if between is not None:
+        moves_q = moves_q.where((move_t.c.at >= between[0]) & (move_t.c.at < between[1]))
+    for number, partner_id, item_id, net in uow.execute(lines_q):
+        price[(number, item_id)] = (partner_id, net)
+    out = []
+    for at, ref, item_id, qty in uow.execute(moves_q):
+        found = price.get((ref, item_id))
+        if found is None:
+            continue
+        at = at if at.tzinfo else at.replace(tzinfo=UTC)
+        out.append(ShippedPart(at, ref, found[0], item_id, qty, money(qty * found[1])))
     return out
 
 
@@ -192,11 +227,15 @@ def shipped_parts(
 
 
 def demand_by_item(uow, end: date, item_ids=None) -> dict[int, list[tuple[date, Decimal]]]:
-    """Daily demand rows `(day, qty)` per item up to `end`: history plus shipments."""
-    out: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    """Daily demand rows `(day, qty)` per item up to `end`: history plus shipments, net of
+    returns on the day they came back (a day never below 0)."""
+    days: dict[int, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for s in sales(uow, None, end, item_ids):
-        out[s.item_id].append((s.day, s.qty))
-    return dict(out)
+        days[s.item_id][s.day] += s.qty
+    return {
+        item_id: [(day, max(qty, ZERO)) for day, qty in by_day.items()]
+        for item_id, by_day in days.items()
+    }
 
 
 def moves(uow, end: date | None = None, kinds=None):

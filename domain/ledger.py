@@ -227,9 +227,11 @@ def stock_in(
     ref: str = "",
     reason: str = "",
     user: str = "",
+    shipment: int | None = None,
 ) -> Decimal:
     """Add `qty` to a balance at `unit_cost` (or at an exact `value` carried from a transfer,
-    with its FIFO `layers`). Returns the move's value."""
+    with its FIFO `layers`). Returns the move's value. `shipment` numbers the receipts (and
+    returns) of the order `ref`, as it numbers a sales order's shipments."""
     lock_balance(uow, item.id, wh_id)
     if value is None:
         value = money(qty * unit_cost)
@@ -241,7 +243,7 @@ def stock_in(
             wh_id,
             layers or [(qty, unit_cost if unit_cost is not None else value / qty)],
         )
-    _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user)
+    _move(uow, item.id, wh_id, kind, qty, value, ref, reason, user, shipment)
     return value
 
 
@@ -259,9 +261,10 @@ def stock_out(
     reason: str = "",
     user: str = "",
     shipment: int | None = None,
+    at_cost: Decimal | None = None,
 ) -> Outgoing:
     """Take `qty` out of a balance, `from_reserved` of it out of its reservation (shipping;
-    `shipment` numbers the order's shipments).
+    `shipment` numbers the order's shipments; `at_cost`: leave at the cost they came in at).
 
     Refused with `InsufficientStock` when available stock would go below zero, unless the
     warehouse allows negative stock or `force` is set (a count records what is physically
@@ -277,7 +280,7 @@ def stock_out(
     negative_ok = force or (qty > can and allow_negative(uow, wh_code))
     if not negative_ok and qty > can:
         raise shortage(uow, item, wh_id, wh_code, can, qty)
-    out = outgoing_value(uow, item, wh_id, bal, qty)
+    out = outgoing_value(uow, item, wh_id, bal, qty, at_cost)
     deltas = {"qty": -qty, "reserved": -from_reserved, "value": -out.value}
     applied = _change(uow, item.id, wh_id, **deltas, need=None if negative_ok else need)
     if not applied and not force and qty <= can and allow_negative(uow, wh_code):

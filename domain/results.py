@@ -296,6 +296,8 @@ class PurchaseReceipt(_OrderHead):
     warehouse: str
     received: tuple[MovedLine, ...]
     lines: tuple[OrderLineRow, ...]
+    receipt: int | None = omitted()  # which receipt of the order (1 for the first)
+    invoice: str | None = omitted()  # the supplier's bill for it (BILL-…)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -310,6 +312,8 @@ class Shipment(_OrderHead):
     partner_name_zh: str | None
     total: str
     lines: tuple[OrderLineRow, ...]
+    shipment: int | None = omitted()  # which shipment of the order (1 for the first)
+    invoice: str | None = omitted()  # the invoice made for it (INV-…)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -609,3 +613,7 @@ REPLAYED.update(
         "approval.undelegate": DelegationEnded,
     }
 )
+
+# The money results (returns, payments, balances, statements) are declared beside their
+# services, and registered in `REPLAYED` there.
+import domain.money.results  # noqa: E402, F401

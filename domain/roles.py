@@ -45,7 +45,9 @@ ADMIN_ONLY: dict[str, tuple[str, str]] = {
 }
 ROLES = (*RIGHTS, "admin")
 # Rights a role has only over what its own user made: a salesperson cancels their own orders.
-OWN_ONLY: dict[str, frozenset[str]] = {"sales": frozenset({"sales.cancel", "sales.amend"})}
+OWN_ONLY: dict[str, frozenset[str]] = {
+    "sales": frozenset({"sales.cancel", "sales.amend", "sales.return"})
+}
 # Rights a user may also hold by a delegation in force, whatever their role: anyone may ask,
 # and the service decides (`domain.services.delegation`).
 DELEGABLE = frozenset({"approval.decide"})

@@ -9,7 +9,16 @@ from domain.model import Sequence
 from domain.uow import Prepared
 
 seq_t = Sequence.__table__
-FORMATS = {"PO": "PO-{:04d}", "SO": "SO-{:04d}", "A": "A-{}"}
+FORMATS = {
+    "PO": "PO-{:04d}",
+    "SO": "SO-{:04d}",
+    "A": "A-{}",
+    # Money: invoices, supplier bills, credit notes, payments.
+    "INV": "INV-{:04d}",
+    "BILL": "BILL-{:04d}",
+    "CN": "CN-{:04d}",
+    "PAY": "PAY-{:04d}",
+}
 
 # One statement draws a number: the counter row is created at 1 or incremented, and the new
 # value returned. On PostgreSQL the conflicting update locks the row until the transaction

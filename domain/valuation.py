@@ -51,13 +51,18 @@ _EMPTY_LAYERS = (
 )
 
 
-def fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal, Decimal]]:
-    """Consume FIFO layers oldest first; returns [(qty, unit_cost)] taken. Layers used up are
-    emptied in one statement, the one partly used in another."""
+def fifo_take(
+    uow, item_id: int, wh_id: int, qty: Decimal, prefer: Decimal | None = None
+) -> list[tuple[Decimal, Decimal]]:
+    """Consume FIFO layers oldest first (with `prefer`, the layers at that unit cost first,
+    newest first: goods going back to their supplier); returns [(qty, unit_cost)] taken.
+    Layers used up are emptied in one statement, the one partly used in another."""
     taken: list[tuple[Decimal, Decimal]] = []
     emptied: list[int] = []
     left = qty
     rows = uow.execute(_OPEN_LAYERS, {"l_item": item_id, "l_wh": wh_id, "zero": ZERO})
+    if prefer is not None:
+        rows = sorted(rows.all(), key=lambda r: (r[2] != prefer, -r[0] if r[2] == prefer else r[0]))
     for layer_id, qty_left, cost in rows:
         take = min(left, qty_left)
         taken.append((take, cost))
@@ -72,7 +77,8 @@ def fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal
             break
     else:
         partial = None
-    rows.close()
+    if prefer is None:
+        rows.close()
     if emptied:
         uow.execute(_EMPTY_LAYERS, {"ids": emptied, "left": ZERO})
     if partial:
@@ -80,11 +86,15 @@ def fifo_take(uow, item_id: int, wh_id: int, qty: Decimal) -> list[tuple[Decimal
     return taken
 
 
-def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outgoing:
-    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items)."""
+def outgoing_value(
+    uow, item, wh_id: int, bal: BalanceRow, qty: Decimal, at_cost: Decimal | None = None
+) -> Outgoing:
+    """The cost of taking `qty` out of a balance (consuming FIFO layers for FIFO items);
+    `at_cost`: the unit cost the goods came in at (a purchase return), which they leave at —
+    FIFO from the layers at that cost first, average cost within the balance's value."""
     layers: list[tuple[Decimal, Decimal]] = []
     if item.costing == "fifo":
-        layers = fifo_take(uow, item.id, wh_id, qty)
+        layers = fifo_take(uow, item.id, wh_id, qty, prefer=at_cost)
     if bal.on_hand <= 0:
         fallback = item.last_receipt_cost or item.unit_cost or ZERO
         return Outgoing(money(qty * fallback), layers or [(qty, fallback)])
@@ -99,6 +109,8 @@ def outgoing_value(uow, item, wh_id: int, bal: BalanceRow, qty: Decimal) -> Outg
         return Outgoing(value, layers)
     if item.costing == "fifo":
         return Outgoing(money(sum((q * c for q, c in layers), ZERO)), layers)
+    if at_cost is not None:
+        return Outgoing(min(money(qty * at_cost), max(bal.value, ZERO)), [])
     return Outgoing(money(qty * bal.value / bal.on_hand), [])
 
 

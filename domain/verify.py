@@ -25,9 +25,11 @@ from domain.model import (
     StockMove,
     Warehouse,
 )
+from domain.money.verify import verify_money
 from domain.numbers import money_str, qty_str
 
 ZERO = Decimal(0)
+MONEY_FIELDS = ("value", "cost", "total", "paid", "open", "unallocated", "balance")
 RESERVING = ("confirmed", "partially_shipped")
 
 balance_t = Balance.__table__
@@ -43,7 +45,7 @@ so_t, sl_t = SalesOrder.__table__, SalesLine.__table__
 class Difference:
     """One stored figure that the moves and documents do not rebuild."""
 
-    kind: str  # balance | fifo | purchase_order | sales_order
+    kind: str  # balance | fifo | purchase_order | sales_order | invoice | payment | partner | order_line
     field: str
     stored: Decimal
     rebuilt: Decimal
@@ -51,13 +53,16 @@ class Difference:
     warehouse: str | None = None
     order: str | None = None
     layer: int | None = None
+    # Money: the partner and the document (invoice, bill, credit note, payment) it is about.
+    partner: str | None = None
+    invoice: str | None = None
 
     def to_dict(self) -> dict:
         out = {"kind": self.kind, "sku": self.sku}
-        for name in ("warehouse", "order", "layer"):
+        for name in ("warehouse", "order", "layer", "partner", "invoice"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
-        fmt = money_str if self.field in ("value", "cost") else qty_str
+        fmt = money_str if self.field in MONEY_FIELDS else qty_str
         return {
             **out,
             "field": self.field,
@@ -74,6 +79,9 @@ class Verification:
     balances: int = 0
     fifo_layers: int = 0
     order_lines: int = 0
+    invoices: int = 0
+    payments: int = 0
+    partners: int = 0
     differences: list[Difference] = field(default_factory=list)
 
     @property
@@ -88,6 +96,9 @@ class Verification:
                 "balances": self.balances,
                 "fifo_layers": self.fifo_layers,
                 "order_lines": self.order_lines,
+                "invoices": self.invoices,
+                "payments": self.payments,
+                "partners": self.partners,
             },
             "differences": [d.to_dict() for d in self.differences],
         }
@@ -157,7 +168,17 @@ def verify_books(uow) -> Verification:
 
     _check_fifo(uow, out, fifo, qty, qty_in, skus, whs)
     _check_orders(uow, out, by_order, skus)
+    verify_money(uow, out, _money_difference)
     return out
+
+
+def _money_difference(name: str, stored, rebuilt, sku: str, **where) -> Difference:
+    """A difference of the money's books: an invoice's total, paid or open amount, a
+    payment's unallocated part, a partner's balance, a line's returned quantity."""
+    kind = "partner" if name == "balance" else "invoice" if where.get("invoice") else "order_line"
+    if name == "unallocated":
+        kind = "payment"
+    return Difference(kind, name, stored, rebuilt, sku, **where)
 
 
 def _check_fifo(uow, out: Verification, fifo: set, qty, qty_in, skus, whs) -> None:

@@ -43,7 +43,7 @@ from domain.roles import require_admin
 def init(ctx: Ctx, demo: bool, force: bool) -> None:
     """Create (or upgrade) the database; the warehouse MAIN is made."""
     app = ctx.app
-    migrate(app.engine)
+    migrate(app.engine, app.settings.timezone)
     with app.uow() as uow:
         imports.import_rows(
             uow,

@@ -12,7 +12,9 @@ from domain.verify import Difference, verify_books
 
 def describe(d: Difference) -> str:
     """One line per difference, e.g. `balance M6-20 @ MAIN: on_hand stored 7, rebuilt 5`."""
-    where = ""
+    where = f" {d.invoice}" if d.invoice else ""
+    if d.partner:
+        where += f" of {d.partner}"
     if d.warehouse:
         where += f" @ {d.warehouse}"
     if d.order:
@@ -20,9 +22,8 @@ def describe(d: Difference) -> str:
     if d.layer is not None:
         where += f" layer {d.layer}"
     shown = d.to_dict()
-    return (
-        f"{d.kind} {d.sku}{where}: {d.field} stored {shown['stored']}, rebuilt {shown['rebuilt']}"
-    )
+    what = f" {d.sku}" if d.sku else ""
+    return f"{d.kind}{what}{where}: {d.field} stored {shown['stored']}, rebuilt {shown['rebuilt']}"
 
 
 @click.command()
@@ -39,7 +40,9 @@ def verify(ctx: Ctx, as_json: bool) -> None:
     elif result.ok:
         click.echo(
             f"books balance: {result.balances} balances, {result.fifo_layers} FIFO layers and "
-            f"{result.order_lines} order lines rebuilt from {result.moves} moves"
+            f"{result.order_lines} order lines rebuilt from {result.moves} moves; "
+            f"{result.invoices} invoices, {result.payments} payments and {result.partners} "
+            "partner balances rebuilt from the moves, orders and allocations"
         )
     else:
         for d in result.differences:

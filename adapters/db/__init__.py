@@ -174,19 +174,22 @@ def _no_database(engine: Engine, path: Path) -> DatabaseUnavailable:
     )
 
 
-def alembic_config(engine: Engine):
-    """Alembic's configuration for our migrations on `engine` (imported late: it is slow)."""
+def alembic_config(engine: Engine, timezone: str = "Asia/Shanghai"):
+    """Alembic's configuration for our migrations on `engine` (imported late: it is slow);
+    `timezone` dates the documents a migration makes of earlier data."""
     from alembic.config import Config
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes["timezone"] = timezone
     return cfg
 
 
-def migrate(engine: Engine) -> None:
+def migrate(engine: Engine, timezone: str = "Asia/Shanghai") -> None:
     """Bring the schema to the newest migration (`DatabaseUnavailable` when the database cannot
-    be opened, reached or written)."""
+    be opened, reached or written); `timezone` (`JXC_TIMEZONE`) gives the local dates of the
+    documents a migration makes of earlier data (invoices of past shipments)."""
     from alembic import command
 
     path = sqlite_file(engine)
@@ -204,7 +207,7 @@ def migrate(engine: Engine) -> None:
                 f"cannot make the database {path}: {exc}", zh=f"无法创建数据库 {path}：{exc}"
             ) from exc
     try:
-        command.upgrade(alembic_config(engine), "head")
+        command.upgrade(alembic_config(engine, timezone), "head")
     except SQLAlchemyError as exc:
         ours = db_error(exc, engine)
         if ours is None:

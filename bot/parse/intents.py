@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.catalog import Mention
-from bot.parse.reports import find_report
+from bot.parse.reports import MONEY_REPORTS, find_report
 from bot.parse.scan import Scan
 
 
@@ -284,6 +284,10 @@ def _classify(s: Scan) -> str | None:
         return "sales.ship"
     if items and PRICE_Q.search(t) and not (s.qtys or pos or sos):
         return "price.query"
+    if not (has_lines or partners) and _money_report(t):
+        return (
+            "report"  # "who owes us money", "应付账款账龄", "毛利": the whole book, not one partner
+        )
     if STATEMENT.search(t):
         return "statement"
     if BALANCE.search(t) and not has_lines:
@@ -336,6 +340,11 @@ def _decides(t: str) -> bool:
 def _bare_ids(s: Scan) -> bool:
     """Nothing but document numbers ("A-12", "A-12 A-13"): a question about them."""
     return not re.sub(r"[\s\ue000,，、.。!！?？]+", "", s.masked)
+
+
+def _money_report(t: str) -> bool:
+    found = find_report(t)
+    return found is not None and found[0] in MONEY_REPORTS
 
 
 def _return_side(s: Scan, partners: list[Mention], pos: list[str], sos: list[str]) -> str:

@@ -5,6 +5,21 @@ from __future__ import annotations
 import re
 
 _REPORTS: list[tuple[str, str]] = [
+    # Money: asked without a partner (with one, "ACME 欠多少钱" is that partner's balance).
+    ("receivables_aging",
+     r"\b(?:receivables?|a/?r)(?: aging| ageing| age)\b|\bag(?:e?ing) (?:of )?(?:the |our )?receivables\b|"
+     r"\bwho owes (?:us|money)\b|\boverdue (?:customers|invoices|receivables)\b|\bunpaid invoices\b|"
+     r"\boutstanding receivables\b|\baccounts receivable\b|"
+     r"应收(?:账款|帐款|款)?(?:的)?账龄|应收账款|应收帐款|应收款|谁欠(?:我们|咱们)?(?:的)?钱|哪些客户(?:还)?欠|"
+     r"客户欠款|逾期(?:应收|账款|欠款|未收)|欠款(?:客户|明细|报表)|^\W*账龄(?:分析|报表)?\W*$"),
+    ("payables_aging",
+     r"\b(?:payables?|a/?p)(?: aging| ageing| age)\b|\bag(?:e?ing) (?:of )?(?:the |our )?payables\b|"
+     r"\bwho (?:do )?we owe\b|\bwhat (?:do )?we owe\b|\baccounts payable\b|\bbills to pay\b|"
+     r"应付(?:账款|帐款|款)?(?:的)?账龄|应付账款|应付帐款|应付款|我们欠谁|欠(?:哪些)?供应商(?:的)?(?:钱|款)"),
+    ("gross_profit",
+     r"\bgross (?:profits?|margins?)\b|\bprofit margins?\b|\bmargins? (?:report|by)\b|"
+     r"\bprofitability\b|\bhow much (?:did|do) we (?:make|earn)\b|\bprofits?\b|"
+     r"毛利(?:率|润|额)?|利润(?:率)?|赚了多少|挣了多少"),
     ("pending_approvals",
      r"\b(?:pending )?approvals? report\b|\breport (?:of|on )?(?:the )?pending approvals\b|"
      r"审批报表|待审批报表|审批报告"),
@@ -61,6 +76,7 @@ _REPORTS: list[tuple[str, str]] = [
      r"库存表|存货报表|盘存表|货值多少"),
 ]  # fmt: skip
 REPORT_RES = [(name, re.compile(rx)) for name, rx in _REPORTS]
+MONEY_REPORTS = ("receivables_aging", "payables_aging", "gross_profit")
 WEAK_REORDER = re.compile(r"补货|\bre-?order\b")
 REPORT_WORD = re.compile(r"\breports?\b|报表|报告|分析|统计")
 

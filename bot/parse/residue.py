@@ -77,7 +77,7 @@ _REASON_MARK = re.compile(
 )
 _FOR_MARK = re.compile(r"\bfor\b\s*")
 _REASON_NOUN = re.compile(
-    r"质量有问题|质量问题|质量不好|漏水|有裂纹|破损|损坏|坏了|过期|不合格|发错了?|错发|多发了?|有瑕疵|瑕疵|不要了|退单|"
+    r"质量(?:有问题|问题|不好|不合格|不行|差)|漏水|有裂纹|破损|损坏|坏了|过期|不合格|发错了?|错发|多发了?|有瑕疵|瑕疵|不要了|退单|"
     r"\b(?:damaged|broken|defective|faulty|wrong (?:items?|size|model)|expired|leaking|leaks|cracked|quality (?:issues?|"
     r"problems?)|not needed|too many|excess)\b"
 )
@@ -96,7 +96,7 @@ def reason(s: Scan, *, allow_for: bool = False, after: int | None = None) -> str
     if m:
         found = _until_mask(s, m.start())
         verb = cues.RETURN.search(fold(found), m.end() - m.start())
-        return found[: verb.start()].strip() if verb else found
+        return found[: verb.start()].strip(" ,，.。;；") if verb else found
     if after is not None:
         rest = _until_mask(s, after, allow_mask=True)
         return rest or None

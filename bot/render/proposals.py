@@ -338,3 +338,7 @@ def _ack(cmd: AckAlert, uow, r, lang: str) -> str:
 def _snooze(cmd: SnoozeAlert, uow, r, lang: str) -> str:
     asked = alert_proposal(cmd.alert, lang, snooze=True, days=cmd.days)
     return asked.removesuffix("?").removesuffix("？") + t(lang, ".", "。")
+
+
+# The money writes (returns, payments) have their sentences beside their results' words.
+import bot.render.money_proposals  # noqa: E402, F401

@@ -9,8 +9,8 @@ start-up, for the declarations only.
 
 The tables are grouped by area, each module of its own: `catalog` (warehouses, items,
 partners, users), `stock` (the ledger and the demand behind forecasts), `orders` (orders and
-approvals), `messages` (outbox, alerts, deliveries, audit, settings, conversations); `base`
-holds the metadata. Every name is importable from `domain.model`.
+approvals), `money` (invoices, payments, their allocations), `messages` (outbox, alerts,
+deliveries, audit, settings, conversations); `base` holds the metadata. Every name is importable from `domain.model`.
 """
 
 from sqlalchemy import UniqueConstraint
@@ -27,6 +27,7 @@ from domain.model.messages import (
     Outbox,
     Setting,
 )
+from domain.model.money import Allocation, Invoice, Payment
 from domain.model.orders import (
     ApprovalRequest,
     Delegation,
@@ -52,6 +53,7 @@ __all__ = [
     "metadata",
     "ROLES",
     "Alert",
+    "Allocation",
     "ApprovalRequest",
     "Audit",
     "Conversation",
@@ -61,9 +63,11 @@ __all__ = [
     "FifoLayer",
     "ForecastChoice",
     "Inbound",
+    "Invoice",
     "Item",
     "Outbox",
     "Partner",
+    "Payment",
     "PurchaseLine",
     "PurchaseOrder",
     "SalesHistory",

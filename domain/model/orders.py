@@ -6,6 +6,7 @@ approval requests and approvers' delegations."""
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import Index
 from sqlmodel import Field
 
 from domain.model.base import Base
@@ -35,6 +36,8 @@ class PurchaseOrder(Base, table=True):
     approval: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(sa_type=UTCDateTime())
     created_by: str = Field(default="", max_length=64)
+    # How many receipts it has had; its purchase moves carry their number (1 for the first).
+    receipts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PurchaseLine(Base, table=True):
@@ -50,12 +53,18 @@ class PurchaseLine(Base, table=True):
     price: Decimal = Field(default=Decimal(0), sa_type=Cost())
     amount: Decimal = Field(default=Decimal(0), sa_type=Money())
     received_qty: Decimal = Field(default=Decimal(0), sa_type=Qty())
+    # Returned to the supplier since, kept apart from what was received.
+    returned_qty: Decimal = Field(
+        default=Decimal(0), sa_type=Qty(), sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class SalesOrder(Base, table=True):
     """An order from a customer (`SO-0001`)."""
 
     __tablename__ = "salesorder"
+    # A customer's open orders are the exposure every credit check reads.
+    __table_args__ = (Index("ix_salesorder_partner_status", "partner_id", "status"),)
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(max_length=16, unique=True)
@@ -88,6 +97,10 @@ class SalesLine(Base, table=True):
     amount: Decimal = Field(default=Decimal(0), sa_type=Money())
     shipped_qty: Decimal = Field(default=Decimal(0), sa_type=Qty())
     cost: Decimal = Field(default=Decimal(0), sa_type=Money())
+    # Returned by the customer since, kept apart from what was shipped.
+    returned_qty: Decimal = Field(
+        default=Decimal(0), sa_type=Qty(), sa_column_kwargs={"server_default": "0"}
+    )
 
 
 class ApprovalRequest(Base, table=True):

@@ -88,6 +88,14 @@ NOTES: dict[str, tuple[str, str]] = {
     ),
     "kpi_no_data": ("no data in the period for: {kpis}", "期间没有数据的指标：{kpis}"),
     "no_approvals": ("no approval requests are waiting", "没有等待审批的请求"),
+    "nothing_owed": ("no open balances", "没有未结余额"),
+    "gross_profit_basis": (
+        "gross profit = revenue − cost of goods of the period's shipments, net of returns; "
+        "margin = gross profit ÷ revenue; sales history from an earlier system carries no cost "
+        "and is not counted",
+        "毛利 = 期间发货的销售额 − 销售成本（已扣除退货）；毛利率 = 毛利 ÷ 销售额；"
+        "旧系统导入的销售历史没有成本，不计入",
+    ),
     "snapshot": (
         "{report} is a snapshot; the period {period} was not used",
         "{report}是当前快照，未使用所给的期间（{period}）",

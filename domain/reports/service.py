@@ -31,13 +31,18 @@ REPORTS: dict[str, tuple[str, str | None]] = {
     "supplier_performance": ("trade", LAST_12_MONTHS),
     "kpi": ("trade", LAST_12_MONTHS),
     "pending_approvals": ("trade", None),
+    # Money (a module path of its own: the money reports live beside the money services).
+    "receivables_aging": ("domain.money.reports", None),
+    "payables_aging": ("domain.money.reports", None),
+    "gross_profit": ("domain.money.reports", "last_30_days"),
 }
 NAMES = tuple(REPORTS)
 
 
 def report_function(name: str) -> ReportFn:
     """The function that computes a named report."""
-    return getattr(import_module(f"domain.reports.{REPORTS[name][0]}"), name)
+    module = REPORTS[name][0]
+    return getattr(import_module(module if "." in module else f"domain.reports.{module}"), name)
 
 
 def run_report(cmd: Report, uow, user) -> ReportAnswer:

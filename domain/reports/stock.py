@@ -24,7 +24,7 @@ from domain.services.stock import stock_rows
 ZERO = Decimal(0)
 SLOW_DAYS = 90
 # Outgoing moves that are not demand: a transfer stays in the company, a count corrects the book.
-NOT_DEMAND = ("transfer_out", "count")
+NOT_DEMAND = ("transfer_out", "count", "purchase_return")
 COGS_KINDS = ("sale", "sales_return")
 
 
@@ -230,6 +230,8 @@ def slow_moving(uow, period: Period | None) -> dict:
             last_out[item_id] = max(day, last_out.get(item_id, day))
     for s in sales(uow):
         first = min(first or s.day, s.day)
+        if s.qty <= 0:  # goods that came back are no sale
+            continue
         last_out[s.item_id] = max(s.day, last_out.get(s.item_id, s.day))
     rows, tied, catalog = [], ZERO, items(uow)
     for item_id, (on_hand, _, value) in _totals(uow).items():

@@ -60,7 +60,7 @@ from domain.forecasting import (
     check_days,
     daily_series,
 )
-from domain.history import last_history_day, shipped_parts
+from domain.history import last_history_day, returned_parts, shipped_parts
 from domain.model import ForecastChoice, Item, SalesHistory, StoredForecast
 from domain.results import ForecastAnswer
 from domain.uow import UowFactory
@@ -97,7 +97,19 @@ def demand_rows_by_item(uow, item_id: int | None = None) -> dict[int, list[tuple
         out.setdefault(iid, []).append((_day(day), float(qty)))
     for part in shipped_parts(uow, item_ids=None if item_id is None else [item_id]):
         out.setdefault(part.item_id, []).append((uow.clock.local(part.at).date(), float(part.qty)))
-    return out
+    back = returned_parts(uow, item_ids=None if item_id is None else [item_id])
+    if not back:
+        return out
+    # Net of returns on the day they came back, a day never below 0.
+    for part in back:
+        out.setdefault(part.item_id, []).append((uow.clock.local(part.at).date(), -float(part.qty)))
+    netted = {}
+    for iid, rows in out.items():
+        days: dict[date, float] = {}
+        for day, qty in rows:
+            days[day] = days.get(day, 0.0) + qty
+        netted[iid] = [(day, max(qty, 0.0)) for day, qty in days.items()]
+    return netted
 
 
 def demand_rows(uow, item_id: int) -> list[tuple[date, float]]:

@@ -20,7 +20,8 @@ from domain.events import (
 )
 from domain.ledger import item_t
 from domain.model import PurchaseLine, PurchaseOrder
-from domain.numbers import money, money_str, qty_str, quantity
+from domain.money import invoices
+from domain.numbers import money_str, qty_str, quantity
 from domain.pricing import OrderLine, PricedLine, line_json, price_line, price_purchase_order
 from domain.results import (
     Cancellation,
@@ -195,7 +196,8 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
             wanted[line.id] = wanted.get(line.id, ZERO) + quantity(given.qty, line.uom)
     else:
         wanted = {ln.id: ln.qty - ln.received_qty for ln in lines if ln.qty > ln.received_qty}
-    received = []
+    received, worth = [], ZERO
+    receipt = po.receipts + 1  # its purchase moves carry it, as a shipment's sale moves do
     for line in lines:
         qty = wanted.get(line.id)
         if not qty:
@@ -217,6 +219,7 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
             kind="purchase",
             ref=po.number,
             user=user.name,
+            shipment=receipt,
         )
         uow.execute(
             update(pl_t).where(pl_t.c.id == line.id).values(received_qty=line.received_qty + qty)
@@ -224,7 +227,9 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
         uow.execute(
             update(item_t).where(item_t.c.id == item.id).values(last_receipt_cost=line.price)
         )
-        amount = line.amount if qty == line.qty else money(qty * line.price)
+        # The receipt that completes a line takes its remaining cents, as a shipment does.
+        amount = _worth(line, line.received_qty + qty) - _worth(line, line.received_qty)
+        worth += amount
         received.append(
             MovedLine(
                 item=line.sku,
@@ -243,7 +248,8 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
         .where((pl_t.c.order_id == po.id) & (pl_t.c.received_qty < pl_t.c.qty))
     ).scalar()
     status = "partially_received" if open_left else "received"
-    uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status))
+    uow.execute(update(po_t).where(po_t.c.id == po.id).values(status=status, receipts=receipt))
+    bill = invoices.issue(uow, "purchase", po.partner_id, po.number, receipt, worth)
     uow.emit(
         PurchaseOrderReceived(
             order=po.number,
@@ -251,6 +257,8 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
             warehouse=wh_code,
             lines=tuple(ReceivedLine(**line.to_json()) for line in received),
             user=user.name,
+            receipt=receipt,
+            invoice=bill.number,
         )
     )
     return PurchaseReceipt(
@@ -259,7 +267,14 @@ def receive_purchase_order(cmd: ReceivePurchaseOrder, uow, user) -> PurchaseRece
         warehouse=wh_code,
         received=tuple(received),
         lines=line_rows(uow, po.id),
+        receipt=receipt,
+        invoice=bill.number,
     )
+
+
+def _worth(line, qty: Decimal) -> Decimal:
+    """What `qty` of a line is worth (`domain.money.invoices.worth`)."""
+    return invoices.worth(line.qty, line.price, line.amount, qty)
 
 
 def cancel_purchase_order(cmd: CancelPurchaseOrder, uow, user) -> Cancellation:

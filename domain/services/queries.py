@@ -128,7 +128,7 @@ def query_approval(
 
 
 DigestPort = Callable[..., tuple[str, str | None]]
-"""`digest(uow, kind, lang) -> (text, chart path or None)`: the scheduled digest's text and
+"""`digest(uow, kind, lang, role=…) -> (text, chart path or None)`: the scheduled digest's text and
 chart, built at the edges (charts need matplotlib) and handed in by the bootstrap."""
 
 
@@ -142,5 +142,6 @@ def query_digest(cmd: QueryDigest, uow, user, *, digest: DigestPort) -> DigestAn
             zh=f"摘要类型只能是 {'、'.join(DIGEST_KINDS)}",
         )
     lang = "zh" if (getattr(user, "lang", None) or "en") == "zh" else "en"
-    text, chart = digest(uow, kind, lang)
+    # The copy the user's role receives (accountants and admins: with overdue receivables).
+    text, chart = digest(uow, kind, lang, role=getattr(user, "role", None))
     return DigestAnswer(kind=kind, text=text, chart=str(chart) if chart else None)

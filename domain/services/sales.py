@@ -2,8 +2,8 @@
 confirmed), cancel (releases), the decision on one that waits, and reading one back. Shipping
 is `domain.services.shipping`.
 
-Exposure for the credit check = confirmed orders not yet shipped + shipped and unpaid. Until
-payments are recorded, every shipped order counts as unpaid.
+Exposure for the credit check = confirmed orders not yet shipped + shipped and unpaid (the
+balance of the customer's invoices, `domain.money.balances`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import bindparam, func, literal_column, or_, select, update
+from sqlalchemy import select, update
 
 from domain import ledger, lookup, roles, settings
 from domain.commands import CancelSalesOrder, CreateSalesOrder
@@ -23,7 +23,8 @@ from domain.events import (
 )
 from domain.ledger import item_t
 from domain.model import SalesLine, SalesOrder
-from domain.numbers import money, money_str, price_str, qty_str, quantity
+from domain.money import balances
+from domain.numbers import money_str, price_str, qty_str, quantity
 from domain.pricing import (
     PRICE_STEP,
     OrderLine,
@@ -43,39 +44,16 @@ from domain.sequences import next_number
 from domain.services import approvals
 from domain.services.documents import order_details_of, store_order
 from domain.status_words import state_en, state_zh
-from domain.uow import Prepared
 
 so_t = SalesOrder.__table__
 sl_t = SalesLine.__table__
 ZERO = Decimal(0)
 
 
-_COMMITTED = Prepared(
-    select(func.coalesce(func.sum(so_t.c.total), literal_column("0")).label("total")).where(
-        (so_t.c.partner_id == bindparam("p"))
-        & or_(*(so_t.c.status == s for s in ("confirmed", "partially_shipped", "shipped")))
-    )
-)
-_CLOSED_SHORT = Prepared(
-    select(sl_t.c.shipped_qty, sl_t.c.price, sl_t.c.amount)
-    .select_from(sl_t.join(so_t, so_t.c.id == sl_t.c.order_id))
-    .where(
-        (so_t.c.partner_id == bindparam("p"))
-        & (so_t.c.status == "shipped")
-        & (sl_t.c.shipped_qty < sl_t.c.qty)
-    )
-)
-
-
 def exposure(uow, partner_id: int) -> Decimal:
-    """What a customer owes or has committed: confirmed-not-shipped plus shipped-unpaid. The
-    rest of a partly shipped order closed by `sales.cancel` (status `shipped`, lines short)
-    no longer counts; what it shipped does."""
-    (row,) = _COMMITTED.run(uow, {"p": partner_id})
-    total = row.total if isinstance(row.total, Decimal) else Decimal(row.total)
-    for shipped, price, amount in _CLOSED_SHORT.run(uow, {"p": partner_id}):
-        total -= amount - money(shipped * price)
-    return total
+    """What a customer has committed and not paid (`domain.money.balances.exposure`: confirmed
+    orders not yet shipped plus the balance of its invoices, never below 0)."""
+    return balances.exposure(uow, partner_id)
 
 
 def average_cost(uow, item_id: int, wh_id: int) -> Decimal | None:

@@ -12,6 +12,7 @@ from domain import ledger, lookup
 from domain.commands import ShipSalesOrder
 from domain.errors import InvalidQuantity, InvalidState
 from domain.events import SalesOrderShipped, ShippedLine
+from domain.money import invoices
 from domain.numbers import money, money_str, qty_str, quantity
 from domain.results import MovedLine, Shipment
 from domain.services.documents import order_details_of
@@ -35,7 +36,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
     lines = stored_lines(uow, so.id)
     wanted = _wanted(uow, so, lines, cmd.lines) if cmd.lines else _open(lines)
     shipment = so.shipments + 1  # its sale moves carry it: told apart even at one instant
-    shipped, cogs = [], ZERO
+    shipped, cogs, worth = [], ZERO, ZERO
     for line in lines:
         qty = wanted.get(line.id)
         if not qty:
@@ -62,6 +63,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
             .values(shipped_qty=line.shipped_qty + qty, cost=line.cost + out.value)
         )
         cogs += out.value
+        worth += _amount(line, qty)
         shipped.append(
             MovedLine(
                 item=line.sku,
@@ -79,6 +81,7 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         .where(so_t.c.id == so.id)
         .values(status=status, shipped_at=uow.now, shipments=shipment)
     )
+    invoice = invoices.issue(uow, "sales", so.partner_id, so.number, shipment, worth)
     uow.emit(
         SalesOrderShipped(
             order=so.number,
@@ -88,6 +91,8 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
             cogs=money_str(cogs),
             total=money_str(so.total),
             user=user.name,
+            shipment=shipment,
+            invoice=invoice.number,
         )
     )
     return Shipment(
@@ -98,6 +103,8 @@ def ship_sales_order(cmd: ShipSalesOrder, uow, user) -> Shipment:
         cogs=money_str(cogs),
         **_head(uow, so),
         lines=line_rows(uow, so.id),
+        shipment=shipment,
+        invoice=invoice.number,
     )
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.conversation import Conversation
 from domain.commands import QueryStock, ReceiveStock
+from domain.messagebus import MessageBus
 
 pytestmark = pytest.mark.db
 
@@ -104,9 +105,16 @@ def test_unknown_and_ambiguous_names_are_never_guessed(app, chat):
     assert "M6-20" in ambiguous.text and "M8-30" in ambiguous.text and not ambiguous.buttons
 
 
-def test_intents_without_a_service_say_so_plainly(app, chat):
+def test_intents_without_a_service_say_so_plainly(app):
+    served = {k: v for k, v in app.bus.handlers.items() if k != "payment.receive"}
+    chat = Conversation(MessageBus(app.bus.uow_factory, served), app.uow, app.clock)
     reply = chat.handle("chen", "c1", "ACME paid 3000")
     assert reply.ok is False and "尚未开放" in reply.text  # chen reads Chinese
+    help_text = chat.handle("chen", "c1", "帮助").text
+    assert (
+        "收到艾克米货款 3000（即将开放）" in help_text
+        and "付华东五金 5000（即将开放）" not in help_text
+    )
 
 
 def test_help_lists_what_the_role_may_do(app, chat):

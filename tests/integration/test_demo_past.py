@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from adapters.bootstrap import bootstrap
 from adapters.config import Settings
 from adapters.demo import seed_demo
+from domain import lookup
 from domain.clock import FixedClock
 from domain.commands import QueryOrders
 from domain.history import last_history_day, sales
 from domain.model import SalesHistory, StockMove
+from domain.model.money import Payment
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.db
@@ -68,3 +70,23 @@ def test_the_same_day_gives_the_same_past(demo, tmp_path):
         assert first == second
     finally:
         again.engine.dispose()
+
+
+def test_the_accountant_collected_and_paid_and_some_invoices_are_overdue(demo):
+    from domain.money.balances import owed
+    from domain.money.statement import list_invoices
+    from domain.verify import verify_books
+
+    with demo.uow(write=False) as uow:
+        rows = list_invoices(uow).invoices
+        paid = [r for r in rows if r.paid != "0.00"]
+        today = uow.clock.today()
+        overdue = {r.partner for r in rows if r.open != "0.00" and r.due < str(today)}
+        xinda = owed(uow, lookup.partner(uow, "XINDA").id, today)
+        payers = set(uow.execute(select(Payment.__table__.c.user_name).distinct()).scalars())
+        books = verify_books(uow)
+    assert {r.kind for r in paid} == {"sales", "purchase"}
+    assert {"XINDA", "GREEN"} <= overdue and "MEILIN" not in overdue
+    assert xinda.overdue > 0 and xinda.aging["1-30"] == xinda.overdue
+    assert payers == {"chen"}
+    assert books.ok and books.payments > 0

@@ -89,10 +89,10 @@ def test_a_scheduled_digest_fires_and_reaches_admins_and_approvers(stocked, noti
         assert job.next_run_time.tzinfo is not None
         assert job.next_run_time.utcoffset() == timedelta(hours=8)  # Asia/Shanghai
         scheduler.modify_job(job.id, next_run_time=datetime.now(ZoneInfo("Asia/Shanghai")))
-        assert notifier.wait_for(3, timeout=15)
+        assert notifier.wait_for(4, timeout=15)
     finally:
         scheduler.shutdown()
-    assert {s.recipient for s in notifier.sent} == {"admin", "mary", "liu"}
+    assert {s.recipient for s in notifier.sent} == {"admin", "mary", "liu", "chen"}
     assert all("Stock value" in s.text or "库存价值" in s.text for s in notifier.sent)
     assert all(s.png_path and s.png_path.endswith(".png") for s in notifier.sent)
 
@@ -234,3 +234,23 @@ def test_a_digest_due_while_the_chat_platform_is_down_is_sent_when_it_is_back(st
     assert sent.recipient == "mary" and "Stock value" in sent.text
     assert sent.png_path == row.attachment
     assert deliver_pending(stocked, notifier) == 0  # sent once
+
+
+def test_overdue_receivables_reach_the_copies_of_accountants_and_admins_only(stocked, users):
+    from adapters.digest import deliver
+    from domain.commands import CreateSalesOrder, Line, ShipSalesOrder
+
+    so = stocked.bus.execute(
+        CreateSalesOrder(customer="ACME", lines=(Line("M6-20", Decimal(100)),)), users["wang"]
+    )
+    stocked.bus.execute(ShipSalesOrder(order=so["order"]), users["li"])  # due 2026-07-15
+    stocked.clock.advance(days=40)  # 10 days past due
+    notifier = RecordingNotifier()
+    with stocked.uow(write=False) as uow:
+        deliver(uow, notifier, "daily", ["admin", "approver", "accountant"], "CNY")
+    text = {s.recipient: s.text for s in notifier.sent}
+    assert "Overdue receivables: 25.00 CNY (1 customers)" in text["admin"]
+    assert "  ACME: 25.00 (1-30 days 25.00)" in text["admin"]
+    assert "逾期应收：25.00 CNY（1 个客户）" in text["chen"]
+    assert "  艾克米: 25.00（1-30天 25.00）" in text["chen"]
+    assert "Overdue" not in text["mary"] and "逾期应收" not in text["liu"]

@@ -29,6 +29,7 @@ from domain.commands import (
 )
 from domain.events import EVENTS, SalesPriceFlagged, StockReceived, event_from_row
 from domain.model import Outbox
+from domain.money.commands import MakePayment, ReceivePayment, ReturnPurchaseOrder, ReturnSalesOrder
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -64,6 +65,11 @@ def a_day(app, users):
     count = bus.execute(CountStock(item="HAMMER", counted_qty=D(30)), li)
     bus.execute(DecideApproval(request=count["approval"], decision="approve"), mary)
     bus.execute(CancelSalesOrder(order=so["order"]), wang)
+    chen = bus.user("chen")
+    bus.execute(ReturnSalesOrder(order=cheap["order"], lines=(Line("HAMMER", D(1)),)), li)
+    bus.execute(ReturnPurchaseOrder(order=po["order"], lines=(Line("M6-20", D(10)),)), zhao)
+    bus.execute(ReceivePayment(customer="ACME", amount=D("5")), chen)
+    bus.execute(MakePayment(supplier="SZT", amount=D("5")), chen)
 
 
 def test_every_event_a_day_of_commands_writes_rebuilds_into_its_class(app, users):

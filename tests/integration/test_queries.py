@@ -239,8 +239,8 @@ def test_credit_left_uses_the_exposure_of_the_approval_check(stocked, chat, user
     assert exposed == D("3990.00")
     zh = chat.handle("wang", "c1", "艾克米额度还剩多少")
     assert zh.text == (
-        "艾克米（ACME）：信用额度 50,000.00，已占用 3,990.00（已确认未发货及已发货未收款），"
-        "剩余额度 46,010.00。"
+        "艾克米（ACME）已结清。信用额度 50,000.00，已占用 3,990.00（未发货订单 3,990.00 及未收款"
+        "余额），剩余额度 46,010.00。"
     )
     assert (
         "credit left 46,010.00" in chat.handle("sam", "c2", "how much credit does ACME have").text

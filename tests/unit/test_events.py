@@ -21,6 +21,7 @@ from domain.events import (
     StockShort,
     event_from_row,
 )
+from domain.money import events as money_events
 
 
 def sample(cls: type[Record], counter=None):
@@ -41,6 +42,8 @@ def _value(tp, counter):
         return (_value(inner, counter), _value(inner, counter))
     if tp is Decimal:
         return Decimal(f"{next(counter)}.46")
+    if tp is int:
+        return next(counter)
     if tp is str:
         return f"{next(counter)}.5"
     return sample(tp, counter)
@@ -61,7 +64,8 @@ def test_every_declared_event_goes_to_json_and_back_unchanged(name):
 def test_every_event_is_declared_under_its_class_name_with_a_docstring_of_its_own():
     declared = {
         cls
-        for cls in vars(events).values()
+        for module in (events, money_events)
+        for cls in vars(module).values()
         if isinstance(cls, type) and issubclass(cls, Event) and cls is not Event
     }
     assert declared == set(EVENTS.values())

@@ -10,13 +10,17 @@ from bot.render.proposals import proposal
 from bot.render.results import result_reply
 from domain import results
 from domain.commands import COMMANDS
+from domain.money import results as money_results
+
+RESULT_MODULES = (results, money_results)
 
 
 def _result_types() -> list[type]:
     return [
         cls
-        for _, cls in inspect.getmembers(results, inspect.isclass)
-        if issubclass(cls, results.Result) and cls.__module__ == results.__name__
+        for module in RESULT_MODULES
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, results.Result) and cls.__module__ == module.__name__
     ]
 
 
@@ -46,6 +50,7 @@ def _answers() -> list[type]:
 def test_the_result_types_are_found():
     names = {cls.__name__ for cls in _answers()}
     assert {"StockAnswer", "StockReceipt", "Decision", "Amendment", "DigestAnswer"} <= names
+    assert {"ReturnResult", "PaymentResult", "BalanceAnswer", "StatementAnswer"} <= names
     assert "OrderLineRow" not in names and "StockRow" not in names
 
 

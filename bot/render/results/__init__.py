@@ -6,6 +6,7 @@ from bot.render.results import (  # noqa: F401  (registers)
     approvals,
     documents,
     labels,
+    money,
     orders,
     questions,
     stock,

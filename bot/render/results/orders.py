@@ -59,9 +59,20 @@ def _purchase_received(r: PurchaseReceipt, lang: str) -> Reply:
     got = ", ".join(f"{x.qty} × {x.item}" for x in r.received)
     return said(
         lang,
-        f"{r.order} received into {r.warehouse}: {got}. Status: {status_words(lang, r.status)}.",
-        f"{r.order} 已收货到 {r.warehouse}：{got}。状态：{status_words(lang, r.status)}。",
+        f"{r.order} received into {r.warehouse}: {got}{_invoiced(r, lang, bill=True)}. "
+        f"Status: {status_words(lang, r.status)}.",
+        f"{r.order} 已收货到 {r.warehouse}：{got}{_invoiced(r, lang, bill=True)}。"
+        f"状态：{status_words(lang, r.status)}。",
     )
+
+
+def _invoiced(r, lang: str, bill: bool = False) -> str:
+    """The invoice (a supplier's bill) a shipment (receipt) made, as a clause."""
+    if not r.invoice:
+        return ""
+    if bill:
+        return t(lang, f", supplier's bill {r.invoice}", f"，供应商账单 {r.invoice}")
+    return t(lang, f", invoice {r.invoice}", f"，发票 {r.invoice}")
 
 
 @result_reply.register(Shipment)
@@ -73,9 +84,9 @@ def _shipped(r: Shipment, lang: str) -> Reply:
     return said(
         lang,
         f"{r.order} shipped from {r.warehouse}: {sent} (cost of goods "
-        f"{money_text(r.cogs)}). Status: {status_words(lang, r.status)}.",
-        f"{r.order} 已从 {r.warehouse} 发货：{sent}（销售成本 {money_text(r.cogs)}）。"
-        f"状态：{status_words(lang, r.status)}。",
+        f"{money_text(r.cogs)}){_invoiced(r, lang)}. Status: {status_words(lang, r.status)}.",
+        f"{r.order} 已从 {r.warehouse} 发货：{sent}（销售成本 {money_text(r.cogs)}）"
+        f"{_invoiced(r, lang)}。状态：{status_words(lang, r.status)}。",
     )
 
 
