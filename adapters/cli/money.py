@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
+from adapters.cli.documents import pdf_path
 from domain.errors import JxcError
 from domain.money.commands import QueryStatement
 from domain.money.statement import list_invoices
@@ -59,22 +62,43 @@ def aligned(rows: list[tuple[str, ...]], right: set[int]) -> list[str]:
 @click.option("--user", "user_name", default=None, help="Acting user (default: the first admin).")
 @click.option("--lang", type=click.Choice(["en", "zh"]), default=None)
 @click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--pdf",
+    "pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=pdf_path,
+    default=None,
+    help="Also write the statement to this PDF file.",
+)
 @pass_ctx
 def statement(
-    ctx: Ctx, partner: str, period: str | None, user_name: str | None, lang, as_json: bool
+    ctx: Ctx,
+    partner: str,
+    period: str | None,
+    user_name: str | None,
+    lang,
+    as_json: bool,
+    pdf: Path | None,
 ) -> None:
     """A partner's statement (对账单) for a period: {partner, period, opening, lines: [{date,
-    doc, debit, credit, balance}], closing}."""
+    doc, debit, credit, balance}], closing}; with `--pdf FILE` also as a PDF."""
     app = ctx.app
     try:
         user = resolve_user(app, user_name)
         result = app.bus.execute(QueryStatement(partner=partner, period=period), user)
+        if pdf is not None:
+            from adapters.documents.company import company_names
+            from adapters.documents.port import render_document
+
+            render_document(result, pdf, company_names(app.uow)(), currency=app.settings.currency)
     except JxcError as exc:
         fail(exc, as_json)
     if as_json:
         emit_json(result.to_json())
         return
     click.echo(statement_text(result, lang or getattr(user, "lang", None) or "en"))
+    if pdf is not None:
+        click.echo(f"pdf: {pdf}")
 
 
 def statement_text(result, lang: str) -> str:

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
 from tests.conftest import jxc, run_json
+from tests.pdf_text import needs_pdftotext, pages
 
 pytestmark = pytest.mark.db
 
@@ -198,3 +200,42 @@ def test_the_console_chat_answers_balances_and_takes_payments(master_db):
     assert "在我方有余额 2,975.00" in out[2]
     assert "剩余额度 50,000.00" in out[3]
     assert "即将开放" not in out[4] and "收到艾克米货款 3000" in out[4]
+
+
+@needs_pdftotext
+def test_statement_pdf_from_the_cli_and_the_console_chat(master_db, tmp_path):
+    _sold(master_db)
+    jxc(master_db, "rules", "set", "company.name_zh", "上海紧固件贸易有限公司", check=True)
+    pdf = tmp_path / "acme.pdf"
+    proc = jxc(master_db, "statement", "ACME", "--period", "this_month", "--pdf", str(pdf))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith(f"pdf: {pdf}")
+    text = "\n".join(pages(pdf))
+    assert "上海紧固件贸易有限公司" in text and "对账单" in text
+    assert "INV-0001" in text and "INV-0002" in text and "25.00" in text
+    # The JSON stays the design's shape with the PDF written beside it.
+    both = tmp_path / "both.pdf"
+    got = json.loads(
+        jxc(
+            master_db,
+            "statement",
+            "ACME",
+            "--period",
+            "this_month",
+            "--json",
+            "--pdf",
+            str(both),
+            check=True,
+        ).stdout  # fmt: skip
+    )
+    assert got["closing"] == "25.00" and both.stat().st_size > 0
+    # The console chat hands the accountant the statement with its PDF's path.
+    chat = jxc(master_db, "chat", "--user", "chen", input="艾克米 本月对账单\n")
+    path = re.search(r"\(document: (\S+\.pdf)\)", chat.stdout)
+    assert path, chat.stdout
+    assert "INV-0002" in "\n".join(pages(path.group(1)))
+
+
+def test_statement_pdf_to_a_missing_directory_is_misuse(master_db, tmp_path):
+    proc = jxc(master_db, "statement", "ACME", "--pdf", str(tmp_path / "nope" / "x.pdf"))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
