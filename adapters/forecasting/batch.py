@@ -18,6 +18,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import catalog_rows, lookup
+from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast
 from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.forecasting import (
     Fitter,
@@ -188,16 +189,24 @@ def catalogue_demand(uow, only: Iterable[str] | None = None):
 
 def forecast_catalogue(
     cmd: ForecastCatalogue, uow, user, *, uow_factory, fitter: Fitter | None, dask_scheduler=None
-) -> dict:
+) -> CatalogueForecast:
     """Forecast every item with history (or `cmd.items`) for `cmd.days` days and store the
-    forecasts: `{"items", "days", "last_day_of_history", "fitted", "cached", "stored",
-    "failed": {sku: reason}, "models": {model: count}}`. Reads through the bus's read unit;
-    stores in one short write unit of `uow_factory` after the fits."""
+    forecasts: how many were fitted, reused and stored, why any failed, and the models used.
+    Reads through the bus's read unit; stores in one short write unit of `uow_factory` after
+    the fits."""
     _horizon(cmd.days)
     items, ids, last_day = catalogue_demand(uow, cmd.items)
     if not items:
-        return {"items": 0, "days": cmd.days, "last_day_of_history": None, "fitted": 0,
-                "cached": 0, "stored": 0, "failed": {}, "models": {}}  # fmt: skip
+        return CatalogueForecast(
+            items=0,
+            days=cmd.days,
+            last_day_of_history=None,
+            fitted=0,
+            cached=0,
+            stored=0,
+            failed={},
+            models={},
+        )
     cache = StoredForecastCache(uow, ids)
     result = forecast_all(
         items,
@@ -213,25 +222,27 @@ def forecast_catalogue(
         stored = cache.save(write)
         write.commit()
     models = Counter(fc.model for fc in result.forecasts.values())
-    return {
-        "items": len(items),
-        "days": cmd.days,
-        "last_day_of_history": last_day.isoformat(),
-        "fitted": len(result.fitted),
-        "cached": len(result.cached),
-        "stored": stored,
-        "failed": {sku: str(exc) for sku, exc in sorted(result.errors.items())},
-        "models": dict(sorted(models.items())),
-    }
+    return CatalogueForecast(
+        items=len(items),
+        days=cmd.days,
+        last_day_of_history=last_day.isoformat(),
+        fitted=len(result.fitted),
+        cached=len(result.cached),
+        stored=stored,
+        failed={sku: str(exc) for sku, exc in sorted(result.errors.items())},
+        models=dict(sorted(models.items())),
+    )
 
 
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 4)
 
 
-def backtest_catalogue(cmd: BacktestForecasts, uow, user, *, fitter: Fitter | None) -> dict:
-    """Rolling-origin backtest of every item with history (or `cmd.items`): `{"items": [{"sku",
-    "model", "mase", "mase_naive"}], "mean_mase", "mean_mase_naive"}`."""
+def backtest_catalogue(
+    cmd: BacktestForecasts, uow, user, *, fitter: Fitter | None
+) -> CatalogueBacktest:
+    """Rolling-origin backtest of every item with history (or `cmd.items`): each item's MASE
+    and the seasonal naive's, and their means over the items scored."""
     import joblib
 
     _horizon(cmd.horizon)
@@ -241,15 +252,13 @@ def backtest_catalogue(cmd: BacktestForecasts, uow, user, *, fitter: Fitter | No
     results = joblib.Parallel(n_jobs=cmd.jobs)(
         joblib.delayed(backtest_item)(s, fitter, cmd.horizon) for s in series
     )
-    rows = [
-        {"sku": sku, "model": model, "mase": _r(res.mase), "mase_naive": _r(res.mase_naive)}
+    rows = tuple(
+        BacktestRow(sku=sku, model=model, mase=_r(res.mase), mase_naive=_r(res.mase_naive))
         for sku, (model, res) in zip(skus, results, strict=True)
-    ]
-    scored = [r for r in rows if r["mase"] is not None and r["mase_naive"] is not None]
-    return {
-        "items": rows,
-        "mean_mase": _r(statistics.fmean(r["mase"] for r in scored)) if scored else None,
-        "mean_mase_naive": (
-            _r(statistics.fmean(r["mase_naive"] for r in scored)) if scored else None
-        ),
-    }
+    )
+    scored = [r for r in rows if r.mase is not None and r.mase_naive is not None]
+    return CatalogueBacktest(
+        items=rows,
+        mean_mase=_r(statistics.fmean(r.mase for r in scored)) if scored else None,
+        mean_mase_naive=_r(statistics.fmean(r.mase_naive for r in scored)) if scored else None,
+    )

@@ -30,7 +30,9 @@ from adapters.scheduler import (
     sync_digest_jobs,
 )
 from domain.alerts import delivery_t
+from domain.batch_results import DigestSchedule, DigestSchedules, DigestSent
 from domain.commands import ReceiveStock
+from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import InvalidAmount
 
 pytestmark = pytest.mark.db
@@ -232,3 +234,19 @@ def test_a_digest_due_while_the_chat_platform_is_down_is_sent_when_it_is_back(st
     assert sent.recipient == "mary" and "Stock value" in sent.text
     assert sent.png_path == row.attachment
     assert deliver_pending(stocked, notifier) == 0  # sent once
+
+
+def test_digest_services_answer_typed_results_and_a_schedules_replay_is_typed(app, users):
+    admin = users["admin"]
+    change = SetDigestSchedules(schedules='[{"kind": "daily", "at": "07:15", "to": ["mary"]}]')
+    stored = app.bus.execute(change, admin, key="test:digest-schedules")
+    assert stored == DigestSchedules(
+        schedules=(DigestSchedule(kind="daily", at="07:15", to=("mary",)),)
+    )
+    assert app.bus.execute(change, admin, key="test:digest-schedules") == stored  # a replay
+    with app.uow(write=False) as uow:
+        assert [s.to_dict() for s in load_schedules(uow)] == [
+            {"kind": "daily", "at": "07:15", "to": ["mary"]}
+        ]
+    sent = app.bus.execute(SendDigest(kind="daily"), admin)
+    assert sent == DigestSent(kind="daily", sent=1)  # mary, the one recipient of the schedule

@@ -9,8 +9,11 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from adapters.forecasting.batch import backtest_catalogue, forecast_catalogue
 from domain import imports, lookup
+from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast
 from domain.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
+from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import InvalidQuantity, UnknownItem
 from domain.forecasting import ForecastPoint
 from domain.messagebus import MessageBus
@@ -81,14 +84,14 @@ def stored_count(app) -> int:
 def test_forecast_gives_n_days_from_the_day_after_the_last_day_of_history(app, users, bus):
     import_history(app, "M6-20", daily(date(2026, 6, 10), 120))
     result = bus.execute(Forecast(item="m6-20", days=14), users["tom"])
-    assert set(result) == {"sku", "model", "reason", "points"}
-    assert result["sku"] == "M6-20" and result["model"] == "prophet" and result["reason"]
-    dates = [p["date"] for p in result["points"]]
+    assert set(result.to_json()) == {"sku", "model", "reason", "points"}
+    assert result.sku == "M6-20" and result.model == "prophet" and result.reason
+    dates = [p.date for p in result.points]
     assert dates == [(date(2026, 6, 11) + timedelta(days=i)).isoformat() for i in range(14)]
-    for p in result["points"]:
-        assert set(p) == {"date", "yhat", "yhat_lower", "yhat_upper"}
-        assert all(isinstance(p[k], float) for k in ("yhat", "yhat_lower", "yhat_upper"))
-        assert 0 <= p["yhat_lower"] <= p["yhat"] <= p["yhat_upper"]
+    for p in result.points:
+        assert set(p.to_json()) == {"date", "yhat", "yhat_lower", "yhat_upper"}
+        assert all(isinstance(getattr(p, k), float) for k in ("yhat", "yhat_lower", "yhat_upper"))
+        assert 0 <= p.yhat_lower <= p.yhat <= p.yhat_upper
 
 
 def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
@@ -99,7 +102,7 @@ def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
     bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(25)),)), users["wang"])
     bus.execute(ShipSalesOrder(order="SO-0001"), users["li"])
     result = bus.execute(Forecast(item="M6-20", days=3), users["tom"])
-    assert result["points"][0]["date"] == "2026-06-16"  # shipped on the clock's day, 06-15
+    assert result.points[0].date == "2026-06-16"  # shipped on the clock's day, 06-15
     series = fitter.series[-1]
     assert series[-1] == (date(2026, 6, 15), 25.0)
     assert [q for _, q in series[-5:-1]] == [0.0] * 4  # 06-11 … 06-14: no sales, zeros
@@ -114,7 +117,7 @@ def test_an_unchanged_item_is_not_refit_and_new_data_is(app, users, bus, fitter)
     import_history(app, "M6-20", [date(2026, 6, 11)])
     newer = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
     assert fitter.calls == 2
-    assert newer["points"][0]["date"] == "2026-06-12"
+    assert newer.points[0].date == "2026-06-12"
     assert stored_count(app) == 1  # the older version of the same horizon is dropped
 
 
@@ -144,7 +147,7 @@ def test_a_history_with_gaps_is_filled_with_zero_days(app, users, bus, fitter):
     kept = days[:40] + days[55:]  # 15 days without any sale
     import_history(app, "M6-20", kept)
     result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
-    assert result["model"] == "prophet"
+    assert result.model == "prophet"
     series = fitter.series[-1]
     assert [d for d, _ in series] == days
     assert [q for _, q in series[40:55]] == [0.0] * 15
@@ -153,7 +156,7 @@ def test_a_history_with_gaps_is_filled_with_zero_days(app, users, bus, fitter):
 def test_short_history_falls_back_to_a_named_model_without_prophet(app, users, bus, fitter):
     import_history(app, "M6-20", daily(date(2026, 6, 10), 20))
     result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
-    assert result["model"] == "seasonal_mean" and "20 days" in result["reason"]
+    assert result.model == "seasonal_mean" and "20 days" in result.reason
     assert fitter.calls == 0
 
 
@@ -169,3 +172,35 @@ def test_reorder_points_read_a_fresh_stored_forecast(app, users, bus):
     app.clock.advance(days=8)
     with app.uow(write=False) as uow:
         assert fresh_forecast(uow, item.id) is None
+
+
+def test_the_catalogue_forecast_and_backtest_answer_typed_results(app, users, fitter):
+    # Long enough for the backtest's four origins, and not exactly weekly (the naive scores).
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 300), qty=lambda d: 10 + d.day % 5)
+    bus = MessageBus(
+        app.uow,
+        {
+            **app.bus.handlers,
+            "forecast.all": partial(forecast_catalogue, uow_factory=app.uow, fitter=fitter),
+            "forecast.backtest": partial(backtest_catalogue, fitter=fitter),
+        },
+    )
+    done = bus.execute(ForecastCatalogue(days=14, jobs=1), users["zhao"])
+    assert done == CatalogueForecast(
+        items=1,
+        days=14,
+        last_day_of_history="2026-06-10",
+        fitted=1,
+        cached=0,
+        stored=1,
+        failed={},
+        models={"prophet": 1},
+    )
+    again = bus.execute(ForecastCatalogue(days=14, jobs=1), users["zhao"])
+    assert (again.fitted, again.cached, fitter.calls) == (0, 1, 1)  # unchanged: reused
+    scored = bus.execute(BacktestForecasts(horizon=7, jobs=1), users["tom"])
+    assert isinstance(scored, CatalogueBacktest)
+    (row,) = scored.items
+    assert isinstance(row, BacktestRow) and (row.sku, row.model) == ("M6-20", "prophet")
+    assert row.mase > 0 and row.mase_naive > 0
+    assert (scored.mean_mase, scored.mean_mase_naive) == (row.mase, row.mase_naive)

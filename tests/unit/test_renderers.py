@@ -8,15 +8,16 @@ import pytest
 
 from bot.render.proposals import proposal
 from bot.render.results import result_reply
-from domain import results
+from domain import batch_results, results
 from domain.commands import COMMANDS
 
 
 def _result_types() -> list[type]:
     return [
         cls
-        for _, cls in inspect.getmembers(results, inspect.isclass)
-        if issubclass(cls, results.Result) and cls.__module__ == results.__name__
+        for module in (results, batch_results)
+        for _, cls in inspect.getmembers(module, inspect.isclass)
+        if issubclass(cls, results.Result) and cls.__module__ == module.__name__
     ]
 
 
@@ -46,7 +47,9 @@ def _answers() -> list[type]:
 def test_the_result_types_are_found():
     names = {cls.__name__ for cls in _answers()}
     assert {"StockAnswer", "StockReceipt", "Decision", "Amendment", "DigestAnswer"} <= names
+    assert {"CatalogueForecast", "CatalogueBacktest", "DigestSent", "DigestSchedules"} <= names
     assert "OrderLineRow" not in names and "StockRow" not in names
+    assert "BacktestRow" not in names and "DigestSchedule" not in names
 
 
 @pytest.mark.parametrize("cls", _answers(), ids=lambda c: c.__name__)
