@@ -21,6 +21,7 @@ from sqlalchemy import select
 from bot.render.words import subject_words
 from bot.report_text import KPI_NAMES, period_label
 from domain import settings
+from domain.batch_results import DigestSchedule, DigestSchedules, DigestSent
 from domain.commands import Report
 from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import BadRequest, InvalidAmount, JxcError
@@ -413,18 +414,22 @@ def queue(uow, kind: str, to, currency: str, channels: tuple[str, ...]) -> int:
 # -- the services of digest.send and digest.schedules ----------------------------------------
 
 
-def send_digest_now(cmd: SendDigest, uow, user, *, notifier, currency: str) -> dict:
+def send_digest_now(cmd: SendDigest, uow, user, *, notifier, currency: str) -> DigestSent:
     """Send the digest of `cmd.kind` to the recipients of that kind's schedules (admins when
-    none is stored): `{"kind", "sent"}`."""
+    none is stored)."""
     if cmd.kind not in KINDS:
         raise BadRequest(
             f"digest kind must be one of {', '.join(KINDS)}, not {cmd.kind!r}",
             zh=f"摘要类型只能是 {'、'.join(KINDS)}",
         )
     to = sorted({x for s in load_schedules(uow) if s.kind == cmd.kind for x in s.to})
-    return {"kind": cmd.kind, "sent": deliver(uow, notifier, cmd.kind, to or ["admin"], currency)}
+    sent = deliver(uow, notifier, cmd.kind, to or ["admin"], currency)
+    return DigestSent(kind=cmd.kind, sent=sent)
 
 
-def set_schedules(cmd: SetDigestSchedules, uow, user) -> dict:
-    """Replace the digest schedules (the bus commits and audits): `{"schedules": [...]}`."""
-    return {"schedules": [s.to_dict() for s in save_schedules(uow, cmd.schedules)]}
+def set_schedules(cmd: SetDigestSchedules, uow, user) -> DigestSchedules:
+    """Replace the digest schedules (the bus commits and audits): the schedules stored."""
+    stored = save_schedules(uow, cmd.schedules)
+    return DigestSchedules(
+        schedules=tuple(DigestSchedule(kind=s.kind, at=s.at, to=tuple(s.to)) for s in stored)
+    )

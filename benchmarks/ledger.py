@@ -332,7 +332,7 @@ def bench_orders(app, quick: bool) -> list[str]:
             admin,
             key=f"so:{i}",
         )
-        app.bus.execute(ShipSalesOrder(order=so["order"]), admin, key=f"ship:{i}")
+        app.bus.execute(ShipSalesOrder(order=so.order), admin, key=f"ship:{i}")
     rate = n / (time.perf_counter() - start)
     for i in range(1000):
         app.bus.execute(

@@ -13,7 +13,10 @@ import logging
 import uuid
 from collections.abc import Callable
 
-from domain import lookup
+from domain import (
+    batch_results,  # noqa: F401  (registers its write's result for replays: digest.schedules)
+    lookup,
+)
 from domain.commands import Command, Pending, check_text, echo
 from domain.errors import (
     NOT_REPLAYED,
@@ -31,9 +34,9 @@ log = logging.getLogger(__name__)
 
 USER_NAME_LIMIT = 64
 
-Handler = Callable[[Command, UnitOfWork, object], Result | dict]
-"""A service: a typed `Result` (reports, forecasts, alerts and batch jobs still answer in their
-JSON shape)."""
+Handler = Callable[[Command, UnitOfWork, object], Result]
+"""A service: it answers with a typed `Result` (`domain.results`; the batch and digest services'
+in `domain.batch_results`)."""
 
 
 class MessageBus:
@@ -77,7 +80,7 @@ class MessageBus:
 
     def execute(
         self, cmd: Command, user, key: str | None = None, also=None, *, _retry: bool = True
-    ) -> Result | dict:
+    ) -> Result:
         """Run `cmd` as `user`; returns its result or raises a `JxcError`. A replay of a key
         rebuilds the typed result from the answer stored under it.
 
@@ -121,14 +124,14 @@ class MessageBus:
             self._store_refusal(key, fingerprint, user, intent, cmd, refusal, also)
             raise
 
-    def ask(self, cmd: Command, user, uow: UnitOfWork) -> Result | dict:
+    def ask(self, cmd: Command, user, uow: UnitOfWork) -> Result:
         """Run a question (a read-only command) in a unit of work the caller already holds."""
         _, service = self._service(cmd, user)
         if cmd.WRITE:
             raise TypeError(f"{cmd.intent} is a write; run it with execute()")
         return service(cmd, uow, user)
 
-    def preview(self, cmd: Command, user, uow: UnitOfWork | None = None) -> Result | dict:
+    def preview(self, cmd: Command, user, uow: UnitOfWork | None = None) -> Result:
         """Run a write command's service on the database as it is now and roll it back: the
         result the command would have, or the refusal it would get. The chat proposes only what
         this says will succeed, and words the proposal from this result, so what the user
@@ -178,7 +181,7 @@ class MessageBus:
                 uow.commit()
 
 
-def _replay(stored, fingerprint: str, key: str, intent: str) -> Result | dict:
+def _replay(stored, fingerprint: str, key: str, intent: str) -> Result:
     if stored.command_hash != fingerprint:
         raise DuplicateRequest(
             f"key {echo(key)!r} was already used for a different command",

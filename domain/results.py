@@ -6,9 +6,6 @@ gives that shape exactly; `from_json()` rebuilds the result from it (an idempote
 A field marked `omitted()` is left out of the JSON when it is None (a count's `approval` while
 nothing waits); every other field is always there, null included. Renderers (`bot/`) read the
 fields; the CLI prints `to_json()`.
-
-A result also reads as a mapping of its JSON shape (`result["key"]`, `"key" in result`,
-`dict(result)`), so scripts and tests that look at the printed form read a result the same way.
 """
 
 from __future__ import annotations
@@ -54,26 +51,6 @@ class Result:
             if key in data:
                 values[f.name] = _decode(hints[f.name], data[key])
         return cls(**values)
-
-    def __getitem__(self, key: str):
-        return self.to_json()[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.to_json()
-
-    def __iter__(self):
-        return iter(self.to_json())
-
-    def __len__(self) -> int:
-        return len(self.to_json())
-
-    def keys(self):
-        """The keys of the JSON shape."""
-        return self.to_json().keys()
-
-    def get(self, key: str, default=None):
-        """A key of the JSON shape, or `default`."""
-        return self.to_json().get(key, default)
 
 
 @functools.cache

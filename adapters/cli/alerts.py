@@ -21,16 +21,16 @@ def alerts(click_ctx: click.Context, every: bool, user_name: str | None, as_json
     ctx = click_ctx.find_object(Ctx) or click_ctx.ensure_object(Ctx)
     app = ctx.app
     user = resolve_user(app, user_name)
-    rows = app.bus.execute(ListAlerts(all=every or None), user).to_json()["alerts"]
+    rows = app.bus.execute(ListAlerts(all=every or None), user).alerts
     if as_json:
-        emit_json(rows)
+        emit_json([row.to_json() for row in rows])
         return
     if not rows:
         click.echo("没有预警" if user.lang == "zh" else "no alerts")
         return
     for r in rows:
-        status = "" if r["status"] == "open" else f" [{r['status']}]"
-        click.echo(f"#{r['id']} {r['kind']}{status}: {r['message']}")
+        status = "" if r.status == "open" else f" [{r.status}]"
+        click.echo(f"#{r.id} {r.kind}{status}: {r.message}")
 
 
 def _user(ctx: Ctx, user_name: str | None):

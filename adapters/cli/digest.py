@@ -64,7 +64,7 @@ def digest(
             return
         if send:
             user = resolve_user(app, user_name)
-            sent = app.bus.execute(SendDigest(kind=kind), user)["sent"]
+            sent = app.bus.execute(SendDigest(kind=kind), user).sent
             click.echo(f"{kind} digest sent to {sent} recipient(s)", err=True)
             return
         made = build_digest(app, kind, lang=lang, png_path=png)

@@ -121,7 +121,7 @@ def _backtest(ctx: Ctx, horizon: int, as_json: bool, only, jobs: int, user_name)
     except JxcError as exc:
         fail(exc, as_json)
     if as_json:
-        emit_json(out)
+        emit_json(out.to_json())
         return
     click.echo(
         f"backtest: 4 origins 28 days apart, horizon {horizon}; each item's model chosen on the "
@@ -129,19 +129,19 @@ def _backtest(ctx: Ctx, horizon: int, as_json: bool, only, jobs: int, user_name)
         "week) on the latest"
     )
     click.echo(f"{'sku':<12} {'model':<14} {'mase':>8} {'naive':>8}")
-    for r in out["items"]:
-        m, n = r["mase"], r["mase_naive"]
+    for r in out.items:
+        m, n = r.mase, r.mase_naive
         click.echo(
-            f"{r['sku']:<12} {r['model']:<14} "
+            f"{r.sku:<12} {r.model:<14} "
             f"{'-' if m is None else f'{m:.3f}':>8} {'-' if n is None else f'{n:.3f}':>8}"
         )
-    click.echo(f"mean MASE {out['mean_mase']} vs seasonal naive {out['mean_mase_naive']}")
+    click.echo(f"mean MASE {out.mean_mase} vs seasonal naive {out.mean_mase_naive}")
     click.echo("by model: how many items chose it, and their mean MASE")
-    for f in out["families"]:
-        m = f["mean_mase"]
+    for f in out.families:
+        m = f.mean_mase
         click.echo(
-            f"  {f['model']:<14} {model_label(f['model'])}: {f['items']} item"
-            f"{'s' if f['items'] != 1 else ''}, mean MASE {'-' if m is None else f'{m:.3f}'}"
+            f"  {f.model:<14} {model_label(f.model)}: {f.items} item"
+            f"{'s' if f.items != 1 else ''}, mean MASE {'-' if m is None else f'{m:.3f}'}"
         )
 
 
@@ -180,23 +180,23 @@ def _all(ctx: Ctx, days: int, as_json: bool, only, jobs: int, user_name) -> None
                 PROGRESS.reset(token)
     except JxcError as exc:
         fail(exc, as_json)
-    if not summary["items"]:
+    if not summary.items:
         click.echo("no item has sales history: nothing to forecast", err=True)
         sys.exit(1)
-    last_day = summary["last_day_of_history"]
+    last_day = summary.last_day_of_history
     if as_json:
-        emit_json(summary)
+        emit_json(summary.to_json())
     else:
         click.echo(
-            f"forecast {summary['items']} items for {days} days after {last_day}: "
-            f"{summary['fitted']} fitted ({summary['chosen']} with a model chosen anew), "
-            f"{summary['cached']} unchanged (stored forecast reused), "
-            f"{len(summary['failed'])} failed; models: "
-            + ", ".join(f"{m} {n}" for m, n in summary["models"].items())
+            f"forecast {summary.items} items for {days} days after {last_day}: "
+            f"{summary.fitted} fitted ({summary.chosen} with a model chosen anew), "
+            f"{summary.cached} unchanged (stored forecast reused), "
+            f"{len(summary.failed)} failed; models: "
+            + ", ".join(f"{m} {n}" for m, n in summary.models.items())
         )
-        for sku, msg in summary["failed"].items():
+        for sku, msg in summary.failed.items():
             click.echo(f"  {sku}: {msg}", err=True)
-    if summary["failed"]:
+    if summary.failed:
         sys.exit(1)
 
 

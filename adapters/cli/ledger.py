@@ -7,6 +7,7 @@ import shutil
 import sys
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -27,7 +28,7 @@ from domain.commands import QueryStock, echo
 from domain.errors import BadRequest, JxcError
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
-from domain.results import as_json
+from domain.results import StockRow, as_json
 from domain.roles import require_admin
 
 
@@ -212,13 +213,13 @@ def stock(ctx: Ctx, sku: str | None, warehouse: str | None, as_json: bool) -> No
     app = ctx.app
     try:
         user = resolve_user(app, None)
-        rows = app.bus.execute(QueryStock(item=sku, warehouse=warehouse), user).to_json()["rows"]
+        rows = app.bus.execute(QueryStock(item=sku, warehouse=warehouse), user).rows
     except JxcError as exc:
         fail(exc, as_json)
     except Exception as exc:  # noqa: BLE001
         unexpected(exc)
     if as_json:
-        emit_json(rows)
+        emit_json([row.to_json() for row in rows])
         return
     print_stock(rows)
 
@@ -265,13 +266,13 @@ def _stock_cell(col: str, value) -> str:
     return qty_display(value)
 
 
-def stock_text(rows: list[dict], width: int) -> list[str]:
+def stock_text(rows: Sequence[StockRow], width: int) -> list[str]:
     """The stock table as lines of at most `width` columns. Every value is shown whole: columns
     are left out (and named) before anything would be cut, and when even SKU, warehouse, on
     hand, available and value do not fit, each row becomes a short block of its own."""
     if not rows:
         return ["Stock", "no stock"]
-    cells = [{c: _stock_cell(c, r.get(c)) for c in STOCK_COLUMNS} for r in rows]
+    cells = [{c: _stock_cell(c, getattr(r, c)) for c in STOCK_COLUMNS} for r in rows]
     widths = {
         c: max(_text_width(STOCK_HEADINGS[c]), *(_text_width(x[c]) for x in cells))
         for c in STOCK_COLUMNS
@@ -313,7 +314,7 @@ def _stock_blocks(cells: list[dict], width: int) -> list[str]:
     return out
 
 
-def print_stock(rows: list[dict]) -> None:
+def print_stock(rows: Sequence[StockRow]) -> None:
     """The stock table for people, fitted to the terminal (80 columns when not a terminal)."""
     width = shutil.get_terminal_size((80, 24)).columns
     click.echo("\n".join(stock_text(rows, width)))

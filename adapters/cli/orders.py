@@ -10,6 +10,7 @@ from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
 from domain import settings
 from domain.commands import QueryOrders
 from domain.errors import JxcError
+from domain.results import OrderLineRow
 from domain.roles import require_admin
 from domain.services.orders import STATUSES
 
@@ -28,37 +29,37 @@ def orders(
     try:
         user = resolve_user(app, None)
         query = QueryOrders(order=order, status=status, partner=partner)
-        rows = app.bus.execute(query, user).to_json()["orders"]
+        rows = app.bus.execute(query, user).orders
     except JxcError as exc:
         fail(exc, as_json)
     if as_json:
-        emit_json(rows)
+        emit_json([row.to_json() for row in rows])
         return
     table = Table(title="Orders")
     for col in ("order", "kind", "partner", "status", "total", "lines"):
         table.add_column(col, justify="right" if col == "total" else "left")
     for r in rows:
-        lines = ", ".join(_line_text(ln) for ln in r["lines"])
-        table.add_row(r["order"], r["kind"], r["partner"], r["status"], r["total"], lines)
+        lines = ", ".join(_line_text(ln) for ln in r.lines)
+        table.add_row(r.order, r.kind, r.partner, r.status, r.total, lines)
     Console().print(table)
     for r in rows:
-        if r.get("reason"):
-            click.echo(f"{r['order']} rejected: {r['reason']}")
+        if r.reason:
+            click.echo(f"{r.order} rejected: {r.reason}")
     if not rows:
         click.echo("no orders")
 
 
-def _line_text(ln: dict) -> str:
-    text = f"{ln['item']} × {ln['qty']} @ {ln['price']}"
-    discount = ln.get("discount")
+def _line_text(ln: OrderLineRow) -> str:
+    text = f"{ln.item} × {ln.qty} @ {ln.price}"
+    discount = ln.discount
     if discount and discount != "0":
         if discount.startswith("-"):
-            text += f" ({discount[1:]}% over list {ln['list_price']})"
+            text += f" ({discount[1:]}% over list {ln.list_price})"
         else:
-            text += f" ({discount}% off {ln['list_price']})"
+            text += f" ({discount}% off {ln.list_price})"
     for word in ("shipped", "received"):
-        done = ln.get(word)
-        if done not in (None, "0", ln["qty"]):  # part of the line: say how much
+        done = getattr(ln, word)
+        if done not in (None, "0", ln.qty):  # part of the line: say how much
             text += f" ({done} {word})"
     return text
 

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 
 from domain import catalog_rows, lookup
+from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast, FamilyRow
 from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.forecast_choice import (
     HORIZON,
@@ -253,17 +254,25 @@ def forecast_catalogue(
     uow_factory,
     fitters: FitterTable | None,
     dask_scheduler=None,
-) -> dict:
+) -> CatalogueForecast:
     """Forecast every item with history (or `cmd.items`) for `cmd.days` days and store the
-    forecasts and the model choices made: `{"items", "days", "last_day_of_history", "fitted",
-    "cached", "chosen", "stored", "failed": {sku: reason}, "models": {model: count}}`. Reads
-    through the bus's read unit; stores in one short write unit of `uow_factory` after the
-    fits."""
+    forecasts and the model choices made: how many were fitted (and of those, chosen anew),
+    reused and stored, why any failed, and the models used. Reads through the bus's read unit;
+    stores in one short write unit of `uow_factory` after the fits."""
     _horizon(cmd.days)
     items, ids, last_day = catalogue_demand(uow, cmd.items)
     if not items:
-        return {"items": 0, "days": cmd.days, "last_day_of_history": None, "fitted": 0,
-                "cached": 0, "chosen": 0, "stored": 0, "failed": {}, "models": {}}  # fmt: skip
+        return CatalogueForecast(
+            items=0,
+            days=cmd.days,
+            last_day_of_history=None,
+            fitted=0,
+            cached=0,
+            chosen=0,
+            stored=0,
+            failed={},
+            models={},
+        )
     store = ForecastStore(uow, {sku: ids[sku] for sku in items})
     result = forecast_all(
         items,
@@ -279,17 +288,17 @@ def forecast_catalogue(
         stored = store.save(write)
         write.commit()
     models = Counter(fc.model for fc in result.forecasts.values())
-    return {
-        "items": len(items),
-        "days": cmd.days,
-        "last_day_of_history": last_day.isoformat(),
-        "fitted": len(result.fitted),
-        "cached": len(result.cached),
-        "chosen": len(result.chosen),
-        "stored": stored,
-        "failed": {sku: str(exc) for sku, exc in sorted(result.errors.items())},
-        "models": dict(sorted(models.items())),
-    }
+    return CatalogueForecast(
+        items=len(items),
+        days=cmd.days,
+        last_day_of_history=last_day.isoformat(),
+        fitted=len(result.fitted),
+        cached=len(result.cached),
+        chosen=len(result.chosen),
+        stored=stored,
+        failed={sku: str(exc) for sku, exc in sorted(result.errors.items())},
+        models=dict(sorted(models.items())),
+    )
 
 
 def _r(x: float | None) -> float | None:
@@ -303,42 +312,39 @@ def _choose_one(sku: str, series: Series, fitters: FitterTable, horizon: int):
         return sku, None, exc
 
 
-def backtest_report(choices: dict[str, Choice]) -> dict:
-    """The design's backtest answer from the choices made: `{"items": [{"sku", "model",
-    "mase", "mase_naive"}], "mean_mase", "mean_mase_naive", "families": [{"model", "items",
-    "mean_mase"}]}` (a family's `items` counts the items that chose it, its `mean_mase` is over
-    those of them scored on the latest origin)."""
-    rows = [
-        {"sku": sku, "model": c.model, "mase": _r(c.mase), "mase_naive": _r(c.mase_naive)}
+def backtest_report(choices: dict[str, Choice]) -> CatalogueBacktest:
+    """The design's backtest answer from the choices made: each item's model and scores, the
+    means over the items scored, and `families` (a family's `items` counts the items that chose
+    it, its `mean_mase` is over those of them scored on the latest origin)."""
+    rows = tuple(
+        BacktestRow(sku=sku, model=c.model, mase=_r(c.mase), mase_naive=_r(c.mase_naive))
         for sku, c in sorted(choices.items())
-    ]
-    scored = [r for r in rows if r["mase"] is not None and r["mase_naive"] is not None]
+    )
+    scored = [r for r in rows if r.mase is not None and r.mase_naive is not None]
     families = []
     for model in MODELS:
-        chose = [r for r in rows if r["model"] == model]
+        chose = [r for r in rows if r.model == model]
         if not chose:
             continue
-        scores = [r["mase"] for r in chose if r in scored]
+        scores = [r.mase for r in chose if r in scored]
         families.append(
-            {
-                "model": model,
-                "items": len(chose),
-                "mean_mase": _r(statistics.fmean(scores)) if scores else None,
-            }
+            FamilyRow(
+                model=model,
+                items=len(chose),
+                mean_mase=_r(statistics.fmean(scores)) if scores else None,
+            )
         )
-    return {
-        "items": rows,
-        "mean_mase": _r(statistics.fmean(r["mase"] for r in scored)) if scored else None,
-        "mean_mase_naive": (
-            _r(statistics.fmean(r["mase_naive"] for r in scored)) if scored else None
-        ),
-        "families": families,
-    }
+    return CatalogueBacktest(
+        items=rows,
+        mean_mase=_r(statistics.fmean(r.mase for r in scored)) if scored else None,
+        mean_mase_naive=_r(statistics.fmean(r.mase_naive for r in scored)) if scored else None,
+        families=tuple(families),
+    )
 
 
 def backtest_catalogue(
     cmd: BacktestForecasts, uow, user, *, fitters: FitterTable | None, uow_factory=None
-) -> dict:
+) -> CatalogueBacktest:
     """Choose every item's model by backtest (or `cmd.items`'), store the choices (a forecast
     made next reuses them) and report them (`backtest_report`). 4 origins 28 days apart, horizon
     28 (another `cmd.horizon` is reported but not stored): the choice scores the candidates on

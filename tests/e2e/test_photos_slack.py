@@ -70,7 +70,7 @@ def slack(app):
 
 def on_hand(app) -> Decimal:
     rows = app.bus.execute(QueryStock(item="M6-20", warehouse="MAIN"), app.bus.user("admin"))
-    return Decimal(rows["rows"][0]["on_hand"])
+    return Decimal(rows.rows[0].on_hand)
 
 
 def shared_photo(fake: FakeSlack, token: str = TOKEN) -> dict:

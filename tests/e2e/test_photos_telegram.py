@@ -46,7 +46,7 @@ def bot(app, fake):
 
 def on_hand(app) -> Decimal:
     rows = app.bus.execute(QueryStock(item="M6-20", warehouse="MAIN"), app.bus.user("admin"))
-    return Decimal(rows["rows"][0]["on_hand"])
+    return Decimal(rows.rows[0].on_hand)
 
 
 def carton_photo(content: str = M6, kind: str = "ean13", angle: float = 12) -> bytes:

@@ -62,8 +62,8 @@ def test_a_rejection_reason_is_stored_and_shown_as_typed(app, chat):
     assert "A-1" in placed
     proposal, done = say(chat, "liu", "驳回 A-1 盘点数不对，重新盘")
     assert "盘点数不对，重新盘" in proposal and "盘点数不对，重新盘" in done
-    [order] = app.bus.execute(QueryOrders(order="SO-0001"), app.bus.user("admin"))["orders"]
-    assert order["reason"] == "盘点数不对，重新盘"
+    [order] = app.bus.execute(QueryOrders(order="SO-0001"), app.bus.user("admin")).orders
+    assert order.reason == "盘点数不对，重新盘"
 
 
 def test_help_names_the_role_in_chinese(chat):

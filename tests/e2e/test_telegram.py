@@ -66,7 +66,7 @@ def _quick(app, settings):
 
 
 def orders(app):
-    return app.bus.execute(QueryOrders(), app.bus.user("admin"))["orders"]
+    return app.bus.execute(QueryOrders(), app.bus.user("admin")).orders
 
 
 def proposal(fake, chat_id, count):
@@ -109,7 +109,7 @@ def test_a_telegram_order_is_confirmed_by_a_tap_and_the_proposal_says_so(stocked
     assert confirm["text"] == "✅ 确认 Confirm" and cancel["text"] == "取消 Cancel"
     assert confirm["callback_data"].startswith("confirm:")
     assert len(confirm["callback_data"].encode()) <= 64
-    assert orders(stocked) == []
+    assert orders(stocked) == ()
 
     fake.tap(WANG, fake.message_dict(asked), confirm["callback_data"])
     edited = fake.wait_for("editMessageText")[0].params
@@ -118,8 +118,8 @@ def test_a_telegram_order_is_confirmed_by_a_tap_and_the_proposal_says_so(stocked
     assert "reply_markup" not in fake.messages[(WANG, asked.params["_message_id"])]
     assert len(fake.wait_for("answerCallbackQuery")) == 1
     (order,) = orders(stocked)
-    assert (order["partner"], order["status"], order["created_by"]) == ("ACME", "confirmed", "wang")
-    assert order["lines"][0]["item"] == "M6-20" and order["lines"][0]["qty"] == "20"
+    assert (order.partner, order.status, order.created_by) == ("ACME", "confirmed", "wang")
+    assert order.lines[0].item == "M6-20" and order.lines[0].qty == "20"
 
 
 def test_help_and_start_answer_in_the_users_language(fake, serve):
@@ -150,7 +150,7 @@ def test_an_unregistered_person_is_refused_with_their_own_id(stocked, fake, serv
     text = fake.wait_for("sendMessage", chat_id=STRANGER)[0].params["text"]
     assert "not registered" in text and str(STRANGER) in text
     assert "reply_markup" not in fake.sent("sendMessage", STRANGER)[0].params
-    assert orders(stocked) == []
+    assert orders(stocked) == ()
 
 
 def test_a_tap_by_someone_else_in_a_group_changes_nothing(stocked, fake, serve):
@@ -162,7 +162,7 @@ def test_a_tap_by_someone_else_in_a_group_changes_nothing(stocked, fake, serve):
     answer = fake.wait_for("answerCallbackQuery")[0].params
     assert "nothing was changed" in answer["text"] and answer["show_alert"] in (True, "true")
     settle(fake, GROUP, MARY, "en")
-    assert orders(stocked) == [] and fake.sent("editMessageText") == []
+    assert orders(stocked) == () and fake.sent("editMessageText") == []
 
     fake.tap(WANG, fake.message_dict(asked), confirm)
     fake.wait_for("editMessageText")
@@ -179,7 +179,7 @@ def test_a_stale_confirmation_button_changes_nothing(stocked, fake, serve):
     answer = fake.wait_for("answerCallbackQuery")[0].params
     assert "没有做任何更改" in answer["text"]
     settle(fake)
-    assert orders(stocked) == [] and fake.sent("editMessageText") == []
+    assert orders(stocked) == () and fake.sent("editMessageText") == []
 
 
 def test_a_send_answered_500_is_delivered_on_retry_once(fake, serve):

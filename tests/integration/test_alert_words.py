@@ -26,10 +26,10 @@ def test_a_sales_order_request_names_partner_lines_total_and_reasons(app, users)
         ),
         users["wang"],
     )
-    assert so["status"] == "pending_approval"
+    assert so.status == "pending_approval"
     rules_feed(app, "reference").run()
     (alert,) = alerts_of(app, "approval")
-    request, order = so["approval"], so["order"]
+    request, order = so.approval, so.order
     assert alert.message == (
         f"{request} for {order} (GREEN, Green Home Decor: 2 × 18V cordless drill @ 339.15, "
         "1,500 × M6x20 hex bolt @ 0.25; total 1,053.30; "
@@ -49,7 +49,7 @@ def test_a_count_request_names_item_warehouse_book_counted_and_difference(app, u
     count = app.bus.execute(CountStock(item="GLOVE-L", counted_qty=D(1198)), users["li"])
     rules_feed(app, "reference").run()
     (alert,) = alerts_of(app, "approval")
-    number, request = count["count"], count["approval"]
+    number, request = count.count, count.approval
     assert alert.message.startswith(
         f"{request} for count #{number} of GLOVE-L in MAIN (work gloves size L: book 1,000, "
         "counted 1,198, difference 198 worth 257.40; why: "
@@ -73,7 +73,7 @@ def test_reminders_and_escalations_carry_what_is_asked(app, users, clock):
     texts = {(d.purpose, d.recipient): d.text for d in deliveries(app, alert.id)}
     asked = "ECH, East China Hardware: 100,000 × M6x20 hex bolt @ 0.12; total 12,000.00"
     assert texts[("reminder", "admin")] == (
-        f"Reminder (24 h without a decision): {po['approval']} for {po['order']} ({asked}; "
+        f"Reminder (24 h without a decision): {po.approval} for {po.order} ({asked}; "
         "why: total 12,000.00 is over 10,000.00) waits for you"
     )
     assert asked in texts[("escalation", "admin")]

@@ -77,5 +77,5 @@ def test_the_server_feed_stores_and_delivers_an_alert_within_a_second(app, users
     with app.uow(write=False) as uow:
         (alert,) = uow.execute(select(alert_t)).all()
     assert alert.kind == "approval"
-    assert all(po["approval"] in s.text for s in notifier.sent)
+    assert all(po.approval in s.text for s in notifier.sent)
     assert sorted(s.recipient for s in notifier.sent) == ["admin", "liu", "mary"]

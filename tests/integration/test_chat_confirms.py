@@ -46,12 +46,12 @@ def chat(app):
 
 
 def stock(app, sku, wh="MAIN"):
-    rows = app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin"))["rows"]
+    rows = app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin")).rows
     return rows[0]
 
 
 def orders(app):
-    return app.bus.execute(QueryOrders(), app.bus.user("admin"))["orders"]
+    return app.bus.execute(QueryOrders(), app.bus.user("admin")).orders
 
 
 # -- 4. offer only what can succeed --------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_a_sale_that_stock_cannot_cover_is_refused_before_any_confirmation(app, 
     assert reply.ok is False and not reply.buttons
     assert "available" in reply.text
     assert chat.handle("sam", "c1", "yes").text.startswith("There is nothing")
-    assert orders(app) == []
+    assert orders(app) == ()
 
 
 def test_a_chinese_sale_short_in_main_says_what_other_warehouses_hold(app, chat):
@@ -104,7 +104,7 @@ def test_a_price_and_a_discount_mean_the_discount_off_that_price(app, chat):
     ask = chat.handle("wang", "tg", "艾克米要 M6 200个 每个0.22 九五折")
     assert "41.80" in ask.text and "44.00" not in ask.text
     chat.handle("wang", "tg", "是")
-    assert orders(app)[0]["total"] == "41.80"
+    assert orders(app)[0].total == "41.80"
 
 
 def _sales_utterances() -> list[str]:
@@ -133,13 +133,13 @@ def test_every_sales_utterance_of_the_corpus_is_stored_as_quoted(app, chat):
         done = chat.handle("admin", channel, "yes")
         number = re.search(r"SO-\d{4}", done.text)
         assert number, (text, done.text)
-        stored = next(o for o in orders(app) if o["order"] == number.group())
-        lines = stored["lines"]
-        quoted_amounts = [ln["amount"] for ln in lines]
+        stored = next(o for o in orders(app) if o.order == number.group())
+        lines = stored.lines
+        quoted_amounts = [ln.amount for ln in lines]
         for amount in quoted_amounts:
             assert f"{Decimal(amount):,.2f}" in ask.text, (text, ask.text, lines)
         if len(lines) > 1:
-            assert f"{Decimal(stored['total']):,.2f}" in ask.text, (text, ask.text)
+            assert f"{Decimal(stored.total):,.2f}" in ask.text, (text, ask.text)
         compared += 1
     assert compared >= 15
 
@@ -153,11 +153,11 @@ def test_an_approved_count_posts_the_approved_difference(app, chat):
     chat.handle("li", "tg", "是")
     chat.handle("li", "tg", "出库 手套 10 个")
     chat.handle("li", "tg", "是")
-    assert stock(app, "GLOVE-L")["on_hand"] == "990"
+    assert stock(app, "GLOVE-L").on_hand == "990"
     ask = chat.handle("mary", "slack", "approve A-1")
     assert "GLOVE-L" in ask.text and "MAIN" in ask.text and "1198" in ask.text
     done = chat.handle("mary", "slack", "yes")
-    assert stock(app, "GLOVE-L")["on_hand"] == "1188"
+    assert stock(app, "GLOVE-L").on_hand == "1188"
     assert "+198" in done.text and "1188" in done.text and "book moved" in done.text
 
 
@@ -169,7 +169,7 @@ def test_a_new_request_while_another_waits_says_it_replaced_it(app, chat):
     ask = chat.handle("sam", "c1", "ACME wants 20 hammers")
     assert "replaces" in ask.text and "BETA" in ask.text
     chat.handle("sam", "c1", "yes")
-    assert [o["partner"] for o in orders(app)] == ["ACME"]
+    assert [o.partner for o in orders(app)] == ["ACME"]
 
 
 def test_several_orders_to_ship_in_one_message_are_all_proposed(app, chat):
@@ -179,7 +179,7 @@ def test_several_orders_to_ship_in_one_message_are_all_proposed(app, chat):
     ask = chat.handle("li", "tg", "发货 SO-0001 SO-0002")
     assert "SO-0001" in ask.text and "SO-0002" in ask.text and ask.buttons
     chat.handle("li", "tg", "是")
-    assert {o["order"]: o["status"] for o in orders(app)} == {
+    assert {o.order: o.status for o in orders(app)} == {
         "SO-0001": "shipped",
         "SO-0002": "shipped",
     }
@@ -218,7 +218,7 @@ def test_an_approval_names_what_it_is_about_and_the_requester_hears_the_reason(a
     deliver_pending(app, notifier)
     told = [s for s in notifier.sent if s.recipient == "wang"]
     assert told and "too cheap" in told[-1].text and "驳回" in told[-1].text
-    assert orders(app)[0]["reason"] == "too cheap"
+    assert orders(app)[0].reason == "too cheap"
 
 
 def test_a_count_approval_request_names_item_and_warehouse(app, chat):
@@ -275,8 +275,8 @@ def test_a_missing_value_is_not_asked_of_someone_who_may_not_run_the_command(app
 
 def test_the_dry_run_leaves_no_trace(app, chat):
     chat.handle("wang", "tg", "ACME 要 20 个 M6")
-    assert stock(app, "M6-20")["reserved"] == "0"
-    assert orders(app) == []
+    assert stock(app, "M6-20").reserved == "0"
+    assert orders(app) == ()
     chat.handle("wang", "tg", "否")
     chat.handle("wang", "tg", "ACME 要 20 个 M6")
     assert "SO-0001" in chat.handle("wang", "tg", "是").text
@@ -286,14 +286,14 @@ def test_a_replayed_confirmation_runs_once(app, chat):
     chat.handle("wang", "tg", "ACME 要 20 个 M6")
     chat.handle("wang", "tg", "是")
     chat.handle("wang", "tg", "是")
-    assert len(orders(app)) == 1 and stock(app, "M6-20")["reserved"] == "20"
+    assert len(orders(app)) == 1 and stock(app, "M6-20").reserved == "20"
 
 
 def test_two_customers_orders_in_one_message_are_both_proposed(app, chat):
     ask = chat.handle("wang", "tg", "艾克米要20个锤子，贝塔要10个锤子")
     assert "ACME" in ask.text and "BETA" in ask.text and ask.buttons
     chat.handle("wang", "tg", "是")
-    assert sorted(o["partner"] for o in orders(app)) == ["ACME", "BETA"]
+    assert sorted(o.partner for o in orders(app)) == ["ACME", "BETA"]
 
 
 # -- 5. a question is never a write ----------------------------------------------------------------
@@ -308,7 +308,7 @@ def test_questions_about_an_order_are_answered_not_proposed(app, chat):
     polite = chat.handle("li", "tg", "can you ship SO-0001?")
     assert polite.buttons and "SO-0001" in polite.text
     chat.handle("li", "tg", "否")
-    assert orders(app)[0]["status"] == "confirmed"
+    assert orders(app)[0].status == "confirmed"
 
 
 # -- buttons ------------------------------------------------------------------------------------
@@ -320,7 +320,7 @@ def test_a_confirmation_button_is_taken_only_from_the_proposer_and_only_once(app
     assert confirm.startswith("confirm:") and cancel.startswith("cancel:")
     assert len(confirm.encode()) <= 64
     other = chat.press("li", "group", confirm)
-    assert other.ok is False and orders(app) == []
+    assert other.ok is False and orders(app) == ()
     done = chat.press("wang", "group", confirm)
     assert "SO-0001" in done.text
     again = chat.press("wang", "group", confirm)
@@ -330,9 +330,9 @@ def test_a_confirmation_button_is_taken_only_from_the_proposer_and_only_once(app
 def test_a_button_of_an_older_proposal_changes_nothing(app, chat):
     old = chat.handle("wang", "group", "ACME 要 20 个 M6").buttons[0].payload
     new = chat.handle("wang", "group", "ACME 要 30 个 M6").buttons[0].payload
-    assert chat.press("wang", "group", old).ok is False and orders(app) == []
+    assert chat.press("wang", "group", old).ok is False and orders(app) == ()
     assert "SO-0001" in chat.press("wang", "group", new).text
-    assert orders(app)[0]["total"] == "7.50"
+    assert orders(app)[0].total == "7.50"
 
 
 def test_a_chat_delivery_seen_before_has_no_second_effect(app, chat):
@@ -344,7 +344,7 @@ def test_a_chat_delivery_seen_before_has_no_second_effect(app, chat):
     question = chat.handle("wang", "tg", "M6 还有多少", delivery=("telegram", "103"))
     assert "M6-20" in question.text
     assert chat.handle("wang", "tg", "M6 还有多少", delivery=("telegram", "103")) is None
-    assert len(orders(app)) == 1 and stock(app, "M6-20")["reserved"] == "20"
+    assert len(orders(app)) == 1 and stock(app, "M6-20").reserved == "20"
 
 
 def test_cancelling_a_partly_shipped_order_says_the_rest_is_closed(app, chat):
@@ -355,4 +355,4 @@ def test_cancelling_a_partly_shipped_order_says_the_rest_is_closed(app, chat):
     chat.handle("wang", "tg", "取消 SO-0001")
     done = chat.handle("wang", "tg", "是")
     assert "结单" in done.text and "15 × M6-20" in done.text
-    assert stock(app, "M6-20")["reserved"] == "0"
+    assert stock(app, "M6-20").reserved == "0"

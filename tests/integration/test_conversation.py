@@ -25,9 +25,11 @@ def chat(app):
 
 
 def on_hand(app, sku="M6-20"):
-    return app.bus.execute(QueryStock(item=sku, warehouse="MAIN"), app.bus.user("admin"))["rows"][
-        0
-    ]["on_hand"]
+    return (
+        app.bus.execute(QueryStock(item=sku, warehouse="MAIN"), app.bus.user("admin"))
+        .rows[0]
+        .on_hand
+    )
 
 
 def test_a_chinese_sale_is_summarised_confirmed_and_answered_in_chinese(app, chat):

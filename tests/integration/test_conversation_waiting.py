@@ -40,12 +40,12 @@ def chat(app):
 
 
 def orders(app) -> list[dict]:
-    return app.bus.execute(QueryOrders(), app.bus.user("admin"))["orders"]
+    return app.bus.execute(QueryOrders(), app.bus.user("admin")).orders
 
 
 def available(app, sku: str, wh: str = "MAIN") -> str:
-    rows = app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin"))["rows"]
-    return rows[0]["available"]
+    rows = app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin")).rows
+    return rows[0].available
 
 
 # -- the cases of the issue ------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_a_new_order_after_did_you_mean_is_a_new_proposal_not_the_old_draft(app,
     assert "BETA" in rest[0] and "100 × M8螺母" in rest[0] and "SUNRISE" not in new.text
     chat.handle("wang", "tg", "是")
     (order,) = orders(app)
-    assert order["partner"] == "BETA" and order["total"] == "12.00"
+    assert order.partner == "BETA" and order.total == "12.00"
 
 
 def test_the_english_twin_books_the_new_customer_and_item(app, chat):
@@ -72,7 +72,7 @@ def test_the_english_twin_books_the_new_customer_and_item(app, chat):
     assert "BETA" in new.text and "100 × M8" in new.text and "SUNRISE" not in new.text
     assert "DRILL" not in new.text.split("\n", 1)[1]
     chat.handle("sam", "tg", "yes")
-    assert [o["partner"] for o in orders(app)] == ["BETA"]
+    assert [o.partner for o in orders(app)] == ["BETA"]
 
 
 def test_a_question_while_an_order_number_is_asked_is_answered_not_cancelled(app, chat):
@@ -84,7 +84,7 @@ def test_a_question_while_an_order_number_is_asked_is_answered_not_cancelled(app
     assert not reply.buttons and "SO-0001" in reply.text and "Confirm?" not in reply.text
     assert "dropped" in reply.text.splitlines()[0]
     assert chat.handle("sam", "tg", "yes").text.startswith("There is nothing")
-    assert orders(app)[0]["status"] == "confirmed"
+    assert orders(app)[0].status == "confirmed"
 
 
 def test_a_bare_order_number_answers_which_order(app, chat):
@@ -151,7 +151,7 @@ def _ask(app, chat, kind: str) -> str:
 
 
 def _ledger(app) -> list:
-    return [(o["order"], o["status"], o["total"]) for o in orders(app)]
+    return [(o.order, o.status, o.total) for o in orders(app)]
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -170,7 +170,7 @@ def test_a_new_order_drops_what_waits_and_says_so_first(app, chat, kind):
     _, _, fits = KINDS[kind]
     chat.handle(who, "tg", fits)
     if kind == "reason":
-        assert orders(app)[0]["status"] == "pending_approval"
+        assert orders(app)[0].status == "pending_approval"
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -217,14 +217,14 @@ def test_a_short_line_is_named_and_the_rest_is_proposed(app, chat):
     assert "10" in short and "100 in BJ" in short and "50 wanted" in short
     chat.handle("sam", "tg", "yes")
     (order,) = orders(app)
-    assert order["partner"] == "ACME" and order["status"] == "confirmed"
+    assert order.partner == "ACME" and order.status == "confirmed"
     assert available(app, "HAMMER") == "276" and available(app, "PLIERS") == "10"
 
 
 def test_an_order_no_line_of_which_can_be_served_is_refused_at_once(app, chat):
     reply = chat.handle("sam", "tg", "acme wants 50 pliers and 20 drills")
     assert reply.ok is False and not reply.buttons
-    assert orders(app) == []
+    assert orders(app) == ()
 
 
 @pytest.mark.parametrize(
@@ -253,11 +253,11 @@ def test_a_reject_tap_asks_why_and_the_reason_reaches_the_requester(app, chat):
     _approval_waiting(app, chat)
     prompt = chat.act("mary", "tg:1001", "ap:A-1:reject")
     assert isinstance(prompt, ReasonPrompt) and prompt.request == "A-1"
-    assert orders(app)[0]["status"] == "pending_approval"
+    assert orders(app)[0].status == "pending_approval"
     done = chat.handle("mary", "tg:1001", "too cheap, ask for 25")
     assert "A-1" in done.text
-    assert orders(app)[0]["status"] == "cancelled"
-    assert orders(app)[0]["reason"] == "too cheap, ask for 25"
+    assert orders(app)[0].status == "cancelled"
+    assert orders(app)[0].reason == "too cheap, ask for 25"
     run_feed_inline(app, "reference")
     notifier = RecordingNotifier()
     deliver_pending(app, notifier)
@@ -269,12 +269,12 @@ def test_a_reason_prompt_left_unanswered_changes_nothing(app, chat):
     _approval_waiting(app, chat)
     chat.act("mary", "tg:1001", "ap:A-1:reject")
     assert "nothing was changed" in chat.handle("mary", "tg:1001", "cancel").text.lower()
-    assert orders(app)[0]["status"] == "pending_approval"
+    assert orders(app)[0].status == "pending_approval"
     chat.act("mary", "tg:1001", "ap:A-1:reject", reason="modal")  # Slack: a form asks
     assert chat.handle("mary", "tg:1001", "why not").text  # not taken as a reason
-    assert orders(app)[0]["status"] == "pending_approval"
+    assert orders(app)[0].status == "pending_approval"
     done = chat.reject("mary", "A-1", "over budget")
-    assert "A-1" in done.text and orders(app)[0]["reason"] == "over budget"
+    assert "A-1" in done.text and orders(app)[0].reason == "over budget"
 
 
 # -- stored states ----------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from domain.commands import (
 )
 from domain.errors import InsufficientStock
 from domain.model import Outbox
+from domain.results import PostedCount
 from tests.conftest import jxc, run_json
 
 pytestmark = pytest.mark.db
@@ -29,7 +30,7 @@ D = Decimal
 
 
 def stock(app, sku, wh="MAIN"):
-    return app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin"))["rows"][0]
+    return app.bus.execute(QueryStock(item=sku, warehouse=wh), app.bus.user("admin")).rows[0]
 
 
 def events(app, name):
@@ -45,21 +46,21 @@ def test_an_approved_count_posts_the_difference_approved_not_the_count_again(app
     bus, li, mary = app.bus, users["li"], users["mary"]
     bus.execute(ReceiveStock(item="GLOVE-L", qty=D(1000), unit_cost=D("1.30")), li)
     count = bus.execute(CountStock(item="GLOVE-L", counted_qty=D(1198)), li)
-    assert (count["status"], count["diff_qty"]) == ("pending_approval", "198")
-    assert count["reasons_zh"] == ["差异占账面 19.8%，超过 2%"]
+    assert (count.status, count.diff_qty) == ("pending_approval", "198")
+    assert count.reasons_zh == ("差异占账面 19.8%，超过 2%",)
     bus.execute(IssueStock(item="GLOVE-L", qty=D(10)), li)
-    decided = bus.execute(DecideApproval(request=count["approval"], decision="approve"), mary)
-    assert stock(app, "GLOVE-L")["on_hand"] == "1188"  # 990 + 198, not 1198 (+208)
-    assert decided["posted"] == {
-        "diff_qty": "+198",
-        "diff_value": "257.40",
-        "book_qty_at_count": "1000",
-        "book_qty_before": "990",
-        "on_hand": "1188",
-        "book_moved": True,
-    }
-    assert decided["details"] == {
-        "count": count["count"],
+    decided = bus.execute(DecideApproval(request=count.approval, decision="approve"), mary)
+    assert stock(app, "GLOVE-L").on_hand == "1188"  # 990 + 198, not 1198 (+208)
+    assert decided.posted == PostedCount(
+        diff_qty="+198",
+        diff_value="257.40",
+        book_qty_at_count="1000",
+        book_qty_before="990",
+        on_hand="1188",
+        book_moved=True,
+    )
+    assert decided.details == {
+        "count": count.count,
         "item": "GLOVE-L",
         "name": "work gloves size L",
         "name_zh": "劳保手套",
@@ -75,11 +76,11 @@ def test_a_count_below_what_is_reserved_posts_and_names_the_orders_short(app, us
     bus, li, mary, wang = app.bus, users["li"], users["mary"], users["wang"]
     bus.execute(ReceiveStock(item="HAMMER", qty=D(100)), li)
     so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(80)),)), wang)
-    assert so["status"] == "confirmed"
+    assert so.status == "confirmed"
     count = bus.execute(CountStock(item="HAMMER", counted_qty=D(30)), li)
-    bus.execute(DecideApproval(request=count["approval"], decision="approve"), mary)
+    bus.execute(DecideApproval(request=count.approval, decision="approve"), mary)
     row = stock(app, "HAMMER")
-    assert (row["on_hand"], row["reserved"], row["available"], row["short"]) == (
+    assert (row.on_hand, row.reserved, row.available, row.short) == (
         "30",
         "80",
         "0",
@@ -92,7 +93,7 @@ def test_a_count_below_what_is_reserved_posts_and_names_the_orders_short(app, us
             "on_hand": "30",
             "reserved": "80",
             "short": "50",
-            "orders": [so["order"]],
+            "orders": [so.order],
         }
     ]
     # Nothing offers or refuses with a negative availability.
@@ -101,7 +102,7 @@ def test_a_count_below_what_is_reserved_posts_and_names_the_orders_short(app, us
     assert "only 0 pcs of HAMMER available in MAIN" in sale.value.message
     assert "-50" not in sale.value.zh and "可用只有 0" in sale.value.zh
     with pytest.raises(InsufficientStock) as ship:
-        bus.execute(ShipSalesOrder(order=so["order"]), li)
+        bus.execute(ShipSalesOrder(order=so.order), li)
     assert "only 30 pcs of HAMMER available in MAIN, 80 wanted" in ship.value.message
 
 
@@ -136,9 +137,9 @@ def test_a_pending_count_tells_the_approver_what_it_is_about(app, users):
     bus, li, mary = app.bus, users["li"], users["mary"]
     bus.execute(ReceiveStock(item="DRILL-18V", qty=D(10), unit_cost=D("240")), li)
     count = bus.execute(CountStock(item="DRILL-18V", counted_qty=D(4), warehouse="MAIN"), li)
-    [pending] = bus.execute(ListApprovals(), mary)["requests"]
-    assert pending["details"]["name_zh"] == "电钻"
-    assert (pending["details"]["warehouse"], pending["details"]["diff_qty"]) == ("MAIN", "-6")
-    assert pending["details"]["diff_value"] == "-1440.00"
-    assert pending["reasons"] == count["reasons"]
-    assert pending["reasons_zh"] == ["调整金额 1,440.00 超过 1,000.00", "差异占账面 60.0%，超过 2%"]
+    [pending] = bus.execute(ListApprovals(), mary).requests
+    assert pending.details["name_zh"] == "电钻"
+    assert (pending.details["warehouse"], pending.details["diff_qty"]) == ("MAIN", "-6")
+    assert pending.details["diff_value"] == "-1440.00"
+    assert pending.reasons == count.reasons
+    assert pending.reasons_zh == ("调整金额 1,440.00 超过 1,000.00", "差异占账面 60.0%，超过 2%")

@@ -41,15 +41,15 @@ def pending_order(app, users, discount="20"):
 def test_a_delegate_lists_and_decides_for_the_approver_until_the_day_ends(app, users, clock):
     mary, li = users["mary"], users["li"]
     so = pending_order(app, users)
-    assert app.bus.execute(ListApprovals(), li)["requests"] == []  # a clerk sees only their own
+    assert app.bus.execute(ListApprovals(), li).requests == ()  # a clerk sees only their own
     with pytest.raises(NotPermitted):
-        app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), li)
+        app.bus.execute(DecideApproval(request=so.approval, decision="approve"), li)
     got = app.bus.execute(DelegateApprovals(to="li", until="friday"), mary)
     assert got.to_json() == {"from": "mary", "to": "li", "until": "2026-06-19"}
-    listed = app.bus.execute(ListApprovals(), li)["requests"]
-    assert [r["request"] for r in listed] == [so["approval"]]  # already pending ones included
-    decided = app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), li)
-    assert (decided["decided_by"], decided["on_behalf_of"], decided["subject_status"]) == (
+    listed = app.bus.execute(ListApprovals(), li).requests
+    assert [r.request for r in listed] == [so.approval]  # already pending ones included
+    decided = app.bus.execute(DecideApproval(request=so.approval, decision="approve"), li)
+    assert (decided.decided_by, decided.on_behalf_of, decided.subject_status) == (
         "li",
         "mary",
         "confirmed",
@@ -57,13 +57,11 @@ def test_a_delegate_lists_and_decides_for_the_approver_until_the_day_ends(app, u
     # the last day is Friday, inclusive: Friday evening still, Saturday no more
     second = pending_order(app, users)
     clock.advance(days=4, hours=13)  # Friday 23:00
-    assert [r["request"] for r in app.bus.execute(ListApprovals(), li)["requests"]] == [
-        second["approval"]
-    ]
+    assert [r.request for r in app.bus.execute(ListApprovals(), li).requests] == [second.approval]
     clock.advance(hours=2)  # Saturday 01:00
-    assert app.bus.execute(ListApprovals(), li)["requests"] == []
+    assert app.bus.execute(ListApprovals(), li).requests == ()
     with pytest.raises(NotPermitted):
-        app.bus.execute(DecideApproval(request=second["approval"], decision="approve"), li)
+        app.bus.execute(DecideApproval(request=second.approval, decision="approve"), li)
 
 
 def test_a_delegate_never_decides_their_own_request_nor_one_of_the_approver(app, users):
@@ -71,11 +69,11 @@ def test_a_delegate_never_decides_their_own_request_nor_one_of_the_approver(app,
     so = pending_order(app, users)
     app.bus.execute(DelegateApprovals(to="wang", until="2026-06-20"), mary)
     with pytest.raises(OwnRequest):
-        app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), wang)
+        app.bus.execute(DecideApproval(request=so.approval, decision="approve"), wang)
     # liu is an approver in his own right: he decides in his own name
     app.bus.execute(DelegateApprovals(to="mary", until="today"), liu)
-    done = app.bus.execute(DecideApproval(request=so["approval"], decision="reject"), liu)
-    assert done.to_json().get("on_behalf_of") is None and done["decided_by"] == "liu"
+    done = app.bus.execute(DecideApproval(request=so.approval, decision="reject"), liu)
+    assert done.on_behalf_of is None and done.decided_by == "liu"
 
 
 def test_bad_delegations_are_refused_and_change_nothing(app, users):
@@ -99,7 +97,7 @@ def test_bad_delegations_are_refused_and_change_nothing(app, users):
     assert ended.to_json() == {"from": "mary", "ended": True, "to": "li"}
     with pytest.raises(NotPermitted):
         so = pending_order(app, users)
-        app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), users["li"])
+        app.bus.execute(DecideApproval(request=so.approval, decision="approve"), users["li"])
 
 
 def test_delegation_through_jxc_run_and_a_new_one_replaces_the_old(master_db):
@@ -127,8 +125,8 @@ def test_the_delegate_receives_the_request_and_the_requester_reads_li_for_mary(a
     so = pending_order(app, users)
     run_feed_inline(app, "reference")
     alerts = jxc(app.settings.database_url, "alerts", "--json", "--user", "li")
-    assert so["approval"] in alerts.stdout, alerts.stdout + alerts.stderr
-    app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), users["li"])
+    assert so.approval in alerts.stdout, alerts.stdout + alerts.stderr
+    app.bus.execute(DecideApproval(request=so.approval, decision="approve"), users["li"])
     run_feed_inline(app, "reference")
     d = Delivery.__table__
     with app.uow(write=False) as uow:
@@ -156,8 +154,8 @@ def test_delegating_and_deciding_in_the_chat(app, users):
         users["wang"],
     )
     reply = chat.handle("li", "l", "待审批")
-    assert so["approval"] in reply.text
-    reply = chat.handle("li", "l", f"批准 {so['approval']}")
+    assert so.approval in reply.text
+    reply = chat.handle("li", "l", f"批准 {so.approval}")
     assert "确认" in reply.text, reply.text
     reply = chat.handle("li", "l", "是")
     assert "li" in reply.text and "mary" in reply.text, reply.text

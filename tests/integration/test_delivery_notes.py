@@ -45,22 +45,22 @@ def shipped_twice(app, users, clock):
 
 
 def carried(result) -> list[tuple[str, str, str]]:
-    return [(ln["item"], ln["qty"], ln["uom"]) for ln in result["lines"]]
+    return [(ln.item, ln.qty, ln.uom) for ln in result.lines]
 
 
 def test_the_latest_shipment_is_the_default_and_each_carries_what_left(app, users, clock):
     shipped_twice(app, users, clock)
     latest = note(app, users["li"])
-    assert (latest["order"], latest["shipment"], latest["shipments"]) == ("SO-0001", 2, 2)
-    assert latest["date"] == "2026-06-16" and latest["shipped_at"].startswith("2026-06-16T10:00")
+    assert (latest.order, latest.shipment, latest.shipments) == ("SO-0001", 2, 2)
+    assert latest.date == "2026-06-16" and latest.shipped_at.startswith("2026-06-16T10:00")
     assert carried(latest) == [("M6-20", "60", "pcs"), ("M6-NUT", "50", "pcs")]
-    assert (latest["customer"], latest["partner_name_zh"], latest["warehouse"]) == (
+    assert (latest.customer, latest.partner_name_zh, latest.warehouse) == (
         "ACME",
         "艾克米",
         "MAIN",
     )
     first = note(app, users["wang"], "so-0001", 1)
-    assert (first["shipment"], first["date"], carried(first)) == (
+    assert (first.shipment, first.date, carried(first)) == (
         1,
         "2026-06-15",
         [("M6-20", "40", "pcs")],
@@ -73,7 +73,7 @@ def test_a_shipment_from_another_warehouse_names_it(app, users):
     app.bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(30)),)), users["wang"])
     app.bus.execute(TransferStock(item="M6-20", qty=D(50), from_="MAIN", to="SH"), li)
     app.bus.execute(ShipSalesOrder(order="SO-0001", warehouse="SH"), li)
-    assert note(app, li)["warehouse"] == "SH"
+    assert note(app, li).warehouse == "SH"
 
 
 def test_moves_written_before_shipments_were_numbered_count_one_shipment_per_instant(
@@ -86,7 +86,7 @@ def test_moves_written_before_shipments_were_numbered_count_one_shipment_per_ins
         uow.commit()
     assert carried(note(app, users["li"], shipment=1)) == [("M6-20", "40", "pcs")]
     latest = note(app, users["li"])
-    assert (latest["shipment"], latest["shipments"]) == (2, 2)
+    assert (latest.shipment, latest.shipments) == (2, 2)
     assert carried(latest) == [("M6-20", "60", "pcs"), ("M6-NUT", "50", "pcs")]
 
 
@@ -113,7 +113,7 @@ def test_an_unknown_order_or_shipment_is_unknown_order_and_an_unshipped_one_inva
 def test_clerks_and_sales_print_delivery_notes_and_viewers_may_not(app, users, clock):
     shipped_twice(app, users, clock)
     for who in ("li", "wang", "admin"):
-        assert note(app, users[who])["shipment"] == 2
+        assert note(app, users[who]).shipment == 2
     with pytest.raises(NotPermitted):
         note(app, users["tom"])
     with pytest.raises(NotPermitted):

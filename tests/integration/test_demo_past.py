@@ -55,10 +55,10 @@ def test_history_stops_where_the_played_weeks_start(demo):
 
 def test_the_played_weeks_leave_customers_within_their_credit(demo):
     admin = demo.bus.user("admin")
-    rows = demo.bus.execute(QueryOrders(kind="sales"), admin)["orders"]
-    held = [o for o in rows if o["status"] == "pending_approval"]
+    rows = demo.bus.execute(QueryOrders(kind="sales"), admin).orders
+    held = [o for o in rows if o.status == "pending_approval"]
     # Only the request left for today's approvers waits; no routine order was held for credit.
-    assert [o["partner"] for o in held] == ["ACME"]
+    assert [o.partner for o in held] == ["ACME"]
 
 
 def test_the_same_day_gives_the_same_past(demo, tmp_path):

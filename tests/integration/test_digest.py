@@ -30,7 +30,9 @@ from adapters.scheduler import (
     sync_digest_jobs,
 )
 from domain.alerts import delivery_t
+from domain.batch_results import DigestSchedule, DigestSchedules, DigestSent
 from domain.commands import ReceiveStock
+from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import InvalidAmount
 
 pytestmark = pytest.mark.db
@@ -243,7 +245,7 @@ def test_overdue_receivables_reach_the_copies_of_accountants_and_admins_only(sto
     so = stocked.bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line("M6-20", Decimal(100)),)), users["wang"]
     )
-    stocked.bus.execute(ShipSalesOrder(order=so["order"]), users["li"])  # due 2026-07-15
+    stocked.bus.execute(ShipSalesOrder(order=so.order), users["li"])  # due 2026-07-15
     stocked.clock.advance(days=40)  # 10 days past due
     notifier = RecordingNotifier()
     with stocked.uow(write=False) as uow:
@@ -254,3 +256,19 @@ def test_overdue_receivables_reach_the_copies_of_accountants_and_admins_only(sto
     assert "逾期应收：25.00 CNY（1 个客户）" in text["chen"]
     assert "  艾克米: 25.00（1-30天 25.00）" in text["chen"]
     assert "Overdue" not in text["mary"] and "逾期应收" not in text["liu"]
+
+
+def test_digest_services_answer_typed_results_and_a_schedules_replay_is_typed(app, users):
+    admin = users["admin"]
+    change = SetDigestSchedules(schedules='[{"kind": "daily", "at": "07:15", "to": ["mary"]}]')
+    stored = app.bus.execute(change, admin, key="test:digest-schedules")
+    assert stored == DigestSchedules(
+        schedules=(DigestSchedule(kind="daily", at="07:15", to=("mary",)),)
+    )
+    assert app.bus.execute(change, admin, key="test:digest-schedules") == stored  # a replay
+    with app.uow(write=False) as uow:
+        assert [s.to_dict() for s in load_schedules(uow)] == [
+            {"kind": "daily", "at": "07:15", "to": ["mary"]}
+        ]
+    sent = app.bus.execute(SendDigest(kind="daily"), admin)
+    assert sent == DigestSent(kind="daily", sent=1)  # mary, the one recipient of the schedule

@@ -51,23 +51,23 @@ def a_day(app, users):
     bus.execute(TransferStock(item="HAMMER", qty=D(3), from_="MAIN", to="SH"), li)
     bus.execute(IssueStock(item="HAMMER", qty=D(1), warehouse="BJ", reason="scrap"), li)
     po = bus.execute(CreatePurchaseOrder(supplier="SZT", lines=(Line("M6-20", D(1000)),)), zhao)
-    bus.execute(ReceivePurchaseOrder(order=po["order"]), li)
+    bus.execute(ReceivePurchaseOrder(order=po.order), li)
     big = bus.execute(CreatePurchaseOrder(supplier="SZT", lines=(Line("HAMMER", D(1000)),)), zhao)
-    bus.execute(AmendPurchaseOrder(order=big["order"], lines=(Line("HAMMER", D(900)),)), zhao)
-    bus.execute(CancelPurchaseOrder(order=big["order"]), zhao)
+    bus.execute(AmendPurchaseOrder(order=big.order, lines=(Line("HAMMER", D(900)),)), zhao)
+    bus.execute(CancelPurchaseOrder(order=big.order), zhao)
     cheap = bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(2), discount=D(60)),)), wang
     )
-    bus.execute(DecideApproval(request=cheap["approval"], decision="approve"), mary)
-    bus.execute(ShipSalesOrder(order=cheap["order"]), li)
+    bus.execute(DecideApproval(request=cheap.approval, decision="approve"), mary)
+    bus.execute(ShipSalesOrder(order=cheap.order), li)
     so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(80)),)), wang)
-    bus.execute(AmendSalesOrder(order=so["order"], lines=(Line("HAMMER", D(70)),)), wang)
+    bus.execute(AmendSalesOrder(order=so.order, lines=(Line("HAMMER", D(70)),)), wang)
     count = bus.execute(CountStock(item="HAMMER", counted_qty=D(30)), li)
-    bus.execute(DecideApproval(request=count["approval"], decision="approve"), mary)
-    bus.execute(CancelSalesOrder(order=so["order"]), wang)
+    bus.execute(DecideApproval(request=count.approval, decision="approve"), mary)
+    bus.execute(CancelSalesOrder(order=so.order), wang)
     chen = bus.user("chen")
-    bus.execute(ReturnSalesOrder(order=cheap["order"], lines=(Line("HAMMER", D(1)),)), li)
-    bus.execute(ReturnPurchaseOrder(order=po["order"], lines=(Line("M6-20", D(10)),)), zhao)
+    bus.execute(ReturnSalesOrder(order=cheap.order, lines=(Line("HAMMER", D(1)),)), li)
+    bus.execute(ReturnPurchaseOrder(order=po.order, lines=(Line("M6-20", D(10)),)), zhao)
     bus.execute(ReceivePayment(customer="ACME", amount=D("5")), chen)
     bus.execute(MakePayment(supplier="SZT", amount=D("5")), chen)
 
@@ -96,7 +96,7 @@ def test_a_receipt_writes_its_event_with_the_figures_the_user_sees(app, users):
     assert event_from_row(row.event, row.payload) == StockReceived(
         sku="GLOVE-L", warehouse="MAIN", qty="50", unit_cost="1.30", value="65.00", user="li"
     )
-    assert out["move_value"] == "65.00"
+    assert out.move_value == "65.00"
 
 
 def test_a_sale_far_under_list_is_flagged_with_its_prices(app, users):
@@ -108,7 +108,7 @@ def test_a_sale_far_under_list_is_flagged_with_its_prices(app, users):
     (flag,) = [r for r in outbox(app) if r.event == "SalesPriceFlagged"]
     event = event_from_row(flag.event, flag.payload)
     assert isinstance(event, SalesPriceFlagged)
-    assert (event.order, event.sku, event.discount_pct) == (so["order"], "HAMMER", D("60.00"))
+    assert (event.order, event.sku, event.discount_pct) == (so.order, "HAMMER", D("60.00"))
     assert json.loads(flag.payload)["discount_pct"] == 60.0
 
 

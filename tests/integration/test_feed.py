@@ -74,7 +74,7 @@ def test_stock_below_the_reorder_point_alerts_the_buyers_with_the_reports_figure
     assert stats.opened == 1
     (alert,) = alerts_of(app)
     assert (alert.kind, alert.subject, alert.status) == ("reorder", "GLOVE-L", "open")
-    row = app.bus.execute(Report(name="below_reorder"), users["tom"])["rows"][0]
+    row = app.bus.execute(Report(name="below_reorder"), users["tom"]).rows[0]
     assert row["sku"] == "GLOVE-L"
     assert alert.message.startswith(
         f"GLOVE-L below reorder point: projected 50 (50 available + 0 on order), reorder point "
@@ -144,11 +144,11 @@ def test_a_pending_approval_alerts_approvers_and_admins_but_not_the_requester(ap
         CreatePurchaseOrder(supplier="ECH", lines=(Line("M6-20", D(100000), D("0.12")),)),
         users["admin"],
     )
-    assert po["status"] == "pending_approval"
+    assert po.status == "pending_approval"
     feed(app)
     (alert,) = alerts_of(app, "approval")
-    assert alert.subject == po["approval"]
-    assert alert.message.startswith(f"{po['approval']} for {po['order']} (ECH")
+    assert alert.subject == po.approval
+    assert alert.message.startswith(f"{po.approval} for {po.order} (ECH")
     assert alert.message.endswith("waits for you")
     assert sorted(d.recipient for d in deliveries(app, alert.id)) == ["liu", "mary"]
 
@@ -160,7 +160,7 @@ def test_a_decision_resolves_the_approval_alert_and_tells_the_requester_why(app,
     )
     feed(app)
     app.bus.execute(
-        DecideApproval(request=po["approval"], decision="reject", reason="too many"),
+        DecideApproval(request=po.approval, decision="reject", reason="too many"),
         users["mary"],
     )
     feed(app)
@@ -168,17 +168,17 @@ def test_a_decision_resolves_the_approval_alert_and_tells_the_requester_why(app,
     assert alert.status == "resolved"
     told = [d for d in deliveries(app, alert.id) if d.purpose == "decision"]
     assert [(d.recipient, d.text) for d in told] == [
-        ("zhao", f"{po['approval']}（{po['order']}）已被 mary 驳回：too many")
+        ("zhao", f"{po.approval}（{po.order}）已被 mary 驳回：too many")
     ]
 
 
 def test_a_count_waiting_for_approval_is_named_by_its_item_and_warehouse(app, users):
     app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(1000)), users["li"])
     count = app.bus.execute(CountStock(item="GLOVE-L", counted_qty=D(1198)), users["li"])
-    assert count["status"] == "pending_approval"
+    assert count.status == "pending_approval"
     feed(app)
     (alert,) = alerts_of(app, "approval")
-    number, request = count["count"], count["approval"]
+    number, request = count.count, count.approval
     assert alert.message.startswith(f"{request} for count #{number} of GLOVE-L in MAIN (")
     assert alert.message_zh.startswith(f"{request}（MAIN 的 GLOVE-L 盘点 #{number}，")
     app.bus.execute(DecideApproval(request=request, decision="approve"), users["mary"])
@@ -214,7 +214,7 @@ def test_reminder_and_escalation_go_out_once_each_as_the_clock_moves(app, users,
         ("escalation", "admin"),
         ("reminder", "admin"), ("reminder", "liu"), ("reminder", "mary"),
     ]  # fmt: skip
-    assert po["approval"] in [d.text for d in deliveries(app, alert.id)][-1]
+    assert po.approval in [d.text for d in deliveries(app, alert.id)][-1]
 
 
 def test_two_workers_claim_each_outbox_row_once_on_postgresql(app, users):

@@ -61,9 +61,9 @@ def sell(app, users, sku, qty):
     so = app.bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line(sku, D(qty)),)), users["wang"]
     )
-    assert so["status"] == "confirmed", so
-    app.bus.execute(ShipSalesOrder(order=so["order"]), users["li"])
-    return so["order"]
+    assert so.status == "confirmed", so
+    app.bus.execute(ShipSalesOrder(order=so.order), users["li"])
+    return so.order
 
 
 # -- anomaly.demand --------------------------------------------------------------------------
@@ -133,14 +133,14 @@ def test_a_count_over_the_percentage_threshold_alerts_the_approvers(app, users):
     )
     assert recipients(app, alert.id) == ["liu", "mary"]
     # the count waits for its approval too (the same thresholds)
-    assert done["status"] == "pending_approval", done
+    assert done.status == "pending_approval", done
     assert [a.status for a in alerts_of(app, "approval")] == ["open"]
 
 
 def test_a_count_within_the_thresholds_raises_no_anomaly(app, users):
     app.bus.execute(ReceiveStock(item="GLOVE-L", qty=D(100)), users["li"])
     done = app.bus.execute(CountStock(item="GLOVE-L", counted_qty=D(99)), users["li"])
-    assert done["status"] == "posted", done
+    assert done.status == "posted", done
     feed(app)
     assert alerts_of(app, "anomaly.count") == []
 

@@ -11,8 +11,11 @@ from functools import partial
 import pytest
 from sqlalchemy import func, select
 
+from adapters.forecasting.batch import backtest_catalogue, forecast_catalogue
 from domain import imports, lookup
+from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast
 from domain.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
+from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import InvalidQuantity, UnknownItem
 from domain.forecasting import ForecastPoint
 from domain.messagebus import MessageBus
@@ -90,14 +93,14 @@ def stored_count(app) -> int:
 def test_forecast_gives_n_days_from_the_day_after_the_last_day_of_history(app, users, bus):
     import_history(app, "M6-20", daily(date(2026, 6, 10), 120))
     result = bus.execute(Forecast(item="m6-20", days=14), users["tom"])
-    assert set(result) == {"sku", "model", "reason", "points"}
-    assert result["sku"] == "M6-20" and result["model"] == "prophet" and result["reason"]
-    dates = [p["date"] for p in result["points"]]
+    assert set(result.to_json()) == {"sku", "model", "reason", "points"}
+    assert result.sku == "M6-20" and result.model == "prophet" and result.reason
+    dates = [p.date for p in result.points]
     assert dates == [(date(2026, 6, 11) + timedelta(days=i)).isoformat() for i in range(14)]
-    for p in result["points"]:
-        assert set(p) == {"date", "yhat", "yhat_lower", "yhat_upper"}
-        assert all(isinstance(p[k], float) for k in ("yhat", "yhat_lower", "yhat_upper"))
-        assert 0 <= p["yhat_lower"] <= p["yhat"] <= p["yhat_upper"]
+    for p in result.points:
+        assert set(p.to_json()) == {"date", "yhat", "yhat_lower", "yhat_upper"}
+        assert all(isinstance(getattr(p, k), float) for k in ("yhat", "yhat_lower", "yhat_upper"))
+        assert 0 <= p.yhat_lower <= p.yhat <= p.yhat_upper
 
 
 def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
@@ -108,7 +111,7 @@ def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
     bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(25)),)), users["wang"])
     bus.execute(ShipSalesOrder(order="SO-0001"), users["li"])
     result = bus.execute(Forecast(item="M6-20", days=3), users["tom"])
-    assert result["points"][0]["date"] == "2026-06-16"  # shipped on the clock's day, 06-15
+    assert result.points[0].date == "2026-06-16"  # shipped on the clock's day, 06-15
     series = fitter.series[-1]
     assert series[-1] == (date(2026, 6, 15), 25.0)
     assert [q for _, q in series[-5:-1]] == [0.0] * 4  # 06-11 … 06-14: no sales, zeros
@@ -120,16 +123,16 @@ def test_an_unchanged_item_is_not_refit_and_new_data_is_refit_with_the_stored_ch
     import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
     first = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
     chosen = fitter.calls  # the backtest's fits and the forecast's
-    assert chosen > 1 and "chosen by backtest" in first["reason"]
+    assert chosen > 1 and "chosen by backtest" in first.reason
     again = bus.execute(Forecast(item="M6-20", days=30), users["mary"])
     assert again == first
     assert fitter.calls == chosen and stored_count(app) == 1
     shorter = bus.execute(Forecast(item="M6-20", days=7), users["mary"])
-    assert shorter["points"] == first["points"][:7] and fitter.calls == chosen
+    assert shorter.points == first.points[:7] and fitter.calls == chosen
     import_history(app, "M6-20", [date(2026, 6, 11)])
     newer = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
     assert fitter.calls == chosen + 1  # one refit, no new choice
-    assert newer["points"][0]["date"] == "2026-06-12"
+    assert newer.points[0].date == "2026-06-12"
     assert stored_count(app) == 1  # the older version is dropped
 
 
@@ -195,7 +198,7 @@ def test_a_history_with_gaps_is_filled_with_zero_days(app, users, bus, fitter):
     kept = days[:40] + days[55:]  # 15 days without any sale
     import_history(app, "M6-20", kept)
     result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
-    assert result["model"] == "prophet"
+    assert result.model == "prophet"
     series = fitter.series[-1]
     assert [d for d, _ in series] == days
     assert [q for _, q in series[40:55]] == [0.0] * 15
@@ -204,7 +207,7 @@ def test_a_history_with_gaps_is_filled_with_zero_days(app, users, bus, fitter):
 def test_short_history_falls_back_to_a_named_model_without_prophet(app, users, bus, fitter):
     import_history(app, "M6-20", daily(date(2026, 6, 10), 20))
     result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
-    assert result["model"] == "seasonal_mean" and "20 days" in result["reason"]
+    assert result.model == "seasonal_mean" and "20 days" in result.reason
     assert fitter.calls == 0
 
 
@@ -218,14 +221,14 @@ def test_reorder_points_read_a_fresh_stored_forecast(app, users):
         },
     )
     import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
-    first = bus.execute(Forecast(item="M6-20", days=30), users["tom"])["points"][0]
+    first = bus.execute(Forecast(item="M6-20", days=30), users["tom"]).points[0]
     with app.uow(write=False) as uow:
         item = lookup.item(uow, "M6-20")
         demand = fresh_forecast(uow, item.id)
     assert demand is not None and demand.days == item.lead_time_days
     assert demand.mean_daily > 0
     # σ is what the stored 80 % band implies (a flat band: the first day's).
-    half = (first["yhat_upper"] - first["yhat_lower"]) / 2
+    half = (first.yhat_upper - first.yhat_lower) / 2
     assert demand.sd_daily == pytest.approx(half / 1.2815515655, rel=1e-3)
     app.clock.advance(days=8)
     with app.uow(write=False) as uow:
@@ -252,7 +255,43 @@ def test_a_too_narrow_band_is_widened_and_raises_the_reorder_point(app, users):
             inputs = reorder_inputs(uow, item)
         assert inputs.source == "forecast:prophet" and inputs.sd_daily == sds[half]
         if half == 0.5:
-            assert "widened" in result["reason"]
+            assert "widened" in result.reason
     own = 0.5 / 1.2815515655
     assert sds[0.5] > 4 * own  # widened from the model's own ± 0.5
     assert sds[0.5] == pytest.approx(sds[3.5], rel=0.35)  # to about what holds 80 %
+
+
+def test_the_catalogue_forecast_and_backtest_answer_typed_results(app, users, fitter):
+    # Long enough for the backtest's four origins, and not exactly weekly (the naive scores).
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 300), qty=lambda d: 10 + d.day % 5)
+    bus = MessageBus(
+        app.uow,
+        {
+            **app.bus.handlers,
+            "forecast.all": partial(forecast_catalogue, uow_factory=app.uow, fitters=fitter),
+            "forecast.backtest": partial(backtest_catalogue, fitters=fitter, uow_factory=app.uow),
+        },
+    )
+    done = bus.execute(ForecastCatalogue(days=14, jobs=1), users["zhao"])
+    assert done == CatalogueForecast(
+        items=1,
+        days=14,
+        last_day_of_history="2026-06-10",
+        fitted=1,
+        cached=0,
+        chosen=1,
+        stored=1,
+        failed={},
+        models={"prophet": 1},
+    )
+    calls = fitter.calls
+    again = bus.execute(ForecastCatalogue(days=14, jobs=1), users["zhao"])
+    assert (again.fitted, again.cached, fitter.calls) == (0, 1, calls)  # unchanged: reused
+    scored = bus.execute(BacktestForecasts(horizon=7, jobs=1), users["tom"])
+    assert isinstance(scored, CatalogueBacktest)
+    (row,) = scored.items
+    assert isinstance(row, BacktestRow) and (row.sku, row.model) == ("M6-20", "prophet")
+    assert row.mase > 0 and row.mase_naive > 0
+    assert (scored.mean_mase, scored.mean_mase_naive) == (row.mase, row.mase_naive)
+    (family,) = scored.families
+    assert (family.model, family.items, family.mean_mase) == ("prophet", 1, row.mase)

@@ -39,14 +39,14 @@ def test_the_upgrade_invoices_what_shipped_and_arrived_before(app, users):
     so = app.bus.execute(
         CreateSalesOrder(customer="SUNRISE", lines=(Line("M6-20", D(3), price=D("0.333333")),)),
         users["wang"],
-    )["order"]
+    ).order
     app.bus.execute(ShipSalesOrder(order=so, lines=(Line("M6-20", D(1)),)), li)
     app.clock.advance(days=1)
     app.bus.execute(ShipSalesOrder(order=so), li)
     po = app.bus.execute(
         CreatePurchaseOrder(supplier="ECH", lines=(Line("M8-30", D(30), price=D("0.2")),)),
         users["zhao"],
-    )["order"]
+    ).order
     app.bus.execute(ReceivePurchaseOrder(order=po, lines=(Line("M8-30", D(10)),)), li)
     app.bus.execute(ReceivePurchaseOrder(order=po), li)
     made = _invoices(app)
@@ -79,9 +79,9 @@ def test_the_upgrade_invoices_what_shipped_and_arrived_before(app, users):
     po2 = app.bus.execute(
         CreatePurchaseOrder(supplier="ECH", lines=(Line("M8-30", D(5), price=D("0.2")),)),
         users["zhao"],
-    )["order"]
+    ).order
     again = app.bus.execute(ReceivePurchaseOrder(order=po2), li)
-    assert (again["receipt"], again["invoice"]) == (1, "BILL-0003")
+    assert (again.receipt, again.invoice) == (1, "BILL-0003")
 
 
 def test_the_upgrade_dates_invoices_on_the_local_day_and_due_after_the_terms(app, users):
@@ -89,7 +89,7 @@ def test_the_upgrade_dates_invoices_on_the_local_day_and_due_after_the_terms(app
     app.bus.execute(ReceiveStock(item="M6-20", qty=D(10), unit_cost=D("0.12")), li)
     so = app.bus.execute(
         CreateSalesOrder(customer="GREEN", lines=(Line("M6-20", D(2)),)), users["wang"]
-    )["order"]
+    ).order
     app.clock.advance(hours=14)  # 2026-06-16 00:00 in Shanghai, still the 15th in UTC
     app.bus.execute(ShipSalesOrder(order=so), li)
     command.downgrade(alembic_config(app.engine), "0007")

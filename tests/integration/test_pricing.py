@@ -9,6 +9,7 @@ import pytest
 from domain.commands import CreateSalesOrder, Line, QueryOrders, ReceiveStock
 from domain.errors import InvalidAmount
 from domain.pricing import price_line
+from domain.results import OrderLineRow
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -25,33 +26,33 @@ def test_a_price_and_a_discount_mean_the_discount_off_that_price(app, users):
         ),
         users["wang"],
     )
-    assert so["total"] == "41.80"
-    assert so["lines"] == [
-        {
-            "item": "M6-20",
-            "name": "M6x20 hex bolt",
-            "name_zh": "M6螺栓",
-            "qty": "200",
-            "price": "0.209",
-            "list_price": "0.25",
-            "discount": "16.4",
-            "amount": "41.80",
-            "shipped": "0",
-        }
-    ]
-    assert (so["customer"], so["partner_name"], so["partner_name_zh"], so["warehouse"]) == (
+    assert so.total == "41.80"
+    assert so.lines == (
+        OrderLineRow(
+            item="M6-20",
+            name="M6x20 hex bolt",
+            name_zh="M6螺栓",
+            qty="200",
+            price="0.209",
+            list_price="0.25",
+            discount="16.4",
+            amount="41.80",
+            shipped="0",
+        ),
+    )
+    assert (so.customer, so.partner_name, so.partner_name_zh, so.warehouse) == (
         "ACME",
         "ACME Trading",
         "艾克米",
         "MAIN",
     )
     # 16.4 % off list is over the 10 % the policy allows without approval.
-    assert so["status"] == "pending_approval"
-    assert so["reasons"] == ["M6-20: discount 16.4% is over 10%"]
-    assert so["reasons_zh"] == ["M6螺栓（M6-20） 折扣 16.4% 超过 10%"]
-    stored = bus.execute(QueryOrders(order=so["order"]), users["admin"])["orders"][0]
-    assert stored["total"] == "41.80"
-    assert stored["lines"] == so["lines"]
+    assert so.status == "pending_approval"
+    assert so.reasons == ("M6-20: discount 16.4% is over 10%",)
+    assert so.reasons_zh == ("M6螺栓（M6-20） 折扣 16.4% 超过 10%",)
+    stored = bus.execute(QueryOrders(order=so.order), users["admin"]).orders[0]
+    assert stored.total == "41.80"
+    assert stored.lines == so.lines
 
 
 def test_the_dry_run_shown_before_confirming_is_the_order_stored(app, users):
@@ -68,15 +69,15 @@ def test_the_dry_run_shown_before_confirming_is_the_order_stored(app, users):
         cmd = CreateSalesOrder(customer="SUNRISE", lines=lines)
         quoted = bus.preview(cmd, users["wang"])
         stored = bus.execute(cmd, users["wang"])
-        assert (quoted["order"], quoted["total"], quoted["status"]) == (
-            stored["order"],
-            stored["total"],
-            stored["status"],
+        assert (quoted.order, quoted.total, quoted.status) == (
+            stored.order,
+            stored.total,
+            stored.status,
         ), lines
-        assert quoted["lines"] == stored["lines"]
-        assert quoted.get("reasons") == stored.get("reasons")
-    hammer = bus.execute(QueryOrders(order="SO-0004"), users["admin"])["orders"][0]["lines"][0]
-    assert (hammer["price"], hammer["list_price"], hammer["discount"]) == (
+        assert quoted.lines == stored.lines
+        assert quoted.reasons == stored.reasons
+    hammer = bus.execute(QueryOrders(order="SO-0004"), users["admin"]).orders[0].lines[0]
+    assert (hammer.price, hammer.list_price, hammer.discount) == (
         "30.00",
         "28.00",
         "-7.14",

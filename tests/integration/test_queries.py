@@ -49,12 +49,12 @@ def _pending_sale(app, users):
         CreateSalesOrder(customer="GREEN", lines=(Line("DRILL-18V", D(2), discount=D(20)),)),
         users["wang"],
     )
-    assert (so["status"], so["approval"]) == ("pending_approval", "A-1")
+    assert (so.status, so.approval) == ("pending_approval", "A-1")
     return so
 
 
 def _status(app, users, request="A-1") -> str:
-    return app.bus.execute(QueryApproval(request=request), users["tom"])["status"]
+    return app.bus.execute(QueryApproval(request=request), users["tom"]).status
 
 
 def test_asking_whether_a_request_was_approved_never_approves_it(stocked, chat, users):
@@ -89,13 +89,13 @@ def test_a_decided_request_says_who_decided_it_when_and_why(stocked, chat, users
 
 def test_approval_query_through_jxc_run_has_the_list_row_and_the_decision(stocked, users):
     _pending_sale(stocked, users)
-    listed = stocked.bus.execute(ListApprovals(), users["mary"])["requests"][0]
+    listed = stocked.bus.execute(ListApprovals(), users["mary"]).requests[0]
     (asked,) = run_json(
         stocked.settings.database_url, {"intent": "approval.query", "request": "a-1"}
     )
     assert asked["ok"] is True
     result = asked["result"]
-    assert {k: result[k] for k in listed} == dict(listed)
+    assert {k: result[k] for k in listed.to_json()} == listed.to_json()
     assert {"status", "decided_by", "decided_at", "on_behalf_of", "reason"} <= set(result)
     assert (result["status"], result["decided_by"], result["reason"]) == ("pending", None, None)
     (unknown,) = run_json(
@@ -150,12 +150,12 @@ def test_cancelling_in_chat_with_a_reason_keeps_it(stocked, chat, users):
     so = stocked.bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(2)),)), users["wang"]
     )
-    ask = chat.handle("wang", "c1", f"取消 {so['order']}，因为客户不要了")
+    ask = chat.handle("wang", "c1", f"取消 {so.order}，因为客户不要了")
     assert ask.buttons
     done = chat.handle("wang", "c1", "是")
     assert "理由：客户不要了" in done.text
-    rows = stocked.bus.execute(QueryOrders(order=so["order"]), users["tom"])["orders"]
-    assert rows[0]["reason"] == "客户不要了"
+    rows = stocked.bus.execute(QueryOrders(order=so.order), users["tom"]).orders
+    assert rows[0].reason == "客户不要了"
 
 
 def test_my_orders_are_my_open_ones_newest_first_ten_then_how_many_more(stocked, chat, users):
@@ -163,7 +163,7 @@ def test_my_orders_are_my_open_ones_newest_first_ten_then_how_many_more(stocked,
     numbers = []
     for _ in range(13):
         so = bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("M6-20", D(10)),)), wang)
-        numbers.append(so["order"])
+        numbers.append(so.order)
         stocked.clock.advance(minutes=1)
     bus.execute(ShipSalesOrder(order=numbers[0]), users["li"])
     bus.execute(CancelSalesOrder(order=numbers[1]), wang)
@@ -176,8 +176,8 @@ def test_my_orders_are_my_open_ones_newest_first_ten_then_how_many_more(stocked,
         assert len(lines) == 11
     english = chat.handle("sam", "c2", "my orders")
     assert english.text == "No orders found."
-    all_mine = bus.execute(QueryOrders(mine=True), wang)["orders"]
-    assert sorted(o["order"] for o in all_mine) == sorted(numbers[2:])
+    all_mine = bus.execute(QueryOrders(mine=True), wang).orders
+    assert sorted(o.order for o in all_mine) == sorted(numbers[2:])
 
 
 def test_an_unknown_status_is_a_bad_request(stocked):

@@ -61,10 +61,10 @@ def test_approving_a_pending_order_that_reserves_stock_raises_the_reorder_alert_
         ),
         users["wang"],
     )
-    assert so["status"] == "pending_approval"
+    assert so.status == "pending_approval"
     feed(app)
     assert open_reorder(app, "GLOVE-L") == []
-    app.bus.execute(DecideApproval(request=so["approval"], decision="approve"), users["mary"])
+    app.bus.execute(DecideApproval(request=so.approval, decision="approve"), users["mary"])
     stats = feed(app)
     (alert,) = open_reorder(app, "GLOVE-L")
     assert alert.id in stats.opened_ids
@@ -75,10 +75,10 @@ def test_cancelling_a_confirmed_order_releases_its_reservation_and_resolves_the_
     rop = stocked_above_the_point(app, users)
     so = app.bus.execute(CreateSalesOrder(customer="ACME", lines=(Line("GLOVE-L", D(40)),)),
                          users["wang"])  # fmt: skip
-    assert so["status"] == "confirmed"
+    assert so.status == "confirmed"
     feed(app)
     assert len(open_reorder(app, "GLOVE-L")) == 1  # 30 over the point, 40 reserved
-    app.bus.execute(CancelSalesOrder(order=so["order"]), users["wang"])
+    app.bus.execute(CancelSalesOrder(order=so.order), users["wang"])
     feed(app)
     assert open_reorder(app, "GLOVE-L") == []
     assert rop > 0
@@ -94,13 +94,13 @@ def test_a_purchase_order_created_or_cancelled_moves_what_is_on_order_and_the_al
         CreatePurchaseOrder(supplier="ECH", lines=(Line("GLOVE-L", D(500), D("1.30")),)),
         users["zhao"],
     )
-    assert po["status"] == "confirmed"
+    assert po.status == "confirmed"
     feed(app)
     assert open_reorder(app, "GLOVE-L") == []  # 500 on order lifts it above the point
-    app.bus.execute(CancelPurchaseOrder(order=po["order"]), users["zhao"])
+    app.bus.execute(CancelPurchaseOrder(order=po.order), users["zhao"])
     feed(app)
     assert len(open_reorder(app, "GLOVE-L")) == 1
-    assert so["order"]
+    assert so.order
 
 
 def test_approving_a_purchase_order_puts_it_on_order_and_resolves_the_alert(app, users):
@@ -113,9 +113,9 @@ def test_approving_a_purchase_order_puts_it_on_order_and_resolves_the_alert(app,
         CreatePurchaseOrder(supplier="ECH", lines=(Line("GLOVE-L", D(9000), D("1.30")),)),
         users["zhao"],
     )
-    assert po["status"] == "pending_approval"  # over 10,000: nothing on order yet
+    assert po.status == "pending_approval"  # over 10,000: nothing on order yet
     feed(app)
     assert len(open_reorder(app, "GLOVE-L")) == 1
-    app.bus.execute(DecideApproval(request=po["approval"], decision="approve"), users["mary"])
+    app.bus.execute(DecideApproval(request=po.approval, decision="approve"), users["mary"])
     feed(app)
     assert open_reorder(app, "GLOVE-L") == []

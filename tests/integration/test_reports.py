@@ -57,8 +57,8 @@ def sell_and_ship(app, users, customer, *lines):
         CreateSalesOrder(customer=customer, lines=tuple(Line(s, D(q)) for s, q in lines)),
         users["wang"],
     )
-    app.bus.execute(ShipSalesOrder(order=so["order"]), users["li"])
-    return so["order"]
+    app.bus.execute(ShipSalesOrder(order=so.order), users["li"])
+    return so.order
 
 
 @pytest.fixture
@@ -91,16 +91,16 @@ def test_an_unknown_report_lists_the_reports_and_suggests_only_close_names(app):
 
 def test_abc_ranks_sales_value_over_the_twelve_months_ending_at_the_last_day_of_history(sold):
     result = report(sold, "abc")
-    assert "period" not in result
-    assert result["rows"][:4] == [
+    assert result.period is None
+    assert result.rows[:4] == [
         {"sku": "M6-20", "class": "A", "value": "250.00", "share": 0.629723, "cum_share": 0.629723},
         {"sku": "M6-NUT", "class": "A", "value": "80.00", "share": 0.201511, "cum_share": 0.831234},
         {"sku": "M8-30", "class": "B", "value": "45.00", "share": 0.11335, "cum_share": 0.944584},
         {"sku": "BOX-S", "class": "B", "value": "22.00", "share": 0.055416, "cum_share": 1.0},
     ]
-    washer = next(r for r in result["rows"] if r["sku"] == "WASHER-6")
+    washer = next(r for r in result.rows if r["sku"] == "WASHER-6")
     assert (washer["class"], washer["value"]) == ("C", "0.00")
-    s = result["summary"]
+    s = result.summary
     assert s["window"] == {"start": "2025-06-16", "end": "2026-06-15"}
     assert s["total_value"] == "397.00"
     assert {k: (v["items"], v["value"], v["count_per_year"]) for k, v in s["classes"].items()} == {
@@ -112,23 +112,23 @@ def test_abc_ranks_sales_value_over_the_twelve_months_ending_at_the_last_day_of_
 
 def test_top_sellers_and_sales_by_customer_follow_the_period(sold):
     top = report(sold, "top_sellers")
-    assert top["period"] == {"name": "last_30_days", "start": "2026-05-17", "end": "2026-06-15"}
-    assert [(r["rank"], r["sku"], r["qty"], r["revenue"]) for r in top["rows"]] == [
+    assert top.period == {"name": "last_30_days", "start": "2026-05-17", "end": "2026-06-15"}
+    assert [(r["rank"], r["sku"], r["qty"], r["revenue"]) for r in top.rows] == [
         (1, "M6-20", "1000", "250.00"),
         (2, "M6-NUT", "1000", "80.00"),
         (3, "BOX-S", "10", "22.00"),
     ]
-    assert top["summary"]["revenue"] == "352.00"
-    assert top["rows"][0]["share"] == round(250 / 352, 6)
+    assert top.summary["revenue"] == "352.00"
+    assert top.rows[0]["share"] == round(250 / 352, 6)
     by_customer = report(sold, "sales_by_customer")
-    assert [(r["customer"], r["revenue"], r["orders_shipped"]) for r in by_customer["rows"]] == [
+    assert [(r["customer"], r["revenue"], r["orders_shipped"]) for r in by_customer.rows] == [
         ("ACME", "250.00", 0),
         ("BETA", "80.00", 0),
         ("GREEN", "22.00", 1),
     ]
     may = report(sold, "sales_by_customer", "2026-05")
-    assert may["period"]["start"] == "2026-05-01"
-    assert [(r["customer"], r["revenue"]) for r in may["rows"]] == [("ACME", "45.00")]
+    assert may.period["start"] == "2026-05-01"
+    assert [(r["customer"], r["revenue"]) for r in may.rows] == [("ACME", "45.00")]
 
 
 def test_below_reorder_compares_projected_stock_with_the_reorder_point(app, users):
@@ -149,25 +149,25 @@ def test_below_reorder_compares_projected_stock_with_the_reorder_point(app, user
         CreatePurchaseOrder(supplier="ECH", lines=(Line("M6-20", D(10), D("0.10")),)), zhao
     )
     result = report(app, "below_reorder")
-    assert [r["sku"] for r in result["rows"]] == ["M6-20"]
-    row = result["rows"][0]
+    assert [r["sku"] for r in result.rows] == ["M6-20"]
+    row = result.rows[0]
     # ROP = 10 × 7 + 1.645 × 10 × √7 = 113.519 ≥ projected 100 + 10;
     # EOQ = √(2 × 3650 × 200 ÷ (0.12 × 25 %)) = 6976.15 → 6977 (over the MOQ of 1000).
     assert (row["available"], row["on_order"], row["projected"]) == ("100", "10", "110")
     assert (row["mean_daily"], row["sd_daily"], row["lead_time_days"]) == (10.0, 10.0, 7)
     assert (row["safety_stock"], row["reorder_point"]) == (43.519, 113.519)
     assert (row["eoq"], row["moq"], row["suggested_qty"]) == (6976.15, "1000", "6977")
-    assert result["summary"]["last_day_of_history"] == "2026-06-14"
-    assert any("no reorder point" in n and "M6-NUT" in n for n in result["notes"])
+    assert result.summary["last_day_of_history"] == "2026-06-14"
+    assert any("no reorder point" in n and "M6-NUT" in n for n in result.notes)
 
 
 def test_a_fresh_stored_forecast_replaces_history_in_the_reorder_point(app, users):
     # 30 days of 10 a day: too short for Prophet, so the seasonal mean (10 a day) is stored.
     history(app, *[(f"2026-05-{d:02d}", "M6-20", "10", "ACME", "0.25") for d in range(1, 31)])
-    before = report(app, "below_reorder")["rows"][0]
+    before = report(app, "below_reorder").rows[0]
     assert before["demand_source"] == "history"
     app.bus.execute(Forecast(item="M6-20", days=30), users["tom"])
-    row = report(app, "below_reorder")["rows"][0]
+    row = report(app, "below_reorder").rows[0]
     assert row["demand_source"] == "forecast:seasonal_mean"
     assert row["mean_daily"] == pytest.approx(10.0)
 
@@ -181,11 +181,11 @@ def test_slow_moving_lists_stock_without_outgoing_moves_for_ninety_days(app, use
     app.clock.advance(days=100)  # 2026-09-23
     history(app, ("2026-09-01", "TAPE-48", "1", "ACME", "6.50"))
     result = report(app, "slow_moving")
-    assert [(r["sku"], r["value"], r["last_out"], r["days_idle"]) for r in result["rows"]] == [
+    assert [(r["sku"], r["value"], r["last_out"], r["days_idle"]) for r in result.rows] == [
         ("M6-20", "12.00", None, None),
         ("M8-30", "1.98", "2026-06-15", 100),
     ]
-    assert result["summary"]["value_tied_up"] == "13.98"
+    assert result.summary["value_tied_up"] == "13.98"
 
 
 def test_supplier_performance_scores_the_dimensions_with_data(app, users):
@@ -193,7 +193,7 @@ def test_supplier_performance_scores_the_dimensions_with_data(app, users):
 
     def order(supplier, sku, qty, price):
         lines = (Line(sku, D(qty), D(price)),)
-        return app.bus.execute(CreatePurchaseOrder(supplier=supplier, lines=lines), zhao)["order"]
+        return app.bus.execute(CreatePurchaseOrder(supplier=supplier, lines=lines), zhao).order
 
     po1 = order("ECH", "M6-20", 1000, "0.12")  # at the standard cost 0.12
     app.bus.execute(ReceivePurchaseOrder(order=po1), li)  # same day: on time
@@ -204,7 +204,7 @@ def test_supplier_performance_scores_the_dimensions_with_data(app, users):
     app.clock.advance(days=7)
     app.bus.execute(ReceivePurchaseOrder(order=po2), li)  # 10 days, promised 7: late
     result = report(app, "supplier_performance")
-    ech, hzp = result["rows"]
+    ech, hzp = result.rows
     assert (ech["supplier"], ech["receipts"], ech["on_time"], ech["on_time_rate"]) == (
         "ECH",
         2,
@@ -228,8 +228,8 @@ def test_supplier_performance_scores_the_dimensions_with_data(app, users):
     assert ech["score"] == 74.3
     # 3 days against a promised 5: early is accurate, not 40 % off.
     assert (hzp["on_time_rate"], hzp["lead_time_accuracy"], hzp["score"]) == (1.0, 1.0, 100.0)
-    assert result["summary"]["on_time_rate"] == 0.6667
-    kpi = {r["kpi"]: r for r in report(app, "kpi")["rows"]}
+    assert result.summary["on_time_rate"] == 0.6667
+    kpi = {r["kpi"]: r for r in report(app, "kpi").rows}
     assert (kpi["supplier_on_time"]["value"], kpi["supplier_on_time"]["met"]) == (0.6667, False)
 
 
@@ -242,8 +242,8 @@ def test_kpis_against_the_course_targets(app, users):
     app.bus.execute(CountStock(item="M8-30", counted_qty=D(99)), li)  # −1 at 0.22: posted
     app.bus.execute(CountStock(item="M6-20", counted_qty=D(600)), li)  # no difference
     result = report(app, "kpi", "2026-06")
-    assert result["period"] == {"name": "2026-06", "start": "2026-06-01", "end": "2026-06-30"}
-    rows = {r["kpi"]: r for r in result["rows"]}
+    assert result.period == {"name": "2026-06", "start": "2026-06-01", "end": "2026-06-30"}
+    rows = {r["kpi"]: r for r in result.rows}
     # Turnover: COGS 48.00 ÷ the June month-end value 72.00 + 21.78 = 0.5118 in the 16 days
     # the ledger has existed (06-15 – 06-30), 11.6763 a year (target 24); days of inventory
     # 365 ÷ 11.6763 = 31.3.
@@ -252,19 +252,19 @@ def test_kpis_against_the_course_targets(app, users):
         24.0,
         False,
     )
-    assert result["summary"]["days_of_inventory"] == 31.3
+    assert result.summary["days_of_inventory"] == 31.3
     # The ledger's first move is on 2026-06-15, inside June: the report says turnover covers
     # only the part of the period since then.
-    assert any(n.startswith("the ledger starts on 2026-06-15") for n in result["notes"])
+    assert any(n.startswith("the ledger starts on 2026-06-15") for n in result.notes)
     assert (rows["fill_rate"]["value"], rows["fill_rate"]["basis"]) == (1.0, "2/2 lines")
     assert rows["fill_rate"]["met"] is True
     assert (rows["supplier_on_time"]["value"], rows["supplier_on_time"]["met"]) == (None, None)
     # Count discrepancy: |−0.22| ÷ counted value (21.78 + 72.00) = 0.0023, under 0.5 %.
     assert (rows["count_discrepancy"]["value"], rows["count_discrepancy"]["met"]) == (0.0023, True)
     turnover = report(app, "turnover", "2026-06")
-    assert turnover["summary"]["cogs"] == "48.00"
-    assert turnover["summary"]["month_ends"] == [{"date": "2026-06-30", "value": "93.78"}]
-    assert [(r["category"], r["cogs"], r["avg_value"]) for r in turnover["rows"]] == [
+    assert turnover.summary["cogs"] == "48.00"
+    assert turnover.summary["month_ends"] == [{"date": "2026-06-30", "value": "93.78"}]
+    assert [(r["category"], r["cogs"], r["avg_value"]) for r in turnover.rows] == [
         ("fasteners", "48.00", "93.78")
     ]
 
@@ -278,10 +278,10 @@ def test_pending_approvals_shows_waiting_requests_with_their_age(app, users):
     app.clock.advance(hours=5)
     result = report(app, "pending_approvals")
     assert [
-        (r["request"], r["subject"], r["requested_by"], r["age_hours"]) for r in result["rows"]
+        (r["request"], r["subject"], r["requested_by"], r["age_hours"]) for r in result.rows
     ] == [("A-1", "SO-0001", "wang", 5.0)]
     app.bus.execute(DecideApproval(request="A-1", decision="approve"), users["mary"])
-    assert report(app, "pending_approvals")["rows"] == []
+    assert report(app, "pending_approvals").rows == []
 
 
 def test_stock_status_totals_by_category_and_warehouse_and_reads_in_two_languages(app, users):
@@ -289,17 +289,17 @@ def test_stock_status_totals_by_category_and_warehouse_and_reads_in_two_language
     app.bus.execute(ReceiveStock(item="M6-20", qty=D(100), unit_cost=D("0.12")), li)
     app.bus.execute(ReceiveStock(item="BOX-S", qty=D(10), unit_cost=D("1.00"), warehouse="SH"), li)
     result = report(app, "stock_status", "last_month")
-    assert [(r["sku"], r["warehouse"], r["value"]) for r in result["rows"]] == [
+    assert [(r["sku"], r["warehouse"], r["value"]) for r in result.rows] == [
         ("BOX-S", "SH", "10.00"),
         ("M6-20", "MAIN", "12.00"),
     ]
-    s = result["summary"]
+    s = result.summary
     assert (s["total_value"], s["by_category"], s["by_warehouse"]) == (
         "22.00",
         {"fasteners": "12.00", "packaging": "10.00"},
         {"MAIN": "12.00", "SH": "10.00"},
     )
-    assert any("snapshot" in n for n in result["notes"])
+    assert any("snapshot" in n for n in result.notes)
     zh = render_text(result, "zh")
     assert zh.splitlines()[0] == "库存状况"
     assert "可用" in zh and "M6-20" in zh
@@ -315,7 +315,7 @@ def test_turnover_averages_only_the_month_ends_since_the_ledger_began(app, users
     sell_and_ship(app, users, "BETA", ("M6-20", 100))  # cost 12.00
     app.clock.advance(days=5)  # 2026-08-10
     result = report(app, "turnover")
-    s = result["summary"]
+    s = result.summary
     # Not nine empty month-ends beside three: 120.00, 84.00 and 72.00, average 92.00.
     assert s["month_ends"] == [
         {"date": "2026-06-30", "value": "120.00"},
@@ -329,17 +329,17 @@ def test_turnover_averages_only_the_month_ends_since_the_ledger_began(app, users
         3.341,
         109.2,
     )
-    assert [(r["category"], r["avg_value"]) for r in result["rows"]] == [("fasteners", "92.00")]
-    assert any(n.startswith("the ledger starts on 2026-06-15") for n in result["notes"])
-    kpi = {r["kpi"]: r for r in report(app, "kpi")["rows"]}
+    assert [(r["category"], r["avg_value"]) for r in result.rows] == [("fasteners", "92.00")]
+    assert any(n.startswith("the ledger starts on 2026-06-15") for n in result.notes)
+    kpi = {r["kpi"]: r for r in report(app, "kpi").rows}
     assert kpi["turnover"]["value"] == 3.341
 
 
 def test_a_receipt_on_or_before_its_due_date_is_on_time_and_accurate(app, users):
     lines = (Line("M6-20", D(1000), D("0.12")),)
     po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), users["zhao"])
-    app.bus.execute(ReceivePurchaseOrder(order=po["order"]), users["li"])  # the same day
-    (row,) = report(app, "supplier_performance")["rows"]
+    app.bus.execute(ReceivePurchaseOrder(order=po.order), users["li"])  # the same day
+    (row,) = report(app, "supplier_performance").rows
     assert (row["on_time_rate"], row["avg_days_late"], row["lead_time_accuracy"]) == (1.0, 0, 1.0)
     assert row["score"] == 100.0
 
@@ -354,7 +354,7 @@ def test_report_text_shows_whole_units_money_with_separators_and_percentages(app
     )
     app.bus.execute(ReceiveStock(item="BOX-M", qty=D(250000), unit_cost=D("1.60")), users["li"])
     reorder = report(app, "below_reorder")
-    assert reorder["rows"][0]["reorder_point"] == 113.519  # JSON keeps the statistic
+    assert reorder.rows[0]["reorder_point"] == 113.519  # JSON keeps the statistic
     text = render_text(reorder).splitlines()
     # ROP 113.519 and safety stock 43.519 round up to whole pieces; EOQ 6976.15 → 6,977.
     assert text[2].split() == ["SKU", "Projected", "ROP", "Safety", "stock", "EOQ", "MOQ", "Order"]
@@ -373,7 +373,7 @@ def test_report_text_shows_whole_units_money_with_separators_and_percentages(app
 def test_supplier_text_shows_a_same_day_receipt_as_fully_on_time(app, users):
     lines = (Line("M6-20", D(1000), D("0.12")),)
     po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), users["zhao"])
-    app.bus.execute(ReceivePurchaseOrder(order=po["order"]), users["li"])
+    app.bus.execute(ReceivePurchaseOrder(order=po.order), users["li"])
     row = render_text(report(app, "supplier_performance")).splitlines()[4]
     assert row.split()[:7] == ["ECH", "1", "100.0", "%", "0", "100.0", "%"]
 
@@ -393,13 +393,13 @@ def busy(app, users):
     app.bus.execute(ReceiveStock(item="BOX-S", qty=D(100), unit_cost=D("1.00"), warehouse="SH"), li)
     app.bus.execute(ReceiveStock(item="HAMMER", qty=D(10), unit_cost=D("9.00")), li)
     lines = (Line("M8-30", D(500), D("0.22")),)
-    po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), zhao)["order"]
+    po = app.bus.execute(CreatePurchaseOrder(supplier="ECH", lines=lines), zhao).order
     app.clock.advance(days=9)  # promised 7: two days late
     app.bus.execute(ReceivePurchaseOrder(order=po), li)
     sell_and_ship(app, users, "ACME", ("M6-20", 200))
     app.bus.execute(CountStock(item="M6-20", counted_qty=D(299)), li)
     pending = CreateSalesOrder(customer="ACME", lines=(Line("HAMMER", D(2), discount=D(30)),))
-    assert app.bus.execute(pending, wang)["status"] == "pending_approval"
+    assert app.bus.execute(pending, wang).status == "pending_approval"
     return app
 
 
@@ -469,11 +469,11 @@ def test_every_report_reads_in_english_without_chinese(busy):
 
 def test_report_json_keeps_the_english_notes_and_keys(busy):
     kpi = report(busy, "kpi")
-    assert set(kpi["summary"]) == {"met", "measured", "days_of_inventory"}
-    assert kpi["notes"][0] == NOTES["kpi_targets"][0]
-    basis = {r["kpi"]: r["basis"] for r in kpi["rows"]}
+    assert set(kpi.summary) == {"met", "measured", "days_of_inventory"}
+    assert kpi.notes[0] == NOTES["kpi_targets"][0]
+    basis = {r["kpi"]: r["basis"] for r in kpi.rows}
     assert (basis["fill_rate"], basis["supplier_on_time"]) == ("1/1 lines", "0/1 receipts")
     reorder = report(busy, "below_reorder")
-    assert reorder["notes"][0] == (
+    assert reorder.notes[0] == (
         "demand over 90 days ending 2026-06-24 (the last day of history); z = 1.645"
     )

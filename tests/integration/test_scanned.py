@@ -29,8 +29,8 @@ def chat(app):
 
 
 def on_hand(app, sku: str) -> Decimal:
-    rows = app.bus.execute(QueryStock(item=sku, warehouse="MAIN"), app.bus.user("admin"))["rows"]
-    return Decimal(rows[0]["on_hand"])
+    rows = app.bus.execute(QueryStock(item=sku, warehouse="MAIN"), app.bus.user("admin")).rows
+    return Decimal(rows[0].on_hand)
 
 
 def test_a_photo_without_caption_names_the_item_and_its_stock(chat):
@@ -72,8 +72,8 @@ def test_a_count_and_a_sale_take_the_photos_item(app, chat):
     sale = chat.handle("wang", "telegram:1002", Scanned((M6,), "ACME 要 20"))
     assert sale.buttons and "ACME" in sale.text, sale.text
     chat.handle("wang", "telegram:1002", "是")
-    (order,) = app.bus.execute(QueryOrders(), app.bus.user("admin"))["orders"]
-    assert order["lines"][0]["item"] == "M6-20" and order["lines"][0]["qty"] == "20"
+    (order,) = app.bus.execute(QueryOrders(), app.bus.user("admin")).orders
+    assert order.lines[0]["item"] == "M6-20" and order.lines[0]["qty"] == "20"
 
 
 def test_a_caption_naming_its_own_item_is_taken_as_typed(chat):

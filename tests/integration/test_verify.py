@@ -154,9 +154,13 @@ def test_concurrent_writers_and_a_killed_batch_leave_books_that_verify(master_db
             line["unit_cost"], tape["unit_cost"] = "0.125", "3.25"
         return "".join(json.dumps(line) + "\n" + json.dumps(tape) + "\n" for _ in range(n))
 
+    # Real processes: the in-process runner swaps the process's streams, argv and working
+    # directory, which threads would share.
     outs: list[subprocess.CompletedProcess] = []
     writers = [
-        threading.Thread(target=lambda b=b: outs.append(jxc(master_db, "run", "-", input=b)))
+        threading.Thread(
+            target=lambda b=b: outs.append(jxc(master_db, "run", "-", input=b, process=True))
+        )
         for b in (batch(25, "stock.issue"), batch(25, "stock.receive"), batch(25, "stock.issue"))
     ]
     for t in writers:

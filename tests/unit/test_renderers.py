@@ -8,11 +8,13 @@ import pytest
 
 from bot.render.proposals import proposal
 from bot.render.results import result_reply
-from domain import results
+from domain import batch_results, results
 from domain.commands import COMMANDS
 from domain.money import results as money_results
+from domain.services import delivery_notes, labels
 
-RESULT_MODULES = (results, money_results)
+# Every module that declares result types (a new one is added here with its first result).
+RESULT_MODULES = (results, money_results, batch_results, delivery_notes, labels)
 
 
 def _result_types() -> list[type]:
@@ -51,7 +53,9 @@ def test_the_result_types_are_found():
     names = {cls.__name__ for cls in _answers()}
     assert {"StockAnswer", "StockReceipt", "Decision", "Amendment", "DigestAnswer"} <= names
     assert {"ReturnResult", "PaymentResult", "BalanceAnswer", "StatementAnswer"} <= names
+    assert {"CatalogueForecast", "CatalogueBacktest", "DigestSent", "DigestSchedules"} <= names
     assert "OrderLineRow" not in names and "StockRow" not in names
+    assert "BacktestRow" not in names and "DigestSchedule" not in names
 
 
 @pytest.mark.parametrize("cls", _answers(), ids=lambda c: c.__name__)

@@ -4,6 +4,7 @@ never shown to people as its repr)."""
 
 from bot.render.results import (  # noqa: F401  (registers)
     approvals,
+    batch,
     documents,
     labels,
     money,
