@@ -73,7 +73,7 @@ def test_a_count_and_a_sale_take_the_photos_item(app, chat):
     assert sale.buttons and "ACME" in sale.text, sale.text
     chat.handle("wang", "telegram:1002", "是")
     (order,) = app.bus.execute(QueryOrders(), app.bus.user("admin")).orders
-    assert order.lines[0]["item"] == "M6-20" and order.lines[0]["qty"] == "20"
+    assert order.lines[0].item == "M6-20" and order.lines[0].qty == "20"
 
 
 def test_a_caption_naming_its_own_item_is_taken_as_typed(chat):

@@ -12,6 +12,7 @@ from domain.batch_results import (
     DigestSchedule,
     DigestSchedules,
     DigestSent,
+    FamilyRow,
 )
 from domain.results import REPLAYED, Balance, StockTransfer, from_json
 
@@ -54,6 +55,7 @@ def test_the_catalogue_forecast_keeps_its_json_shape():
         last_day_of_history="2026-06-14",
         fitted=2,
         cached=1,
+        chosen=1,
         stored=2,
         failed={"BOX-S": "BOX-S has no sales history to forecast from"},
         models={"croston_sba": 1, "prophet": 2},
@@ -64,12 +66,14 @@ def test_the_catalogue_forecast_keeps_its_json_shape():
         "last_day_of_history": "2026-06-14",
         "fitted": 2,
         "cached": 1,
+        "chosen": 1,
         "stored": 2,
         "failed": {"BOX-S": "BOX-S has no sales history to forecast from"},
         "models": {"croston_sba": 1, "prophet": 2},
     }
     assert list(done.to_json()) == [
-        "items", "days", "last_day_of_history", "fitted", "cached", "stored", "failed", "models"
+        "items", "days", "last_day_of_history", "fitted", "cached", "chosen", "stored", "failed",
+        "models"
     ]  # fmt: skip
 
 
@@ -81,7 +85,9 @@ def test_the_backtest_keeps_its_json_shape_unscored_items_included():
         ),
         mean_mase=0.8123,
         mean_mase_naive=1.1,
-    )
+        families=(FamilyRow(model="prophet", items=1, mean_mase=0.8123),
+                  FamilyRow(model="seasonal_mean", items=1, mean_mase=None)),
+    )  # fmt: skip
     assert out.to_json() == {
         "items": [
             {"sku": "GLUE-AB", "model": "prophet", "mase": 0.8123, "mase_naive": 1.1},
@@ -89,6 +95,10 @@ def test_the_backtest_keeps_its_json_shape_unscored_items_included():
         ],
         "mean_mase": 0.8123,
         "mean_mase_naive": 1.1,
+        "families": [
+            {"model": "prophet", "items": 1, "mean_mase": 0.8123},
+            {"model": "seasonal_mean", "items": 1, "mean_mase": None},
+        ],
     }
 
 
@@ -120,14 +130,15 @@ def test_batch_results_are_rendered_in_words_in_both_languages():
         last_day_of_history="2026-06-14",
         fitted=1,
         cached=0,
+        chosen=1,
         stored=1,
         failed={"BOX-S": "too little history"},
         models={"prophet": 1},
     )
     en = result_reply(done, "en")
     assert en.text.splitlines() == [
-        "Forecast 2 items for 30 days after 2026-06-14: 1 fitted, 0 unchanged (stored forecast "
-        "reused), 1 failed; models: prophet 1.",
+        "Forecast 2 items for 30 days after 2026-06-14: 1 fitted (1 with a model chosen anew), "
+        "0 unchanged (stored forecast reused), 1 failed; models: prophet 1.",
         "BOX-S: too little history",
     ]
     assert en.ok is False  # an item failed

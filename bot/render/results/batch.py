@@ -27,9 +27,11 @@ def _catalogue_forecast(r: CatalogueForecast, lang: str) -> Reply:
     text = t(
         lang,
         f"Forecast {r.items} items for {r.days} days after {r.last_day_of_history}: "
-        f"{r.fitted} fitted, {r.cached} unchanged (stored forecast reused), "
+        f"{r.fitted} fitted ({r.chosen} with a model chosen anew), {r.cached} unchanged "
+        "(stored forecast reused), "
         f"{len(r.failed)} failed; models: {models}.",
-        f"已预测 {r.items} 件商品 {r.last_day_of_history} 之后 {r.days} 天：重新拟合 {r.fitted}，"
+        f"已预测 {r.items} 件商品 {r.last_day_of_history} 之后 {r.days} 天：重新拟合 {r.fitted}"
+        f"（其中 {r.chosen} 个重新选择模型），"
         f"沿用已存预测 {r.cached}，失败 {len(r.failed)}；模型：{models}。",
     )
     lines = [f"{sku}: {reason}" for sku, reason in r.failed.items()]
