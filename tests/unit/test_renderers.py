@@ -16,7 +16,7 @@ def _result_types() -> list[type]:
     return [
         cls
         for _, cls in inspect.getmembers(results, inspect.isclass)
-        if issubclass(cls, results.Result) and cls.__module__ == results.__name__
+        if issubclass(cls, results.Result) and cls.__module__.startswith(results.__name__)
     ]
 
 
