@@ -19,6 +19,7 @@ class ReturnSalesOrder(Command):
     shipment left from), and a credit note of quantity × the line's net price is made."""
 
     intent: ClassVar[str] = "sales.return"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("order", "lines")
     TEXT_LIMITS: ClassVar[dict[str, int]] = {"reason": 200}
     order: str = ""
     lines: tuple[Line, ...] = ()
@@ -33,6 +34,7 @@ class ReturnPurchaseOrder(Command):
     supplier's credit note lowers what we owe."""
 
     intent: ClassVar[str] = "purchase.return"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("order", "lines")
     TEXT_LIMITS: ClassVar[dict[str, int]] = {"reason": 200}
     order: str = ""
     lines: tuple[Line, ...] = ()
@@ -60,6 +62,7 @@ class ReceivePayment(Command):
     what is left stays as the customer's credit."""
 
     intent: ClassVar[str] = "payment.receive"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("customer", "amount")
     customer: str = ""
     amount: Decimal = Decimal(0)
     invoice: str | None = None
@@ -75,6 +78,7 @@ class MakePayment(Command):
     left stays as credit with the supplier."""
 
     intent: ClassVar[str] = "payment.pay"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("supplier", "amount")
     supplier: str = ""
     amount: Decimal = Decimal(0)
     invoice: str | None = None
@@ -90,6 +94,7 @@ class QueryStatement(Command):
     one line per invoice, bill, credit note and payment, the closing balance."""
 
     intent: ClassVar[str] = "statement"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("partner",)
     WRITE: ClassVar[bool] = False
     partner: str = ""
     period: str | None = None
@@ -104,12 +109,3 @@ MONEY_COMMANDS = (
 )
 _registry.COMMANDS.update({c.intent: c for c in MONEY_COMMANDS})
 _registry.INTENTS = tuple(_registry.COMMANDS) + tuple(_registry.PENDING_INTENTS)
-_registry._REQUIRED.update(
-    {
-        "sales.return": ("order", "lines"),
-        "purchase.return": ("order", "lines"),
-        "payment.receive": ("customer", "amount"),
-        "payment.pay": ("supplier", "amount"),
-        "statement": ("partner",),
-    }
-)

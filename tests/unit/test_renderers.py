@@ -22,7 +22,7 @@ def _result_types() -> list[type]:
         cls
         for module in RESULT_MODULES
         for _, cls in inspect.getmembers(module, inspect.isclass)
-        if issubclass(cls, results.Result) and cls.__module__ == module.__name__
+        if issubclass(cls, results.Result) and cls.__module__.startswith(module.__name__)
     ]
 
 
