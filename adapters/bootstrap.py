@@ -47,7 +47,20 @@ class App:
             from adapters.charts import ReportCharts
 
             drawer = ReportCharts()
-        return Conversation(self.bus, self.uow, self.clock, charts=drawer)
+        return Conversation(self.bus, self.uow, self.clock, charts=drawer, llm=self.assistant())
+
+    def assistant(self):
+        """The LLM path (`bot.llm.Assistant`) when `JXC_LLM_PROVIDER` names a provider, built
+        once; None with `none`: no client, no LangChain import, no socket."""
+        if self.settings.llm_provider == "none":
+            return None
+        if "_assistant" not in self.__dict__:
+            from adapters.llm import chat_model
+            from bot.llm.session import Assistant
+
+            model = chat_model(self.settings)
+            self.__dict__["_assistant"] = Assistant(model, self.settings.llm_timeout)
+        return self.__dict__["_assistant"]
 
 
 def bootstrap(

@@ -11,6 +11,7 @@ from bot.catalog_source import CatalogCache
 from bot.conversation.proposals import Proposals, joined, with_left_out
 from bot.conversation.storage import UNCHANGED, Turn
 from bot.help import help_text
+from bot.llm.fallback import ModelFallback
 from bot.parse import ParseError, ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.render.errors import error_reply, not_available_reply, not_permitted_reply
@@ -45,14 +46,17 @@ from domain.roles import may
 log = logging.getLogger(__name__)
 
 
-class Conversation(Proposals, Buttons):
-    """Talks with registered users through any channel (buttons: `bot.taps.Buttons`)."""
+class Conversation(Proposals, Buttons, ModelFallback):
+    """Talks with registered users through any channel (buttons: `bot.taps.Buttons`; what the
+    parser cannot read goes to the model when one is configured: `bot.llm.fallback`)."""
 
-    def __init__(self, bus, uow_factory, clock, charts=None):
+    def __init__(self, bus, uow_factory, clock, charts=None, llm=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
         channels that show pictures (Slack, Telegram); without it replies carry text and table.
-        A requester hears of a decision through the rules feed's deliveries, not from here."""
+        A requester hears of a decision through the rules feed's deliveries, not from here.
+        `llm` (a `bot.llm.Assistant`) answers what the parser recognises no command in."""
         self.bus = bus
+        self.llm = llm
         self.uow_factory = uow_factory
         self.clock = clock
         self.charts = charts
@@ -259,6 +263,8 @@ class Conversation(Proposals, Buttons):
         user, lang = turn.user, turn.lang
         err = result.error or ParseError(None, "")
         code = err.code
+        if code is None and self.llm is not None and not keep and isinstance(text, str):
+            return self._from_model(turn, text)
         if code is None:
             return Reply(
                 t(
