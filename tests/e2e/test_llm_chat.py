@@ -202,9 +202,7 @@ def test_the_tools_offered_follow_the_role_and_the_design_slots(chat, fake):
         fake.script(say("ok"))
         chat.handle(user, "c1", FREE)
     viewer, sales, clerk = (r.tools for r in fake.wait_requests(3))
-    assert {"find_item", "find_partner", "purchase_history", "stock_query", "report"} <= set(
-        viewer
-    )
+    assert {"find_item", "find_partner", "purchase_history", "stock_query", "report"} <= set(viewer)
     assert not {"sales_create", "stock_receive", "purchase_create", "approval_decide"} & set(viewer)
     assert "sales_create" in sales and "purchase_create" not in sales
     assert not {"forecast_all", "forecast_backtest", "digest_send", "help"} & set(sales)
