@@ -8,6 +8,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import BadRequest
 
+LLM_PROVIDERS = ("none", "openai", "ollama")
+
 
 class Settings(BaseSettings):
     """Every `JXC_*` variable of the design."""
@@ -109,11 +111,9 @@ class Settings(BaseSettings):
     @field_validator("llm_provider")
     @classmethod
     def _llm_provider(cls, value: str) -> str:
-        from adapters.llm import PROVIDERS
-
         provider = (value or "none").strip().lower()
-        if provider not in PROVIDERS:
-            raise ValueError(f"{value[:40]!r} is not a provider: use {' | '.join(PROVIDERS)}")
+        if provider not in LLM_PROVIDERS:
+            raise ValueError(f"{value[:40]!r} is not a provider: use {' | '.join(LLM_PROVIDERS)}")
         return provider
 
     @field_validator("llm_model")

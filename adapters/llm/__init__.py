@@ -5,7 +5,6 @@ neither `none` nor start-up pays for it."""
 
 from __future__ import annotations
 
-PROVIDERS = ("none", "openai", "ollama")
 OLLAMA_URL = "http://localhost:11434"
 """Where Ollama listens by default (its server root; the client adds `/api/chat`)."""
 

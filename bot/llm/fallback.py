@@ -15,7 +15,6 @@ import time
 
 from bot.conversation.proposals import joined
 from bot.conversation.storage import UNCHANGED, Turn
-from bot.llm.toolbox import Toolbox
 from bot.parse import confirmation_word
 from bot.render.errors import error_reply, not_permitted_reply
 from bot.render.reply import Reply, t
@@ -44,6 +43,8 @@ class ModelFallback:
         turn.release()
         if not self._claim(turn):
             return None
+        from bot.llm.toolbox import Toolbox  # loaded with the first message for the model
+
         began = time.perf_counter()
         tools = Toolbox(self.bus, self.uow_factory, self.catalogs, user)
         out = self.llm.run(tools, text, lang, self.clock.today())
