@@ -13,10 +13,10 @@ from sqlalchemy import Engine
 
 from adapters.config import Settings
 from adapters.db import SqlUnitOfWork, make_engine, migrate
-from adapters.forecasting.prophet_model import ProphetFitter
+from adapters.forecasting.fitters import default_fitters
 from adapters.notify import Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
-from domain.forecasting import Fitter
+from domain.forecast_choice import FitterTable
 from domain.messagebus import MessageBus
 from domain.services.queries import query_digest
 from domain.uow import UnitOfWork, UowFactory
@@ -31,7 +31,7 @@ class App:
     clock: Clock
     bus: MessageBus
     notifier: Notifier | None = None
-    fitter: Fitter | None = None
+    fitters: FitterTable | None = None
 
     def uow(self, write: bool = True) -> UnitOfWork:
         """A new unit of work on the application's database."""
@@ -39,7 +39,10 @@ class App:
 
     def conversation(self, charts: bool = False):
         """The chat on this application. With `charts`, report answers carry a PNG drawn into
-        a private directory (for Slack and Telegram; the console shows text)."""
+        a private directory (for Slack and Telegram; the console shows text). Answers that are
+        documents (delivery notes, statements) carry their PDF on every channel."""
+        from adapters.documents.company import company_names
+        from adapters.documents.port import Documents
         from bot.conversation import Conversation
 
         drawer = None
@@ -47,7 +50,15 @@ class App:
             from adapters.charts import ReportCharts
 
             drawer = ReportCharts()
-        return Conversation(self.bus, self.uow, self.clock, charts=drawer, llm=self.assistant())
+        documents = Documents(company_names(self.uow), currency=self.settings.currency)
+        return Conversation(
+            self.bus,
+            self.uow,
+            self.clock,
+            charts=drawer,
+            documents=documents,
+            llm=self.assistant(),
+        )
 
     def assistant(self):
         """The LLM path (`bot.llm.Assistant`) when `JXC_LLM_PROVIDER` names a provider, built
@@ -72,14 +83,16 @@ def bootstrap(
     if migrate_schema:
         migrate(engine)
     clock = clock or clock_from_setting(settings.now, settings.timezone)
-    # ProphetFitter imports Prophet on its first fit, so building it here costs nothing.
-    fitter, notifier = ProphetFitter(), make_notifier(settings)
+    # Each fitter imports its library on its first fit, so building the table costs nothing.
+    fitters, notifier = default_fitters(), make_notifier(settings)
     uow_factory: UowFactory = partial(SqlUnitOfWork, engine, clock)
-    bus = MessageBus(uow_factory, handler_table(uow_factory, settings, fitter, notifier))
-    return App(settings, engine, clock, bus, notifier=notifier, fitter=fitter)
+    bus = MessageBus(uow_factory, handler_table(uow_factory, settings, fitters, notifier))
+    return App(settings, engine, clock, bus, notifier=notifier, fitters=fitters)
 
 
-def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Notifier) -> dict:
+def handler_table(
+    uow_factory, settings: Settings, fitters: FitterTable, notifier: Notifier
+) -> dict:
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
     from domain import alerts
@@ -115,20 +128,25 @@ def handler_table(uow_factory, settings: Settings, fitter: Fitter, notifier: Not
         "alert.snooze": alerts.snooze_alert,
         "alert.order": alerts.order_from_alert,
         "forecast": _later(
-            "domain.services.forecasts:forecast_item", fitter=fitter, uow_factory=uow_factory
+            "domain.services.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
         ),
         "forecast.all": _later(
             "adapters.forecasting.batch:forecast_catalogue",
             uow_factory=uow_factory,
-            fitter=fitter,
+            fitters=fitters,
             dask_scheduler=settings.dask_scheduler,
         ),
-        "forecast.backtest": _later("adapters.forecasting.batch:backtest_catalogue", fitter=fitter),
+        "forecast.backtest": _later(
+            "adapters.forecasting.batch:backtest_catalogue",
+            fitters=fitters,
+            uow_factory=uow_factory,
+        ),
         "digest.send": _later(
             "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
+        "delivery_note": _later("domain.services.delivery_notes:delivery_note"),
     }
 
 

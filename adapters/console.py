@@ -24,6 +24,8 @@ def render(reply: Reply) -> str:
         text += f"\n[{words}] " + ("（回复 是 / 否）" if reply.lang == "zh" else "(type yes / no)")
     if reply.image:
         text += f"\n(chart: {reply.image})"
+    if reply.document:
+        text += f"\n(document: {reply.document})"
     return text
 
 

@@ -200,7 +200,7 @@ def _subject_closed(uow, row, alert) -> str | None:
     return None
 
 
-PRIVATE_PREFIXES = ("jxc-digest-",)
+PRIVATE_PREFIXES = ("jxc-digest-", "jxc-documents-")
 """The names of the private directories (`tempfile.mkdtemp`) that hold files made only for
 sending: such a directory goes with its last file."""
 

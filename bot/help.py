@@ -49,6 +49,7 @@ EXAMPLES = {
     "payment.receive": ("ACME paid 3000", "收到艾克米货款 3000"),
     "payment.pay": ("paid East China Hardware 5000", "付华东五金 5000"),
     "statement": ("statement for ACME last month", "艾克米 上月对账单"),
+    "delivery_note": ("delivery note for SO-0007", "SO-0007 送货单"),
     "alert.list": ("alerts / my alerts", "预警 / 我的预警"),
     "alert.ack": ("ack alert 12", "确认预警 12"),
     "alert.snooze": ("snooze alert 12 for 3 days", "预警 12 推迟 3 天"),

@@ -369,7 +369,12 @@ def _numeric(text: str) -> bool:
 
 MODEL_NAMES = {
     "croston_sba": ("sparse-demand model", "间歇需求模型"),
+    "adida": ("sparse-demand model", "间歇需求模型"),
+    "imapa": ("sparse-demand model", "间歇需求模型"),
     "prophet": ("seasonal trend model", "季节趋势模型"),
+    "auto_ets": ("exponential smoothing model", "指数平滑模型"),
+    "mstl": ("seasonal decomposition model", "季节分解模型"),
+    "ensemble": ("combined model", "组合模型"),
     "seasonal_mean": ("weekly average model", "周均值模型"),
 }
 # The English role names are English words already; Chinese readers get theirs.

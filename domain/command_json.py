@@ -113,6 +113,9 @@ def _check(intent: str, name: str, value: Any) -> None:
             isinstance(value, int) or isinstance(value, str) and value.strip().isdigit()
         ):
             _wrong(intent, name, value, "a whole number of days")
+    elif name == "shipment":
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            _wrong(intent, name, value, "a shipment's number (1 for the first)")
     elif name == "mine":
         if not isinstance(value, bool):
             _wrong(intent, name, value, "true or false")

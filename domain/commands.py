@@ -403,6 +403,41 @@ class QueryDigest(Command):
 
 
 @dataclass(frozen=True)
+class QueryDeliveryNote(Command):
+    """Ask for the delivery note of one shipment of a sales order (its latest when no
+    `shipment` is named): what left, from where, when, for whom."""
+
+    intent: ClassVar[str] = "delivery_note"
+    WRITE: ClassVar[bool] = False
+    order: str = ""
+    shipment: int | None = None
+
+    def __post_init__(self):
+        if self.shipment is not None:
+            object.__setattr__(self, "shipment", _shipment_no(self.shipment))
+        super().__post_init__()
+
+
+def _shipment_no(value) -> int:
+    """A shipment's number as given (2, "2", "#2"): a whole number; one no shipment can have
+    (0, -1, past 32 bits) is no shipment of any order."""
+    from domain.errors import UnknownOrder
+
+    text = str(value).strip().lstrip("#")
+    if isinstance(value, bool) or not text.lstrip("-").isascii() or not text.lstrip("-").isdigit():
+        raise BadRequest(
+            f"a shipment is a whole number (1 for the first), not {echo(value, 20)!r}",
+            zh=f"发货批次须为整数（第一批为 1），不能是 {echo(value, 20)!r}",
+        )
+    if not 0 < int(text) <= 2**31 - 1:
+        raise UnknownOrder(
+            f"there is no shipment {echo(value, 20)}; an order's shipments are numbered from 1",
+            zh=f"没有第 {echo(value, 20)} 批发货；发货批次从 1 开始编号",
+        )
+    return int(text)
+
+
+@dataclass(frozen=True)
 class Help(Command):
     """What the user may do, with examples."""
 
@@ -453,6 +488,7 @@ COMMANDS: dict[str, type[Command]] = {
         QueryPrice,
         QueryBalance,
         QueryDigest,
+        QueryDeliveryNote,
         Help,
     )
 }
@@ -476,6 +512,7 @@ _REQUIRED = {
     "partner.balance": ("partner",),
     "forecast": ("item",),
     "report": ("name",),
+    "delivery_note": ("order",),
 }
 
 

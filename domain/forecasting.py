@@ -1,10 +1,9 @@
-"""Demand forecasting, the model-agnostic part: daily series, model choice, fallbacks, backtest.
+"""Demand forecasting, the model-agnostic part: daily series, points, the day-of-week mean,
+the seasonal naive and MASE.
 
-Pure: no I/O and no Prophet. Prophet lives in ``adapters.forecasting`` and comes in as an
-injected ``prophet_fitter(series, days) -> list[ForecastPoint]``.
-
-The choice of model (design, "Forecast details"): under 60 days of history → ``seasonal_mean``;
-more than 60 % zero days in the last 90 → ``croston_sba``; otherwise ``prophet``.
+Pure: no I/O, no numpy, no Prophet. The models (Prophet, statsforecast's) live in
+``adapters.forecasting`` and come in as fitters ``(series, days) -> list[ForecastPoint]``; which
+one forecasts an item is chosen by backtest in ``domain.forecast_choice``.
 """
 
 from __future__ import annotations
@@ -21,12 +20,18 @@ MIN_HISTORY_DAYS = 60
 INTERMITTENT_WINDOW = 90
 INTERMITTENT_ZERO_SHARE = 0.60
 INTERVAL_WIDTH = 0.80
-CROSTON_ALPHA = 0.1
 SEASON = 7
 
+# The design's model identifiers.
 PROPHET = "prophet"
+AUTO_ETS = "auto_ets"
+MSTL = "mstl"
+ENSEMBLE = "ensemble"
 CROSTON_SBA = "croston_sba"
+ADIDA = "adida"
+IMAPA = "imapa"
 SEASONAL_MEAN = "seasonal_mean"
+MODELS = (PROPHET, AUTO_ETS, MSTL, ENSEMBLE, CROSTON_SBA, ADIDA, IMAPA, SEASONAL_MEAN)
 
 # Two-sided 80 % interval of a normal error: ± 1.2816 σ.
 _Z_INTERVAL = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
@@ -125,34 +130,13 @@ def daily_series(
     ]
 
 
-def choose_model(series: Series, prophet_available: bool = True) -> tuple[str, str]:
-    """Pick the model for a daily series and say why, in words a manager can read."""
-    n = len(series)
-    if n < MIN_HISTORY_DAYS:
-        return SEASONAL_MEAN, (
-            f"only {n} days of history (under {MIN_HISTORY_DAYS}): day-of-week mean"
-        )
-    recent = [q for _, q in series[-INTERMITTENT_WINDOW:]]
-    zero_share = sum(1 for q in recent if q == 0) / len(recent)
-    if zero_share > INTERMITTENT_ZERO_SHARE:
-        return CROSTON_SBA, (
-            f"intermittent demand: {zero_share:.0%} of the last {len(recent)} days had no sales "
-            f"(over {INTERMITTENT_ZERO_SHARE:.0%}): Croston/SBA"
-        )
-    if not prophet_available:
-        return SEASONAL_MEAN, "Prophet is not available here: day-of-week mean instead"
-    return PROPHET, (
-        f"{n} days of history, {zero_share:.0%} zero days in the last {len(recent)}: "
-        "Prophet with weekly and yearly seasonality and CN holidays"
-    )
-
-
-def _future_dates(series: Series, days: int) -> list[date]:
+def future_dates(series: Series, days: int) -> list[date]:
+    """The ``days`` dates after the series' last day."""
     start = series[-1][0] + timedelta(days=1)
     return [start + timedelta(days=i) for i in range(days)]
 
 
-def _point(day: date, yhat: float, lower: float, upper: float) -> ForecastPoint:
+def clean_point(day: date, yhat: float, lower: float, upper: float) -> ForecastPoint:
     """Clip at zero and keep lower ≤ yhat ≤ upper (NaN counts as zero)."""
 
     def clean(x: float) -> float:
@@ -175,106 +159,22 @@ def seasonal_mean(series: Series, days: int, weeks: int = 8) -> list[ForecastPoi
     residuals = [q - means[day.weekday()] for day, q in recent]
     sd = statistics.stdev(residuals) if len(residuals) > 1 else 0.0
     points = []
-    for day in _future_dates(series, days):
+    for day in future_dates(series, days):
         qs = by_dow.get(day.weekday())
         yhat = means.get(day.weekday(), overall)
         # The mean of n observations is itself uncertain: widen by √(1 + 1/n).
         spread = _Z_INTERVAL * sd * math.sqrt(1 + 1 / len(qs) if qs else 2)
-        points.append(_point(day, yhat, yhat - spread, yhat + spread))
+        points.append(clean_point(day, yhat, yhat - spread, yhat + spread))
     return points
-
-
-def croston_sba_level(values: Sequence[float], alpha: float = CROSTON_ALPHA) -> list[float]:
-    """One-step-ahead Croston/SBA forecasts: ``fitted[t]`` uses values before t; the last
-    element is the forecast after the final value (so ``len(values) + 1`` elements)."""
-    size = interval = None
-    since = 1
-    fitted: list[float] = []
-    for q in values:
-        fitted.append(0.0 if size is None else (1 - alpha / 2) * size / interval)
-        if q > 0:
-            if size is None:
-                size, interval = q, float(since)
-            else:
-                size += alpha * (q - size)
-                interval += alpha * (since - interval)
-            since = 1
-        else:
-            since += 1
-    fitted.append(0.0 if size is None else (1 - alpha / 2) * size / interval)
-    return fitted
-
-
-def croston_sba(series: Series, days: int, alpha: float = CROSTON_ALPHA) -> list[ForecastPoint]:
-    """Croston's method with the Syntetos–Boylan bias correction: a flat daily rate
-    ``(1 − α/2) × size / interval``, with an 80 % interval from the in-sample one-step errors."""
-    values = [q for _, q in series]
-    fitted = croston_sba_level(values, alpha)
-    yhat = fitted[-1]
-    # Errors after the first demand only: before it the method has nothing to say.
-    first = next((i for i, q in enumerate(values) if q > 0), len(values))
-    errors = [values[i] - fitted[i] for i in range(first + 1, len(values))]
-    sd = statistics.stdev(errors) if len(errors) > 1 else 0.0
-    spread = _Z_INTERVAL * sd
-    return [_point(day, yhat, yhat - spread, yhat + spread) for day in _future_dates(series, days)]
 
 
 def seasonal_naive(series: Series, days: int) -> list[ForecastPoint]:
     """Repeat the last week (lag-7 seasonal naive), the benchmark of the backtest."""
     last_week = [q for _, q in series[-SEASON:]]
     return [
-        _point(day, last_week[i % len(last_week)], 0.0, 0.0)
-        for i, day in enumerate(_future_dates(series, days))
+        clean_point(day, last_week[i % len(last_week)], 0.0, 0.0)
+        for i, day in enumerate(future_dates(series, days))
     ]
-
-
-def fit_model(
-    model: str, series: Series, days: int, prophet_fitter: Fitter | None = None
-) -> list[ForecastPoint]:
-    """Run one model on a daily series; the points are clipped, ordered and dated after it."""
-    if model == SEASONAL_MEAN:
-        return seasonal_mean(series, days)
-    if model == CROSTON_SBA:
-        return croston_sba(series, days)
-    if model == PROPHET:
-        if prophet_fitter is None:
-            raise ValueError("the prophet model needs a prophet_fitter")
-        raw = list(prophet_fitter(series, days))
-        dates = _future_dates(series, days)
-        if len(raw) != days:
-            raise ValueError(f"prophet_fitter returned {len(raw)} points, expected {days}")
-        return [
-            _point(d, p.yhat, p.yhat_lower, p.yhat_upper) for d, p in zip(dates, raw, strict=True)
-        ]
-    raise ValueError(f"unknown forecast model {model!r}")
-
-
-def forecast_series(
-    sku: str, series: Series, days: int, prophet_fitter: Fitter | None = None
-) -> Forecast:
-    """Forecast an already-built daily series (see ``daily_series``) ``days`` days ahead."""
-    check_days(days)
-    if not series:
-        raise ForecastError(f"{sku} has no sales history to forecast from", "unknown_item")
-    model, reason = choose_model(series, prophet_available=prophet_fitter is not None)
-    return Forecast(sku, model, reason, fit_model(model, series, days, prophet_fitter))
-
-
-def forecast(
-    sku: str,
-    history_rows: Iterable[tuple[date | datetime | str, Decimal | float | int]],
-    days: int,
-    last_day: date,
-    prophet_fitter: Fitter | None = None,
-) -> Forecast:
-    """Forecast daily demand of ``sku`` for the ``days`` days after ``last_day``.
-
-    ``history_rows`` are ``(date, qty)`` pairs (several a day are summed; missing days are zero).
-    Without a ``prophet_fitter`` an item that would get Prophet gets the seasonal mean, and the
-    reason says so. Raises ``ForecastError`` for a horizon outside 1–365 or no history.
-    """
-    check_days(days)
-    return forecast_series(sku, daily_series(history_rows, last_day), days, prophet_fitter)
 
 
 def mase(
@@ -286,13 +186,20 @@ def mase(
     """
     if len(actual) != len(predicted) or not actual:
         raise ValueError("actual and predicted must be non-empty and of the same length")
-    if len(insample) <= m:
-        return None
-    scale = statistics.fmean(abs(insample[t] - insample[t - m]) for t in range(m, len(insample)))
-    if scale == 0:
+    scale = naive_scale(insample, m)
+    if scale is None:
         return None
     mae = statistics.fmean(abs(a - p) for a, p in zip(actual, predicted, strict=True))
     return mae / scale
+
+
+def naive_scale(insample: Sequence[float], m: int = SEASON) -> float | None:
+    """The in-sample MAE of the lag-``m`` seasonal naive, MASE's denominator; ``None`` when it
+    is zero or undefined."""
+    if len(insample) <= m:
+        return None
+    scale = statistics.fmean(abs(insample[t] - insample[t - m]) for t in range(m, len(insample)))
+    return scale or None
 
 
 @dataclass(frozen=True)
@@ -341,14 +248,3 @@ def backtest(
     if not used:
         return BacktestResult(None, None, 0)
     return BacktestResult(statistics.fmean(model_scores), statistics.fmean(naive_scores), used)
-
-
-def backtest_item(
-    series: Series, prophet_fitter: Fitter | None = None, horizon: int = 28
-) -> tuple[str, BacktestResult]:
-    """Backtest the model that would be chosen for the whole series; returns (model, result)."""
-    model, _ = choose_model(series, prophet_available=prophet_fitter is not None)
-    result = backtest(
-        series, lambda train, h: fit_model(model, train, h, prophet_fitter), horizon=horizon
-    )
-    return model, result

@@ -421,6 +421,25 @@ class StoredForecast(Base, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime())
 
 
+class ForecastChoice(Base, table=True):
+    """The model chosen for an item by backtest (`domain.forecast_choice`), its scores and its
+    band calibration (`choice`, JSON), made under a candidate set (`key`) on the history up to
+    `last_day`: a refit reuses it; another key makes it again."""
+
+    __tablename__ = "forecastchoice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    item_id: int = Field(foreign_key="item.id", unique=True)
+    model: str = Field(max_length=32)
+    candidate: str = Field(max_length=64)
+    score: float | None = Field(default=None)
+    mase: float | None = Field(default=None)
+    key: str = Field(max_length=32)
+    last_day: date = Field()
+    choice: str = Field(default="")
+    created_at: datetime = Field(sa_type=UTCDateTime())
+
+
 class Conversation(Base, table=True):
     """What a chat user is in the middle of (a command awaiting confirmation or a missing
     value), per user and channel, so a restart loses nothing."""
@@ -442,6 +461,7 @@ __all__ = [
     "Balance",
     "Delivery",
     "FifoLayer",
+    "ForecastChoice",
     "Item",
     "Outbox",
     "Partner",

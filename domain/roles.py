@@ -15,7 +15,8 @@ VIEWER = frozenset(
 )
 RIGHTS: dict[str, frozenset[str]] = {
     "viewer": VIEWER,
-    "sales": VIEWER | {"sales.create", "sales.amend", "sales.cancel", "sales.return"},
+    "sales": VIEWER
+    | {"sales.create", "sales.amend", "sales.cancel", "sales.return", "delivery_note"},
     "clerk": VIEWER
     | {
         "stock.receive",
@@ -26,6 +27,7 @@ RIGHTS: dict[str, frozenset[str]] = {
         "purchase.receive",
         "sales.return",
         "purchase.return",
+        "delivery_note",
     },
     "buyer": VIEWER
     | {"purchase.create", "purchase.amend", "purchase.cancel", "purchase.return", "alert.order"},

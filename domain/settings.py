@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain.errors import InvalidAmount, UnknownSetting, UnknownWarehouse
+from domain.commands import check_text
+from domain.errors import BadRequest, InvalidAmount, UnknownSetting, UnknownWarehouse
 from domain.lookup import close_matches
 from domain.model import Setting, Warehouse
 from domain.numbers import parse_number
@@ -14,7 +15,7 @@ from domain.uow import Prepared
 
 setting_t = Setting.__table__
 
-# name -> (default, kind); kind: "money", "pct", "int", "bool", "prob", "hours", "sigma"
+# name -> (default, kind); kind: "money", "pct", "int", "bool", "prob", "hours", "sigma", "text"
 DEFAULTS: dict[str, tuple[str, str]] = {
     "approval.purchase_total": ("10000", "money"),
     "approval.credit_check": ("on", "bool"),
@@ -30,7 +31,11 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "reorder.order_cost": ("200", "money"),
     "reorder.holding_pct": ("25", "pct"),
     "stock.allow_negative": ("off", "bool"),
+    # The company's name in the headings of PDFs (statements, delivery notes); empty: none.
+    "company.name": ("", "text"),
+    "company.name_zh": ("", "text"),
 }
+TEXT_LIMIT = 200  # characters of a text setting (the column's length)
 # The design's ranges (low, high, whole number?): by setting first, then by kind.
 _D = Decimal
 RANGES: dict[str, tuple[Decimal, Decimal, bool]] = {
@@ -72,6 +77,8 @@ def _kind_of(name: str) -> str:
 def validate(name: str, value: str) -> str:
     """Check a new value for a named setting against its range and return it normalised."""
     kind = _kind_of(name)
+    if kind == "text":
+        return _text(name, value)
     v = value.strip().lower()
     if kind == "bool":
         if v not in _BOOL:
@@ -95,6 +102,19 @@ def validate(name: str, value: str) -> str:
             zh=f"{name} 必须是整数（{_plain(low)} 到 {_plain(high)}）",
         )
     return str(int(d)) if whole else _plain(d)
+
+
+def _text(name: str, value: str) -> str:
+    """A text setting: one line of printable text (spaces at its ends dropped), at most
+    `TEXT_LIMIT` characters; else `bad_request`."""
+    check_text(name, value, TEXT_LIMIT)
+    text = value.strip()
+    if not text.isprintable():
+        raise BadRequest(
+            f"{name} takes one line of printable text (no line breaks or control characters)",
+            zh=f"{name} 只能是一行可打印的文字（不能含换行或控制字符）",
+        )
+    return text
 
 
 def _plain(d: Decimal) -> str:

@@ -123,7 +123,11 @@ def _backtest(ctx: Ctx, horizon: int, as_json: bool, only, jobs: int, user_name)
     if as_json:
         emit_json(out)
         return
-    click.echo(f"backtest: 4 origins 28 days apart, horizon {horizon}; MASE (lower is better)")
+    click.echo(
+        f"backtest: 4 origins 28 days apart, horizon {horizon}; each item's model chosen on the "
+        "three older origins, its MASE (lower is better; 1 = as good as repeating the last "
+        "week) on the latest"
+    )
     click.echo(f"{'sku':<12} {'model':<14} {'mase':>8} {'naive':>8}")
     for r in out["items"]:
         m, n = r["mase"], r["mase_naive"]
@@ -132,6 +136,13 @@ def _backtest(ctx: Ctx, horizon: int, as_json: bool, only, jobs: int, user_name)
             f"{'-' if m is None else f'{m:.3f}':>8} {'-' if n is None else f'{n:.3f}':>8}"
         )
     click.echo(f"mean MASE {out['mean_mase']} vs seasonal naive {out['mean_mase_naive']}")
+    click.echo("by model: how many items chose it, and their mean MASE")
+    for f in out["families"]:
+        m = f["mean_mase"]
+        click.echo(
+            f"  {f['model']:<14} {model_label(f['model'])}: {f['items']} item"
+            f"{'s' if f['items'] != 1 else ''}, mean MASE {'-' if m is None else f'{m:.3f}'}"
+        )
 
 
 @contextlib.contextmanager
@@ -178,7 +189,8 @@ def _all(ctx: Ctx, days: int, as_json: bool, only, jobs: int, user_name) -> None
     else:
         click.echo(
             f"forecast {summary['items']} items for {days} days after {last_day}: "
-            f"{summary['fitted']} fitted, {summary['cached']} unchanged (stored forecast reused), "
+            f"{summary['fitted']} fitted ({summary['chosen']} with a model chosen anew), "
+            f"{summary['cached']} unchanged (stored forecast reused), "
             f"{len(summary['failed'])} failed; models: "
             + ", ".join(f"{m} {n}" for m, n in summary["models"].items())
         )
@@ -208,7 +220,11 @@ def _split(value: str | None) -> tuple[str, ...] | None:
     callback=png_path,
     help="Write a chart.",
 )
-@click.option("--backtest", is_flag=True, help="Rolling-origin backtest (MASE) of every item.")
+@click.option(
+    "--backtest",
+    is_flag=True,
+    help="Choose every item's model by rolling-origin backtest and show the MASE per model.",
+)
 @click.option("--horizon", type=click.IntRange(1, MAX_DAYS), default=28, show_default=True)
 @click.option("--all", "all_items", is_flag=True, help="Forecast every item and store it.")
 @click.option("--items", help="With --backtest or --all: only these SKUs (comma-separated).")

@@ -20,6 +20,7 @@ import click
 COMMANDS: dict[str, tuple[str, str]] = {
     "alerts": ("alerts", "Alerts sent to a user; acknowledge or snooze one."),
     "chat": ("conversation", "The console chat: type what you would type in Slack or Telegram."),
+    "delivery-note": ("documents", "A sales order shipment's delivery note as a PDF."),
     "digest": ("digest", "The digest (stock value, below reorder point, top sellers, …)."),
     "forecast": ("forecasting", "Forecast daily demand of one item, backtest, or forecast all."),
     "import": ("ledger", "Import warehouses, items, partners, users or sales_history (CSV)."),

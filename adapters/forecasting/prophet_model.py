@@ -1,5 +1,6 @@
-"""Prophet behind the domain's ``prophet_fitter`` port: weekly and yearly seasonality set
-explicitly, CN public holidays, an optional holiday file, 80 % intervals, clipped at zero.
+"""Prophet behind the domain's fitter port: weekly and yearly seasonality set explicitly, CN
+holidays as windows (the Spring Festival and Golden Week reach days before and after), additive
+or multiplicative, an optional holiday file, 80 % intervals, clipped at zero.
 
 Prophet (and pandas, cmdstanpy) are imported lazily, on the first fit, so importing this module
 costs nothing and a CLI that never forecasts never loads Stan.
@@ -23,7 +24,9 @@ logger = logging.getLogger(__name__)
 HOLIDAY_KINDS = ("holiday", "closed", "workday")
 MAKE_UP_WORKDAY = "make-up workday"
 # Bump when the way a model is fitted changes, so cached forecasts are refitted.
-MODEL_VERSION = "prophet-1"
+MODEL_VERSION = "prophet-2"
+ADDITIVE, MULTIPLICATIVE = "additive", "multiplicative"
+YEAR = 365
 
 _import_lock = threading.Lock()
 _prophet_class = None
@@ -95,8 +98,11 @@ def read_holiday_file(path: str | Path) -> tuple[HolidayEntry, ...]:
 class ProphetFitter:
     """A picklable ``(series, days) -> list[ForecastPoint]`` fitting one Prophet model per call.
 
-    ``extra_holidays`` come from a holiday file: every entry is a holiday effect Prophet learns
-    where it occurs in the history (make-up working days share one effect); a ``closed`` day in
+    ``mode`` is Prophet's ``seasonality_mode`` (``multiplicative`` for an item whose swings grow
+    with its level); holidays follow it. With ``country`` "CN" the holidays are the windows of
+    ``adapters.forecasting.holidays``; another country gets Prophet's own holiday days.
+    Yearly seasonality needs a year of history. ``extra_holidays`` come from a holiday file:
+    every entry is a holiday effect Prophet learns where it occurs in the history (make-up working days share one effect); a ``closed`` day in
     the forecast horizon is forecast as zero, since nothing is sold on it.
     """
 
@@ -105,6 +111,7 @@ class ProphetFitter:
     interval_width: float = 0.8
     uncertainty_samples: int = 300
     seed: int = 0
+    mode: str = ADDITIVE
 
     @classmethod
     def from_holiday_file(cls, path: str | Path | None, **kwargs) -> ProphetFitter:
@@ -120,26 +127,33 @@ class ProphetFitter:
                 self.interval_width,
                 self.uncertainty_samples,
                 self.seed,
+                self.mode,
                 sorted((h.day.isoformat(), h.name, h.kind) for h in self.extra_holidays),
             )
         )
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    def _holiday_frame(self):
+    def _holiday_frame(self, first: date, last: date):
         import pandas as pd
 
-        if not self.extra_holidays:
-            return None
-        return pd.DataFrame(
-            {
-                "holiday": [
-                    MAKE_UP_WORKDAY if h.kind == "workday" else h.name for h in self.extra_holidays
-                ],
-                "ds": pd.to_datetime([h.day for h in self.extra_holidays]),
-                "lower_window": 0,
-                "upper_window": 0,
-            }
-        )
+        extra = None
+        if self.extra_holidays:
+            extra = pd.DataFrame(
+                {
+                    "holiday": [
+                        MAKE_UP_WORKDAY if h.kind == "workday" else h.name
+                        for h in self.extra_holidays
+                    ],
+                    "ds": pd.to_datetime([h.day for h in self.extra_holidays]),
+                    "lower_window": 0,
+                    "upper_window": 0,
+                }
+            )
+        if self.country == "CN":
+            from .holidays import prophet_frame
+
+            return prophet_frame(first, last, extra)
+        return extra
 
     def __call__(self, series: Series, days: int) -> list[ForecastPoint]:
         """Fit on the daily series and forecast the ``days`` days after its last date."""
@@ -155,19 +169,20 @@ class ProphetFitter:
                 "y": np.asarray([q for _, q in series], dtype=float),
             }
         )
+        start = series[-1][0] + timedelta(days=1)
+        dates = [start + timedelta(days=i) for i in range(days)]
         model = prophet_class(
             # Explicit: "auto" turns yearly off for a history just under two years.
-            yearly_seasonality=True,
+            yearly_seasonality=len(series) >= YEAR,
             weekly_seasonality=True,
             daily_seasonality=False,
-            holidays=self._holiday_frame(),
+            seasonality_mode=self.mode,
+            holidays=self._holiday_frame(series[0][0], dates[-1]),
             interval_width=self.interval_width,
             uncertainty_samples=self.uncertainty_samples,
         )
-        if self.country:
+        if self.country and self.country != "CN":
             model.add_country_holidays(country_name=self.country)
-        start = series[-1][0] + timedelta(days=1)
-        dates = [start + timedelta(days=i) for i in range(days)]
         with warnings.catch_warnings():
             # Prophet 1.5 trips pandas' deprecation warnings (inplace=...) on every fit.
             warnings.filterwarnings("ignore", module=r"prophet(\.|$)")

@@ -24,6 +24,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.documents.port import release
 from adapters.pacing import RateLimit
 from adapters.slack.render import blocks, fallback
 from bot.render.reply import Reply
@@ -97,20 +98,28 @@ class Sender:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def post(self, channel: str, reply: Reply, thread_ts: str | None = None) -> str | None:
-        """Post a reply (and upload its chart); the message's ts, or None when it could not be
-        delivered after the retries."""
-        async with self._locks[channel]:
-            await self.pacing.wait(channel)
-            try:
-                resp = await self.client.chat_postMessage(
-                    channel=channel, text=fallback(reply), blocks=blocks(reply), thread_ts=thread_ts
-                )
-            except SEND_ERRORS as exc:
-                log.error("slack send failed: %s", exc, extra={"channel": channel})
-                return None
-            if reply.image:
-                await self._upload(resp.get("channel") or channel, reply.image, thread_ts)
-            return resp.get("ts")
+        """Post a reply (and upload its chart and its document, a PDF made only for this
+        reply, which is removed once sent or given up); the message's ts, or None when it
+        could not be delivered after the retries."""
+        try:
+            async with self._locks[channel]:
+                await self.pacing.wait(channel)
+                try:
+                    resp = await self.client.chat_postMessage(
+                        channel=channel,
+                        text=fallback(reply),
+                        blocks=blocks(reply),
+                        thread_ts=thread_ts,
+                    )
+                except SEND_ERRORS as exc:
+                    log.error("slack send failed: %s", exc, extra={"channel": channel})
+                    return None
+                for path in (reply.image, reply.document):
+                    if path:
+                        await self._upload(resp.get("channel") or channel, path, thread_ts)
+                return resp.get("ts")
+        finally:
+            release(reply.document)
 
     async def update(self, channel: str, ts: str, reply: Reply) -> bool:
         """Replace a message in place (after a decision: the buttons go)."""
@@ -147,7 +156,8 @@ class Sender:
         return await self.post(channel, reply)
 
     async def _upload(self, channel: str, path: str, thread_ts: str | None) -> None:
-        """Upload a chart (the message is out already: a failed upload is logged)."""
+        """Upload a chart or a document with `files_upload_v2` (the message is out already: a
+        failed upload is logged)."""
         name = Path(path).name
         try:
             await self.client.files_upload_v2(

@@ -1,6 +1,6 @@
 """A neutral `Reply` drawn for Telegram: text in messages of at most 4096 characters, buttons as
 an inline keyboard under the last one, a chart as a photo (with the text as its caption when it
-fits)."""
+fits), a document (a PDF) as a file after the text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from adapters.documents.port import release
 from adapters.telegram.sending import Sender
 from bot.render.reply import Button, Reply
 
@@ -52,16 +53,25 @@ def short(text: str, limit: int = ANSWER_LIMIT) -> str:
 
 
 async def send_reply(bot, sender: Sender, chat_id: int, reply: Reply) -> Message | None:
-    """Send a reply to a chat; the message carrying the buttons (or the last one) is returned."""
+    """Send a reply to a chat; the message carrying the buttons (or the last one) is returned.
+    A document made for the reply is removed once sent (or given up)."""
+    try:
+        return await _send(bot, sender, chat_id, reply)
+    finally:
+        release(reply.document)
+
+
+async def _send(bot, sender: Sender, chat_id: int, reply: Reply) -> Message | None:
     markup = keyboard(reply.buttons)
     pieces = chunks(reply.text)
     last = None
-    if reply.image and len(pieces) <= 1 and len(reply.text) <= CAPTION_LIMIT:
+    if reply.image and not reply.document and len(pieces) <= 1 and len(reply.text) <= CAPTION_LIMIT:
         return await _photo(
             bot, sender, chat_id, reply.image, pieces[0] if pieces else None, markup
         )
+    files = bool(reply.image or reply.document)
     for n, piece in enumerate(pieces):
-        is_last = n == len(pieces) - 1 and not reply.image
+        is_last = n == len(pieces) - 1 and not files
         last = await sender.call(
             chat_id,
             "sendMessage",
@@ -70,7 +80,11 @@ async def send_reply(bot, sender: Sender, chat_id: int, reply: Reply) -> Message
             ),
         )
     if reply.image:
-        last = await _photo(bot, sender, chat_id, reply.image, None, markup)
+        last = await _photo(
+            bot, sender, chat_id, reply.image, None, None if reply.document else markup
+        )
+    if reply.document:
+        last = await sender.document(bot, chat_id, reply.document, markup=markup)
     return last
 
 

@@ -14,6 +14,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import TypeVar
 
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -66,6 +67,23 @@ class Sender:
         self.max_hold = max_hold
         self.pacing = pacing or Pacing()
         self._hold: dict[int, float] = {}  # chat → loop time before which nothing goes to it
+
+    async def document(self, bot, chat_id: int, path: str, caption=None, markup=None):
+        """Send a file (a PDF) as a document (`sendDocument`, multipart), paced and retried like
+        any send; None when it could not be sent (a file gone is logged)."""
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            log.error("telegram sendDocument: %s", exc, extra={"chat_id": chat_id})
+            return None
+        name = Path(path).name
+        return await self.call(
+            chat_id,
+            "sendDocument",
+            lambda: bot.send_document(
+                chat_id, document=data, filename=name, caption=caption, reply_markup=markup
+            ),
+        )
 
     async def call(self, chat_id: int, what: str, make: Callable[[], Awaitable[T]]) -> T | None:
         """The result of `make()` (a fresh call each attempt), or None when it could not be done;

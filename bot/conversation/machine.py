@@ -50,9 +50,11 @@ class Conversation(Proposals, Buttons, ModelFallback):
     """Talks with registered users through any channel (buttons: `bot.taps.Buttons`; what the
     parser cannot read goes to the model when one is configured: `bot.llm.fallback`)."""
 
-    def __init__(self, bus, uow_factory, clock, charts=None, llm=None):
+    def __init__(self, bus, uow_factory, clock, charts=None, documents=None, llm=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
         channels that show pictures (Slack, Telegram); without it replies carry text and table.
+        `documents(result, lang) -> path | None`, another, draws an answer that is a document
+        (a delivery note, a statement) as a PDF the reply carries; None for other answers.
         A requester hears of a decision through the rules feed's deliveries, not from here.
         `llm` (a `bot.llm.Assistant`) answers what the parser recognises no command in."""
         self.bus = bus
@@ -60,6 +62,7 @@ class Conversation(Proposals, Buttons, ModelFallback):
         self.uow_factory = uow_factory
         self.clock = clock
         self.charts = charts
+        self.documents = documents
         self.catalogs = CatalogCache()
 
     # -- the one entry point ----------------------------------------------------------------
@@ -257,6 +260,9 @@ class Conversation(Proposals, Buttons, ModelFallback):
         reply = result_reply(result, lang)
         if isinstance(result, ReportAnswer) and self.charts is not None and result.rows:
             reply.image = str(self.charts(result, lang))
+        if self.documents is not None:
+            document = self.documents(result, lang)
+            reply.document = str(document) if document is not None else None
         return reply
 
     def _not_parsed(self, turn: Turn, text: str, result, keep: bool = False) -> Reply:

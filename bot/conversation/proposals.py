@@ -4,6 +4,7 @@ key made when it was proposed, and the confirmation ends in the command's own tr
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from bot.conversation.storage import UNCHANGED, Turn
 from bot.render.errors import error_reply
@@ -159,6 +160,4 @@ def with_left_out(reply: Reply, left_out: list[str], lang: str) -> Reply:
     notes = "\n".join(
         t(lang, f"Left out (not understood): “{f}”", f"未包含（没看懂）：“{f}”") for f in left_out
     )
-    return Reply(
-        f"{reply.text}\n{notes}", reply.lang, reply.table, reply.image, reply.buttons, reply.ok
-    )
+    return replace(reply, text=f"{reply.text}\n{notes}")

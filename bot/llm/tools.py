@@ -264,7 +264,7 @@ def _tool(intent: str) -> Tool:
 
 QUERIES = frozenset(
     {"stock.query", "order.query", "approval.list", "approval.query", "forecast", "report",
-     "price.query", "partner.balance", "statement", "digest", "alert.list"}
+     "price.query", "partner.balance", "statement", "digest", "alert.list", "delivery_note"}
 )  # fmt: skip
 VOCABULARY: dict[str, Tool] = {intent: _tool(intent) for intent in _VOCABULARY}
 BY_NAME: dict[str, Tool] = {t.name: t for t in (*VOCABULARY.values(), *LOOKUPS.values())}

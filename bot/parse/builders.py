@@ -245,6 +245,23 @@ def statement(f: Filler) -> dict:
     return _put(cmd, "period", f.s.period[0] if f.s.period else None)
 
 
+# "shipment 2", "2nd shipment", "第2批", "第二次发货", "第 3 车"
+_SHIPMENT = re.compile(
+    r"\bshipment\s*(?:no\.?|number|#)?\s*(\d{1,9})\b|\b(\d{1,9})(?:st|nd|rd|th)\s+shipment\b|"
+    r"第\s*(\d{1,9}|[零〇一二两三四五六七八九十百]+)\s*(?:批|次|车)"
+)
+
+
+def delivery_note(f: Filler) -> dict:
+    cmd = {"order": f.order("SO", "PO", required=False) or _missing("order")}
+    m = _SHIPMENT.search(f.s.text)
+    if m is not None:
+        from bot.parse.numbers import to_decimal
+
+        cmd["shipment"] = int(to_decimal(next(g for g in m.groups() if g)))
+    return cmd
+
+
 def help_(f: Filler) -> dict:
     return {}
 
@@ -320,6 +337,7 @@ BUILDERS: dict[str, Builder] = {
     "payment.pay": payment("supplier"),
     "partner.balance": partner_balance,
     "statement": statement,
+    "delivery_note": delivery_note,
     "help": help_,
     "alert.list": alert_list,
     "alert.ack": alert_ack,

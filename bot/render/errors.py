@@ -35,6 +35,7 @@ INTENT_WORDS = {
     "payment.pay": ("record supplier payments", "登记付款"),
     "partner.balance": ("look up partner balances and credit", "查询往来余额和信用额度"),
     "statement": ("make statements", "生成对账单"),
+    "delivery_note": ("print delivery notes", "打印送货单"),
     "alert.list": ("list alerts", "查看预警"),
     "alert.ack": ("acknowledge alerts", "确认预警"),
     "alert.snooze": ("snooze alerts", "推迟预警"),

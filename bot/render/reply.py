@@ -1,4 +1,5 @@
-"""Channel-neutral replies: text, an optional table, an optional image, optional buttons.
+"""Channel-neutral replies: text, an optional table, an optional image (a chart), an optional
+document (a PDF), optional buttons.
 
 Every adapter renders a `Reply` its own way (the console prints text; Slack and Telegram draw
 buttons). Texts come in English and Chinese.
@@ -27,6 +28,7 @@ class Reply:
     image: str | None = None
     buttons: list[Button] = field(default_factory=list)
     ok: bool = True
+    document: str | None = None  # a PDF's path: sent as a file (Slack, Telegram), or named
 
 
 CONFIRM = Button("✅ 确认 Confirm", "confirm")

@@ -1,13 +1,17 @@
-"""The `forecast` intent: one item's daily demand forecast, stored by data version.
+"""The `forecast` intent: one item's daily demand forecast, from the store when its data has not
+changed.
 
 Demand is the sales history plus shipped sales order lines, per local day (the clock's zone), a
 day without sales being zero; the forecast starts the day after the last day of history (the
 latest date of history and shipments of all items together — never the wall clock).
 
-Stored forecasts: a forecast is kept in `storedforecast` under `(item, data version)`, the
-version being a hash of the daily series, the horizon and the model settings (the same hash as
-the batch (`jxc forecast --all`), so it and a single forecast share
-their results). An unchanged item is not refit.
+The model is chosen per item by backtest (`domain.forecast_choice`) and the choice is stored in
+`forecastchoice`; an item without a choice, or whose choice was made under another candidate set
+or fitter version, is chosen again. A forecast is stored in `storedforecast` under `(item, data
+version)`, the version being a hash of the item's own daily series (so of the last day of
+history too) and its choice — not the horizon: a stored forecast answers any `--days` up to the
+horizon it was made for. An unchanged item is answered from the store without loading any model
+library.
 
 `Forecast` is a read command (any viewer may ask), so the bus hands the service a read-only unit
 of work. The fit runs outside any write lock; only a miss then opens its own short write unit
@@ -22,8 +26,7 @@ import json
 import logging
 import math
 import statistics
-from collections.abc import Iterator, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -38,6 +41,14 @@ from domain.errors import (
     JxcError,
     UnknownItem,
 )
+from domain.forecast_choice import (
+    Choice,
+    FitterTable,
+    as_table,
+    choice_key,
+    choose,
+    forecast_with,
+)
 from domain.forecasting import (
     INTERVAL_WIDTH,
     MAX_DAYS,
@@ -48,10 +59,9 @@ from domain.forecasting import (
     Series,
     check_days,
     daily_series,
-    forecast_series,
 )
 from domain.history import last_history_day, shipped_parts
-from domain.model import Item, SalesHistory, StoredForecast
+from domain.model import ForecastChoice, Item, SalesHistory, StoredForecast
 from domain.results import ForecastAnswer
 from domain.uow import UowFactory
 
@@ -63,6 +73,7 @@ FRESH_DAYS = 7
 item_t = Item.__table__
 history_t = SalesHistory.__table__
 stored_t = StoredForecast.__table__
+choice_t = ForecastChoice.__table__
 
 # Half-width of the 80 % interval in standard deviations (1.2816): turns a band back into σ.
 _Z = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
@@ -105,20 +116,16 @@ def item_series(uow, item_id: int, last_day: date | None = None) -> Series:
 # -- data versions and the store ------------------------------------------------------------
 
 
-def settings_key(fitter: Fitter | None) -> str:
-    """The part of the data version that describes the model settings (as the batch does)."""
-    if fitter is None:
-        return "no-prophet"
-    key = getattr(fitter, "settings_key", None)
-    return key() if callable(key) else repr(fitter)
-
-
-def data_version(series: Series, days: int, settings: str) -> str:
-    """A hash of the daily series, the horizon and the model settings (as the batch does)."""
+def data_version(series: Series, choice: Choice) -> str:
+    """A hash of the item's own daily series (its days with sales and its last day) and of the
+    choice that forecasts it (candidate, candidate set and fitter versions, band)."""
     h = hashlib.sha256()
-    h.update(f"{settings}|{days}|".encode())
+    band = choice.band
+    h.update(f"{choice.key}|{choice.candidate}|{band.scale}|{band.lo}|{band.hi}|".encode())
+    h.update(f"{band.relative}|{series[0][0]}|{series[-1][0]}|".encode() if series else b"|")
     for day, qty in series:
-        h.update(f"{day.isoformat()}={qty!r};".encode())
+        if qty:
+            h.update(f"{day.toordinal()}={qty!r};".encode())
     return h.hexdigest()[:24]
 
 
@@ -133,26 +140,30 @@ def _points(text: str) -> list[ForecastPoint]:
     ]
 
 
-def load_stored(uow, item_id: int, sku: str, version: str) -> Forecast | None:
-    """The stored forecast of an item for a data version, or None."""
+def load_stored(uow, item_id: int, sku: str, version: str, days: int) -> Forecast | None:
+    """The stored forecast of an item for a data version, cut to `days` (None when there is
+    none made for that many days)."""
     row = uow.execute(
-        select(stored_t.c.model, stored_t.c.reason, stored_t.c.points).where(
-            (stored_t.c.item_id == item_id) & (stored_t.c.data_version == version)
+        select(stored_t.c.model, stored_t.c.reason, stored_t.c.points)
+        .where(
+            (stored_t.c.item_id == item_id)
+            & (stored_t.c.data_version == version)
+            & (stored_t.c.days >= days)
         )
+        .limit(1)
     ).first()
     if row is None:
         return None
-    return Forecast(sku, row.model, row.reason, _points(row.points))
+    return Forecast(sku, row.model, row.reason, _points(row.points)[:days])
 
 
 def store(uow, item_id: int, version: str, fc: Forecast) -> None:
-    """Store a forecast in a write unit (the caller commits). Older forecasts of the item for
-    the same horizon are dropped: only the newest data version is worth keeping."""
+    """Store a forecast in a write unit (the caller commits). The item's other forecasts are
+    dropped (older data, or the same data for fewer days): only the newest is worth keeping."""
     uow.execute(
         delete(stored_t).where(
             (stored_t.c.item_id == item_id)
-            & (stored_t.c.days == len(fc.points))
-            & (stored_t.c.data_version != version)
+            & ((stored_t.c.data_version != version) | (stored_t.c.days < len(fc.points)))
         )
     )
     uow.execute(
@@ -169,55 +180,100 @@ def store(uow, item_id: int, version: str, fc: Forecast) -> None:
     )
 
 
+def load_choice(uow, item_id: int) -> Choice | None:
+    """The item's stored model choice, or None."""
+    text = uow.execute(select(choice_t.c.choice).where(choice_t.c.item_id == item_id)).scalar()
+    return Choice.from_json(json.loads(text)) if text else None
+
+
+def load_choices(uow, item_ids) -> dict[int, Choice]:
+    """The stored model choices of these items, by item id."""
+    ids = list(item_ids)
+    rows = uow.execute(
+        select(choice_t.c.item_id, choice_t.c.choice).where(choice_t.c.item_id.in_(ids))
+    )
+    return {iid: Choice.from_json(json.loads(text)) for iid, text in rows}
+
+
+def store_choice(uow, item_id: int, choice: Choice) -> None:
+    """Store (replace) the item's model choice in a write unit (the caller commits)."""
+    uow.execute(delete(choice_t).where(choice_t.c.item_id == item_id))
+    uow.execute(
+        uow.insert_ignore(choice_t),
+        {
+            "item_id": item_id,
+            "model": choice.model,
+            "candidate": choice.candidate[:64],
+            "score": choice.score,
+            "mase": choice.mase,
+            "key": choice.key[:32],
+            "last_day": date.fromisoformat(choice.last_day),
+            "choice": json.dumps(choice.to_json()),
+            "created_at": uow.now,
+        },
+    )
+
+
 def _store_separately(
-    uow, uow_factory: UowFactory, item_id: int, version: str, fc: Forecast
+    uow,
+    uow_factory: UowFactory,
+    item_id: int,
+    version: str,
+    fc: Forecast,
+    choice: Choice | None,
 ) -> None:
+    def write(w) -> None:
+        if choice is not None:
+            store_choice(w, item_id, choice)
+        store(w, item_id, version, fc)
+
     if uow.write:
-        store(uow, item_id, version, fc)
+        write(uow)
         return
     try:
         with uow_factory(write=True) as w:
-            store(w, item_id, version, fc)
+            write(w)
             w.commit()
     except (Busy, DatabaseUnavailable):
-        # The answer is already made; a lost cache entry only costs a refit next time.
+        # The answer is already made; a lost entry only costs a refit (or a choice) next time.
         log.warning("could not store forecast", extra={"item_id": item_id}, exc_info=True)
 
 
-class StoredForecastCache(MutableMapping):
-    """The batch's cache (`adapters.forecasting.batch.forecast_all(cache=...)`) over
-    `storedforecast`: reads through an open unit of work, collects new entries in memory;
+class ForecastStore:
+    """The batch's view of the store (`adapters.forecasting.batch.forecast_all(store=...)`):
+    reads choices and forecasts through an open unit of work, collects new ones in memory;
     `save(write_uow)` stores them afterwards, so no write lock is held while fitting."""
 
     def __init__(self, uow, item_ids: dict[str, int]):
         self.uow = uow
         self.item_ids = item_ids
-        self.new: dict[tuple[str, str], Forecast] = {}
+        by_id = load_choices(uow, item_ids.values()) if item_ids else {}
+        self.choices = {sku: by_id[iid] for sku, iid in item_ids.items() if iid in by_id}
+        self.new_choices: dict[str, Choice] = {}
+        self.new: dict[str, tuple[str, Forecast]] = {}
 
-    def __getitem__(self, key: tuple[str, str]) -> Forecast:
-        if key in self.new:
-            return self.new[key]
-        sku, version = key
-        found = load_stored(self.uow, self.item_ids[sku], sku, version)
-        if found is None:
-            raise KeyError(key)
-        return found
+    def choice(self, sku: str) -> Choice | None:
+        """The item's choice (a new one first)."""
+        return self.new_choices.get(sku) or self.choices.get(sku)
 
-    def __setitem__(self, key: tuple[str, str], value: Forecast) -> None:
-        self.new[key] = value
+    def forecast(self, sku: str, version: str, days: int) -> Forecast | None:
+        """The stored forecast of that version for at least `days` days."""
+        found = self.new.get(sku)
+        if found is not None and found[0] == version and len(found[1].points) >= days:
+            return replace(found[1], points=found[1].points[:days])
+        return load_stored(self.uow, self.item_ids[sku], sku, version, days)
 
-    def __delitem__(self, key) -> None:
-        del self.new[key]
-
-    def __iter__(self) -> Iterator:
-        return iter(self.new)
-
-    def __len__(self) -> int:
-        return len(self.new)
+    def keep(self, sku: str, version: str, fc: Forecast, choice: Choice | None) -> None:
+        """Remember a new forecast (and a new choice) to save."""
+        self.new[sku] = (version, fc)
+        if choice is not None:
+            self.new_choices[sku] = choice
 
     def save(self, write_uow) -> int:
-        """Store the forecasts fitted since loading; returns how many."""
-        for (sku, version), fc in self.new.items():
+        """Store the forecasts and choices made since loading; returns how many forecasts."""
+        for sku, choice in self.new_choices.items():
+            store_choice(write_uow, self.item_ids[sku], choice)
+        for sku, (version, fc) in self.new.items():
             store(write_uow, self.item_ids[sku], version, fc)
         return len(self.new)
 
@@ -247,36 +303,49 @@ def as_jxc_error(exc: ForecastError, sku: str) -> JxcError:
     return ERROR_CODES.get(exc.code, JxcError)(str(exc))
 
 
+def current_choice(choice: Choice | None, key: str) -> bool:
+    """Whether a stored choice was made under the current candidate set and fitter versions."""
+    return choice is not None and choice.key == key
+
+
 def forecast_item(
     cmd: ForecastCommand,
     uow,
     user,
     *,
     uow_factory: UowFactory,
-    fitter: Fitter | None = None,
+    fitters: FitterTable | Fitter | None = None,
 ) -> ForecastAnswer:
     """Forecast the item's daily demand for `cmd.days` days (default 30, 1–365):
     `{"sku", "model", "reason", "points": [{"date", "yhat", "yhat_lower", "yhat_upper"}]}`.
 
-    Reuses the stored forecast of the same data version; otherwise fits (Prophet through
-    `fitter`, or a stated fallback) and stores it. Unknown SKU → `UnknownItem`; a bad horizon →
-    `InvalidQuantity`; an item with no history → `UnknownItem` saying so. A fit made in a read
-    unit is stored in a write unit of its own from `uow_factory`.
+    Answers from the stored forecast of the same data version when there is one for as many
+    days; otherwise fits the item's stored choice (choosing first when it has none, or one made
+    under other candidates) for at least the default 30 days and stores it. Unknown SKU →
+    `UnknownItem`; a bad horizon → `InvalidQuantity`; an item with no history → `UnknownItem`
+    saying so. A fit made in a read unit is stored in a write unit of its own from
+    `uow_factory`.
     """
     days = _days(cmd.days)
     item = lookup.item(uow, cmd.item or "")
     series = item_series(uow, item.id)
     if not series:
         raise as_jxc_error(ForecastError("no history", "unknown_item"), item.sku)
-    version = data_version(series, days, settings_key(fitter))
-    fc = load_stored(uow, item.id, item.sku, version)
+    table = as_table(fitters)
+    choice, new_choice = load_choice(uow, item.id), None
+    if not current_choice(choice, choice_key(table)):
+        choice = new_choice = choose(series, table, series[-1][0].isoformat())
+        log.info("forecast model chosen", extra={"sku": item.sku, "model": choice.candidate})
+    version = data_version(series, choice)
+    fc = load_stored(uow, item.id, item.sku, version, days)
     if fc is None:
         try:
-            fc = forecast_series(item.sku, series, days, fitter)
+            fc = forecast_with(item.sku, series, max(days, DEFAULT_DAYS), choice, table)
         except ForecastError as exc:
             raise as_jxc_error(exc, item.sku) from exc
-        _store_separately(uow, uow_factory, item.id, version, fc)
+        _store_separately(uow, uow_factory, item.id, version, fc, new_choice)
         log.info("forecast fitted", extra={"sku": item.sku, "model": fc.model})
+        fc = replace(fc, points=fc.points[:days])
     return ForecastAnswer.from_json(fc.to_dict())
 
 

@@ -32,6 +32,7 @@ class Call:
     status: int
     response: dict = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
+    body: bytes = b""  # what an upload sent (a file's bytes)
 
 
 class FakeSlack:
@@ -105,6 +106,27 @@ class FakeSlack:
                 c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)
             ]
 
+    def uploads(self) -> list[tuple[str, bytes]]:
+        """The files uploaded through `files_upload_v2`, completed: (file name, bytes) each."""
+        with self._cond:
+            names = {
+                c.response.get("file_id"): c.args.get("filename")
+                for c in self.calls
+                if c.method == "files.getUploadURLExternal" and c.status == 200
+            }
+            sent = {
+                c.args["file_id"]: c.body
+                for c in self.calls
+                if c.method == "upload" and c.status == 200
+            }
+            done = [
+                f.get("id")
+                for c in self.calls
+                if c.method == "files.completeUploadExternal" and c.status == 200
+                for f in c.args.get("files", [])
+            ]
+        return [(names.get(i), sent.get(i, b"")) for i in done]
+
     def wait_for(self, method: str, count: int = 1, timeout: float = 20.0) -> list[Call]:
         """The successful calls of `method` once there are `count` of them (AssertionError after
         `timeout` seconds)."""
@@ -147,7 +169,9 @@ class FakeSlack:
                 status, extra, body = failures.pop(0)
             else:
                 status, extra, body = 200, {}, self._ok(method, args)
-            self.calls.append(Call(method, args, status, body))
+            self.calls.append(
+                Call(method, args, status, body, body=raw if method == "upload" else b"")
+            )
             self._cond.notify_all()
         if method == "upload" and status == 200:
             body = f"OK - {args['bytes']}".encode()

@@ -1,7 +1,8 @@
 """A local fake of the Telegram Bot API on 127.0.0.1, for driving the real python-telegram-bot.
 
 It answers `{root}/bot{token}/{method}` like Telegram: `getMe`, `getUpdates` (long polling over
-the updates the test queued, confirmed by `offset`), `sendMessage`, `sendPhoto`,
+the updates the test queued, confirmed by `offset`), `sendMessage`, `sendPhoto`, `sendDocument`
+(multipart: the file's bytes and name are kept),
 `editMessageText` (with Telegram's "message is not modified"), `answerCallbackQuery`,
 `setWebhook` / `deleteWebhook` / `getWebhookInfo`. Every call is recorded with its parameters
 and the status it got; a call can be made to fail (500, or 429 with `retry_after`). With a
@@ -35,6 +36,8 @@ class Call:
     params: dict
     status: int
     photo: bytes | None = None
+    document: bytes | None = None  # the bytes of a `sendDocument` upload
+    filename: str | None = None  # the name a file was uploaded under
     at: float = field(default_factory=time.monotonic)
 
 
@@ -215,13 +218,13 @@ class FakeTelegram:
         method = request.match_info["method"]
         if request.match_info["token"] != self.token:
             return self._error(401, "Unauthorized")
-        params, photo = await self._params(request)
+        params, files = await self._params(request)
         with self._cond:
             failures = self._failures.get(method)
             failure = failures.pop(0) if failures else None
         if failure is not None:
             status, retry_after = failure
-            self._record(method, params, status, photo)
+            self._record(method, params, status, files)
             if status == 429:
                 return self._error(
                     429,
@@ -240,31 +243,39 @@ class FakeTelegram:
         with self._cond:
             outcome = handler(params)
         if isinstance(outcome, web.Response):
-            self._record(method, params, outcome.status, photo)
+            self._record(method, params, outcome.status, files)
             return outcome
-        self._record(method, params, 200, photo)
+        self._record(method, params, 200, files)
         return self._ok(outcome)
 
-    async def _params(self, request: web.Request) -> tuple[dict, bytes | None]:
+    async def _params(self, request: web.Request) -> tuple[dict, dict]:
+        """The call's parameters, and its uploaded files: field → (file name, bytes)."""
         params: dict = dict(request.query)
-        photo = None
+        files: dict[str, tuple[str, bytes]] = {}
         if request.content_type == "application/json":
             params.update(await request.json())
         elif request.can_read_body:
             for key, value in (await request.post()).items():
                 if isinstance(value, web.FileField):
-                    photo = value.file.read()
+                    files[key] = (value.filename, value.file.read())
                     params[key] = f"<file {value.filename}>"
                 else:
                     params[key] = value
         for key in ("reply_markup", "allowed_updates"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
-        return params, photo
+        return params, files
 
-    def _record(self, method: str, params: dict, status: int, photo: bytes | None = None):
+    def _record(self, method: str, params: dict, status: int, files: dict | None = None):
+        files = files or {}
+        photo = files.get("photo", (None, None))[1]
+        name, document = files.get("document", (None, None))
         with self._cond:
-            self.calls.append(Call(method, params, status, photo))
+            self.calls.append(
+                Call(
+                    method, params, status, photo, document, name or files.get("photo", (None,))[0]
+                )
+            )
             self._cond.notify_all()
 
     async def _get_updates(self, params: dict) -> list[dict]:
@@ -330,6 +341,14 @@ class FakeTelegram:
         photo = [{"file_id": "p1", "file_unique_id": "u1", "width": 800, "height": 400}]
         extra = {"caption": params["caption"]} if params.get("caption") else {}
         return self._new_message(params, photo=photo, **extra)
+
+    def _m_sendDocument(self, params):
+        if not params.get("document"):
+            return self._error(400, "Bad Request: there is no document in the request")
+        name = str(params["document"]).removeprefix("<file ").removesuffix(">")
+        document = {"file_id": "d1", "file_unique_id": "ud1", "file_name": name}
+        extra = {"caption": params["caption"]} if params.get("caption") else {}
+        return self._new_message(params, document=document, **extra)
 
     def _m_editMessageText(self, params):
         key = (int(params["chat_id"]), int(params["message_id"]))

@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import RUN_DIR, cli_env, jxc
 
 SKU = "TAPE-48"
+REGULAR_MODELS = ("prophet", "auto_ets", "mstl", "ensemble")
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,8 @@ def demo_db(tmp_path_factory) -> str:
 def test_forecast_json_is_n_days_after_the_last_day_of_history(demo_db):
     proc = jxc(demo_db, "forecast", SKU, "--days", "10", "--json", check=True)
     result = json.loads(proc.stdout)  # one JSON document, nothing else on stdout
-    assert result["sku"] == SKU and result["model"] == "prophet"
+    assert result["sku"] == SKU and result["model"] in REGULAR_MODELS
+    assert "chosen by backtest" in result["reason"]
     # The demo history ends the day before the clock's day (JXC_NOW 2026-06-15).
     first = date(2026, 6, 15)
     assert [p["date"] for p in result["points"]] == [
@@ -38,7 +40,7 @@ def test_forecast_json_is_n_days_after_the_last_day_of_history(demo_db):
 def test_forecast_png_writes_a_chart(demo_db, tmp_path):
     png = tmp_path / "f.png"
     proc = jxc(demo_db, "forecast", SKU, "--days", "10", "--png", str(png), check=True)
-    assert "prophet" in proc.stdout
+    assert "chosen by backtest" in proc.stdout
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -50,19 +52,31 @@ def test_bad_days_are_misuse_and_unknown_sku_is_an_error(demo_db):
     assert json.loads(proc.stdout)["error"]["code"] == "unknown_item"
 
 
-def test_backtest_scores_the_chosen_model_against_seasonal_naive(demo_db):
-    # Two items in one process keep this to a few seconds (each item is 4 fits).
+def test_backtest_shows_each_items_choice_and_the_models_chosen(demo_db):
     proc = jxc(
-        demo_db, "forecast", "--backtest", "--items", "TAPE-48,GLUE-AB", "--jobs", "1", "--json",
-        check=True,
+        demo_db, "forecast", "--backtest", "--items", "TAPE-48,GLUE-AB,HELMET", "--jobs", "1",
+        "--json", check=True,
     )  # fmt: skip
     out = json.loads(proc.stdout)
-    assert set(out) == {"items", "mean_mase", "mean_mase_naive"}
-    assert [r["sku"] for r in out["items"]] == ["GLUE-AB", "TAPE-48"]
+    assert set(out) == {"items", "mean_mase", "mean_mase_naive", "families"}
+    assert [r["sku"] for r in out["items"]] == ["GLUE-AB", "HELMET", "TAPE-48"]
+    rows = {r["sku"]: r for r in out["items"]}
     for r in out["items"]:
         assert set(r) == {"sku", "model", "mase", "mase_naive"}
-        assert r["mase"] > 0 and r["mase_naive"] > 0
-    assert out["mean_mase"] < out["mean_mase_naive"]
+    assert rows["TAPE-48"]["model"] in REGULAR_MODELS
+    assert rows["HELMET"]["model"] in ("croston_sba", "adida", "imapa")
+    assert rows["GLUE-AB"]["model"] == "seasonal_mean"
+    assert rows["TAPE-48"]["mase"] < rows["TAPE-48"]["mase_naive"]
+    families = {f["model"]: f for f in out["families"]}
+    assert sum(f["items"] for f in out["families"]) == 3
+    for sku in ("TAPE-48", "HELMET"):
+        family = families[rows[sku]["model"]]
+        assert family["items"] >= 1 and family["mean_mase"] > 0
+    # The choices are stored: a forecast next reuses TAPE-48's without choosing again.
+    text = jxc(demo_db, "forecast", "TAPE-48", "--days", "3", check=True).stdout
+    assert "chosen by backtest" in text
+    table = jxc(demo_db, "forecast", "--backtest", "--items", "HELMET", "--jobs", "1").stdout
+    assert "by model: how many items chose it" in table
 
 
 def test_forecast_all_stores_forecasts_and_a_rerun_reuses_them(demo_db):
@@ -71,6 +85,7 @@ def test_forecast_all_stores_forecasts_and_a_rerun_reuses_them(demo_db):
     assert first.returncode == 0, first.stderr
     summary = json.loads(first.stdout)
     assert summary["items"] == 3 and summary["fitted"] + summary["cached"] == 3
+    assert summary["chosen"] <= summary["fitted"]
     again = json.loads(
         jxc(demo_db, "forecast", "--all", "--items", items, "--jobs", "1", "--json").stdout
     )

@@ -1,4 +1,6 @@
-"""The `forecast` intent through the message bus, with a fake Prophet that counts its fits."""
+"""The `forecast` intent through the message bus, with a fake Prophet that counts its fits: the
+choice by backtest is stored, an unchanged item answers from the store, a changed one refits
+with its stored choice."""
 
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from domain.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, Ship
 from domain.errors import InvalidQuantity, UnknownItem
 from domain.forecasting import ForecastPoint
 from domain.messagebus import MessageBus
-from domain.model import StoredForecast
-from domain.services.forecasts import forecast_item, fresh_forecast
+from domain.model import ForecastChoice, StoredForecast
+from domain.reports.stock import reorder_inputs
+from domain.services.forecasts import forecast_item, fresh_forecast, load_choice
 
 pytestmark = pytest.mark.db
 D = Decimal
@@ -23,22 +26,26 @@ TODAY = date(2026, 6, 15)
 
 
 class CountingFitter:
-    """Stands in for Prophet: a flat forecast at the mean of the last four weeks, ± 2."""
+    """Stands in for Prophet: a flat forecast at the mean of the last four weeks, ± `half`."""
 
-    def __init__(self):
+    def __init__(self, half: float = 2, version: str = "1"):
         self.calls = 0
         self.series = []
+        self.half = half
+        self.version = version
 
     def settings_key(self) -> str:
-        return "counting-fitter"
+        return f"counting-fitter-{self.version}"
 
     def __call__(self, series, days):
         self.calls += 1
         self.series.append(series)
         mean = sum(q for _, q in series[-28:]) / len(series[-28:])
+        half = self.half
         start = series[-1][0] + timedelta(days=1)
         return [
-            ForecastPoint(start + timedelta(days=i), mean, mean - 2, mean + 2) for i in range(days)
+            ForecastPoint(start + timedelta(days=i), mean, mean - half, mean + half)
+            for i in range(days)
         ]
 
 
@@ -53,12 +60,14 @@ def bus(app, fitter):
         app.uow,
         {
             **app.bus.handlers,
-            "forecast": partial(forecast_item, fitter=fitter, uow_factory=app.uow),
+            "forecast": partial(forecast_item, fitters=fitter, uow_factory=app.uow),
         },
     )
 
 
-def import_history(app, sku: str, days: list[date], qty=lambda d: 10 + d.weekday()) -> None:
+def import_history(
+    app, sku: str, days: list[date], qty=lambda d: 10 + d.weekday() + d.toordinal() % 3
+) -> None:
     rows = [
         (n, {"date": d.isoformat(), "sku": sku, "qty": str(qty(d)), "customer": "ACME",
              "unit_price": "0.50"})
@@ -105,17 +114,59 @@ def test_a_shipment_after_the_history_moves_the_last_day_and_counts_as_demand(
     assert [q for _, q in series[-5:-1]] == [0.0] * 4  # 06-11 … 06-14: no sales, zeros
 
 
-def test_an_unchanged_item_is_not_refit_and_new_data_is(app, users, bus, fitter):
-    import_history(app, "M6-20", daily(date(2026, 6, 10), 90))
+def test_an_unchanged_item_is_not_refit_and_new_data_is_refit_with_the_stored_choice(
+    app, users, bus, fitter
+):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
     first = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+    chosen = fitter.calls  # the backtest's fits and the forecast's
+    assert chosen > 1 and "chosen by backtest" in first["reason"]
     again = bus.execute(Forecast(item="M6-20", days=30), users["mary"])
     assert again == first
-    assert fitter.calls == 1 and stored_count(app) == 1
+    assert fitter.calls == chosen and stored_count(app) == 1
+    shorter = bus.execute(Forecast(item="M6-20", days=7), users["mary"])
+    assert shorter["points"] == first["points"][:7] and fitter.calls == chosen
     import_history(app, "M6-20", [date(2026, 6, 11)])
     newer = bus.execute(Forecast(item="M6-20", days=30), users["tom"])
-    assert fitter.calls == 2
+    assert fitter.calls == chosen + 1  # one refit, no new choice
     assert newer["points"][0]["date"] == "2026-06-12"
-    assert stored_count(app) == 1  # the older version of the same horizon is dropped
+    assert stored_count(app) == 1  # the older version is dropped
+
+
+def test_only_the_item_whose_history_changed_is_refit(app, users, bus, fitter):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
+    import_history(app, "M8-30", daily(date(2026, 6, 10), 150))
+    bus.execute(Forecast(item="M6-20", days=14), users["tom"])
+    bus.execute(Forecast(item="M8-30", days=14), users["tom"])
+    before = fitter.calls
+    import_history(app, "M8-30", [date(2026, 6, 3)], qty=lambda d: 500)  # an older day
+    bus.execute(Forecast(item="M6-20", days=14), users["tom"])
+    assert fitter.calls == before
+    bus.execute(Forecast(item="M8-30", days=14), users["tom"])
+    assert fitter.calls == before + 1
+
+
+def test_a_stored_choice_is_kept_until_the_candidates_change(app, users, bus, fitter):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
+    bus.execute(Forecast(item="M6-20", days=14), users["tom"])
+    with app.uow(write=False) as uow:
+        item = lookup.item(uow, "M6-20")
+        choice = load_choice(uow, item.id)
+        row = uow.execute(select(ForecastChoice.__table__)).one()
+    assert choice.model == "prophet" and choice.origins == 3
+    assert (row.model, row.score, row.mase) == ("prophet", choice.score, choice.mase)
+    newer = CountingFitter(version="2")
+    other = MessageBus(
+        app.uow,
+        {
+            **app.bus.handlers,
+            "forecast": partial(forecast_item, fitters=newer, uow_factory=app.uow),
+        },
+    )
+    other.execute(Forecast(item="M6-20", days=14), users["tom"])
+    assert newer.calls > 1  # chosen again under the new fitter version
+    with app.uow(write=False) as uow:
+        assert load_choice(uow, item.id).key != choice.key
 
 
 def test_unknown_sku_is_an_error_naming_close_matches(app, users, bus):
@@ -157,15 +208,51 @@ def test_short_history_falls_back_to_a_named_model_without_prophet(app, users, b
     assert fitter.calls == 0
 
 
-def test_reorder_points_read_a_fresh_stored_forecast(app, users, bus):
-    import_history(app, "M6-20", daily(date(2026, 6, 10), 90))
-    bus.execute(Forecast(item="M6-20", days=30), users["tom"])
+def test_reorder_points_read_a_fresh_stored_forecast(app, users):
+    fitter = CountingFitter(half=3.5)
+    bus = MessageBus(
+        app.uow,
+        {
+            **app.bus.handlers,
+            "forecast": partial(forecast_item, fitters=fitter, uow_factory=app.uow),
+        },
+    )
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
+    first = bus.execute(Forecast(item="M6-20", days=30), users["tom"])["points"][0]
     with app.uow(write=False) as uow:
         item = lookup.item(uow, "M6-20")
         demand = fresh_forecast(uow, item.id)
     assert demand is not None and demand.days == item.lead_time_days
     assert demand.mean_daily > 0
-    assert demand.sd_daily == pytest.approx(2 / 1.2815515655, rel=1e-6)  # the ± 2 band
+    # σ is what the stored 80 % band implies (a flat band: the first day's).
+    half = (first["yhat_upper"] - first["yhat_lower"]) / 2
+    assert demand.sd_daily == pytest.approx(half / 1.2815515655, rel=1e-3)
     app.clock.advance(days=8)
     with app.uow(write=False) as uow:
         assert fresh_forecast(uow, item.id) is None
+
+
+def test_a_too_narrow_band_is_widened_and_raises_the_reorder_point(app, users):
+    """The model claims ± 0.5 around a flat mean, but a weekday pattern puts days up to 3 away:
+    the stored band is widened, so σ — and safety stock — go up."""
+    sds = {}
+    for half in (0.5, 3.5):
+        fitter = CountingFitter(half=half, version=str(half))
+        bus = MessageBus(
+            app.uow,
+            {**app.bus.handlers,
+             "forecast": partial(forecast_item, fitters=fitter, uow_factory=app.uow)},
+        )  # fmt: skip
+        sku = "M6-20" if half == 0.5 else "M8-30"
+        import_history(app, sku, daily(date(2026, 6, 10), 150))
+        result = bus.execute(Forecast(item=sku, days=30), users["tom"])
+        with app.uow(write=False) as uow:
+            item = lookup.item(uow, sku)
+            sds[half] = fresh_forecast(uow, item.id).sd_daily
+            inputs = reorder_inputs(uow, item)
+        assert inputs.source == "forecast:prophet" and inputs.sd_daily == sds[half]
+        if half == 0.5:
+            assert "widened" in result["reason"]
+    own = 0.5 / 1.2815515655
+    assert sds[0.5] > 4 * own  # widened from the model's own ± 0.5
+    assert sds[0.5] == pytest.approx(sds[3.5], rel=0.35)  # to about what holds 80 %

@@ -1,4 +1,5 @@
-"""Real Prophet on the generated demo history."""
+"""Real Prophet and statsforecast on the generated demo history and on synthetic series whose
+structure is known: the choice by backtest, the batch, the holiday file."""
 
 from collections import defaultdict
 from datetime import date, timedelta
@@ -6,21 +7,30 @@ from datetime import date, timedelta
 import pytest
 
 from adapters.demo_history import generate_history
-from adapters.forecasting.batch import forecast_all
+from adapters.forecasting.batch import MemoryStore, forecast_all
 from adapters.forecasting.chart import render_forecast_png
+from adapters.forecasting.fitters import default_fitters
 from adapters.forecasting.prophet_model import (
     HolidayFileError,
     ProphetFitter,
     read_holiday_file,
 )
+from domain.forecast_choice import choose, forecast_series
 from domain.forecasting import (
+    ADIDA,
     CROSTON_SBA,
-    PROPHET,
+    IMAPA,
     SEASONAL_MEAN,
-    backtest_item,
     daily_series,
-    forecast,
 )
+
+INTERMITTENT_MODELS = (CROSTON_SBA, ADIDA, IMAPA)
+FITTERS = default_fitters()
+
+
+def forecast(sku, rows, days, last_day, fitters=FITTERS):
+    return forecast_series(sku, daily_series(rows, last_day), days, fitters)
+
 
 LAST_DAY = date(2025, 11, 30)
 
@@ -35,7 +45,7 @@ def history():
 
 @pytest.fixture(scope="module")
 def tape_forecast(history):
-    return forecast("TAPE-48", history["TAPE-48"], 30, LAST_DAY, ProphetFitter())
+    return forecast("TAPE-48", history["TAPE-48"], 30, LAST_DAY)
 
 
 class CountingFitter(ProphetFitter):
@@ -46,6 +56,10 @@ class CountingFitter(ProphetFitter):
     def __call__(self, series, days):
         CountingFitter.calls += 1
         return super().__call__(series, days)
+
+
+def counting_table():
+    return {**FITTERS, "prophet": CountingFitter(), "prophet_multiplicative": CountingFitter()}
 
 
 def test_demo_history_is_deterministic_and_plausible(history):
@@ -62,8 +76,11 @@ def test_demo_history_is_deterministic_and_plausible(history):
     assert len(daily_series(history["GLUE-AB"], LAST_DAY)) == 45
 
 
-def test_prophet_forecast_has_n_consecutive_days_after_history_with_ordered_bounds(tape_forecast):
-    assert tape_forecast.model == PROPHET
+def test_the_chosen_forecast_has_n_consecutive_days_after_history_with_ordered_bounds(
+    tape_forecast,
+):
+    assert tape_forecast.model in ("prophet", "auto_ets", "mstl", "ensemble")
+    assert "chosen by backtest on 3 origins" in tape_forecast.reason
     assert [p.date for p in tape_forecast.points] == [
         LAST_DAY + timedelta(days=i + 1) for i in range(30)
     ]
@@ -77,10 +94,9 @@ def test_prophet_forecast_has_n_consecutive_days_after_history_with_ordered_boun
 
 
 def test_slow_movers_and_new_items_fall_back_with_a_reason(history):
-    fitter = ProphetFitter()
-    drill = forecast("DRILL-18V", history["DRILL-18V"], 14, LAST_DAY, fitter)
-    glue = forecast("GLUE-AB", history["GLUE-AB"], 14, LAST_DAY, fitter)
-    assert (drill.model, glue.model) == (CROSTON_SBA, SEASONAL_MEAN)
+    drill = forecast("DRILL-18V", history["DRILL-18V"], 14, LAST_DAY)
+    glue = forecast("GLUE-AB", history["GLUE-AB"], 14, LAST_DAY)
+    assert drill.model in INTERMITTENT_MODELS and glue.model == SEASONAL_MEAN
     assert "intermittent" in drill.reason
     assert "45 days" in glue.reason
     for fc in (drill, glue):
@@ -88,35 +104,38 @@ def test_slow_movers_and_new_items_fall_back_with_a_reason(history):
         assert all(0 <= p.yhat_lower <= p.yhat <= p.yhat_upper for p in fc.points)
 
 
-def test_an_unchanged_item_is_served_from_the_cache_without_refitting(history):
+def test_an_unchanged_item_is_served_from_the_store_without_refitting(history):
     items = {"M6-20": history["M6-20"], "HELMET": history["HELMET"], "EMPTY": []}
-    cache = {}
+    store = MemoryStore()
     CountingFitter.calls = 0
-    first = forecast_all(items, 14, LAST_DAY, n_jobs=1, cache=cache, fitter=CountingFitter())
-    assert CountingFitter.calls == 1  # HELMET is intermittent: no Prophet fit
-    assert sorted(first.fitted) == ["HELMET", "M6-20"]
+    first = forecast_all(items, 14, LAST_DAY, n_jobs=1, store=store, fitters=counting_table())
+    assert sorted(first.fitted) == sorted(first.chosen) == ["HELMET", "M6-20"]
     assert first.errors["EMPTY"].code == "unknown_item"
+    chosen = CountingFitter.calls  # Prophet's backtest fits (HELMET is intermittent: none)
+    assert chosen >= 3  # one a choice origin at least
 
     progress = []
     second = forecast_all(
-        items,
-        14,
-        LAST_DAY,
-        n_jobs=1,
-        cache=cache,
-        fitter=CountingFitter(),
+        items, 14, LAST_DAY, n_jobs=1, store=store, fitters=counting_table(),
         progress=lambda done, total: progress.append((done, total)),
-    )
-    assert CountingFitter.calls == 1
+    )  # fmt: skip
+    assert CountingFitter.calls == chosen
     assert sorted(second.cached) == ["HELMET", "M6-20"] and second.fitted == []
     assert second.forecasts["M6-20"] == first.forecasts["M6-20"]
     assert progress[-1] == (3, 3)
+    shorter = forecast_all(items, 7, LAST_DAY, n_jobs=1, store=store, fitters=counting_table())
+    assert (
+        shorter.fitted == []
+        and shorter.forecasts["HELMET"].points == (first.forecasts["HELMET"].points[:7])
+    )
 
-    # A new sale changes the data version: that item, and only that one, is refitted.
+    # A new sale changes the item's data version: that item, and only that one, is refitted
+    # with its stored choice.
     items["M6-20"] = [*items["M6-20"], (LAST_DAY, 100)]
-    third = forecast_all(items, 14, LAST_DAY, n_jobs=1, cache=cache, fitter=CountingFitter())
-    assert third.fitted == ["M6-20"] and third.cached == ["HELMET"]
-    assert CountingFitter.calls == 2
+    third = forecast_all(items, 14, LAST_DAY, n_jobs=1, store=store, fitters=counting_table())
+    assert third.fitted == ["M6-20"] and third.cached == ["HELMET"] and third.chosen == []
+    uses_prophet = store.choice("M6-20").candidate.count("prophet")
+    assert CountingFitter.calls == chosen + uses_prophet
 
 
 def test_a_closed_day_in_the_holiday_file_is_forecast_as_zero(tmp_path, history):
@@ -132,8 +151,8 @@ def test_a_closed_day_in_the_holiday_file_is_forecast_as_zero(tmp_path, history)
     fitter = ProphetFitter.from_holiday_file(path)
     assert [h.kind for h in fitter.extra_holidays] == ["closed", "workday", "holiday"]
     assert fitter.settings_key() != ProphetFitter().settings_key()
-    fc = forecast("BOX-M", history["BOX-M"], 7, LAST_DAY, fitter)
-    day = {p.date: p for p in fc.points}
+    points = fitter(daily_series(history["BOX-M"], LAST_DAY), 7)
+    day = {p.date: p for p in points}
     assert (day[closed].yhat, day[closed].yhat_upper) == (0.0, 0.0)
     assert day[closed + timedelta(days=1)].yhat > 0
 
@@ -159,15 +178,14 @@ def test_forecast_chart_is_a_png(tmp_path, history, tape_forecast):
 
 
 @pytest.mark.slow
-def test_backtest_on_demo_history_beats_the_seasonal_naive(history):
-    fitter = ProphetFitter()
-    scores = {}
-    for sku in ("TAPE-48", "DRILL-18V", "GLUE-AB"):
-        model, result = backtest_item(daily_series(history[sku], LAST_DAY), fitter)
-        assert result.origins >= 1
-        scores[sku] = (model, result.mase, result.mase_naive)
-    assert scores["TAPE-48"][0] == PROPHET
-    assert all(mase < naive for _, mase, naive in scores.values())
+def test_the_choice_on_demo_history_beats_the_seasonal_naive(history):
+    for sku in ("TAPE-48", "M6-20", "WIRE-2.5"):
+        choice = choose(daily_series(history[sku], LAST_DAY), FITTERS)
+        assert choice.origins == 3
+        assert choice.mase < choice.mase_naive, sku
+    # One slow mover's 28 days decide little: its choice is among its own kind's models.
+    drill = choose(daily_series(history["DRILL-18V"], LAST_DAY), FITTERS)
+    assert drill.model in INTERMITTENT_MODELS and set(drill.scores) == set(INTERMITTENT_MODELS)
 
 
 @pytest.mark.slow
@@ -175,7 +193,7 @@ def test_batch_runs_across_processes_with_loky(history):
     items = {sku: history[sku] for sku in ("M8-30", "BOX-S", "GRINDER")}
     result = forecast_all(items, 10, LAST_DAY, n_jobs=2)
     assert sorted(result.fitted) == ["BOX-S", "GRINDER", "M8-30"]
-    assert result.forecasts["GRINDER"].model == CROSTON_SBA
+    assert result.forecasts["GRINDER"].model in INTERMITTENT_MODELS
     assert all(len(fc.points) == 10 for fc in result.forecasts.values())
 
 
@@ -187,7 +205,29 @@ def test_batch_runs_on_a_dask_cluster_given_its_address(history):
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
         result = forecast_all(
-            items, 7, LAST_DAY, dask_scheduler=cluster.scheduler_address, use_prophet=False
-        )
+            items, 7, LAST_DAY, dask_scheduler=cluster.scheduler_address,
+            fitters=default_fitters(prophet=False),
+        )  # fmt: skip
     assert sorted(result.forecasts) == ["GLUE-AB", "HAMMER", "PLIERS"]
-    assert result.forecasts["HAMMER"].model == SEASONAL_MEAN
+    assert result.forecasts["GLUE-AB"].model == SEASONAL_MEAN
+    assert result.forecasts["HAMMER"].model in ("auto_ets", "mstl", "ensemble")
+
+
+@pytest.mark.slow
+def test_the_chosen_model_forecasts_the_golden_week_dip_it_saw_in_past_years():
+    """Two years of a weekly pattern in which trade nearly stops in the first week of October:
+    whichever regular model wins, its forecast knows the holiday is coming."""
+    last = date(2025, 9, 25)
+    rows = []
+    for i in range(730):
+        day = last - timedelta(days=729 - i)
+        level = (10, 11, 10, 11, 12, 5, 3)[day.weekday()] + (i * 7919) % 5
+        if day.month == 10 and day.day <= 7:
+            level *= 0.1
+        rows.append((day, level))
+    fc = forecast("GW", rows, 21, last)
+    assert fc.model in ("prophet", "auto_ets", "mstl", "ensemble")
+    day = {p.date: p.yhat for p in fc.points}
+    holiday = [day[date(2025, 10, d)] for d in range(2, 7)]
+    normal = [day[date(2025, 10, d)] for d in (13, 14, 15)]  # Monday to Wednesday after
+    assert max(holiday) < 0.4 * min(normal)

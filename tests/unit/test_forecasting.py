@@ -3,21 +3,28 @@ from decimal import Decimal
 
 import pytest
 
-from domain.forecasting import (
-    CROSTON_SBA,
+from domain.forecast_choice import (
+    INTERMITTENT,
     PROPHET,
+    REGULAR,
     SEASONAL_MEAN,
+    SHORT,
+    forecast_series,
+    series_kind,
+)
+from domain.forecasting import (
     ForecastError,
     ForecastPoint,
     backtest,
-    backtest_item,
-    choose_model,
-    croston_sba,
     daily_series,
-    forecast,
     mase,
     seasonal_mean,
 )
+
+
+def forecast(sku, rows, days, last_day, fitters=None):
+    return forecast_series(sku, daily_series(rows, last_day), days, fitters)
+
 
 LAST = date(2025, 6, 30)
 
@@ -54,28 +61,23 @@ def test_daily_series_sums_each_day_and_fills_gaps_with_zero():
     assert daily_series([], LAST) == []
 
 
-def test_short_history_gets_the_seasonal_mean_and_says_why():
-    model, reason = choose_model(daily_series(weekly_rows(59), LAST))
-    assert model == SEASONAL_MEAN
-    assert "59 days" in reason
-    assert choose_model(daily_series(weekly_rows(60), LAST))[0] == PROPHET
-
-
-def test_mostly_zero_recent_demand_gets_croston_sba():
+def test_the_kind_of_series_picks_the_candidates_and_says_why():
+    kind, why = series_kind(daily_series(weekly_rows(59), LAST))
+    assert kind == SHORT and "59 days" in why
+    assert series_kind(daily_series(weekly_rows(60), LAST))[0] == REGULAR
     rows = weekly_rows(200)
     # In the last 90 days sell only on 35 of them: 61 % zero days.
     recent = [(d, q) for d, q in rows if (LAST - d).days >= 90 or (LAST - d).days % 90 < 35]
-    model, reason = choose_model(daily_series(recent, LAST))
-    assert model == CROSTON_SBA
-    assert "61%" in reason and "90" in reason
+    kind, why = series_kind(daily_series(recent, LAST))
+    assert kind == INTERMITTENT and "61%" in why and "90" in why
     exactly_60 = [(d, q) for d, q in rows if (LAST - d).days >= 90 or (LAST - d).days < 36]
-    assert choose_model(daily_series(exactly_60, LAST))[0] == PROPHET
+    assert series_kind(daily_series(exactly_60, LAST))[0] == REGULAR
 
 
-def test_without_prophet_the_seasonal_mean_stands_in_and_the_reason_says_so():
+def test_without_any_fitter_the_seasonal_mean_stands_in_and_the_reason_says_so():
     fc = forecast("TAPE-48", weekly_rows(200), 14, LAST)
     assert fc.model == SEASONAL_MEAN
-    assert "Prophet" in fc.reason
+    assert "no model" in fc.reason
 
 
 def test_forecast_dates_start_the_day_after_history_even_when_sales_stopped_earlier():
@@ -85,7 +87,7 @@ def test_forecast_dates_start_the_day_after_history_even_when_sales_stopped_earl
 
 
 def test_prophet_points_are_clipped_at_zero_and_ordered():
-    fc = forecast("M6-20", weekly_rows(200), 7, LAST, prophet_fitter=fake_prophet)
+    fc = forecast("M6-20", weekly_rows(200), 7, LAST, fitters=fake_prophet)
     assert fc.model == PROPHET
     for p in fc.points:
         assert 0 <= p.yhat_lower <= p.yhat <= p.yhat_upper
@@ -116,15 +118,6 @@ def test_seasonal_mean_repeats_the_weekday_pattern():
     assert all(p.yhat_lower == pytest.approx(p.yhat_upper) for p in points)
 
 
-def test_croston_sba_gives_a_flat_bias_corrected_rate():
-    # 6 units every third day: size 6, interval 3 → SBA rate (1 − 0.05) × 2 = 1.9 a day.
-    first = LAST - timedelta(days=89)
-    rows = [(first + timedelta(days=i), 6 if i % 3 == 2 else 0) for i in range(90)]
-    points = croston_sba(daily_series(rows, LAST), 10)
-    assert {round(p.yhat, 6) for p in points} == {1.9}
-    assert all(0 <= p.yhat_lower <= p.yhat <= p.yhat_upper for p in points)
-
-
 def test_mase_scales_by_the_in_sample_seasonal_naive_error():
     insample = [0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2]  # lag-7 naive MAE = 2
     assert mase([3, 3], [2, 4], insample) == pytest.approx(0.5)
@@ -143,10 +136,3 @@ def test_backtest_scores_a_perfect_model_at_zero_and_the_naive_above_it():
     assert result.origins == 4
     assert result.mase == 0
     assert result.mase_naive > 0
-
-
-def test_backtest_item_uses_the_model_chosen_for_the_item():
-    rows = [(d, q + i % 3) for i, (d, q) in enumerate(weekly_rows(45))]
-    model, result = backtest_item(daily_series(rows, LAST))
-    assert model == SEASONAL_MEAN
-    assert result.origins == 1

@@ -1,0 +1,156 @@
+"""statsforecast's models behind the domain's fitter port: `auto_ets` and `mstl` for regular
+items (fitted on a holiday-cleaned series, the holiday effects put back on the forecast), and
+`croston_sba`, `adida`, `imapa` for intermittent ones.
+
+Only the model modules are loaded, on the first fit: `import statsforecast` would also load its
+DataFrame front end (`StatsForecast`, fugue, dask.dataframe), which a model never needs and
+which costs seconds. A fitter is a frozen dataclass, picklable for loky and Dask workers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import sys
+import threading
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from types import ModuleType
+
+from domain.forecasting import ADIDA, AUTO_ETS, CROSTON_SBA, IMAPA, MSTL, ForecastPoint, Series
+
+# Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
+MODEL_VERSION = "sf-1"
+LEVEL = 80
+WEEK, YEAR = 7, 365
+INTERMITTENT_MODELS = (CROSTON_SBA, ADIDA, IMAPA)
+_lock = threading.Lock()
+
+
+def _package_shell() -> None:
+    """Register `statsforecast` as a package whose `__init__` runs only when something asks
+    for one of its names (`statsforecast.StatsForecast`), so `statsforecast.models` loads
+    without the DataFrame front end."""
+    if "statsforecast" in sys.modules:
+        return
+    spec = importlib.util.find_spec("statsforecast")
+    shell = ModuleType("statsforecast")
+    shell.__spec__, shell.__path__, shell.__file__ = (
+        spec,
+        spec.submodule_search_locations,
+        spec.origin,
+    )
+
+    def __getattr__(name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        del shell.__getattr__
+        spec.loader.exec_module(shell)
+        return getattr(shell, name)
+
+    shell.__getattr__ = __getattr__
+    sys.modules["statsforecast"] = shell
+
+
+def _lazy(name: str) -> None:
+    """Register module `name` to run only when one of its names is first used (the standard
+    library's `LazyLoader`): `statsforecast.models` imports `statsmodels.api` for ARIMA and
+    MSTL, and only an MSTL fit needs it."""
+    if name in sys.modules:
+        return
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        return
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+
+
+def models() -> ModuleType:
+    """`statsforecast.models`, imported once, without what no model here needs."""
+    with _lock:
+        if "statsforecast.models" not in sys.modules:
+            _package_shell()
+            _lazy("statsmodels.api")
+            # utilsforecast loads dask.dataframe when it is installed, for DataFrames no model
+            # here is given: hide it while statsforecast loads (the batch's Dask backend does
+            # not need it either).
+            hidden = "dask.dataframe" not in sys.modules
+            if hidden:
+                sys.modules["dask.dataframe"] = None
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    import statsforecast.models  # noqa: F401
+            finally:
+                if hidden:
+                    del sys.modules["dask.dataframe"]
+        return sys.modules["statsforecast.models"]
+
+
+@dataclass(frozen=True)
+class StatsForecastFitter:
+    """One statsforecast model as a `(series, days) -> list[ForecastPoint]` fitter.
+
+    Regular models (`auto_ets`, `mstl`) give their own 80 % interval; the intermittent ones
+    give a rate only (the band comes from the backtest's residuals, in the domain).
+    """
+
+    model: str
+    holidays: bool = True
+
+    def settings_key(self) -> str:
+        """A short stable hash of everything that changes a fit."""
+        text = repr((MODEL_VERSION, self.model, self.holidays))
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def _estimator(self, n: int):
+        m = models()
+        if self.model == AUTO_ETS:
+            return m.AutoETS(season_length=WEEK)
+        if self.model == MSTL:
+            # Yearly seasonality needs two whole years; the trend goes to a non-seasonal ETS.
+            seasons = [WEEK, YEAR] if n >= 2 * YEAR else [WEEK]
+            return m.MSTL(season_length=seasons, trend_forecaster=m.AutoETS(model="ZZN"))
+        if self.model == CROSTON_SBA:
+            return m.CrostonSBA()
+        if self.model == ADIDA:
+            return m.ADIDA()
+        if self.model == IMAPA:
+            return m.IMAPA()
+        raise ValueError(f"unknown statsforecast model {self.model!r}")
+
+    def __call__(self, series: Series, days: int) -> list[ForecastPoint]:
+        """Fit on the daily series and forecast the `days` days after its last date."""
+        import numpy as np
+
+        if len(series) < 2:
+            raise ValueError(f"{self.model} needs at least two days of history")
+        dates = [d for d, _ in series]
+        y = np.asarray([q for _, q in series], dtype=float)
+        start = dates[-1] + timedelta(days=1)
+        future = [start + timedelta(days=i) for i in range(days)]
+        regular = self.model not in INTERMITTENT_MODELS
+        factors = [1.0] * days
+        if regular and self.holidays:
+            from .holidays import HolidayAdjustment
+
+            adjustment = HolidayAdjustment.learn(dates, y)
+            y = adjustment.clean
+            factors = adjustment.factors_for(future)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = self._estimator(len(y)).forecast(y=y, h=days, level=[LEVEL] if regular else None)
+        mean = np.asarray(out["mean"], dtype=float)
+        lower = np.asarray(out.get(f"lo-{LEVEL}", mean), dtype=float)
+        upper = np.asarray(out.get(f"hi-{LEVEL}", mean), dtype=float)
+        points = []
+        for day, f, yhat, lo, hi in zip(future, factors, mean, lower, upper, strict=True):
+            if not np.isfinite(yhat):
+                raise ValueError(f"{self.model} gave no forecast")
+            lo = lo if np.isfinite(lo) else yhat
+            hi = hi if np.isfinite(hi) else yhat
+            points.append(ForecastPoint(day, float(yhat) * f, float(lo) * f, float(hi) * f))
+        return points
