@@ -54,7 +54,27 @@ class App:
 
             drawer = ReportCharts()
         documents = Documents(company_names(self.uow), currency=self.settings.currency)
-        return Conversation(self.bus, self.uow, self.clock, charts=drawer, documents=documents)
+        return Conversation(
+            self.bus,
+            self.uow,
+            self.clock,
+            charts=drawer,
+            documents=documents,
+            llm=self.assistant(),
+        )
+
+    def assistant(self):
+        """The LLM path (`bot.llm.Assistant`) when `JXC_LLM_PROVIDER` names a provider, built
+        once; None with `none`: no client, no LangChain import, no socket."""
+        if self.settings.llm_provider == "none":
+            return None
+        if "_assistant" not in self.__dict__:
+            from adapters.llm import chat_model
+            from bot.llm.session import Assistant
+
+            model = chat_model(self.settings)
+            self.__dict__["_assistant"] = Assistant(model, self.settings.llm_timeout)
+        return self.__dict__["_assistant"]
 
 
 def bootstrap(

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError, field_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.errors import BadRequest
+
+LLM_PROVIDERS = ("none", "openai", "ollama")
 
 
 class Settings(BaseSettings):
@@ -31,11 +33,15 @@ class Settings(BaseSettings):
     listen_host: str = "0.0.0.0"
     # Default: derived from the token (see adapters.telegram.webhook_secret).
     telegram_webhook_secret: str | None = None
+    # The LLM path (adapters/llm): none | openai | ollama, the endpoint, the model, its key and
+    # the seconds one request may take (a message has 30 s in all).
     llm_provider: str = "none"
     llm_base_url: str | None = None
-    llm_model: str | None = None
+    llm_model: str | None = Field(default=None, validate_default=True)
     llm_api_key: str | None = None
     llm_timeout: float = 20.0
+    # The key OpenAI's own tools read, taken when JXC_LLM_API_KEY is not set.
+    openai_api_key: str | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     dask_scheduler: str | None = None
     log_file: str | None = None
 
@@ -101,6 +107,37 @@ class Settings(BaseSettings):
                 f"{text[:60]!r} is not an ISO date or datetime (e.g. 2026-06-15)"
             ) from None
         return text
+
+    @field_validator("llm_provider")
+    @classmethod
+    def _llm_provider(cls, value: str) -> str:
+        provider = (value or "none").strip().lower()
+        if provider not in LLM_PROVIDERS:
+            raise ValueError(f"{value[:40]!r} is not a provider: use {' | '.join(LLM_PROVIDERS)}")
+        return provider
+
+    @field_validator("llm_model")
+    @classmethod
+    def _llm_model(cls, value: str | None, info: ValidationInfo) -> str | None:
+        model = (value or "").strip()
+        if not model and info.data.get("llm_provider", "none") != "none":
+            raise ValueError("name the model the provider serves (e.g. JXC_LLM_MODEL=qwen2.5)")
+        return model or None
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _llm_base_url(cls, value: str | None) -> str | None:
+        url = (value or "").strip()
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError(f"{url[:60]!r} is not an http:// or https:// URL")
+        return url.rstrip("/") or None
+
+    @field_validator("llm_timeout")
+    @classmethod
+    def _llm_timeout(cls, value: float) -> float:
+        if not 0 < value <= 600:
+            raise ValueError(f"{value} is not a number of seconds from 0 to 600")
+        return value
 
     def __init__(self, **values):
         try:

@@ -12,6 +12,7 @@ from bot.conversation.proposals import Proposals, joined, with_left_out
 from bot.conversation.scanned import Scanned, Scans
 from bot.conversation.storage import UNCHANGED, Turn
 from bot.help import help_text
+from bot.llm.fallback import ModelFallback
 from bot.parse import ParseError, ParseResult, confirmation_word, parse
 from bot.parse.messages import message
 from bot.render.errors import error_reply, not_available_reply, not_permitted_reply
@@ -46,17 +47,20 @@ from domain.roles import may
 log = logging.getLogger(__name__)
 
 
-class Conversation(Proposals, Buttons, Scans):
+class Conversation(Proposals, Buttons, Scans, ModelFallback):
     """Talks with registered users through any channel (buttons: `bot.taps.Buttons`; codes
-    read from photos: `bot.conversation.scanned`)."""
+    read from photos: `bot.conversation.scanned`; what the parser cannot read goes to the model
+    when one is configured: `bot.llm.fallback`)."""
 
-    def __init__(self, bus, uow_factory, clock, charts=None, documents=None):
+    def __init__(self, bus, uow_factory, clock, charts=None, documents=None, llm=None):
         """`charts(result, lang) -> path`, a port from the edges, draws a report's chart for
         channels that show pictures (Slack, Telegram); without it replies carry text and table.
         `documents(result, lang) -> path | None`, another, draws an answer that is a document
-        (a delivery note, a statement, a label sheet) as a PDF the reply carries; None for other answers.
-        A requester hears of a decision through the rules feed's deliveries, not from here."""
+        (a delivery note, a statement, a label sheet) as a PDF the reply carries; None for other
+        answers. A requester hears of a decision through the rules feed's deliveries, not from
+        here. `llm` (a `bot.llm.Assistant`) answers what the parser recognises no command in."""
         self.bus = bus
+        self.llm = llm
         self.uow_factory = uow_factory
         self.clock = clock
         self.charts = charts
@@ -271,6 +275,8 @@ class Conversation(Proposals, Buttons, Scans):
         user, lang = turn.user, turn.lang
         err = result.error or ParseError(None, "")
         code = err.code
+        if code is None and self.llm is not None and not keep and isinstance(text, str):
+            return self._from_model(turn, text)
         if code is None:
             return Reply(
                 t(
