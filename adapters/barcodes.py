@@ -17,7 +17,7 @@ import logging
 import time
 from dataclasses import dataclass
 
-from domain.gtin import valid_gtin
+from domain.ledger.gtin import valid_gtin
 
 log = logging.getLogger(__name__)
 

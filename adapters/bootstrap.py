@@ -19,9 +19,9 @@ from adapters.db import SqlUnitOfWork, make_engine, migrate
 from adapters.forecasting.fitters import default_fitters
 from adapters.notify import ChannelNotifier, Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
-from domain.forecast_choice import FitterTable
-from domain.messagebus import MessageBus
-from domain.services.queries import query_digest
+from domain.messages.bus import MessageBus
+from domain.orders.quotes import query_digest
+from domain.planning.choice import FitterTable
 from domain.uow import UnitOfWork, UowFactory
 
 
@@ -98,20 +98,15 @@ def handler_table(
 ) -> dict:
     """The service of every intent, each handed the ports it needs. The batch services (forecast
     batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
+    from domain.alerts import actions as alert_actions
+    from domain.approvals import delegation
+    from domain.approvals import policy as approvals
+    from domain.ledger import stock
     from domain.money import balances, payments, returns, statement
+    from domain.orders import amend, purchasing, sales, shipping
+    from domain.orders import quotes as queries
+    from domain.orders.questions import APPROVAL_SUBJECTS, query_orders
     from domain.reports.service import run_report
-    from domain.services import (
-        alert_actions,
-        amend,
-        approvals,
-        delegation,
-        purchasing,
-        queries,
-        sales,
-        shipping,
-        stock,
-    )
-    from domain.services.orders import APPROVAL_SUBJECTS, query_orders
 
     return {
         "stock.query": stock.query_stock,
@@ -146,7 +141,7 @@ def handler_table(
         "alert.snooze": alert_actions.snooze_alert,
         "alert.order": alert_actions.order_from_alert,
         "forecast": _later(
-            "domain.services.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
+            "domain.planning.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
         ),
         "forecast.all": _later(
             "adapters.forecasting.batch:forecast_catalogue",
@@ -164,8 +159,8 @@ def handler_table(
         ),
         "digest.schedules": _later("adapters.digest:set_schedules"),
         "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
-        "delivery_note": _later("domain.services.delivery_notes:delivery_note"),
-        "labels": _later("domain.services.labels:print_labels"),
+        "delivery_note": _later("domain.orders.delivery_notes:delivery_note"),
+        "labels": _later("domain.ledger.labels:print_labels"),
     }
 
 
@@ -250,7 +245,7 @@ def run_feed_inline(app: App, kind: str = "durable") -> None:
     rules engine is built only when rows wait."""
     from sqlalchemy import exists, select
 
-    from domain.alerts import alert_t
+    from domain.alerts.records import alert_t
     from domain.model import Outbox
 
     outbox = Outbox.__table__

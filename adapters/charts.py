@@ -12,8 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from bot.report_text import KPI_NAMES, TITLES
+from domain.messages.results import ReportAnswer
 from domain.numbers import pct_display
-from domain.results import ReportAnswer
 
 log = logging.getLogger(__name__)
 

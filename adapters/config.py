@@ -51,7 +51,7 @@ class Settings(BaseSettings):
         from sqlalchemy import make_url
         from sqlalchemy.exc import ArgumentError
 
-        from domain.commands import echo
+        from domain.messages.commands import echo
 
         shown = echo(value)
         try:

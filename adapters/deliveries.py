@@ -51,7 +51,7 @@ def deliver_pending(
     from sqlalchemy import select, true, update
 
     from bot.render.alerts import alert_buttons
-    from domain.alerts import LIVE, alert_t, delivery_t
+    from domain.alerts.records import LIVE, alert_t, delivery_t
     from domain.model import User
 
     user_t = User.__table__
@@ -178,7 +178,7 @@ def _subject_closed(uow, row, alert) -> str | None:
     requester and a digest are sent whatever became of the alert."""
     from sqlalchemy import select
 
-    from domain.alerts import LIVE
+    from domain.alerts.records import LIVE
     from domain.model import ApprovalRequest
 
     if alert is None or row.purpose in ("decision", "digest", "closing"):
@@ -205,7 +205,7 @@ def release_attachment(app, row) -> bool:
     the file was removed."""
     from sqlalchemy import exists, select
 
-    from domain.alerts import delivery_t
+    from domain.alerts.records import delivery_t
 
     path = getattr(row, "attachment", None)
     if not path:
@@ -250,7 +250,7 @@ def refresh_copies(app, notifier: Notifier, alert_id: int) -> int:
     from sqlalchemy import select
 
     from bot.render.alerts import decided_copy, delegated_by, outcome_line, replaced_line
-    from domain.alerts import alert_t, delivery_t
+    from domain.alerts.records import alert_t, delivery_t
     from domain.model import ApprovalRequest, User
 
     req_t, user_t = ApprovalRequest.__table__, User.__table__
@@ -310,7 +310,7 @@ def refresh_for_tap(app, notifier: Notifier, payload: str) -> int:
     of request A-7, `al:12:…` alert 12)."""
     from sqlalchemy import select
 
-    from domain.alerts import alert_t
+    from domain.alerts.records import alert_t
 
     kind, _, rest = (payload or "").partition(":")
     target = rest.rpartition(":")[0]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from domain import imports
+from domain.ledger import imports
 from domain.model import StockMove
 
 DATA = Path(__file__).parent / "demo_data"

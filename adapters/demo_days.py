@@ -21,7 +21,8 @@ from adapters.demo_play import (
     routine_price,
     whole,
 )
-from domain.commands import (
+from domain.errors import JxcError
+from domain.messages.commands import (
     CountStock,
     CreatePurchaseOrder,
     CreateSalesOrder,
@@ -30,8 +31,7 @@ from domain.commands import (
     ReceivePurchaseOrder,
     ShipSalesOrder,
 )
-from domain.errors import JxcError
-from domain.results import StockCountResult
+from domain.messages.results import StockCountResult
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _plan_shipment(play: Play, order: str, lines: list[Line], ship: date, last: 
 
 def _counts(play: Play, day: date) -> None:
     """Cycle counts: two items in MAIN, the shelf a little short (now and then over)."""
-    from domain.services.stock import stock_rows
+    from domain.ledger.stock import stock_rows
 
     skus = sorted(play.items)
     week = play.counts["stock.count"] // 2
@@ -246,7 +246,7 @@ def _discounted(play: Play, day: date, at: tuple[int, int], customer: str, sku: 
 
 def _count_off(play: Play, sku: str, share: Decimal) -> StockCountResult:
     """A count that differs from the book by `share` of it (never below what is reserved)."""
-    from domain.services.stock import stock_rows
+    from domain.ledger.stock import stock_rows
 
     with play.app.uow(write=False) as uow:
         (row,) = stock_rows(uow, sku, "MAIN")

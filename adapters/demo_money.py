@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, Decimal
 
-from domain import lookup
+from domain.ledger import lookup
 from domain.money.balances import exposure
 from domain.money.commands import MakePayment, ReceivePayment
 from domain.money.statement import list_invoices

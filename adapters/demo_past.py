@@ -110,7 +110,7 @@ def _expect_new_items(play: Play, rows) -> None:
 def _opening_stock(play: Play, start: date) -> None:
     """About six weeks of demand in MAIN and two in BJ, received on the first morning; every
     seventh item starts short, so the buyer has something to order on day one."""
-    from domain.commands import ReceiveStock
+    from domain.messages.commands import ReceiveStock
 
     play.at(start, 8, 0)
     for n, item in enumerate(play.items.values()):

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from domain.clock import FixedClock
-from domain.commands import Line, ShipSalesOrder
+from domain.messages.commands import Line, ShipSalesOrder
 from domain.numbers import COUNTED_UNITS
 
 PLAYED_DAYS = 56
@@ -82,7 +82,7 @@ class Play:
 
     def available(self) -> dict[str, Decimal]:
         """Available quantity per SKU in MAIN now."""
-        from domain.services.stock import stock_rows
+        from domain.ledger.stock import stock_rows
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")
@@ -90,7 +90,7 @@ class Play:
 
     def projected(self) -> dict[str, Decimal]:
         """Available plus on order per SKU in MAIN now."""
-        from domain.services.stock import stock_rows
+        from domain.ledger.stock import stock_rows
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")

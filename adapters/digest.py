@@ -21,14 +21,14 @@ from sqlalchemy import select
 from bot.render.words import subject_words
 from bot.report_text import KPI_NAMES, period_label
 from domain import settings
-from domain.batch_results import DigestSchedule, DigestSchedules, DigestSent
-from domain.commands import Report
-from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import BadRequest, InvalidAmount, JxcError
+from domain.messages.batch_results import DigestSchedule, DigestSchedules, DigestSent
+from domain.messages.commands import Report
+from domain.messages.commands_admin import SendDigest, SetDigestSchedules
+from domain.messages.results import ReportAnswer
 from domain.model import ROLES, Setting, User
 from domain.numbers import money_display, pct_display, qty_display
 from domain.reports.service import run_report
-from domain.results import ReportAnswer
 
 logger = logging.getLogger(__name__)
 
@@ -400,7 +400,7 @@ def queue(uow, kind: str, to, currency: str, channels: tuple[str, ...]) -> int:
     committed with the claim of the day's run, it goes out through the delivery loop, retried
     while a chat platform is down, and a crash after the commit loses nothing. Returns how
     many messages were queued."""
-    from domain.alerts import queue_message
+    from domain.alerts.records import queue_message
 
     queued = 0
     for user, text, png in messages(uow, kind, to, currency):

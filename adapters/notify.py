@@ -241,7 +241,7 @@ class ChannelNotifier:
     def send(self, recipient, text: str, png_path: str | Path | None = None) -> None:
         """The port: the message on every configured channel the recipient has an id for
         (else the console). One channel failing does not keep it from the others."""
-        from domain.alerts import channels_of
+        from domain.alerts.records import channels_of
 
         for channel in channels_of(recipient, frozenset(self.by_channel)):
             try:

@@ -75,7 +75,7 @@ def claim_run(app, job: str, then=None) -> bool:
     work in the transaction that records it: both happen, or neither."""
     from sqlalchemy import text
 
-    from domain import inbound
+    from domain.messages import inbound
 
     with app.uow() as uow:
         if uow.dialect == "postgresql":

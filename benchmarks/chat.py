@@ -41,8 +41,8 @@ sys.path.insert(0, str(ROOT))
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
 from adapters.slack.sender import POST_INTERVAL  # noqa: E402
-from domain import imports  # noqa: E402
-from domain.commands import ReceiveStock  # noqa: E402
+from domain.ledger import imports  # noqa: E402
+from domain.messages.commands import ReceiveStock  # noqa: E402
 
 DEMO = ROOT / "adapters" / "demo_data"
 
@@ -297,7 +297,7 @@ def amend_section(quick: bool) -> dict[str, str]:
     from sqlalchemy import event
 
     from bot.conversation import Conversation
-    from domain.commands import CreateSalesOrder, Line
+    from domain.messages.commands import CreateSalesOrder, Line
 
     rounds = 50 if quick else 300
     with tempfile.TemporaryDirectory() as folder:
@@ -338,7 +338,7 @@ def questions_section(quick: bool) -> dict[str, str]:
     from sqlalchemy import event
 
     from bot.conversation import Conversation
-    from domain.commands import CreateSalesOrder, Line
+    from domain.messages.commands import CreateSalesOrder, Line
 
     rounds = 100 if quick else 600
     with tempfile.TemporaryDirectory() as folder:

@@ -74,8 +74,9 @@ def end_to_end(folder: Path, runs: int) -> tuple[int, float]:
     """The delivery note of an order of every demo item: the bus's query, then the PDF."""
     from adapters.bootstrap import bootstrap
     from adapters.config import Settings
-    from domain import imports, settings
-    from domain.commands import (
+    from domain import settings
+    from domain.ledger import imports
+    from domain.messages.commands import (
         CreateSalesOrder,
         Line,
         QueryDeliveryNote,
@@ -133,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
             huge = statement(5000)
             took5 = median_seconds(lambda: render_document(huge, folder / "h.pdf", COMPANY), 3)
             print(f"documents_statement_5000_lines_s={took5:.3f}")
-        from domain.services.delivery_notes import DeliveryNote
+        from domain.orders.delivery_notes import DeliveryNote
 
         typed = DeliveryNote.from_json(delivery_note(100))
         took_dn = median_seconds(lambda: render_document(typed, folder / "d.pdf", COMPANY), runs)

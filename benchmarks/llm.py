@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
-from domain import imports  # noqa: E402
-from domain.commands import ReceiveStock  # noqa: E402
+from domain.ledger import imports  # noqa: E402
+from domain.messages.commands import ReceiveStock  # noqa: E402
 from tests.e2e.fake_llm import FakeLLM, call, say  # noqa: E402
 
 DEMO = ROOT / "adapters" / "demo_data"

@@ -32,9 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
-from domain import imports  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
-from domain.commands import (  # noqa: E402
+from domain.ledger import imports
+from domain.messages.commands import (  # noqa: E402
     CreateSalesOrder,
     Line,
     QueryBalance,

@@ -100,8 +100,8 @@ def round_trips(n: int) -> None:
     from adapters.bootstrap import bootstrap
     from adapters.config import Settings
     from bot.conversation import Conversation
-    from domain import imports
-    from domain.commands import ReceiveStock
+    from domain.ledger import imports
+    from domain.messages.commands import ReceiveStock
 
     with tempfile.TemporaryDirectory() as tmp:
         app = bootstrap(Settings(database_url=f"sqlite:///{tmp}/chat.db"), migrate_schema=True)

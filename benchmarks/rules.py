@@ -161,8 +161,8 @@ def _feed_db(tmp: str, n_events: int):
 
     from adapters.bootstrap import bootstrap
     from adapters.config import Settings
-    from domain import imports
     from domain.clock import FixedClock
+    from domain.ledger import imports
     from domain.model import Outbox
 
     demo = Path(__file__).resolve().parent.parent / "adapters" / "demo_data"
@@ -211,7 +211,7 @@ def feed_section(n_events: int, cli_runs: int) -> dict[str, float]:
     from decimal import Decimal
 
     from adapters.bootstrap import close_feeds, rules_feed, run_feed_inline
-    from domain.commands import IssueStock, ReceiveStock
+    from domain.messages.commands import IssueStock, ReceiveStock
 
     out: dict[str, float] = {}
     for kind in ("durable", "reference"):
@@ -314,8 +314,8 @@ def served_section(runs: int) -> dict[str, float]:
 
     from adapters.bootstrap import bootstrap
     from adapters.config import Settings
-    from domain.alerts import alert_t
-    from domain.commands import CreateSalesOrder, Line, ReceiveStock
+    from domain.alerts.records import alert_t
+    from domain.messages.commands import CreateSalesOrder, Line, ReceiveStock
 
     with tempfile.TemporaryDirectory() as tmp:
         seeded = _feed_db(tmp, 0)

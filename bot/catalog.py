@@ -26,7 +26,7 @@ import ahocorasick
 from rapidfuzz import fuzz, process
 
 from bot.names import fold, key_of, name_parts, normalise, singular, variants
-from domain.gtin import forms as gtin_forms
+from domain.ledger.gtin import forms as gtin_forms
 
 __all__ = [  # the name forms, read from here before they had a module of their own
     "Catalog",

@@ -1,10 +1,10 @@
-"""The parser's catalog, read from the database (through `domain.catalog_rows`) and rebuilt
+"""The parser's catalog, read from the database (through `domain.ledger.catalog_rows`) and rebuilt
 only when master data changed."""
 
 from __future__ import annotations
 
 from bot.catalog import Catalog, CatalogItem, CatalogPartner, CatalogWarehouse
-from domain import catalog_rows
+from domain.ledger import catalog_rows
 
 
 def _aliases(raw: str) -> tuple[str, ...]:

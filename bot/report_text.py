@@ -18,9 +18,9 @@ from bot.report_words import (
     role_label,
     summary_label,
 )
+from domain.messages.results import ReportAnswer
 from domain.numbers import cost_display, money_display, pct_display, qty_display
 from domain.reports.notes import NOTES, read_note
-from domain.results import ReportAnswer
 
 __all__ = [  # read from here before the words and the forecast's had modules of their own
     "KPI_NAMES",

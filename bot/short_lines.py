@@ -4,8 +4,8 @@ warehouse next proposes the same order from there."""
 
 from __future__ import annotations
 
-from domain import lookup
-from domain.commands import command_from_dict
+from domain.ledger import lookup
+from domain.messages.commands import command_from_dict
 
 
 def servable(uow, command: dict, cmd):
@@ -13,7 +13,7 @@ def servable(uow, command: dict, cmd):
     command, the refusals of the short lines); None when no line or every line is short."""
     if command.get("intent") != "sales.create" or len(command.get("lines") or ()) < 2:
         return None
-    from domain.services.sales import shortages
+    from domain.orders.sales import shortages
 
     short = shortages(cmd, uow)
     if not short or len(short) >= len(command["lines"]):
@@ -28,7 +28,7 @@ def kept_after_refusal(uow, command: dict, cmd) -> dict | None:
     short (the next message may name it); None otherwise."""
     if command.get("intent") not in ("sales.create", "stock.issue"):
         return None
-    from domain import ledger
+    from domain.ledger import moves as ledger
 
     wh = lookup.warehouse(uow, getattr(cmd, "warehouse", None) or "MAIN")
     skus = [x["item"] for x in command.get("lines") or ()] or [command.get("item")]

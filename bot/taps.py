@@ -19,10 +19,10 @@ from bot.render.errors import (
 from bot.render.reply import Reply, t
 from bot.render.results import result_reply
 from bot.waiting import REASON, ReasonPrompt, Waiting
-from domain import lookup
-from domain.commands import Command, OrderFromAlert, command_from_dict
-from domain.conversations import save_state
 from domain.errors import ApprovalAlreadyDecided, JxcError
+from domain.ledger import lookup
+from domain.messages.commands import Command, OrderFromAlert, command_from_dict
+from domain.messages.conversations import save_state
 from domain.roles import may
 
 
@@ -231,7 +231,7 @@ def closed_alert(uow, alert_id: int, lang: str) -> Reply | None:
     """A reply for a tap on an alert that is no longer open, or None."""
     from sqlalchemy import select
 
-    from domain.alerts import alert_t
+    from domain.alerts.records import alert_t
 
     alert = uow.execute(select(alert_t).where(alert_t.c.id == alert_id)).first()
     if alert is None:

@@ -21,8 +21,8 @@ from bot.catalog import Catalog
 from bot.parse import confirmation_word
 from bot.parse.scan import MASK, Scan, scan_text
 from bot.render.reply import Reply
-from domain.commands import Command, command_from_dict
 from domain.errors import JxcError
+from domain.messages.commands import Command, command_from_dict
 
 EXPIRY = timedelta(minutes=10)
 

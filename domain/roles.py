@@ -49,7 +49,7 @@ OWN_ONLY: dict[str, frozenset[str]] = {
     "sales": frozenset({"sales.cancel", "sales.amend", "sales.return"})
 }
 # Rights a user may also hold by a delegation in force, whatever their role: anyone may ask,
-# and the service decides (`domain.services.delegation`).
+# and the service decides (`domain.approvals.delegation`).
 DELEGABLE = frozenset({"approval.decide"})
 
 

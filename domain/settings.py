@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain.commands import check_text
 from domain.errors import BadRequest, InvalidAmount, UnknownSetting, UnknownWarehouse
-from domain.lookup import close_matches
+from domain.ledger.lookup import close_matches
+from domain.messages.commands import check_text
 from domain.model import Setting, Warehouse
 from domain.numbers import parse_number
 from domain.uow import Prepared

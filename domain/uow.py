@@ -19,7 +19,7 @@ from typing import Any, Protocol
 from sqlalchemy import Table, bindparam, insert, select, text
 
 from domain.clock import Clock
-from domain.events import Event
+from domain.messages.events import Event
 from domain.model import AUDIT_KEYED, Audit
 
 audit_t = Audit.__table__

@@ -10,9 +10,11 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from domain import alerts, settings
+from domain import settings
+from domain.alerts import records as alerts
 from domain.errors import JxcError
-from domain.events import (
+from domain.ledger.moves import balance_t, move_t
+from domain.messages.events import (
     ApprovalDecided,
     ApprovalRequested,
     Event,
@@ -25,7 +27,6 @@ from domain.events import (
     StockTransferred,
     StockWentNegative,
 )
-from domain.ledger import balance_t, move_t
 from domain.model import (
     ApprovalRequest,
     Item,
@@ -37,8 +38,8 @@ from domain.model import (
     StockCount,
     Warehouse,
 )
+from domain.orders.questions import APPROVAL_SUBJECTS
 from domain.reports.stock import reorder_figures
-from domain.services.orders import APPROVAL_SUBJECTS
 from domain.uow import UnitOfWork
 
 req_t = ApprovalRequest.__table__

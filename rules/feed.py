@@ -4,7 +4,7 @@ One batch is one transaction: claim unprocessed outbox rows in id order (`FOR UP
 LOCKED` on PostgreSQL, so workers never take the same row), add the facts the rules need from the
 CURRENT state of each subject (reorder figures as `jxc report below_reorder` computes them, the
 request's status, the balance), post them to the engine, store what fired and mark the rows
-processed. Each row is read back into its typed event (`domain.events.event_from_row`); a row
+processed. Each row is read back into its typed event (`domain.messages.events.event_from_row`); a row
 that cannot be read is marked failed with its error; the others go on.
 Events older than `BACKLOG_AGE` when first processed update alerts but are not delivered.
 
@@ -22,8 +22,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from domain import alerts
-from domain.events import Event, MalformedEvent, event_from_row
+from domain.alerts import records as alerts
+from domain.messages.events import Event, MalformedEvent, event_from_row
 from domain.model import Outbox, User
 from domain.reports.stock import reorder_figures
 from domain.uow import UnitOfWork

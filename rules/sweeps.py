@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from domain import alerts, settings
+from domain import settings
+from domain.alerts import records as alerts
 from domain.model import ApprovalRequest
 from domain.uow import UnitOfWork
 from rules.alerts_text import escalation_texts, pick, reminder_texts

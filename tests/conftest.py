@@ -22,8 +22,8 @@ from sqlalchemy import create_engine, make_url, text
 
 from adapters.bootstrap import bootstrap
 from adapters.config import Settings
-from domain import imports
 from domain.clock import FixedClock
+from domain.ledger import imports
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "adapters" / "demo_data"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from adapters.cli.common import Ctx, emit_json, pass_ctx, resolve_user
-from domain.commands import MAX_SNOOZE_DAYS, AckAlert, ListAlerts, SnoozeAlert
+from domain.messages.commands import MAX_SNOOZE_DAYS, AckAlert, ListAlerts, SnoozeAlert
 
 
 @click.group(invoke_without_command=True)

@@ -8,8 +8,8 @@ import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, png_path, resolve_user
 from bot.report_text import render_text
-from domain.commands import Report
 from domain.errors import JxcError
+from domain.messages.commands import Report
 from domain.reports.service import NAMES
 
 

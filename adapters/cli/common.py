@@ -201,7 +201,7 @@ def keep_traceback(exc: BaseException, where: str = "") -> tuple[str, Path | Non
 def _argv_shown() -> list[str]:
     """The command line as the log shows it: each argument cut to a readable length, bytes that
     are not UTF-8 escaped."""
-    from domain.commands import echo
+    from domain.messages.commands import echo
 
     return [echo(a, 80) for a in sys.argv[1:]]
 
@@ -304,7 +304,7 @@ def png_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -
     any work is done)."""
     if value is None:
         return None
-    from domain.commands import echo
+    from domain.messages.commands import echo
 
     parent = Path(value).parent
     if not parent.is_dir():
@@ -323,7 +323,7 @@ def jobs_count(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
 
 def resolve_user(app: App, name: str | None):
     """The acting user: `--user NAME`, else the first admin."""
-    from domain import lookup
+    from domain.ledger import lookup
 
     if name:
         return app.bus.user(name)

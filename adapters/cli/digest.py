@@ -9,8 +9,8 @@ import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
 from adapters.digest import KINDS, build_digest, load_schedules
-from domain.commands_admin import SendDigest, SetDigestSchedules
 from domain.errors import JxcError
+from domain.messages.commands_admin import SendDigest, SetDigestSchedules
 
 
 @click.command()

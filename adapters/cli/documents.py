@@ -16,7 +16,7 @@ def pdf_path(_ctx: click.Context, _param: click.Parameter, value: Path | None) -
     be a directory (misuse, exit 2, before any work is done)."""
     if value is None:
         return None
-    from domain.commands import echo
+    from domain.messages.commands import echo
 
     if not Path(value).parent.is_dir():
         raise click.BadParameter(f"the directory {echo(Path(value).parent)!r} does not exist")
@@ -56,7 +56,7 @@ def delivery_note(
     from adapters.documents.company import company_names
     from adapters.documents.port import render_document
     from bot.render.results import result_reply
-    from domain.commands import QueryDeliveryNote
+    from domain.messages.commands import QueryDeliveryNote
 
     app = ctx.app
     try:

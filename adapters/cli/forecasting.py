@@ -27,15 +27,15 @@ from bot.report_text import (
     model_label,
     weekly_totals,
 )
-from domain import lookup
-from domain.commands import Forecast as ForecastCommand
-from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import JxcError
-from domain.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
-from domain.history import last_history_day
+from domain.ledger import lookup
+from domain.ledger.history import last_history_day
+from domain.messages.commands import Forecast as ForecastCommand
+from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
+from domain.messages.results import ForecastAnswer
 from domain.numbers import forecast_display
-from domain.results import ForecastAnswer
-from domain.services.forecasts import DEFAULT_DAYS, demand_rows_by_item
+from domain.planning.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
+from domain.planning.forecasts import DEFAULT_DAYS, demand_rows_by_item
 
 log = logging.getLogger(__name__)
 

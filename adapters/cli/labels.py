@@ -52,8 +52,8 @@ def labels(
         raise click.UsageError("name the items with --items SKU,… or take every item with --all")
     from adapters.documents.labels import render_labels
     from bot.render.results import result_reply
-    from domain.commands import PrintLabels
-    from domain.services.labels import every_sku
+    from domain.ledger.labels import every_sku
+    from domain.messages.commands import PrintLabels
 
     app = ctx.app
     try:

@@ -22,13 +22,13 @@ from adapters.cli.common import (
     unexpected,
 )
 from adapters.db import migrate
-from domain import csv_rows, imports
-from domain.command_json import read_command
-from domain.commands import QueryStock, echo
 from domain.errors import BadRequest, JxcError
+from domain.ledger import csv_rows, imports
+from domain.messages.command_json import read_command
+from domain.messages.commands import QueryStock, echo
+from domain.messages.results import StockRow, as_json
 from domain.model import User
 from domain.numbers import cost_display, money_display, qty_display
-from domain.results import StockRow, as_json
 from domain.roles import require_admin
 
 

@@ -116,8 +116,8 @@ def main() -> None:
     bad = undecodable_argument(sys.argv[1:])
     if bad is not None:
         from adapters.cli.common import fail
-        from domain.commands import echo
         from domain.errors import BadRequest
+        from domain.messages.commands import echo
 
         shown = echo(bad)
         fail(

@@ -8,11 +8,11 @@ from rich.table import Table
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
 from domain import settings
-from domain.commands import QueryOrders
 from domain.errors import JxcError
-from domain.results import OrderLineRow
+from domain.messages.commands import QueryOrders
+from domain.messages.results import OrderLineRow
+from domain.orders.questions import STATUSES
 from domain.roles import require_admin
-from domain.services.orders import STATUSES
 
 
 @click.command()

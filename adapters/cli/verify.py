@@ -7,7 +7,7 @@ import sys
 import click
 
 from adapters.cli.common import Ctx, emit_json, pass_ctx
-from domain.verify import Difference, verify_books
+from domain.ledger.verify import Difference, verify_books
 
 
 def describe(d: Difference) -> str:

@@ -28,7 +28,7 @@ from sqlalchemy.sql import ClauseElement
 from adapters.db.errors import db_error
 from domain.clock import Clock
 from domain.errors import Busy
-from domain.events import Event
+from domain.messages.events import Event
 from domain.model import Outbox
 from domain.uow import Prepared, UnitOfWork
 

@@ -2,7 +2,7 @@
 
 24 labels a sheet, 3 across and 8 down, each 70 × 37 mm (the common sheet of that size; a thin
 grey line shows where to cut plain paper). A label holds the QR code of the SKU (what a phone
-reads back as the item: `domain.codes.item_by_code`), the SKU, the English and Chinese names
+reads back as the item: `domain.ledger.codes.item_by_code`), the SKU, the English and Chinese names
 and the barcode's digits when the item has one. The text is set in WenQuanYi Zen Hei, a
 TrueType font embedded in the PDF so the Chinese prints on any reader (reportlab cannot embed
 the CFF outlines of Noto CJK).
@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from domain.services.labels import Label, LabelSheet
+from domain.ledger.labels import Label, LabelSheet
 
 PER_ROW, ROWS = 3, 8
 PER_SHEET = PER_ROW * ROWS

@@ -32,8 +32,8 @@ def _shape(result) -> dict | None:
 def document_kind(result) -> str | None:
     """`delivery_note`, `statement`, `labels`, or None for an answer that is no document. A statement is
     known by the design's shape, whichever type carries it."""
-    from domain.services.delivery_notes import DeliveryNote
-    from domain.services.labels import LabelSheet
+    from domain.ledger.labels import LabelSheet
+    from domain.orders.delivery_notes import DeliveryNote
 
     if isinstance(result, DeliveryNote):
         return "delivery_note"

@@ -3,7 +3,7 @@ so that an item whose data has not changed is not refitted, and an item whose mo
 current is not chosen again.
 
 `forecast_catalogue` and `backtest_catalogue` are the services of the `forecast.all` and
-`forecast.backtest` commands (`domain.commands_admin`); the bootstrap registers them with the
+`forecast.backtest` commands (`domain.messages.commands_admin`); the bootstrap registers them with the
 fitters, so they run through the message bus and its role checks."""
 
 from __future__ import annotations
@@ -18,10 +18,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from domain import catalog_rows, lookup
-from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast, FamilyRow
-from domain.commands_admin import BacktestForecasts, ForecastCatalogue
-from domain.forecast_choice import (
+from domain.ledger import catalog_rows, lookup
+from domain.ledger.history import last_history_day
+from domain.messages.batch_results import (
+    BacktestRow,
+    CatalogueBacktest,
+    CatalogueForecast,
+    FamilyRow,
+)
+from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
+from domain.planning.choice import (
     HORIZON,
     Choice,
     FitterTable,
@@ -30,7 +36,7 @@ from domain.forecast_choice import (
     choose,
     forecast_with,
 )
-from domain.forecasting import (
+from domain.planning.forecasting import (
     MODELS,
     Forecast,
     ForecastError,
@@ -38,8 +44,7 @@ from domain.forecasting import (
     check_days,
     daily_series,
 )
-from domain.history import last_history_day
-from domain.services.forecasts import (
+from domain.planning.forecasts import (
     ForecastStore,
     as_jxc_error,
     current_choice,
@@ -75,7 +80,7 @@ class BatchResult:
 
 
 class MemoryStore:
-    """A store in memory, with the interface of `domain.services.forecasts.ForecastStore`."""
+    """A store in memory, with the interface of `domain.planning.forecasts.ForecastStore`."""
 
     def __init__(self) -> None:
         self.choices: dict[str, Choice] = {}
@@ -365,7 +370,7 @@ def backtest_catalogue(
         else:
             choices[sku] = choice
     if uow_factory is not None and choices and cmd.horizon == HORIZON:
-        from domain.services.forecasts import store_choice
+        from domain.planning.forecasts import store_choice
 
         with uow_factory(write=True) as write:
             for sku, choice in choices.items():

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from adapters.charts import cjk_rc, pyplot
-from domain.forecasting import Forecast, Series
+from domain.planning.forecasting import Forecast, Series
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""The table of fitters the domain chooses among (`domain.forecast_choice`): Prophet additive
+"""The table of fitters the domain chooses among (`domain.planning.choice`): Prophet additive
 and multiplicative, statsforecast's `auto_ets`, `mstl`, `croston_sba`, `adida`, `imapa`.
 
 Building the table imports nothing heavy: each fitter loads its library on its first fit.
@@ -6,8 +6,8 @@ Building the table imports nothing heavy: each fitter loads its library on its f
 
 from __future__ import annotations
 
-from domain.forecast_choice import PROPHET_MULTIPLICATIVE
-from domain.forecasting import ADIDA, AUTO_ETS, CROSTON_SBA, IMAPA, MSTL, PROPHET, Fitter
+from domain.planning.choice import PROPHET_MULTIPLICATIVE
+from domain.planning.forecasting import ADIDA, AUTO_ETS, CROSTON_SBA, IMAPA, MSTL, PROPHET, Fitter
 
 from .prophet_model import MULTIPLICATIVE, HolidayEntry, ProphetFitter
 from .statsforecast_models import StatsForecastFitter

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from domain.forecasting import ForecastPoint, Series
+from domain.planning.forecasting import ForecastPoint, Series
 
 logger = logging.getLogger(__name__)
 

@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import timedelta
 from types import ModuleType
 
-from domain.forecasting import ADIDA, AUTO_ETS, CROSTON_SBA, IMAPA, MSTL, ForecastPoint, Series
+from domain.planning.forecasting import (
+    ADIDA,
+    AUTO_ETS,
+    CROSTON_SBA,
+    IMAPA,
+    MSTL,
+    ForecastPoint,
+    Series,
+)
 
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
 MODEL_VERSION = "sf-1"

@@ -20,8 +20,8 @@ from adapters.slack.sender import Sender
 from bot.render.alerts import ALERT_PAYLOADS
 from bot.render.errors import unregistered_reply
 from bot.render.reply import Reply
-from domain import lookup
 from domain.language import lang_of
+from domain.ledger import lookup
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"

@@ -34,8 +34,8 @@ from bot.render.alerts import ALERT_PAYLOADS
 from bot.render.errors import error_reply, unregistered_reply
 from bot.render.reply import Reply
 from bot.waiting import ReasonPrompt
-from domain import lookup
 from domain.errors import JxcError, apology
+from domain.ledger import lookup
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"

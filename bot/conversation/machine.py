@@ -36,12 +36,13 @@ from bot.waiting_words import (
     put_in_place,
     still_waiting_note,
 )
-from domain import inbound, lookup
-from domain.commands import command_from_dict
-from domain.conversations import load_state, save_state
 from domain.errors import JxcError, apology
 from domain.language import lang_of
-from domain.results import ReportAnswer
+from domain.ledger import lookup
+from domain.messages import inbound
+from domain.messages.commands import command_from_dict
+from domain.messages.conversations import load_state, save_state
+from domain.messages.results import ReportAnswer
 from domain.roles import may
 
 log = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from bot.render.reply import Reply, confirmation_buttons, t
 from bot.render.results import result_reply
 from bot.short_lines import kept_after_refusal, servable
 from bot.waiting import CONFIRM, REFUSED, Waiting
-from domain.conversations import save_state
 from domain.errors import InsufficientStock, JxcError
+from domain.messages.conversations import save_state
 
 
 class Proposals:

@@ -1,7 +1,7 @@
 """Codes read from a photo (扫码), from any channel: the adapter decodes the picture and hands
 the codes and the photo's caption to `Conversation.handle` as a `Scanned`.
 
-Each code is looked up (`domain.codes.item_by_code`). No code read: advice to take the photo
+Each code is looked up (`domain.ledger.codes.item_by_code`). No code read: advice to take the photo
 again, never a guess. A photo without a caption answers the item and its stock; with a caption
 that is a command without its item (`入库 20`, `盘点 95`, `ACME 要 20`), the item read is put in
 and the message goes on exactly as if it had been typed so: dry run, confirmation, role checks,
@@ -18,8 +18,8 @@ from bot.conversation.storage import Turn
 from bot.parse import ParseResult, parse
 from bot.render.reply import Reply, t
 from bot.waiting_words import prefixed
-from domain.codes import CodeMatch, item_by_code
-from domain.commands import QueryStock
+from domain.ledger.codes import CodeMatch, item_by_code
+from domain.messages.commands import QueryStock
 
 # Intents with an item slot, which a caption may leave for the photo to fill.
 ITEM_INTENTS = frozenset(

@@ -4,7 +4,7 @@ state stored per user and channel, a typed record (`bot.waiting.Waiting`) kept a
 from __future__ import annotations
 
 from bot.waiting import Waiting
-from domain import inbound
+from domain.messages import inbound
 
 UNCHANGED = object()
 

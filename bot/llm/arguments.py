@@ -20,7 +20,6 @@ from decimal import Decimal
 from bot.catalog import Catalog, ResolveError
 from bot.llm.tools import DECIMAL_KINDS, Slot, Tool
 from bot.parse.messages import message
-from domain.commands import Command, command_from_dict, echo
 from domain.errors import (
     AmbiguousName,
     JxcError,
@@ -29,6 +28,7 @@ from domain.errors import (
     UnknownWarehouse,
     WrongPartnerKind,
 )
+from domain.messages.commands import Command, command_from_dict, echo
 from domain.numbers import parse_number
 
 

@@ -18,8 +18,8 @@ from bot.conversation.storage import UNCHANGED, Turn
 from bot.parse import confirmation_word
 from bot.render.errors import error_reply, not_permitted_reply
 from bot.render.reply import Reply, t
-from domain import inbound
-from domain.conversations import save_state
+from domain.messages import inbound
+from domain.messages.conversations import save_state
 from domain.roles import may
 
 log = logging.getLogger(__name__)

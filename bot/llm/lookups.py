@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from bot.catalog import Catalog, ResolveError
 from domain.errors import JxcError
-from domain.purchase_history import purchase_history
+from domain.ledger.purchase_history import purchase_history
 
 MATCHES = 5
 """Entities one lookup answers at most."""

@@ -24,9 +24,9 @@ from bot.llm.port import ASSISTANT, SYSTEM, TOOL, USER, ChatModel, Message, Mode
 from bot.llm.prompts import system_prompt
 from bot.llm.toolbox import Toolbox
 from bot.llm.tools import BY_NAME, QUERIES
-from domain.commands import Command
 from domain.errors import JxcError, NotAvailable
-from domain.results import as_json
+from domain.messages.commands import Command
+from domain.messages.results import as_json
 from domain.roles import holds
 
 log = logging.getLogger(__name__)

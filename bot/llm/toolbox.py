@@ -10,8 +10,8 @@ from bot.llm.arguments import command_of, slots_of
 from bot.llm.lookups import find_item, find_partner, item_purchases
 from bot.llm.port import ToolSpec
 from bot.llm.tools import Tool, offered
-from domain.commands import Command
 from domain.errors import JxcError
+from domain.messages.commands import Command
 
 
 @functools.cache

@@ -30,9 +30,9 @@ from bot.parse.intents import classify
 from bot.parse.messages import message
 from bot.parse.scan import SEPARATORS, Scan, scan_text
 from bot.parse.slots import Filler, SlotError
-from domain.commands import Command, command_from_dict
 from domain.errors import JxcError
 from domain.language import lang_of
+from domain.messages.commands import Command, command_from_dict
 
 __all__ = [
     "ParseError",
@@ -193,7 +193,7 @@ def _draft(text: str, catalog: Catalog, today: date | None) -> _Draft:
 
 
 def _until_date(words: str, today: date) -> str:
-    from domain.services.delegation import until_date
+    from domain.approvals.delegation import until_date
 
     try:
         return until_date(words, today).isoformat()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.render.alerts import alert_state
 from bot.render.reply import Reply, t
 from domain.errors import JxcError
-from domain.status_words import DECIDED_ZH
+from domain.orders.status_words import DECIDED_ZH
 
 # What each intent lets a person do, in words (refusals never show an intent name).
 INTENT_WORDS = {

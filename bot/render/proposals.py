@@ -25,7 +25,9 @@ from bot.render.words import (
     partner_name,
     subject_words,
 )
-from domain.commands import (
+from domain.errors import JxcError
+from domain.ledger.stock import stock_rows
+from domain.messages.commands import (
     AckAlert,
     AmendPurchaseOrder,
     AmendSalesOrder,
@@ -45,9 +47,7 @@ from domain.commands import (
     SnoozeAlert,
     TransferStock,
 )
-from domain.errors import JxcError
-from domain.numbers import qty_display
-from domain.results import (
+from domain.messages.results import (
     Amendment,
     Cancellation,
     Decision,
@@ -62,7 +62,7 @@ from domain.results import (
     StockReceipt,
     StockTransfer,
 )
-from domain.services.stock import stock_rows
+from domain.numbers import qty_display
 
 ZERO = Decimal(0)
 
@@ -193,7 +193,7 @@ def _cancel(cmd, uow, r: Cancellation, lang: str) -> str:
 
 def _status(uow, order: str | None) -> str | None:
     """An order's status as stored now (the proposal's dry run was rolled back)."""
-    from domain.services.orders import order_rows
+    from domain.orders.questions import order_rows
 
     try:
         rows = order_rows(uow, order) if order else []

@@ -10,11 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.render.reply import t
-from domain import lookup
 from domain.errors import JxcError
+from domain.ledger import lookup
+from domain.messages.results import LineChange, StockCountResult
 from domain.numbers import money_display, pct_display, qty_display
-from domain.results import LineChange, StockCountResult
-from domain.status_words import status_name
+from domain.orders.status_words import status_name
 
 
 def money_text(value) -> str:

@@ -112,7 +112,7 @@ class StoredForecast(Base, table=True):
 
 
 class ForecastChoice(Base, table=True):
-    """The model chosen for an item by backtest (`domain.forecast_choice`), its scores and its
+    """The model chosen for an item by backtest (`domain.planning.choice`), its scores and its
     band calibration (`choice`, JSON), made under a candidate set (`key`) on the history up to
     `last_day`: a refit reuses it; another key makes it again."""
 

@@ -20,8 +20,8 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, func, select
 
-from domain import lookup
-from domain.commands import QueryBalance
+from domain.ledger import lookup
+from domain.messages.commands import QueryBalance
 from domain.model import SalesLine, SalesOrder
 from domain.model.money import Invoice, Payment
 from domain.money.results import BalanceAnswer

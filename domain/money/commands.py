@@ -1,4 +1,4 @@
-"""The money commands: returns, payments, the statement. Registered in `domain.commands`."""
+"""The money commands: returns, payments, the statement. Registered in `domain.messages.commands`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-import domain.commands as _registry
-from domain.commands import Command, Line, echo
+import domain.messages.commands as _registry
 from domain.errors import InvalidAmount
+from domain.messages.commands import Command, Line, echo
 from domain.numbers import amount as money_amount
 
 

@@ -1,11 +1,11 @@
 """The money events: returns (which re-check the reorder points of the order's items, as every
-event naming an order does) and payments. Registered in `domain.events.EVENTS`."""
+event naming an order does) and payments. Registered in `domain.messages.events.EVENTS`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.events import EVENTS, Event, ReceivedLine
+from domain.messages.events import EVENTS, Event, ReceivedLine
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select, update
 
+from domain.ledger.sequences import next_number
 from domain.model import Partner
 from domain.model.money import Allocation, Invoice, Payment
 from domain.numbers import money
-from domain.sequences import next_number
 from domain.types import Money
 from domain.uow import Prepared
 

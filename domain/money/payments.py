@@ -13,8 +13,9 @@ from decimal import Decimal
 
 from sqlalchemy import insert, select, update
 
-from domain import lookup
 from domain.errors import InvalidState, UnknownInvoice
+from domain.ledger import lookup
+from domain.ledger.sequences import next_number
 from domain.model.money import Payment
 from domain.money import invoices
 from domain.money.balances import balance
@@ -22,7 +23,6 @@ from domain.money.commands import MakePayment, ReceivePayment
 from domain.money.events import PaymentMade, PaymentReceived
 from domain.money.results import AllocationRow, PaymentResult
 from domain.numbers import money_str
-from domain.sequences import next_number
 
 pay_t = Payment.__table__
 inv_t = invoices.inv_t

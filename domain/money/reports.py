@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from domain.history import items, partners, returned_parts, shipped_parts, utc_bounds
+from domain.ledger.history import items, partners, returned_parts, shipped_parts, utc_bounds
 from domain.model import SalesOrder, StockMove
 from domain.model.money import Invoice, Payment
 from domain.money.balances import BUCKETS, owed

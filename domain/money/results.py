@@ -1,12 +1,12 @@
 """The money results: returns, payments, a partner's balance, statements and invoice lists.
-Registered in `domain.results.REPLAYED` (the write intents) here."""
+Registered in `domain.messages.results.REPLAYED` (the write intents) here."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import domain.results as _registry
-from domain.results import MovedLine, Result, omitted
+import domain.messages.results as _registry
+from domain.messages.results import MovedLine, Result, omitted
 
 
 @dataclass(frozen=True, kw_only=True)

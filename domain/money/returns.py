@@ -18,18 +18,20 @@ from decimal import Decimal
 
 from sqlalchemy import func, select, update
 
-from domain import ledger, lookup, roles
+from domain import roles
 from domain.errors import InvalidQuantity, InvalidState, NotPermitted, UnknownOrder
-from domain.events import ReceivedLine
-from domain.ledger import item_t, move_t
+from domain.ledger import lookup
+from domain.ledger import moves as ledger
+from domain.ledger.moves import item_t, move_t
+from domain.messages.events import ReceivedLine
+from domain.messages.results import MovedLine
 from domain.model import Partner, PurchaseLine, PurchaseOrder, SalesLine, SalesOrder
 from domain.money import invoices
 from domain.money.commands import ReturnPurchaseOrder, ReturnSalesOrder
 from domain.money.events import PurchaseOrderReturned, SalesOrderReturned
 from domain.money.results import ReturnResult
 from domain.numbers import money, money_str, qty_str, quantity
-from domain.results import MovedLine
-from domain.status_words import state_en, state_zh
+from domain.orders.status_words import state_en, state_zh
 
 ZERO = Decimal(0)
 UNIT = Decimal("0.000001")

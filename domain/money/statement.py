@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, literal, select
 
-from domain import lookup
+from domain.ledger import lookup
 from domain.model.money import Invoice, Payment
 from domain.money.commands import QueryStatement
 from domain.money.results import InvoiceRow, InvoicesAnswer, StatementAnswer, StatementLine

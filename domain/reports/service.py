@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from domain.commands import Report
 from domain.errors import UnknownReport
-from domain.lookup import close_matches
+from domain.ledger.lookup import close_matches
+from domain.messages.commands import Report
+from domain.messages.results import ReportAnswer
 from domain.reports.notes import note
 from domain.reports.periods import LAST_12_MONTHS, Period, period_range
-from domain.results import ReportAnswer
 
 ReportFn = Callable[[object, Period | None], dict]
 

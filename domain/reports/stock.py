@@ -9,17 +9,18 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain import formulas, settings
-from domain.forecasting import daily_series
-from domain.history import demand_by_item, items, last_history_day, moves, sales
-from domain.history import stock_values_at as values_at
-from domain.ledger import balance_t, move_t
+from domain import settings
+from domain.ledger.history import demand_by_item, items, last_history_day, moves, sales
+from domain.ledger.history import stock_values_at as values_at
+from domain.ledger.moves import balance_t, move_t
+from domain.ledger.stock import stock_rows
 from domain.numbers import money_str, qty_str
+from domain.orders import purchasing
+from domain.planning import formulas
+from domain.planning.forecasting import daily_series
+from domain.planning.forecasts import fresh_forecast
 from domain.reports.notes import note
 from domain.reports.periods import Period, month_ends, year_before
-from domain.services import purchasing
-from domain.services.forecasts import fresh_forecast
-from domain.services.stock import stock_rows
 
 ZERO = Decimal(0)
 SLOW_DAYS = 90

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from domain.history import items, local_day, partners, sales, sl_t, so_t, utc_bounds
+from domain.ledger.history import items, local_day, partners, sales, sl_t, so_t, utc_bounds
 from domain.model import ApprovalRequest, PurchaseOrder, StockCount, StockMove
 from domain.numbers import money_display, money_str, qty_str
 from domain.reports.notes import note, read_note

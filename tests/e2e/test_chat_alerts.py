@@ -90,7 +90,7 @@ class Shop:
         delivery sent (or skipped, or failed for good)."""
         from sqlalchemy import create_engine, exists, select
 
-        from domain.alerts import delivery_t
+        from domain.alerts.records import delivery_t
         from domain.model import Outbox
 
         outbox = Outbox.__table__

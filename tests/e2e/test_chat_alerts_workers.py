@@ -14,8 +14,8 @@ from adapters.config import Settings
 from adapters.deliveries import deliver_pending
 from adapters.notify import ChannelNotifier, RecordingNotifier
 from adapters.scheduler import _RUNTIMES, run_digest_job
-from domain.alerts import delivery_t
-from domain.commands import CreatePurchaseOrder, Line
+from domain.alerts.records import delivery_t
+from domain.messages.commands import CreatePurchaseOrder, Line
 
 pytestmark = pytest.mark.db
 

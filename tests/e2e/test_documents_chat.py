@@ -20,7 +20,13 @@ from adapters.telegram.render import send_reply
 from adapters.telegram.sending import Sender
 from bot.conversation import Conversation
 from bot.render.reply import Reply
-from domain.commands import CreateSalesOrder, Line, QueryDeliveryNote, ReceiveStock, ShipSalesOrder
+from domain.messages.commands import (
+    CreateSalesOrder,
+    Line,
+    QueryDeliveryNote,
+    ReceiveStock,
+    ShipSalesOrder,
+)
 from tests.conftest import ROOT, cli_env, run_json
 from tests.e2e.fake_slack import FakeSlack, ServeProcess, dm, event_body, free_port, post
 from tests.e2e.fake_slack import signed_headers as slack_headers

@@ -14,7 +14,7 @@ import pytest
 
 from adapters.bootstrap import bootstrap
 from adapters.config import Settings
-from domain.commands import CreatePurchaseOrder, Line, ReceiveStock
+from domain.messages.commands import CreatePurchaseOrder, Line, ReceiveStock
 from tests.conftest import jxc
 from tests.e2e.fake_llm import FakeLLM, call, calls, fail, garbage, hang, say, slow
 

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain import imports
-from domain.commands import CreatePurchaseOrder, Line, ReceiveStock
+from domain.ledger import imports
+from domain.messages.commands import CreatePurchaseOrder, Line, ReceiveStock
 from tests.conftest import jxc
 from tests.e2e.fake_llm import FakeLLM, call, calls, say
 from tests.e2e.test_llm_chat import FREE, llm_app
@@ -168,7 +168,7 @@ def named(app, master_db):
         uow.commit()
     bus = app.bus
     bus.execute(ReceiveStock(item="INJ-0", qty=Decimal(50)), bus.user("li"))
-    from domain.commands import CancelSalesOrder, CreateSalesOrder
+    from domain.messages.commands import CancelSalesOrder, CreateSalesOrder
 
     bus.execute(
         CreateSalesOrder(customer="BAD", lines=(Line("INJ-0", Decimal(5)),)), bus.user("sam")

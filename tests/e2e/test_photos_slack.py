@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.slack import SlackPart
-from domain.commands import QueryStock, ReceiveStock
+from domain.messages.commands import QueryStock, ReceiveStock
 from tests.e2e.fake_slack import (
     FakeSlack,
     block_action_body,

@@ -11,7 +11,7 @@ import pytest
 
 from adapters.telegram import TelegramPart
 from adapters.telegram.sending import Sender
-from domain.commands import QueryStock, ReceiveStock
+from domain.messages.commands import QueryStock, ReceiveStock
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 from tests.photos import Shot, blank_photo, code_image, photo
 

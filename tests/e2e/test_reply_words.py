@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 
 from bot.conversation import Conversation
-from domain import imports
-from domain.commands import QueryOrders, ReceiveStock
+from domain.ledger import imports
+from domain.messages.commands import QueryOrders, ReceiveStock
 from tests.conftest import jxc
 
 pytestmark = pytest.mark.db

@@ -110,7 +110,7 @@ def _wait(check, what: str, timeout: float = 20.0):
 def _deliveries(db: str) -> list:
     from sqlalchemy import create_engine, select
 
-    from domain.alerts import alert_t, delivery_t
+    from domain.alerts.records import alert_t, delivery_t
 
     engine = create_engine(db.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
@@ -246,7 +246,7 @@ def test_a_digest_chart_is_removed_once_every_copy_is_sent_and_a_png_asked_for_i
 
     from adapters.deliveries import deliver_pending
     from adapters.scheduler import _RUNTIMES, run_digest_job
-    from domain.commands import ReceiveStock
+    from domain.messages.commands import ReceiveStock
 
     app.bus.execute(ReceiveStock(item="M6-20", qty=Decimal(1000)), users["li"])
     platform = SeesTheChart(down=3)  # its quick retries too

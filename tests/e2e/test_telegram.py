@@ -15,7 +15,7 @@ import pytest
 
 from adapters.telegram import TelegramPart, make_part
 from adapters.telegram.sending import Sender
-from domain.commands import QueryOrders, ReceiveStock
+from domain.messages.commands import QueryOrders, ReceiveStock
 from tests.conftest import RUN_DIR, cli_env, jxc
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 

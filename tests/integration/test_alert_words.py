@@ -9,7 +9,13 @@ from decimal import Decimal
 import pytest
 
 from adapters.bootstrap import rules_feed
-from domain.commands import CountStock, CreatePurchaseOrder, CreateSalesOrder, Line, ReceiveStock
+from domain.messages.commands import (
+    CountStock,
+    CreatePurchaseOrder,
+    CreateSalesOrder,
+    Line,
+    ReceiveStock,
+)
 from tests.integration.test_feed import alerts_of, deliveries
 
 pytestmark = pytest.mark.db

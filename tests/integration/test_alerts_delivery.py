@@ -13,8 +13,8 @@ from adapters.bootstrap import rules_feed
 from adapters.deliveries import deliver_pending
 from adapters.notify import RecordingNotifier
 from adapters.scheduler import FeedLoop
-from domain.alerts import alert_t, delivery_t
-from domain.commands import CreatePurchaseOrder, Line
+from domain.alerts.records import alert_t, delivery_t
+from domain.messages.commands import CreatePurchaseOrder, Line
 from tests.integration.test_feed import history
 
 pytestmark = pytest.mark.db

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.commands import (
+from domain.errors import ApprovalAlreadyDecided, InsufficientStock, InvalidState, OwnRequest
+from domain.messages.commands import (
     CancelSalesOrder,
     CreatePurchaseOrder,
     CreateSalesOrder,
@@ -18,8 +19,7 @@ from domain.commands import (
     ReceiveStock,
     ShipSalesOrder,
 )
-from domain.errors import ApprovalAlreadyDecided, InsufficientStock, InvalidState, OwnRequest
-from domain.results import MovedLine
+from domain.messages.results import MovedLine
 
 pytestmark = pytest.mark.db
 D = Decimal

@@ -10,8 +10,8 @@ from alembic import command
 from sqlalchemy import func, select
 
 from adapters.db import alembic_config
-from domain.commands import IssueStock, ReceiveStock
 from domain.errors import DuplicateRequest, InsufficientStock
+from domain.messages.commands import IssueStock, ReceiveStock
 from domain.model import Audit, StockMove
 
 pytestmark = pytest.mark.db

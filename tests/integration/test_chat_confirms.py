@@ -15,7 +15,7 @@ from adapters.bootstrap import run_feed_inline
 from adapters.deliveries import deliver_pending
 from adapters.notify import RecordingNotifier
 from bot.conversation import Conversation
-from domain.commands import CountStock, QueryOrders, QueryStock, ReceiveStock
+from domain.messages.commands import CountStock, QueryOrders, QueryStock, ReceiveStock
 
 pytestmark = pytest.mark.db
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.conversation import Conversation
-from domain.commands import QueryStock, ReceiveStock
-from domain.messagebus import MessageBus
+from domain.messages.bus import MessageBus
+from domain.messages.commands import QueryStock, ReceiveStock
 
 pytestmark = pytest.mark.db
 

@@ -15,7 +15,7 @@ from adapters.deliveries import deliver_pending
 from adapters.notify import RecordingNotifier
 from bot.conversation import Conversation
 from bot.waiting import ReasonPrompt, Waiting
-from domain.commands import QueryOrders, QueryStock, ReceiveStock
+from domain.messages.commands import QueryOrders, QueryStock, ReceiveStock
 
 pytestmark = pytest.mark.db
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from domain.commands import (
+from domain.errors import InsufficientStock
+from domain.messages.commands import (
     CountStock,
     CreateSalesOrder,
     DecideApproval,
@@ -20,9 +21,8 @@ from domain.commands import (
     ReceiveStock,
     ShipSalesOrder,
 )
-from domain.errors import InsufficientStock
+from domain.messages.results import PostedCount
 from domain.model import Outbox
-from domain.results import PostedCount
 from tests.conftest import jxc, run_json
 
 pytestmark = pytest.mark.db

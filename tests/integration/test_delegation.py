@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from adapters.bootstrap import run_feed_inline
 from bot.conversation import Conversation
-from domain.commands import (
+from domain.errors import BadRequest, InvalidState, NotPermitted, OwnRequest, UnknownUser
+from domain.messages.commands import (
     CreateSalesOrder,
     DecideApproval,
     DelegateApprovals,
@@ -21,7 +22,6 @@ from domain.commands import (
     ListApprovals,
     ReceiveStock,
 )
-from domain.errors import BadRequest, InvalidState, NotPermitted, OwnRequest, UnknownUser
 from domain.model import Delivery
 from tests.conftest import jxc, run_json
 

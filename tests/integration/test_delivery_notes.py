@@ -10,7 +10,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import update
 
-from domain.commands import (
+from domain.errors import InvalidState, NotPermitted, UnknownOrder
+from domain.messages.commands import (
     CreateSalesOrder,
     Line,
     QueryDeliveryNote,
@@ -18,7 +19,6 @@ from domain.commands import (
     ShipSalesOrder,
     TransferStock,
 )
-from domain.errors import InvalidState, NotPermitted, UnknownOrder
 from domain.model import StockMove
 from tests.conftest import jxc, run_json
 

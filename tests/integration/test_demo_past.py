@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from adapters.bootstrap import bootstrap
 from adapters.config import Settings
 from adapters.demo import seed_demo
-from domain import lookup
 from domain.clock import FixedClock
-from domain.commands import QueryOrders
-from domain.history import last_history_day, sales
+from domain.ledger import lookup
+from domain.ledger.history import last_history_day, sales
+from domain.messages.commands import QueryOrders
 from domain.model import SalesHistory, StockMove
 from domain.model.money import Payment
 from tests.conftest import NOW
@@ -73,9 +73,9 @@ def test_the_same_day_gives_the_same_past(demo, tmp_path):
 
 
 def test_the_accountant_collected_and_paid_and_some_invoices_are_overdue(demo):
+    from domain.ledger.verify import verify_books
     from domain.money.balances import owed
     from domain.money.statement import list_invoices
-    from domain.verify import verify_books
 
     with demo.uow(write=False) as uow:
         rows = list_invoices(uow).invoices

@@ -29,11 +29,11 @@ from adapters.scheduler import (
     start_scheduler,
     sync_digest_jobs,
 )
-from domain.alerts import delivery_t
-from domain.batch_results import DigestSchedule, DigestSchedules, DigestSent
-from domain.commands import ReceiveStock
-from domain.commands_admin import SendDigest, SetDigestSchedules
+from domain.alerts.records import delivery_t
 from domain.errors import InvalidAmount
+from domain.messages.batch_results import DigestSchedule, DigestSchedules, DigestSent
+from domain.messages.commands import ReceiveStock
+from domain.messages.commands_admin import SendDigest, SetDigestSchedules
 
 pytestmark = pytest.mark.db
 
@@ -148,7 +148,8 @@ def rewind(engine, job_id: str, when: datetime) -> None:
 
 
 def test_a_digest_shows_whole_units_money_with_separators_and_percentages(app, users, tmp_path):
-    from domain import imports, settings
+    from domain import settings
+    from domain.ledger import imports
 
     with app.uow() as uow:
         settings.store(uow, "reorder.history_days", "5")  # under the range: a short test window
@@ -175,7 +176,8 @@ def test_a_digest_shows_whole_units_money_with_separators_and_percentages(app, u
 
 
 def test_a_chinese_digest_names_periods_and_reorder_figures_in_chinese(app, users, tmp_path):
-    from domain import imports, settings
+    from domain import settings
+    from domain.ledger import imports
 
     with app.uow() as uow:
         settings.store(uow, "reorder.history_days", "5")  # under the range: a short test window
@@ -240,7 +242,7 @@ def test_a_digest_due_while_the_chat_platform_is_down_is_sent_when_it_is_back(st
 
 def test_overdue_receivables_reach_the_copies_of_accountants_and_admins_only(stocked, users):
     from adapters.digest import deliver
-    from domain.commands import CreateSalesOrder, Line, ShipSalesOrder
+    from domain.messages.commands import CreateSalesOrder, Line, ShipSalesOrder
 
     so = stocked.bus.execute(
         CreateSalesOrder(customer="ACME", lines=(Line("M6-20", Decimal(100)),)), users["wang"]

@@ -14,8 +14,8 @@ import pytest
 from adapters.documents.company import Company
 from adapters.documents.port import Documents, document_kind, release, render_document
 from domain.errors import NotAvailable
-from domain.results import ReportAnswer
-from domain.services.delivery_notes import DeliveryNote, DeliveryNoteLine
+from domain.messages.results import ReportAnswer
+from domain.orders.delivery_notes import DeliveryNote, DeliveryNoteLine
 from tests.pdf_text import fonts, needs_pdftotext, pages
 
 COMPANY = Company("Shanghai Fastener Trading Co., Ltd.", "上海紧固件贸易有限公司")

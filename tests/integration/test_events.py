@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from adapters.bootstrap import rules_feed
 from domain import settings
-from domain.commands import (
+from domain.messages.commands import (
     AmendPurchaseOrder,
     AmendSalesOrder,
     CancelPurchaseOrder,
@@ -27,7 +27,7 @@ from domain.commands import (
     ShipSalesOrder,
     TransferStock,
 )
-from domain.events import EVENTS, SalesPriceFlagged, StockReceived, event_from_row
+from domain.messages.events import EVENTS, SalesPriceFlagged, StockReceived, event_from_row
 from domain.model import Outbox
 from domain.money.commands import MakePayment, ReceivePayment, ReturnPurchaseOrder, ReturnSalesOrder
 

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import insert, select
 
 from adapters.bootstrap import rules_feed
-from domain import imports
-from domain.alerts import alert_t, delivery_t
-from domain.commands import (
+from domain.alerts.records import alert_t, delivery_t
+from domain.ledger import imports
+from domain.messages.commands import (
     CountStock,
     CreatePurchaseOrder,
     DecideApproval,

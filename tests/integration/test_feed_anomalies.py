@@ -10,9 +10,16 @@ import pytest
 from sqlalchemy import select
 
 from adapters.bootstrap import rules_feed
-from domain import imports, settings
-from domain.alerts import alert_t, delivery_t
-from domain.commands import CountStock, CreateSalesOrder, Line, ReceiveStock, ShipSalesOrder
+from domain import settings
+from domain.alerts.records import alert_t, delivery_t
+from domain.ledger import imports
+from domain.messages.commands import (
+    CountStock,
+    CreateSalesOrder,
+    Line,
+    ReceiveStock,
+    ShipSalesOrder,
+)
 
 pytestmark = pytest.mark.db
 D = Decimal

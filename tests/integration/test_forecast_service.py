@@ -12,16 +12,16 @@ import pytest
 from sqlalchemy import func, select
 
 from adapters.forecasting.batch import backtest_catalogue, forecast_catalogue
-from domain import imports, lookup
-from domain.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast
-from domain.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
-from domain.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.errors import InvalidQuantity, UnknownItem
-from domain.forecasting import ForecastPoint
-from domain.messagebus import MessageBus
+from domain.ledger import imports, lookup
+from domain.messages.batch_results import BacktestRow, CatalogueBacktest, CatalogueForecast
+from domain.messages.bus import MessageBus
+from domain.messages.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
+from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.model import ForecastChoice, StoredForecast
+from domain.planning.forecasting import ForecastPoint
+from domain.planning.forecasts import forecast_item, fresh_forecast, load_choice
 from domain.reports.stock import reorder_inputs
-from domain.services.forecasts import forecast_item, fresh_forecast, load_choice
 
 pytestmark = pytest.mark.db
 D = Decimal

@@ -11,10 +11,10 @@ import pytest
 
 from bot.catalog import Catalog, CatalogItem
 from bot.parse import parse
-from domain import imports
-from domain.codes import item_by_code
-from domain.csv_rows import COLUMNS, ImportRejected
-from domain.gtin import forms, gtin14, inner_gtin, valid_gtin
+from domain.ledger import imports
+from domain.ledger.codes import item_by_code
+from domain.ledger.csv_rows import COLUMNS, ImportRejected
+from domain.ledger.gtin import forms, gtin14, inner_gtin, valid_gtin
 
 pytestmark = pytest.mark.db
 UPC_A = "012345000065"  # a UPC-A; its EAN-13 is 0012345000065

@@ -11,17 +11,6 @@ import pytest
 from sqlalchemy import text
 
 from bot.conversation import Conversation
-from domain.commands import (
-    CancelSalesOrder,
-    CreatePurchaseOrder,
-    CreateSalesOrder,
-    Line,
-    QueryBalance,
-    QueryStock,
-    ReceivePurchaseOrder,
-    ReceiveStock,
-    ShipSalesOrder,
-)
 from domain.errors import (
     InsufficientStock,
     InvalidAmount,
@@ -33,6 +22,18 @@ from domain.errors import (
     UnknownPartner,
     WrongPartnerKind,
 )
+from domain.ledger.verify import verify_books
+from domain.messages.commands import (
+    CancelSalesOrder,
+    CreatePurchaseOrder,
+    CreateSalesOrder,
+    Line,
+    QueryBalance,
+    QueryStock,
+    ReceivePurchaseOrder,
+    ReceiveStock,
+    ShipSalesOrder,
+)
 from domain.money.commands import (
     MakePayment,
     QueryStatement,
@@ -41,7 +42,6 @@ from domain.money.commands import (
     ReturnSalesOrder,
 )
 from domain.money.statement import list_invoices
-from domain.verify import verify_books
 
 pytestmark = pytest.mark.db
 
@@ -429,9 +429,9 @@ def test_verify_rebuilds_invoices_payments_and_balances_and_names_what_differs(a
 
 
 def test_sales_and_demand_are_net_of_returns_on_the_day_they_came_back(app, users):
-    from domain.commands import Report
-    from domain.history import demand_by_item
-    from domain.services.forecasts import demand_rows
+    from domain.ledger.history import demand_by_item
+    from domain.messages.commands import Report
+    from domain.planning.forecasts import demand_rows
 
     _stock(app, users)
     order, _ = _sold_and_shipped(app, users, qty=100)  # 25.00 on 2026-06-15
@@ -459,7 +459,7 @@ def test_sales_and_demand_are_net_of_returns_on_the_day_they_came_back(app, user
 
 
 def test_a_return_rechecks_the_reorder_points_of_its_orders_items(app, users):
-    from domain.events import event_from_row
+    from domain.messages.events import event_from_row
     from rules.facts import Enricher
 
     _stock(app, users)

@@ -12,7 +12,8 @@ from alembic import command
 from sqlalchemy import text
 
 from adapters.db import alembic_config, migrate
-from domain.commands import (
+from domain.ledger.verify import verify_books
+from domain.messages.commands import (
     CreatePurchaseOrder,
     CreateSalesOrder,
     Line,
@@ -22,7 +23,6 @@ from domain.commands import (
     ShipSalesOrder,
 )
 from domain.money.statement import list_invoices
-from domain.verify import verify_books
 
 pytestmark = pytest.mark.db
 

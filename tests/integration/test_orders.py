@@ -9,7 +9,18 @@ from decimal import Decimal
 import pytest
 
 from domain import settings
-from domain.commands import (
+from domain.approvals import policy as approvals
+from domain.errors import (
+    ApprovalAlreadyDecided,
+    InsufficientStock,
+    InvalidQuantity,
+    InvalidState,
+    NotPermitted,
+    OwnRequest,
+    UnknownRequest,
+    WrongPartnerKind,
+)
+from domain.messages.commands import (
     CancelPurchaseOrder,
     CancelSalesOrder,
     CountStock,
@@ -26,19 +37,8 @@ from domain.commands import (
     ShipSalesOrder,
     TransferStock,
 )
-from domain.errors import (
-    ApprovalAlreadyDecided,
-    InsufficientStock,
-    InvalidQuantity,
-    InvalidState,
-    NotPermitted,
-    OwnRequest,
-    UnknownRequest,
-    WrongPartnerKind,
-)
-from domain.pricing import Reason
-from domain.services import approvals
-from domain.services.orders import APPROVAL_SUBJECTS
+from domain.orders.pricing import Reason
+from domain.orders.questions import APPROVAL_SUBJECTS
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.db
@@ -310,11 +310,12 @@ def test_a_decision_reaches_its_subject_through_the_handler_of_its_kind(app, use
 
 
 def test_approvals_import_none_of_the_services_they_decide_for():
+    services = ("domain.orders.", "domain.ledger.stock", "domain.alerts.actions", "domain.money.")
     code = (
-        "import sys, domain.services.approvals; "
-        "print(sorted(m for m in sys.modules if m.startswith('domain.services.')))"
+        "import sys, domain.approvals.policy; "
+        f"print(sorted(m for m in sys.modules if m.startswith({services!r})))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
-    assert out.stdout.strip() == "['domain.services.approvals']"
+    assert out.stdout.strip() == "[]"

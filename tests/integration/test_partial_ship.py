@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain.commands import (
+from domain.errors import InsufficientStock, InvalidQuantity, InvalidState
+from domain.messages.commands import (
     CancelSalesOrder,
     CountStock,
     CreateSalesOrder,
@@ -22,8 +23,7 @@ from domain.commands import (
     Report,
     ShipSalesOrder,
 )
-from domain.errors import InsufficientStock, InvalidQuantity, InvalidState
-from domain.results import ClosedLine
+from domain.messages.results import ClosedLine
 from tests.conftest import run_json
 
 pytestmark = pytest.mark.db
@@ -266,8 +266,8 @@ def test_shipments_made_at_one_instant_are_still_two_for_the_fill_rate(master_db
 
 
 def test_demand_is_counted_on_each_day_an_order_shipped(app, users):
-    from domain.lookup import item as item_of
-    from domain.services.forecasts import demand_rows
+    from domain.ledger.lookup import item as item_of
+    from domain.planning.forecasts import demand_rows
 
     li = users["li"]
     so = bolts_and_nuts(app, users)

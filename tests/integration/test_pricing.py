@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from domain.commands import CreateSalesOrder, Line, QueryOrders, ReceiveStock
 from domain.errors import InvalidAmount
-from domain.pricing import price_line
-from domain.results import OrderLineRow
+from domain.messages.commands import CreateSalesOrder, Line, QueryOrders, ReceiveStock
+from domain.messages.results import OrderLineRow
+from domain.orders.pricing import price_line
 
 pytestmark = pytest.mark.db
 D = Decimal

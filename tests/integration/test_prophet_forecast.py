@@ -15,8 +15,8 @@ from adapters.forecasting.prophet_model import (
     ProphetFitter,
     read_holiday_file,
 )
-from domain.forecast_choice import choose, forecast_series
-from domain.forecasting import (
+from domain.planning.choice import choose, forecast_series
+from domain.planning.forecasting import (
     ADIDA,
     CROSTON_SBA,
     IMAPA,

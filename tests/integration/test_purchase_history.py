@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from domain.commands import CancelPurchaseOrder, CreatePurchaseOrder, Line
 from domain.errors import UnknownItem, WrongPartnerKind
-from domain.purchase_history import purchase_history
+from domain.ledger.purchase_history import purchase_history
+from domain.messages.commands import CancelPurchaseOrder, CreatePurchaseOrder, Line
 
 pytestmark = pytest.mark.db
 

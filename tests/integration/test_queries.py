@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.conversation import Conversation
-from domain.commands import (
+from domain.messages.commands import (
     CancelSalesOrder,
     CreateSalesOrder,
     DecideApproval,
@@ -20,7 +20,7 @@ from domain.commands import (
     ReceiveStock,
     ShipSalesOrder,
 )
-from domain.services.sales import exposure
+from domain.orders.sales import exposure
 from tests.conftest import run_json
 
 pytestmark = pytest.mark.db
@@ -233,7 +233,7 @@ def test_credit_left_uses_the_exposure_of_the_approval_check(stocked, chat, user
         CreateSalesOrder(customer="ACME", lines=(Line("DRILL-18V", D(10)),)), users["wang"]
     )
     with stocked.uow(write=False) as uow:
-        from domain import lookup
+        from domain.ledger import lookup
 
         exposed = exposure(uow, lookup.partner(uow, "ACME").id)
     assert exposed == D("3990.00")

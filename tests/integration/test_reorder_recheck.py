@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from adapters.bootstrap import rules_feed
-from domain.commands import (
+from domain.messages.commands import (
     CancelPurchaseOrder,
     CancelSalesOrder,
     CreatePurchaseOrder,

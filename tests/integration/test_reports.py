@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 
 from bot.report_text import render_text
-from domain import imports, settings
-from domain.commands import (
+from domain import settings
+from domain.errors import MissingSlot, UnknownReport
+from domain.ledger import imports
+from domain.messages.commands import (
     CountStock,
     CreatePurchaseOrder,
     CreateSalesOrder,
@@ -23,7 +25,6 @@ from domain.commands import (
     Report,
     ShipSalesOrder,
 )
-from domain.errors import MissingSlot, UnknownReport
 from domain.reports.notes import NOTES
 from domain.reports.service import NAMES
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from domain import imports
+from domain.ledger import imports
 from domain.model import SalesHistory
 
 pytestmark = pytest.mark.db

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from bot.conversation import Conversation, Scanned
-from domain.commands import QueryOrders, QueryStock, ReceiveStock
+from domain.messages.commands import QueryOrders, QueryStock, ReceiveStock
 
 pytestmark = pytest.mark.db
 M6 = "6900010000004"  # M6-20's EAN-13

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from domain.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
 from domain.errors import (
     InsufficientStock,
     InvalidQuantity,
@@ -16,6 +15,7 @@ from domain.errors import (
     UnknownItem,
     UnknownWarehouse,
 )
+from domain.messages.commands import CountStock, IssueStock, QueryStock, ReceiveStock, TransferStock
 from domain.model import Audit, Balance, Outbox, StockMove
 
 pytestmark = pytest.mark.db

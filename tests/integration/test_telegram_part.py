@@ -19,8 +19,8 @@ from adapters.charts import render_report_png
 from adapters.telegram import TelegramPart
 from adapters.telegram.sending import Sender
 from bot.render.reply import Button, Reply
-from domain.commands import Report
 from domain.errors import InsufficientStock
+from domain.messages.commands import Report
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 
 WANG, MARY = 1002, 1001

@@ -1,4 +1,4 @@
-"""The one codec (`domain.codec`): every declared command, event and result goes to JSON and back
+"""The one codec (`domain.messages.codec`): every declared command, event and result goes to JSON and back
 unchanged, and a malformed payload of each kind is refused with the typed error it always got.
 
 The types are found by walking the subclasses of `Command`, `Record` and `Result` after importing
@@ -19,13 +19,20 @@ from decimal import Decimal
 import pytest
 
 import domain
-from domain import codec
-from domain.command_json import read_command
-from domain.commands import COMMANDS, PENDING_INTENTS, Command, Line, Pending, command_from_dict
-from domain.commands.base import decode_command
 from domain.errors import BadRequest, InvalidAmount, InvalidQuantity, MissingSlot, UnknownAlert
-from domain.events import EVENTS, Event, MalformedEvent, Record, event_from_row
-from domain.results import REPLAYED, Result, from_json
+from domain.messages import codec
+from domain.messages.command_json import read_command
+from domain.messages.commands import (
+    COMMANDS,
+    PENDING_INTENTS,
+    Command,
+    Line,
+    Pending,
+    command_from_dict,
+)
+from domain.messages.commands.base import decode_command
+from domain.messages.events import EVENTS, Event, MalformedEvent, Record, event_from_row
+from domain.messages.results import REPLAYED, Result, from_json
 
 for _module in pkgutil.walk_packages(domain.__path__, "domain."):
     importlib.import_module(_module.name)
@@ -179,9 +186,9 @@ def test_what_each_family_leaves_out_while_none():
 
 
 def test_the_json_shapes_the_design_prints():
-    from domain.commands import ListAlerts, QueryOrders, TransferStock
-    from domain.events import StockShort
-    from domain.results import StockTransfer
+    from domain.messages.commands import ListAlerts, QueryOrders, TransferStock
+    from domain.messages.events import StockShort
+    from domain.messages.results import StockTransfer
 
     D = Decimal
     assert TransferStock(item="M6-20", qty=D("30.0"), from_="SH", to="BJ").to_dict() == {

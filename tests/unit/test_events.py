@@ -10,8 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from domain import events
-from domain.events import (
+from domain.messages import events
+from domain.messages.events import (
     EVENTS,
     ApprovalDecided,
     Event,

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.forecast_choice import (
+from domain.planning.choice import (
     ADIDA,
     AUTO_ETS,
     CROSTON_SBA,
@@ -28,7 +28,7 @@ from domain.forecast_choice import (
     forecast_with,
     swings_grow_with_level,
 )
-from domain.forecasting import ForecastPoint, future_dates
+from domain.planning.forecasting import ForecastPoint, future_dates
 
 LAST = date(2025, 6, 30)
 PATTERN = (10, 12, 11, 13, 14, 4, 2)

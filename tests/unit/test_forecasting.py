@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.forecast_choice import (
+from domain.planning.choice import (
     INTERMITTENT,
     PROPHET,
     REGULAR,
@@ -12,7 +12,7 @@ from domain.forecast_choice import (
     forecast_series,
     series_kind,
 )
-from domain.forecasting import (
+from domain.planning.forecasting import (
     ForecastError,
     ForecastPoint,
     backtest,

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from domain.formulas import (
+from domain.planning.formulas import (
     COUNT_FREQUENCY,
     abc_classes,
     count_frequency,

@@ -13,8 +13,8 @@ from bot.catalog import Catalog
 from bot.llm.arguments import BadArguments, command_of, decimal_text, slots_of
 from bot.llm.prompts import load, system_prompt
 from bot.llm.tools import BY_NAME, LOOKUPS, VOCABULARY, offered
-from domain.commands import INTENTS, Line
 from domain.errors import AmbiguousName, InvalidQuantity, UnknownItem, WrongPartnerKind
+from domain.messages.commands import INTENTS, Line
 from domain.roles import RIGHTS
 
 CATALOG = Catalog.from_csv_dir(Path(__file__).resolve().parents[2] / "adapters" / "demo_data")

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from domain import settings
-from domain.csv_rows import header_problems, parse_csv
 from domain.errors import InvalidAmount, InvalidQuantity, UnknownSetting
+from domain.ledger.csv_rows import header_problems, parse_csv
 from domain.numbers import amount, quantity, to_decimal
 
 

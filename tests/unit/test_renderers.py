@@ -8,10 +8,11 @@ import pytest
 
 from bot.render.proposals import proposal
 from bot.render.results import result_reply
-from domain import batch_results, results
-from domain.commands import COMMANDS
+from domain.ledger import labels
+from domain.messages import batch_results, results
+from domain.messages.commands import COMMANDS
 from domain.money import results as money_results
-from domain.services import delivery_notes, labels
+from domain.orders import delivery_notes
 
 # Every module that declares result types (a new one is added here with its first result).
 RESULT_MODULES = (results, money_results, batch_results, delivery_notes, labels)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.batch_results import (
+from domain.messages.batch_results import (
     BacktestRow,
     CatalogueBacktest,
     CatalogueForecast,
@@ -14,7 +14,7 @@ from domain.batch_results import (
     DigestSent,
     FamilyRow,
 )
-from domain.results import REPLAYED, Balance, StockTransfer, from_json
+from domain.messages.results import REPLAYED, Balance, StockTransfer, from_json
 
 
 def balance(warehouse: str, on_hand: str) -> Balance:

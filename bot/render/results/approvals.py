@@ -10,8 +10,7 @@ from bot.render.words import (
     status_words,
     subject_words,
 )
-from domain.numbers import money_display
-from domain.results import (
+from domain.messages.results import (
     ApprovalAnswer,
     ApprovalsAnswer,
     Decision,
@@ -20,6 +19,7 @@ from domain.results import (
     PostedCount,
     RequestRow,
 )
+from domain.numbers import money_display
 
 
 def _reasons(r: RequestRow, lang: str) -> str:

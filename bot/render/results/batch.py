@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from bot.render.reply import Reply, t
 from bot.render.results.base import result_reply
-from domain.batch_results import CatalogueBacktest, CatalogueForecast, DigestSchedules, DigestSent
+from domain.messages.batch_results import (
+    CatalogueBacktest,
+    CatalogueForecast,
+    DigestSchedules,
+    DigestSent,
+)
 
 _KIND_ZH = {"daily": "每日", "weekly": "每周"}
 

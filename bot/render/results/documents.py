@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.render.reply import Reply, t
 from bot.render.results.base import result_reply
 from domain.numbers import qty_display
-from domain.services.delivery_notes import DeliveryNote
+from domain.orders.delivery_notes import DeliveryNote
 
 
 @result_reply.register(DeliveryNote)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.render.reply import Reply
 from bot.render.results.base import result_reply
-from domain.services.labels import LabelSheet
+from domain.ledger.labels import LabelSheet
 
 SHOWN = 10  # SKUs named in the text; the rest are counted
 

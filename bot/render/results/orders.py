@@ -11,8 +11,7 @@ from bot.render.words import (
     money_text,
     status_words,
 )
-from domain.numbers import money_display
-from domain.results import (
+from domain.messages.results import (
     AlertOrderResult,
     Amendment,
     Cancellation,
@@ -23,6 +22,7 @@ from domain.results import (
     SalesOrderResult,
     Shipment,
 )
+from domain.numbers import money_display
 
 
 def _order_created(kind: str, who: str, r, lang: str) -> Reply:

@@ -8,8 +8,7 @@ from bot.render.results.base import listed, result_reply, said
 from bot.render.words import (
     money_text,
 )
-from domain.numbers import qty_display
-from domain.results import (
+from domain.messages.results import (
     AlertAction,
     AlertsAnswer,
     CreditAnswer,
@@ -18,6 +17,7 @@ from domain.results import (
     PriceAnswer,
     ReportAnswer,
 )
+from domain.numbers import qty_display
 
 
 @result_reply.register(PriceAnswer)

@@ -8,8 +8,7 @@ from bot.render.words import (
     approval_note,
     money_text,
 )
-from domain.numbers import money_display, qty_display
-from domain.results import (
+from domain.messages.results import (
     StockAnswer,
     StockCountResult,
     StockIssue,
@@ -17,6 +16,7 @@ from domain.results import (
     StockRow,
     StockTransfer,
 )
+from domain.numbers import money_display, qty_display
 
 
 @result_reply.register(StockAnswer)
