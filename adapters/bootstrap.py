@@ -21,7 +21,7 @@ from adapters.notify import ChannelNotifier, Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.messages.bus import MessageBus
 from domain.orders.quotes import query_digest
-from domain.planning.choice import FitterTable
+from domain.planning.candidates import FitterTable
 from domain.uow import UnitOfWork, UowFactory
 
 

@@ -27,15 +27,8 @@ from domain.messages.batch_results import (
     FamilyRow,
 )
 from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
-from domain.planning.choice import (
-    HORIZON,
-    Choice,
-    FitterTable,
-    as_table,
-    choice_key,
-    choose,
-    forecast_with,
-)
+from domain.planning.candidates import FitterTable, as_table
+from domain.planning.choice import HORIZON, Choice, choice_key, choose, forecast_with
 from domain.planning.forecasting import (
     MODELS,
     Forecast,

@@ -44,14 +44,8 @@ from domain.ledger.history import last_history_day, returned_parts, shipped_part
 from domain.messages.commands import Forecast as ForecastCommand
 from domain.messages.results import ForecastAnswer
 from domain.model import ForecastChoice, Item, SalesHistory, StoredForecast
-from domain.planning.choice import (
-    Choice,
-    FitterTable,
-    as_table,
-    choice_key,
-    choose,
-    forecast_with,
-)
+from domain.planning.candidates import FitterTable, as_table
+from domain.planning.choice import Choice, choice_key, choose, forecast_with
 from domain.planning.forecasting import (
     INTERVAL_WIDTH,
     MAX_DAYS,
