@@ -101,7 +101,7 @@ def handler_table(
     from domain.alerts import actions as alert_actions
     from domain.approvals import delegation
     from domain.approvals import policy as approvals
-    from domain.ledger import stock
+    from domain.ledger import stock, stock_counts, stock_query
     from domain.money import balances, payments, returns, statement
     from domain.orders import amend, purchasing, sales, shipping
     from domain.orders import quotes as queries
@@ -109,11 +109,11 @@ def handler_table(
     from domain.reports.service import run_report
 
     return {
-        "stock.query": stock.query_stock,
+        "stock.query": stock_query.query_stock,
         "stock.receive": stock.receive_stock,
         "stock.issue": stock.issue_stock,
         "stock.transfer": stock.transfer_stock,
-        "stock.count": stock.count_stock,
+        "stock.count": stock_counts.count_stock,
         "purchase.create": purchasing.create_purchase_order,
         "purchase.receive": purchasing.receive_purchase_order,
         "purchase.cancel": purchasing.cancel_purchase_order,
