@@ -170,15 +170,15 @@ def digest_now(
     """The port `digest` questions are answered through: the scheduled digest's text in `lang`
     as a user of `role` receives it, and its chart (drawn into a private directory; none when
     there is nothing to report)."""
-    from adapters import digest
+    from adapters import digest_text
 
-    data = digest.gather_in(uow, kind)
-    money = role in digest.MONEY_ROLES
-    text, has_news = digest.render_text(data, kind, currency, lang, money=money)
+    data = digest_text.gather_in(uow, kind)
+    money = role in digest_text.MONEY_ROLES
+    text, has_news = digest_text.render_text(data, kind, currency, lang, money=money)
     if not has_news:
         return text, None
     folder = Path(tempfile.mkdtemp(prefix="jxc-digest-"))
-    png = digest.render_png(data, kind, folder / f"jxc-digest-{kind}-{data['today']}.png")
+    png = digest_text.render_png(data, kind, folder / f"jxc-digest-{kind}-{data['today']}.png")
     return text, str(png)
 
 
