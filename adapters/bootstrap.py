@@ -21,7 +21,7 @@ from adapters.notify import ChannelNotifier, Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.messages.bus import MessageBus
 from domain.orders.quotes import query_digest
-from domain.planning.choice import FitterTable
+from domain.planning.candidates import FitterTable
 from domain.uow import UnitOfWork, UowFactory
 
 
@@ -101,7 +101,7 @@ def handler_table(
     from domain.alerts import actions as alert_actions
     from domain.approvals import delegation
     from domain.approvals import policy as approvals
-    from domain.ledger import stock
+    from domain.ledger import stock, stock_counts, stock_query
     from domain.money import balances, payments, returns, statement
     from domain.orders import amend, purchasing, sales, shipping
     from domain.orders import quotes as queries
@@ -109,11 +109,11 @@ def handler_table(
     from domain.reports.service import run_report
 
     return {
-        "stock.query": stock.query_stock,
+        "stock.query": stock_query.query_stock,
         "stock.receive": stock.receive_stock,
         "stock.issue": stock.issue_stock,
         "stock.transfer": stock.transfer_stock,
-        "stock.count": stock.count_stock,
+        "stock.count": stock_counts.count_stock,
         "purchase.create": purchasing.create_purchase_order,
         "purchase.receive": purchasing.receive_purchase_order,
         "purchase.cancel": purchasing.cancel_purchase_order,
@@ -170,15 +170,15 @@ def digest_now(
     """The port `digest` questions are answered through: the scheduled digest's text in `lang`
     as a user of `role` receives it, and its chart (drawn into a private directory; none when
     there is nothing to report)."""
-    from adapters import digest
+    from adapters import digest_text
 
-    data = digest.gather_in(uow, kind)
-    money = role in digest.MONEY_ROLES
-    text, has_news = digest.render_text(data, kind, currency, lang, money=money)
+    data = digest_text.gather_in(uow, kind)
+    money = role in digest_text.MONEY_ROLES
+    text, has_news = digest_text.render_text(data, kind, currency, lang, money=money)
     if not has_news:
         return text, None
     folder = Path(tempfile.mkdtemp(prefix="jxc-digest-"))
-    png = digest.render_png(data, kind, folder / f"jxc-digest-{kind}-{data['today']}.png")
+    png = digest_text.render_png(data, kind, folder / f"jxc-digest-{kind}-{data['today']}.png")
     return text, str(png)
 
 

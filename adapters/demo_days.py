@@ -115,7 +115,7 @@ def _plan_shipment(play: Play, order: str, lines: list[Line], ship: date, last: 
 
 def _counts(play: Play, day: date) -> None:
     """Cycle counts: two items in MAIN, the shelf a little short (now and then over)."""
-    from domain.ledger.stock import stock_rows
+    from domain.ledger.stock_query import stock_rows
 
     skus = sorted(play.items)
     week = play.counts["stock.count"] // 2
@@ -246,7 +246,7 @@ def _discounted(play: Play, day: date, at: tuple[int, int], customer: str, sku: 
 
 def _count_off(play: Play, sku: str, share: Decimal) -> StockCountResult:
     """A count that differs from the book by `share` of it (never below what is reserved)."""
-    from domain.ledger.stock import stock_rows
+    from domain.ledger.stock_query import stock_rows
 
     with play.app.uow(write=False) as uow:
         (row,) = stock_rows(uow, sku, "MAIN")

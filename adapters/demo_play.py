@@ -82,7 +82,7 @@ class Play:
 
     def available(self) -> dict[str, Decimal]:
         """Available quantity per SKU in MAIN now."""
-        from domain.ledger.stock import stock_rows
+        from domain.ledger.stock_query import stock_rows
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")
@@ -90,7 +90,7 @@ class Play:
 
     def projected(self) -> dict[str, Decimal]:
         """Available plus on order per SKU in MAIN now."""
-        from domain.ledger.stock import stock_rows
+        from domain.ledger.stock_query import stock_rows
 
         with self.app.uow(write=False) as uow:
             rows = stock_rows(uow, warehouse="MAIN")

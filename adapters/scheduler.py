@@ -1,8 +1,9 @@
 """The scheduler: APScheduler 3 with its jobs persisted in the application's database (table
 `apscheduler_jobs`), in `JXC_TIMEZONE`.
 
-Digests are jobs made from the definitions stored as data (`adapters.digest`). Reminders and
-escalations of approvals belong here too (persisted jobs, not rules-engine timers).
+Digests are jobs made from the definitions stored as data (`adapters.digest_schedules`).
+Reminders and escalations of approvals belong here too (persisted jobs, not rules-engine
+timers).
 
 Missed runs: every job coalesces (several missed runs become one) and has a misfire grace time
 of its period less an hour, so after downtime the scheduler sends one catch-up — unless the next
@@ -20,7 +21,7 @@ import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from adapters.digest import Schedule, load_schedules
+from adapters.digest_schedules import Schedule, load_schedules
 
 logger = logging.getLogger(__name__)
 

@@ -40,18 +40,16 @@ from adapters.demo_history import _holiday_factors, generate_history  # noqa: E4
 from adapters.forecasting.batch import MemoryStore, forecast_all  # noqa: E402
 from adapters.forecasting.fitters import default_fitters  # noqa: E402
 from adapters.forecasting.prophet_model import ProphetFitter  # noqa: E402
-from domain.planning.choice import (  # noqa: E402
+from domain.planning.candidates import (  # noqa: E402
     CANDIDATES,
-    ENSEMBLE,
-    HORIZON,
     REGULAR,
     candidates_for,
-    choose,
     family,
     run_candidate,
     series_kind,
 )
-from domain.planning.forecasting import daily_series, naive_scale, seasonal_naive  # noqa: E402
+from domain.planning.choice import HORIZON, choose  # noqa: E402
+from domain.planning.forecasting import ENSEMBLE, daily_series, naive_scale, seasonal_naive  # noqa: E402
 
 LAST_DAY = date(2025, 11, 30)
 HISTORY_DAYS = 730

@@ -8,7 +8,8 @@ import json
 import click
 
 from adapters.cli.common import Ctx, emit_json, fail, pass_ctx, resolve_user
-from adapters.digest import KINDS, build_digest, load_schedules
+from adapters.digest import build_digest
+from adapters.digest_schedules import KINDS, load_schedules
 from domain.errors import JxcError
 from domain.messages.commands_admin import SendDigest, SetDigestSchedules
 

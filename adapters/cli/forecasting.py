@@ -34,8 +34,9 @@ from domain.messages.commands import Forecast as ForecastCommand
 from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.messages.results import ForecastAnswer
 from domain.numbers import forecast_display
+from domain.planning.demand import demand_rows_by_item
 from domain.planning.forecasting import MAX_DAYS, Forecast, ForecastPoint, daily_series
-from domain.planning.forecasts import DEFAULT_DAYS, demand_rows_by_item
+from domain.planning.forecasts import DEFAULT_DAYS
 
 log = logging.getLogger(__name__)
 

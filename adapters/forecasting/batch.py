@@ -27,15 +27,10 @@ from domain.messages.batch_results import (
     FamilyRow,
 )
 from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
-from domain.planning.choice import (
-    HORIZON,
-    Choice,
-    FitterTable,
-    as_table,
-    choice_key,
-    choose,
-    forecast_with,
-)
+from domain.planning.candidates import FitterTable, as_table
+from domain.planning.choice import HORIZON, Choice, choice_key, choose, forecast_with
+from domain.planning.demand import demand_rows_by_item
+from domain.planning.forecast_store import ForecastStore, data_version
 from domain.planning.forecasting import (
     MODELS,
     Forecast,
@@ -44,13 +39,7 @@ from domain.planning.forecasting import (
     check_days,
     daily_series,
 )
-from domain.planning.forecasts import (
-    ForecastStore,
-    as_jxc_error,
-    current_choice,
-    data_version,
-    demand_rows_by_item,
-)
+from domain.planning.forecasts import as_jxc_error, current_choice
 
 from .fitters import default_fitters
 
@@ -80,7 +69,7 @@ class BatchResult:
 
 
 class MemoryStore:
-    """A store in memory, with the interface of `domain.planning.forecasts.ForecastStore`."""
+    """A store in memory, with the interface of `domain.planning.forecast_store.ForecastStore`."""
 
     def __init__(self) -> None:
         self.choices: dict[str, Choice] = {}
@@ -370,7 +359,7 @@ def backtest_catalogue(
         else:
             choices[sku] = choice
     if uow_factory is not None and choices and cmd.horizon == HORIZON:
-        from domain.planning.forecasts import store_choice
+        from domain.planning.forecast_store import store_choice
 
         with uow_factory(write=True) as write:
             for sku, choice in choices.items():

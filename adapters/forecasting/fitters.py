@@ -6,7 +6,7 @@ Building the table imports nothing heavy: each fitter loads its library on its f
 
 from __future__ import annotations
 
-from domain.planning.choice import PROPHET_MULTIPLICATIVE
+from domain.planning.candidates import PROPHET_MULTIPLICATIVE
 from domain.planning.forecasting import ADIDA, AUTO_ETS, CROSTON_SBA, IMAPA, MSTL, PROPHET, Fitter
 
 from .prophet_model import MULTIPLICATIVE, HolidayEntry, ProphetFitter

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from bot.parse.intents import MINE
+from bot.parse.cues import MINE
 from bot.parse.slots import Filler, SlotError, decision, decision_reason, put
 
 

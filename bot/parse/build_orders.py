@@ -137,7 +137,7 @@ def part_of_order(prefix: str, warehouse_out: bool) -> Builder:
 def amend(prefix: str) -> Builder:
     """`SO-0299 改成 50 个` (the item left to the service), `actually make SO-0304 5 drills not
     3`, `SO-0007 去掉胶带` (qty 0), `SO-0007 加 20 卷胶带`, `change PO-0012 M6 to 800`."""
-    from bot.parse.intents import AMEND_NOT, REMOVE
+    from bot.parse.cues import AMEND_NOT, REMOVE
 
     def build(f: Filler) -> dict:
         order = f.order(prefix)

@@ -30,7 +30,7 @@ from bot.parse.build_orders import (
     stock_receive,
     stock_transfer,
 )
-from bot.parse.intents import MINE
+from bot.parse.cues import MINE
 from bot.parse.labels import labels
 from bot.parse.scan import Scan
 from bot.parse.slots import Builder, Filler, SlotError, put, report_name
@@ -68,7 +68,7 @@ def price_query(f: Filler) -> dict:
 
 
 def digest(f: Filler) -> dict:
-    from bot.parse.intents import WEEKLY
+    from bot.parse.cues import WEEKLY
 
     return {"kind": "weekly" if WEEKLY.search(f.s.text) else "daily"}
 

@@ -5,7 +5,7 @@ names no item."""
 from __future__ import annotations
 
 from bot.catalog import ResolveError
-from bot.parse.intents import LABEL_WORD
+from bot.parse.cues import LABEL_WORD
 from bot.parse.slots import Filler, SlotError, _code, _raise_resolve
 
 

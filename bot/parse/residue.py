@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.catalog import fold
-from bot.parse import intents as cues
+from bot.parse import cues
 from bot.parse.scan import MASK, Scan
 
 _STOP_EN = (

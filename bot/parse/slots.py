@@ -306,7 +306,7 @@ def _owner(segs: list[int], seg: int, items: list[Mention], n: Number) -> int:
 
 
 def decision(s: Scan) -> str | None:
-    from bot.parse.intents import APPROVE, REJECT
+    from bot.parse.cues import APPROVE, REJECT
 
     if REJECT.search(s.masked):
         return "reject"

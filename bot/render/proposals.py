@@ -26,7 +26,7 @@ from bot.render.words import (
     subject_words,
 )
 from domain.errors import JxcError
-from domain.ledger.stock import stock_rows
+from domain.ledger.stock_query import stock_rows
 from domain.messages.commands import (
     AckAlert,
     AmendPurchaseOrder,

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from domain.approvals import policy as approvals
 from domain.errors import BadRequest, UnknownOrder
-from domain.ledger import lookup, stock
+from domain.ledger import lookup, stock_counts
 from domain.messages.commands import QueryOrders
 from domain.messages.results import OrderRow, OrdersAnswer
 from domain.model import ApprovalRequest, Audit, Partner
@@ -159,6 +159,8 @@ APPROVAL_SUBJECTS: approvals.Subjects = MappingProxyType(
     {
         "sales_order": approvals.Subject(sales.on_decision, sales.order_details),
         "purchase_order": approvals.Subject(purchasing.on_decision, purchasing.order_details),
-        "stock_count": approvals.Subject(stock.on_count_decision, stock.count_details),
+        "stock_count": approvals.Subject(
+            stock_counts.on_count_decision, stock_counts.count_details
+        ),
     }
 )

@@ -1,67 +1,50 @@
 """The `forecast` intent: one item's daily demand forecast, from the store when its data has not
-changed.
+changed; and the demand over a lead time read back from a stored forecast, for reorder points.
 
-Demand is the sales history plus shipped sales order lines, per local day (the clock's zone), a
-day without sales being zero; the forecast starts the day after the last day of history (the
-latest date of history and shipments of all items together — never the wall clock).
-
-The model is chosen per item by backtest (`domain.planning.choice`) and the choice is stored in
-`forecastchoice`; an item without a choice, or whose choice was made under another candidate set
-or fitter version, is chosen again. A forecast is stored in `storedforecast` under `(item, data
-version)`, the version being a hash of the item's own daily series (so of the last day of
-history too) and its choice — not the horizon: a stored forecast answers any `--days` up to the
-horizon it was made for. An unchanged item is answered from the store without loading any model
-library.
+Demand is built by `domain.planning.demand`; the forecast starts the day after the last day of
+history. The model is chosen per item by backtest (`domain.planning.choice`) and stored with
+the forecast (`domain.planning.forecast_store`); an item without a choice, or whose choice was
+made under another candidate set or fitter version, is chosen again. An unchanged item is
+answered from the store without loading any model library.
 
 `Forecast` is a read command (any viewer may ask), so the bus hands the service a read-only unit
 of work. The fit runs outside any write lock; only a miss then opens its own short write unit
-to store the result (an insert that does nothing when a concurrent fit stored the same version
-first). A failure to store is not the user's problem: the forecast is still answered.
+to store the result. A failure to store is not the user's problem: the forecast is still
+answered.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import statistics
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from domain.errors import (
-    ERROR_CODES,
-    Busy,
-    DatabaseUnavailable,
-    InvalidQuantity,
-    JxcError,
-    UnknownItem,
-)
+from domain.errors import ERROR_CODES, InvalidQuantity, JxcError, UnknownItem
 from domain.ledger import lookup
-from domain.ledger.history import last_history_day, returned_parts, shipped_parts
 from domain.messages.commands import Forecast as ForecastCommand
 from domain.messages.results import ForecastAnswer
-from domain.model import ForecastChoice, Item, SalesHistory, StoredForecast
-from domain.planning.choice import (
-    Choice,
-    FitterTable,
-    as_table,
-    choice_key,
-    choose,
-    forecast_with,
+from domain.model import Item
+from domain.planning.candidates import FitterTable, as_table
+from domain.planning.choice import Choice, choice_key, choose, forecast_with
+from domain.planning.demand import item_series
+from domain.planning.forecast_store import (
+    data_version,
+    load_choice,
+    load_stored,
+    points_from_json,
+    store_separately,
+    stored_t,
 )
 from domain.planning.forecasting import (
     INTERVAL_WIDTH,
     MAX_DAYS,
     Fitter,
-    Forecast,
     ForecastError,
-    ForecastPoint,
-    Series,
     check_days,
-    daily_series,
 )
 from domain.uow import UowFactory
 
@@ -71,223 +54,9 @@ DEFAULT_DAYS = 30
 FRESH_DAYS = 7
 
 item_t = Item.__table__
-history_t = SalesHistory.__table__
-stored_t = StoredForecast.__table__
-choice_t = ForecastChoice.__table__
 
 # Half-width of the 80 % interval in standard deviations (1.2816): turns a band back into σ.
 _Z = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
-
-
-# -- demand ---------------------------------------------------------------------------------
-
-
-def _day(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
-def demand_rows_by_item(uow, item_id: int | None = None) -> dict[int, list[tuple[date, float]]]:
-    """`(local day, qty)` rows per item (one item when `item_id` is given): sales history plus
-    what sales orders shipped, each shipment on its local day in the clock's zone."""
-    out: dict[int, list[tuple[date, float]]] = {}
-    q = select(history_t.c.item_id, history_t.c.day, history_t.c.qty)
-    if item_id is not None:
-        q = q.where(history_t.c.item_id == item_id)
-    for iid, day, qty in uow.execute(q):
-        out.setdefault(iid, []).append((_day(day), float(qty)))
-    for part in shipped_parts(uow, item_ids=None if item_id is None else [item_id]):
-        out.setdefault(part.item_id, []).append((uow.clock.local(part.at).date(), float(part.qty)))
-    back = returned_parts(uow, item_ids=None if item_id is None else [item_id])
-    if not back:
-        return out
-    # Net of returns on the day they came back, a day never below 0.
-    for part in back:
-        out.setdefault(part.item_id, []).append((uow.clock.local(part.at).date(), -float(part.qty)))
-    netted = {}
-    for iid, rows in out.items():
-        days: dict[date, float] = {}
-        for day, qty in rows:
-            days[day] = days.get(day, 0.0) + qty
-        netted[iid] = [(day, max(qty, 0.0)) for day, qty in days.items()]
-    return netted
-
-
-def demand_rows(uow, item_id: int) -> list[tuple[date, float]]:
-    """`(local day, qty)` rows of one item: sales history plus shipped sales order lines."""
-    return demand_rows_by_item(uow, item_id).get(item_id, [])
-
-
-def item_series(uow, item_id: int, last_day: date | None = None) -> Series:
-    """The item's daily demand series up to the last day of history (empty: no history)."""
-    last_day = last_day or last_history_day(uow)
-    if last_day is None:
-        return []
-    return daily_series(demand_rows(uow, item_id), last_day)
-
-
-# -- data versions and the store ------------------------------------------------------------
-
-
-def data_version(series: Series, choice: Choice) -> str:
-    """A hash of the item's own daily series (its days with sales and its last day) and of the
-    choice that forecasts it (candidate, candidate set and fitter versions, band)."""
-    h = hashlib.sha256()
-    band = choice.band
-    h.update(f"{choice.key}|{choice.candidate}|{band.scale}|{band.lo}|{band.hi}|".encode())
-    h.update(f"{band.relative}|{series[0][0]}|{series[-1][0]}|".encode() if series else b"|")
-    for day, qty in series:
-        if qty:
-            h.update(f"{day.toordinal()}={qty!r};".encode())
-    return h.hexdigest()[:24]
-
-
-def _points_json(fc: Forecast) -> str:
-    return json.dumps([[p.date.isoformat(), p.yhat, p.yhat_lower, p.yhat_upper] for p in fc.points])
-
-
-def _points(text: str) -> list[ForecastPoint]:
-    return [
-        ForecastPoint(date.fromisoformat(d), float(y), float(lo), float(hi))
-        for d, y, lo, hi in json.loads(text or "[]")
-    ]
-
-
-def load_stored(uow, item_id: int, sku: str, version: str, days: int) -> Forecast | None:
-    """The stored forecast of an item for a data version, cut to `days` (None when there is
-    none made for that many days)."""
-    row = uow.execute(
-        select(stored_t.c.model, stored_t.c.reason, stored_t.c.points)
-        .where(
-            (stored_t.c.item_id == item_id)
-            & (stored_t.c.data_version == version)
-            & (stored_t.c.days >= days)
-        )
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    return Forecast(sku, row.model, row.reason, _points(row.points)[:days])
-
-
-def store(uow, item_id: int, version: str, fc: Forecast) -> None:
-    """Store a forecast in a write unit (the caller commits). The item's other forecasts are
-    dropped (older data, or the same data for fewer days): only the newest is worth keeping."""
-    uow.execute(
-        delete(stored_t).where(
-            (stored_t.c.item_id == item_id)
-            & ((stored_t.c.data_version != version) | (stored_t.c.days < len(fc.points)))
-        )
-    )
-    uow.execute(
-        uow.insert_ignore(stored_t),
-        {
-            "item_id": item_id,
-            "data_version": version,
-            "model": fc.model,
-            "reason": fc.reason[:500],
-            "days": len(fc.points),
-            "points": _points_json(fc),
-            "created_at": uow.now,
-        },
-    )
-
-
-def load_choice(uow, item_id: int) -> Choice | None:
-    """The item's stored model choice, or None."""
-    text = uow.execute(select(choice_t.c.choice).where(choice_t.c.item_id == item_id)).scalar()
-    return Choice.from_json(json.loads(text)) if text else None
-
-
-def load_choices(uow, item_ids) -> dict[int, Choice]:
-    """The stored model choices of these items, by item id."""
-    ids = list(item_ids)
-    rows = uow.execute(
-        select(choice_t.c.item_id, choice_t.c.choice).where(choice_t.c.item_id.in_(ids))
-    )
-    return {iid: Choice.from_json(json.loads(text)) for iid, text in rows}
-
-
-def store_choice(uow, item_id: int, choice: Choice) -> None:
-    """Store (replace) the item's model choice in a write unit (the caller commits)."""
-    uow.execute(delete(choice_t).where(choice_t.c.item_id == item_id))
-    uow.execute(
-        uow.insert_ignore(choice_t),
-        {
-            "item_id": item_id,
-            "model": choice.model,
-            "candidate": choice.candidate[:64],
-            "score": choice.score,
-            "mase": choice.mase,
-            "key": choice.key[:32],
-            "last_day": date.fromisoformat(choice.last_day),
-            "choice": json.dumps(choice.to_json()),
-            "created_at": uow.now,
-        },
-    )
-
-
-def _store_separately(
-    uow,
-    uow_factory: UowFactory,
-    item_id: int,
-    version: str,
-    fc: Forecast,
-    choice: Choice | None,
-) -> None:
-    def write(w) -> None:
-        if choice is not None:
-            store_choice(w, item_id, choice)
-        store(w, item_id, version, fc)
-
-    if uow.write:
-        write(uow)
-        return
-    try:
-        with uow_factory(write=True) as w:
-            write(w)
-            w.commit()
-    except (Busy, DatabaseUnavailable):
-        # The answer is already made; a lost entry only costs a refit (or a choice) next time.
-        log.warning("could not store forecast", extra={"item_id": item_id}, exc_info=True)
-
-
-class ForecastStore:
-    """The batch's view of the store (`adapters.forecasting.batch.forecast_all(store=...)`):
-    reads choices and forecasts through an open unit of work, collects new ones in memory;
-    `save(write_uow)` stores them afterwards, so no write lock is held while fitting."""
-
-    def __init__(self, uow, item_ids: dict[str, int]):
-        self.uow = uow
-        self.item_ids = item_ids
-        by_id = load_choices(uow, item_ids.values()) if item_ids else {}
-        self.choices = {sku: by_id[iid] for sku, iid in item_ids.items() if iid in by_id}
-        self.new_choices: dict[str, Choice] = {}
-        self.new: dict[str, tuple[str, Forecast]] = {}
-
-    def choice(self, sku: str) -> Choice | None:
-        """The item's choice (a new one first)."""
-        return self.new_choices.get(sku) or self.choices.get(sku)
-
-    def forecast(self, sku: str, version: str, days: int) -> Forecast | None:
-        """The stored forecast of that version for at least `days` days."""
-        found = self.new.get(sku)
-        if found is not None and found[0] == version and len(found[1].points) >= days:
-            return replace(found[1], points=found[1].points[:days])
-        return load_stored(self.uow, self.item_ids[sku], sku, version, days)
-
-    def keep(self, sku: str, version: str, fc: Forecast, choice: Choice | None) -> None:
-        """Remember a new forecast (and a new choice) to save."""
-        self.new[sku] = (version, fc)
-        if choice is not None:
-            self.new_choices[sku] = choice
-
-    def save(self, write_uow) -> int:
-        """Store the forecasts and choices made since loading; returns how many forecasts."""
-        for sku, choice in self.new_choices.items():
-            store_choice(write_uow, self.item_ids[sku], choice)
-        for sku, (version, fc) in self.new.items():
-            store(write_uow, self.item_ids[sku], version, fc)
-        return len(self.new)
 
 
 # -- the service ----------------------------------------------------------------------------
@@ -355,7 +124,7 @@ def forecast_item(
             fc = forecast_with(item.sku, series, max(days, DEFAULT_DAYS), choice, table)
         except ForecastError as exc:
             raise as_jxc_error(exc, item.sku) from exc
-        _store_separately(uow, uow_factory, item.id, version, fc, new_choice)
+        store_separately(uow, uow_factory, item.id, version, fc, new_choice)
         log.info("forecast fitted", extra={"sku": item.sku, "model": fc.model})
         fc = replace(fc, points=fc.points[:days])
     return ForecastAnswer.from_json(fc.to_dict())
@@ -405,7 +174,7 @@ def fresh_forecast(
         lead_time_days = uow.execute(
             select(item_t.c.lead_time_days).where(item_t.c.id == item_id)
         ).scalar()
-    points = [p for p in _points(row.points) if after is None or p.date > after]
+    points = [p for p in points_from_json(row.points) if after is None or p.date > after]
     points = points[: max(int(lead_time_days or 0), 1)]
     if not points:
         return None

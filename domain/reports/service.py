@@ -1,7 +1,8 @@
 """The `report` intent's service: the design's named reports, each a `ReportAnswer`
 (`{"report", "period"?, "rows", "summary", "notes"}`) with amounts as strings and statistics as
 numbers. Periods are measured from the clock (`domain.reports.periods`); the figures come from
-`domain.reports.stock` and `domain.reports.trade`."""
+`domain.reports.stock`, `domain.reports.trade`, `domain.reports.suppliers` and
+`domain.reports.kpis`."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ REPORTS: dict[str, tuple[str, str | None]] = {
     "turnover": ("stock", LAST_12_MONTHS),
     "top_sellers": ("trade", "last_30_days"),
     "sales_by_customer": ("trade", "last_30_days"),
-    "supplier_performance": ("trade", LAST_12_MONTHS),
-    "kpi": ("trade", LAST_12_MONTHS),
+    "supplier_performance": ("suppliers", LAST_12_MONTHS),
+    "kpi": ("kpis", LAST_12_MONTHS),
     "pending_approvals": ("trade", None),
     # Money (a module path of its own: the money reports live beside the money services).
     "receivables_aging": ("domain.money.reports", None),

@@ -13,7 +13,7 @@ from domain import settings
 from domain.ledger.history import demand_by_item, items, last_history_day, moves, sales
 from domain.ledger.history import stock_values_at as values_at
 from domain.ledger.moves import balance_t, move_t
-from domain.ledger.stock import stock_rows
+from domain.ledger.stock_query import stock_rows
 from domain.numbers import money_str, qty_str
 from domain.orders import purchasing
 from domain.planning import formulas

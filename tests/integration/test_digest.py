@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import MetaData, Table, inspect, select
 
 from adapters.deliveries import deliver_pending
-from adapters.digest import (
+from adapters.digest import build_digest
+from adapters.digest_schedules import (
     DEFAULT_SCHEDULES,
-    build_digest,
     load_schedules,
     parse_schedules,
     save_schedules,

@@ -19,8 +19,9 @@ from domain.messages.bus import MessageBus
 from domain.messages.commands import CreateSalesOrder, Forecast, Line, ReceiveStock, ShipSalesOrder
 from domain.messages.commands_admin import BacktestForecasts, ForecastCatalogue
 from domain.model import ForecastChoice, StoredForecast
+from domain.planning.forecast_store import load_choice
 from domain.planning.forecasting import ForecastPoint
-from domain.planning.forecasts import forecast_item, fresh_forecast, load_choice
+from domain.planning.forecasts import forecast_item, fresh_forecast
 from domain.reports.stock import reorder_inputs
 
 pytestmark = pytest.mark.db

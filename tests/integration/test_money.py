@@ -431,7 +431,7 @@ def test_verify_rebuilds_invoices_payments_and_balances_and_names_what_differs(a
 def test_sales_and_demand_are_net_of_returns_on_the_day_they_came_back(app, users):
     from domain.ledger.history import demand_by_item
     from domain.messages.commands import Report
-    from domain.planning.forecasts import demand_rows
+    from domain.planning.demand import demand_rows
 
     _stock(app, users)
     order, _ = _sold_and_shipped(app, users, qty=100)  # 25.00 on 2026-06-15

@@ -267,7 +267,7 @@ def test_shipments_made_at_one_instant_are_still_two_for_the_fill_rate(master_db
 
 def test_demand_is_counted_on_each_day_an_order_shipped(app, users):
     from domain.ledger.lookup import item as item_of
-    from domain.planning.forecasts import demand_rows
+    from domain.planning.demand import demand_rows
 
     li = users["li"]
     so = bolts_and_nuts(app, users)

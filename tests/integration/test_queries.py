@@ -259,7 +259,7 @@ def test_credit_left_uses_the_exposure_of_the_approval_check(stocked, chat, user
 
 
 def test_the_digest_in_chat_is_the_scheduled_one(stocked, users):
-    from adapters.digest import gather_in, render_text
+    from adapters.digest_text import gather_in, render_text
 
     chat = stocked.conversation(charts=True)
     with stocked.uow(write=False) as uow:

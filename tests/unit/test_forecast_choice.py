@@ -9,7 +9,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from domain.planning.choice import (
+from domain.planning.bands import Band, calibrate, coverage
+from domain.planning.candidates import PROPHET_MULTIPLICATIVE, swings_grow_with_level
+from domain.planning.choice import Choice, choice_key, choose, forecast_with
+from domain.planning.forecasting import (
     ADIDA,
     AUTO_ETS,
     CROSTON_SBA,
@@ -17,18 +20,10 @@ from domain.planning.choice import (
     IMAPA,
     MSTL,
     PROPHET,
-    PROPHET_MULTIPLICATIVE,
     SEASONAL_MEAN,
-    Band,
-    Choice,
-    calibrate,
-    choice_key,
-    choose,
-    coverage,
-    forecast_with,
-    swings_grow_with_level,
+    ForecastPoint,
+    future_dates,
 )
-from domain.planning.forecasting import ForecastPoint, future_dates
 
 LAST = date(2025, 6, 30)
 PATTERN = (10, 12, 11, 13, 14, 4, 2)

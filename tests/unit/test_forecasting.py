@@ -3,16 +3,11 @@ from decimal import Decimal
 
 import pytest
 
-from domain.planning.choice import (
-    INTERMITTENT,
-    PROPHET,
-    REGULAR,
-    SEASONAL_MEAN,
-    SHORT,
-    forecast_series,
-    series_kind,
-)
+from domain.planning.candidates import INTERMITTENT, REGULAR, SHORT, series_kind
+from domain.planning.choice import forecast_series
 from domain.planning.forecasting import (
+    PROPHET,
+    SEASONAL_MEAN,
     ForecastError,
     ForecastPoint,
     backtest,
