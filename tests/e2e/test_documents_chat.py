@@ -27,14 +27,17 @@ from domain.messages.commands import (
     ReceiveStock,
     ShipSalesOrder,
 )
+from domain.money.commands import QueryStatement
 from tests.conftest import ROOT, cli_env, run_json
 from tests.e2e.fake_slack import FakeSlack, ServeProcess, dm, event_body, free_port, post
 from tests.e2e.fake_slack import signed_headers as slack_headers
 from tests.e2e.fake_telegram import FakeTelegram, LoopThread
 from tests.integration.test_documents import note
+from tests.pdf_text import pages
 
 pytestmark = pytest.mark.db
 LI = 1003  # li, a clerk, on Telegram
+CHEN = 1005  # chen, the accountant
 SECRET = "test-signing-secret"
 SHIP = [
     {"intent": "stock.receive", "item": "M6-20", "qty": "100"},
@@ -93,6 +96,38 @@ def test_telegram_sends_the_delivery_note_as_a_document_and_then_removes_it(app,
     assert sent.document.startswith(b"%PDF") and b"WenQuanYiZenHei" in sent.document
     message = fake.message_dict(sent)
     assert message["document"]["file_name"] == "delivery-note-SO-0001-1.pdf"
+    assert list(folder.iterdir()) == []  # made only for sending: gone once sent
+
+
+def test_telegram_sends_an_accountant_the_statement_as_a_document(app, telegram, folder):
+    fake, loop = telegram
+    ship_one(app)
+    documents = Documents(company_names(app.uow), directory=folder)
+    conversation = Conversation(app.bus, app.uow, app.clock, documents=documents)
+    settings = app.settings.model_copy(
+        update={"telegram_token": fake.token, "telegram_api_url": fake.url}
+    )
+    part = TelegramPart(
+        app, settings, conversation=conversation, host="127.0.0.1",
+        sender=Sender(backoff=0.05), poll_timeout=1,
+    )  # fmt: skip
+    loop.run(part.start())
+    try:
+        fake.say(CHEN, "艾克米 本月对账单")
+        (sent,) = fake.wait_for("sendDocument", chat_id=CHEN)
+        (said,) = fake.sent("sendMessage", chat_id=CHEN)
+    finally:
+        loop.run(part.stop())
+    assert "INV-0001" in said.params["text"] and "对账单" in said.params["text"]
+    assert sent.filename.startswith("statement-ACME-") and sent.filename.endswith(".pdf")
+    pdf = folder.parent / "got.pdf"
+    pdf.write_bytes(sent.document)
+    text = "\n".join(pages(pdf))
+    answer = app.bus.execute(
+        QueryStatement(partner="ACME", period="this_month"), app.bus.user("chen")
+    )
+    assert "对账单" in text and "INV-0001" in text
+    assert answer.lines[0].doc == "INV-0001" and answer.closing in text  # the closing balance
     assert list(folder.iterdir()) == []  # made only for sending: gone once sent
 
 
