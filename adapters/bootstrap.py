@@ -20,7 +20,6 @@ from adapters.forecasting.fitters import default_fitters
 from adapters.notify import ChannelNotifier, Notifier, make_notifier
 from domain.clock import Clock, clock_from_setting
 from domain.messages.bus import MessageBus
-from domain.orders.quotes import query_digest
 from domain.planning.candidates import FitterTable
 from domain.uow import UnitOfWork, UowFactory
 
@@ -96,72 +95,75 @@ def bootstrap(
 def handler_table(
     uow_factory, settings: Settings, fitters: FitterTable, notifier: Notifier
 ) -> dict:
-    """The service of every intent, each handed the ports it needs. The batch services (forecast
-    batch and backtest, digest sending and schedules) and the forecast are loaded when one runs."""
-    from domain.alerts import actions as alert_actions
-    from domain.approvals import delegation
-    from domain.approvals import policy as approvals
-    from domain.ledger import stock, stock_counts, stock_query
-    from domain.money import balances, payments, returns, statement
-    from domain.orders import amend, purchasing, sales, shipping
-    from domain.orders import quotes as queries
-    from domain.orders.questions import APPROVAL_SUBJECTS, query_orders
-    from domain.reports.service import run_report
-
-    return {
-        "stock.query": stock_query.query_stock,
-        "stock.receive": stock.receive_stock,
-        "stock.issue": stock.issue_stock,
-        "stock.transfer": stock.transfer_stock,
-        "stock.count": stock_counts.count_stock,
-        "purchase.create": purchasing.create_purchase_order,
-        "purchase.receive": purchasing.receive_purchase_order,
-        "purchase.cancel": purchasing.cancel_purchase_order,
-        "purchase.amend": amend.amend_purchase_order,
-        "sales.create": sales.create_sales_order,
-        "sales.ship": shipping.ship_sales_order,
-        "sales.cancel": sales.cancel_sales_order,
-        "sales.amend": amend.amend_sales_order,
-        "order.query": query_orders,
-        "approval.list": partial(approvals.list_approvals, subjects=APPROVAL_SUBJECTS),
-        "approval.decide": partial(approvals.decide_approval, subjects=APPROVAL_SUBJECTS),
-        "approval.query": partial(queries.query_approval, subjects=APPROVAL_SUBJECTS),
-        "approval.delegate": delegation.delegate_approvals,
-        "approval.undelegate": delegation.end_delegation,
-        "price.query": queries.query_price,
-        "partner.balance": balances.partner_balance,
-        "sales.return": returns.return_sales_order,
-        "purchase.return": returns.return_purchase_order,
-        "payment.receive": payments.receive_payment,
-        "payment.pay": payments.make_payment,
-        "statement": statement.statement,
-        "report": run_report,
-        "alert.list": alert_actions.list_alerts,
-        "alert.ack": alert_actions.ack_alert,
-        "alert.snooze": alert_actions.snooze_alert,
-        "alert.order": alert_actions.order_from_alert,
-        "forecast": _later(
-            "domain.planning.forecasts:forecast_item", fitters=fitters, uow_factory=uow_factory
-        ),
-        "forecast.all": _later(
-            "adapters.forecasting.batch:forecast_catalogue",
-            uow_factory=uow_factory,
-            fitters=fitters,
-            dask_scheduler=settings.dask_scheduler,
-        ),
-        "forecast.backtest": _later(
-            "adapters.forecasting.batch:backtest_catalogue",
-            fitters=fitters,
-            uow_factory=uow_factory,
-        ),
-        "digest.send": _later(
-            "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
-        ),
-        "digest.schedules": _later("adapters.digest:set_schedules"),
-        "digest": partial(query_digest, digest=partial(digest_now, currency=settings.currency)),
-        "delivery_note": _later("domain.orders.delivery_notes:delivery_note"),
-        "labels": _later("domain.ledger.labels:print_labels"),
+    """The service of every intent, each handed the ports it needs. Every service is imported
+    on its first call (a command imports its own subject's modules, not the whole domain:
+    `jxc stock` loads none of the order, money or approval services)."""
+    subjects = _Ref("domain.orders.questions:APPROVAL_SUBJECTS")
+    table = {
+        "stock.query": "domain.ledger.stock_query:query_stock",
+        "stock.receive": "domain.ledger.stock:receive_stock",
+        "stock.issue": "domain.ledger.stock:issue_stock",
+        "stock.transfer": "domain.ledger.stock:transfer_stock",
+        "stock.count": "domain.ledger.stock_counts:count_stock",
+        "purchase.create": "domain.orders.purchasing:create_purchase_order",
+        "purchase.receive": "domain.orders.purchasing:receive_purchase_order",
+        "purchase.cancel": "domain.orders.purchasing:cancel_purchase_order",
+        "purchase.amend": "domain.orders.amend:amend_purchase_order",
+        "sales.create": "domain.orders.sales:create_sales_order",
+        "sales.ship": "domain.orders.shipping:ship_sales_order",
+        "sales.cancel": "domain.orders.sales:cancel_sales_order",
+        "sales.amend": "domain.orders.amend:amend_sales_order",
+        "order.query": "domain.orders.questions:query_orders",
+        "approval.delegate": "domain.approvals.delegation:delegate_approvals",
+        "approval.undelegate": "domain.approvals.delegation:end_delegation",
+        "price.query": "domain.orders.quotes:query_price",
+        "partner.balance": "domain.money.balances:partner_balance",
+        "sales.return": "domain.money.returns:return_sales_order",
+        "purchase.return": "domain.money.returns:return_purchase_order",
+        "payment.receive": "domain.money.payments:receive_payment",
+        "payment.pay": "domain.money.payments:make_payment",
+        "statement": "domain.money.statement:statement",
+        "report": "domain.reports.service:run_report",
+        "alert.list": "domain.alerts.actions:list_alerts",
+        "alert.ack": "domain.alerts.actions:ack_alert",
+        "alert.snooze": "domain.alerts.actions:snooze_alert",
+        "alert.order": "domain.alerts.actions:order_from_alert",
+        "digest.schedules": "adapters.digest:set_schedules",
+        "delivery_note": "domain.orders.delivery_notes:delivery_note",
+        "labels": "domain.ledger.labels:print_labels",
     }
+    handlers = {intent: _later(where) for intent, where in table.items()}
+    handlers.update(
+        {
+            "approval.list": _later("domain.approvals.policy:list_approvals", subjects=subjects),
+            "approval.decide": _later("domain.approvals.policy:decide_approval", subjects=subjects),
+            "approval.query": _later("domain.orders.quotes:query_approval", subjects=subjects),
+            "forecast": _later(
+                "domain.planning.forecasts:forecast_item",
+                fitters=fitters,
+                uow_factory=uow_factory,
+            ),
+            "forecast.all": _later(
+                "adapters.forecasting.batch:forecast_catalogue",
+                uow_factory=uow_factory,
+                fitters=fitters,
+                dask_scheduler=settings.dask_scheduler,
+            ),
+            "forecast.backtest": _later(
+                "adapters.forecasting.batch:backtest_catalogue",
+                fitters=fitters,
+                uow_factory=uow_factory,
+            ),
+            "digest.send": _later(
+                "adapters.digest:send_digest_now", notifier=notifier, currency=settings.currency
+            ),
+            "digest": _later(
+                "domain.orders.quotes:query_digest",
+                digest=partial(digest_now, currency=settings.currency),
+            ),
+        }
+    )
+    return handlers
 
 
 def digest_now(
@@ -182,13 +184,27 @@ def digest_now(
     return text, str(png)
 
 
-def _later(where: str, **ports):
-    """A service from `module:function`, imported on its first call and handed `ports`."""
+@dataclass(frozen=True)
+class _Ref:
+    """A port that is a module's attribute (`module:name`), read when a service first runs."""
 
-    module, name = where.split(":")
+    where: str
+
+    def resolve(self):
+        module, name = self.where.split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+def _later(where: str, **ports):
+    """A service from `module:function`, imported on its first call and handed `ports` (a
+    `_Ref` among them read then too)."""
+    resolved: list = []
 
     def service(cmd, uow, user):
-        return getattr(importlib.import_module(module), name)(cmd, uow, user, **ports)
+        if not resolved:
+            given = {k: v.resolve() if isinstance(v, _Ref) else v for k, v in ports.items()}
+            resolved.append(partial(_Ref(where).resolve(), **given))
+        return resolved[0](cmd, uow, user)
 
     service.__qualname__ = where
     return service
