@@ -178,7 +178,7 @@ def bench_chat_writes(app, rounds: int) -> dict[str, tuple[float, float]]:
     orders = [
         app.bus.execute(
             CreateSalesOrder(customer="C001", lines=(Line("M6-20", Decimal(10)),)), admin
-        )["order"]
+        ).order
         for _ in range(rounds)
     ]
     out = {}
