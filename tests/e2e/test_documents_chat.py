@@ -71,9 +71,10 @@ def telegram():
     loop.close()
 
 
-def test_telegram_sends_the_delivery_note_as_a_document_and_then_removes_it(app, telegram, folder):
+def ask_on_telegram(app, telegram, folder, chat_id: int, text: str):
+    """Send `text` from `chat_id` to the Telegram part (documents made in `folder`) and return
+    the words it answered with and the document it sent."""
     fake, loop = telegram
-    ship_one(app)
     documents = Documents(company_names(app.uow), directory=folder)
     conversation = Conversation(app.bus, app.uow, app.clock, documents=documents)
     settings = app.settings.model_copy(
@@ -85,11 +86,18 @@ def test_telegram_sends_the_delivery_note_as_a_document_and_then_removes_it(app,
     )  # fmt: skip
     loop.run(part.start())
     try:
-        fake.say(LI, "SO-0001 送货单")
-        (sent,) = fake.wait_for("sendDocument", chat_id=LI)
-        (said,) = fake.sent("sendMessage", chat_id=LI)
+        fake.say(chat_id, text)
+        (sent,) = fake.wait_for("sendDocument", chat_id=chat_id)
+        (said,) = fake.sent("sendMessage", chat_id=chat_id)
     finally:
         loop.run(part.stop())
+    return said, sent
+
+
+def test_telegram_sends_the_delivery_note_as_a_document_and_then_removes_it(app, telegram, folder):
+    fake, _ = telegram
+    ship_one(app)
+    said, sent = ask_on_telegram(app, telegram, folder, LI, "SO-0001 送货单")
     assert said.params["text"].startswith("SO-0001 送货单（第 1/1 批）：客户 艾克米（ACME）")
     assert said.at <= sent.at  # the words first, then the file
     assert sent.filename == "delivery-note-SO-0001-1.pdf"
@@ -100,24 +108,8 @@ def test_telegram_sends_the_delivery_note_as_a_document_and_then_removes_it(app,
 
 
 def test_telegram_sends_an_accountant_the_statement_as_a_document(app, telegram, folder):
-    fake, loop = telegram
     ship_one(app)
-    documents = Documents(company_names(app.uow), directory=folder)
-    conversation = Conversation(app.bus, app.uow, app.clock, documents=documents)
-    settings = app.settings.model_copy(
-        update={"telegram_token": fake.token, "telegram_api_url": fake.url}
-    )
-    part = TelegramPart(
-        app, settings, conversation=conversation, host="127.0.0.1",
-        sender=Sender(backoff=0.05), poll_timeout=1,
-    )  # fmt: skip
-    loop.run(part.start())
-    try:
-        fake.say(CHEN, "艾克米 本月对账单")
-        (sent,) = fake.wait_for("sendDocument", chat_id=CHEN)
-        (said,) = fake.sent("sendMessage", chat_id=CHEN)
-    finally:
-        loop.run(part.stop())
+    said, sent = ask_on_telegram(app, telegram, folder, CHEN, "艾克米 本月对账单")
     assert "INV-0001" in said.params["text"] and "对账单" in said.params["text"]
     assert sent.filename.startswith("statement-ACME-") and sent.filename.endswith(".pdf")
     pdf = folder.parent / "got.pdf"
