@@ -20,6 +20,17 @@ TITLES = {
     "gross_profit": ("Gross profit", "毛利"),
 }
 
+# What an aging report shows of each partner, customers' and suppliers' alike.
+AGING_COLUMNS = [
+    ("balance", "Balance", "余额"),
+    ("current", "Current", "未到期"),
+    ("1-30", "1-30", "1-30天"),
+    ("31-60", "31-60", "31-60天"),
+    ("61-90", "61-90", "61-90天"),
+    ("90+", "90+", "90天以上"),
+    ("overdue", "Overdue", "逾期合计"),
+]
+
 # report → columns (key, English heading, Chinese heading)
 COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     "stock_status": [
@@ -100,25 +111,10 @@ COLUMNS: dict[str, list[tuple[str, str, str]]] = {
     ],
     "receivables_aging": [
         ("partner", "Customer", "客户"),
-        ("balance", "Balance", "余额"),
-        ("current", "Current", "未到期"),
-        ("1-30", "1-30", "1-30天"),
-        ("31-60", "31-60", "31-60天"),
-        ("61-90", "61-90", "61-90天"),
-        ("90+", "90+", "90天以上"),
-        ("overdue", "Overdue", "逾期合计"),
+        *AGING_COLUMNS,
         ("credit_limit", "Limit", "信用额度"),
     ],
-    "payables_aging": [
-        ("partner", "Supplier", "供应商"),
-        ("balance", "Balance", "余额"),
-        ("current", "Current", "未到期"),
-        ("1-30", "1-30", "1-30天"),
-        ("31-60", "31-60", "31-60天"),
-        ("61-90", "61-90", "61-90天"),
-        ("90+", "90+", "90天以上"),
-        ("overdue", "Overdue", "逾期合计"),
-    ],
+    "payables_aging": [("partner", "Supplier", "供应商"), *AGING_COLUMNS],
     "gross_profit": [
         ("sku", "SKU", "物品"),
         ("qty", "Qty", "数量"),
