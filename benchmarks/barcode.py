@@ -19,7 +19,6 @@ posted until the chat.postMessage arrives), p50 and p95 in seconds; the design's
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -31,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.barcodes import decode  # noqa: E402
 from benchmarks.chat import _percentile, demo_app  # noqa: E402
+from benchmarks.common import run_sections  # noqa: E402
 from tests.photos import Shot, code_image, generated_set, photo, with_check_digit  # noqa: E402
 
 SIZES = {"1MP": (1152, 864), "2MP": (1632, 1224), "3MP": (2048, 1536)}
@@ -203,14 +203,7 @@ SECTIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Fewer photos (a smoke run).")
-    parser.add_argument("sections", nargs="*", help=f"Some of: {', '.join(SECTIONS)}.")
-    args = parser.parse_args(argv)
-    for name in args.sections or SECTIONS:
-        for key, value in SECTIONS[name](args.quick).items():
-            print(f"{key}={value}", flush=True)
-    return 0
+    return run_sections(__doc__, SECTIONS, "Fewer photos (a smoke run).", argv)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ its dry run, then `是`), p50 and p95 in milliseconds, and the most transactions
 
 from __future__ import annotations
 
-import argparse
 import csv
 import statistics
 import sys
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
 from adapters.slack.sender import POST_INTERVAL  # noqa: E402
+from benchmarks.common import run_sections  # noqa: E402
 from domain.ledger import imports  # noqa: E402
 from domain.messages.commands import ReceiveStock  # noqa: E402
 
@@ -386,14 +386,7 @@ SECTIONS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="Fewer rounds (a smoke run).")
-    parser.add_argument("sections", nargs="*", help=f"Some of: {', '.join(SECTIONS)}.")
-    args = parser.parse_args(argv)
-    for name in args.sections or SECTIONS:
-        for key, value in SECTIONS[name](args.quick).items():
-            print(f"{key}={value}", flush=True)
-    return 0
+    return run_sections(__doc__, SECTIONS, "Fewer rounds (a smoke run).", argv)
 
 
 if __name__ == "__main__":

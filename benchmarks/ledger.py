@@ -9,8 +9,6 @@ reference measured in the same run and the ratio.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import sqlite3
 import statistics
@@ -28,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
 from adapters.db import SQLITE_PRAGMAS  # noqa: E402
+from benchmarks.common import run_databases  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.ledger import imports
 from domain.messages.commands import (  # noqa: E402
@@ -380,14 +379,7 @@ def run(url: str, label: str, quick: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a smoke run (under 30 s)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/bench.db", "sqlite", args.quick)
-    pg = os.environ.get("JXC_DATABASE_URL", "")
-    if pg.startswith("postgresql"):
-        run(pg, "postgresql", args.quick)
+    run_databases(__doc__, run, "a smoke run (under 30 s)")
 
 
 if __name__ == "__main__":

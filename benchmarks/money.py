@@ -13,13 +13,11 @@ write p50 < 5 ms.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -31,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.bootstrap import bootstrap  # noqa: E402
 from adapters.config import Settings  # noqa: E402
+from benchmarks.common import run_databases  # noqa: E402
 from bot.conversation import Conversation  # noqa: E402
 from domain.clock import FixedClock  # noqa: E402
 from domain.ledger import imports
@@ -223,14 +222,7 @@ def run(url: str, label: str, quick: bool) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="a smoke run (20,000 invoices)")
-    args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{tmp}/bench.db", "sqlite", args.quick)
-    pg = os.environ.get("JXC_DATABASE_URL", "")
-    if pg.startswith("postgresql"):
-        run(pg, "postgresql", args.quick)
+    run_databases(__doc__, run, "a smoke run (20,000 invoices)")
 
 
 if __name__ == "__main__":
