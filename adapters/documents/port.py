@@ -30,17 +30,24 @@ def _shape(result) -> dict | None:
 
 
 def document_kind(result) -> str | None:
-    """`delivery_note`, `statement`, `labels`, or None for an answer that is no document. A statement is
-    known by the design's shape, whichever type carries it."""
+    """`delivery_note`, `statement`, `labels`, or None for an answer that is no document. A
+    statement is a `StatementAnswer`, or a dict of the design's statement shape (a statement
+    from elsewhere, `jxc statement --json`'s). Known by type: no answer is encoded to ask."""
     from domain.ledger.labels import LabelSheet
+    from domain.money.results import StatementAnswer
     from domain.orders.delivery_notes import DeliveryNote
 
     if isinstance(result, DeliveryNote):
         return "delivery_note"
     if isinstance(result, LabelSheet):
         return "labels"
-    data = _shape(result)
-    if data is not None and STATEMENT_KEYS <= data.keys() and isinstance(data["lines"], list):
+    if isinstance(result, StatementAnswer):
+        return "statement"
+    if (
+        isinstance(result, dict)
+        and STATEMENT_KEYS <= result.keys()
+        and isinstance(result["lines"], list)
+    ):
         return "statement"
     return None
 
