@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from tests.e2e.loopback import LoopbackServer
+
 
 @dataclass(frozen=True)
 class Step:
@@ -84,19 +86,19 @@ class Request:
         return list(self.body.get("messages") or [])
 
 
-class FakeLLM:
+class FakeLLM(LoopbackServer):
     """Both fake servers on one port; `start()` it, point the client at `openai_url` or
     `ollama_url`, `stop()` it."""
 
+    name = "model server"
+
     def __init__(self):
+        super().__init__()
         self.requests: list[Request] = []
         self.answer: Callable[[dict], Step] = lambda body: say("I don't know.")
         self._script: deque[Step] = deque()
         self._cond = threading.Condition()
         self._ids = itertools.count(1)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self.port = 0
 
     # -- life -------------------------------------------------------------------------------
 
@@ -110,40 +112,9 @@ class FakeLLM:
         """`JXC_LLM_BASE_URL` for `ollama` (the server's root)."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> FakeLLM:
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake model server did not start")
-        return self
-
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._stopping.set)
-            self._thread.join(10)
-
-    def _serve(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-
-        async def main():
-            self._stopping = asyncio.Event()
-            app = web.Application()
-            app.router.add_post("/v1/chat/completions", self._openai)
-            app.router.add_post("/api/chat", self._ollama)
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-            await self._stopping.wait()
-            await runner.cleanup()
-
-        loop.run_until_complete(main())
-        loop.close()
+    def routes(self, app: web.Application) -> None:
+        app.router.add_post("/v1/chat/completions", self._openai)
+        app.router.add_post("/api/chat", self._ollama)
 
     # -- what a test does -------------------------------------------------------------------
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 import aiohttp
 from aiohttp import web
 
+from tests.e2e.loopback import LoopbackServer
+
 TOKEN = "4242:TEST-token"
 BOT_ID = 4242
 
@@ -51,10 +53,13 @@ def _user(user_id: int, lang: str = "zh", name: str | None = None) -> dict:
     }
 
 
-class FakeTelegram:
+class FakeTelegram(LoopbackServer):
     """The fake Bot API server; `start()` it, point the SDK at `url`, `stop()` it."""
 
+    name = "Telegram server"
+
     def __init__(self, token: str = TOKEN, first_update_id: int = 1000):
+        super().__init__()
         self.token = token
         self.calls: list[Call] = []
         self.messages: dict[tuple[int, int], dict] = {}  # (chat, message_id) → the message
@@ -64,10 +69,7 @@ class FakeTelegram:
         self._failures: dict[str, list[tuple[int, int | None]]] = {}
         self._update_ids = itertools.count(first_update_id)
         self._message_ids = itertools.count(1)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
         self._new_update: asyncio.Event | None = None
-        self.port = 0
 
     # -- life -----------------------------------------------------------------------------------
 
@@ -76,41 +78,12 @@ class FakeTelegram:
         """The API root (`JXC_TELEGRAM_API_URL`)."""
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> FakeTelegram:
-        ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, args=(ready,), daemon=True)
-        self._thread.start()
-        if not ready.wait(10):
-            raise RuntimeError("the fake Telegram server did not start")
-        return self
+    def on_loop(self) -> None:
+        self._new_update = asyncio.Event()
 
-    def stop(self) -> None:
-        if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._stopping.set)
-            self._thread.join(10)
-
-    def _serve(self, ready: threading.Event) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-
-        async def main():
-            self._new_update = asyncio.Event()
-            self._stopping = asyncio.Event()
-            app = web.Application()
-            app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
-            self._add_file_routes(app)
-            runner = web.AppRunner(app, access_log=None)
-            await runner.setup()
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            await site.start()
-            self.port = site._server.sockets[0].getsockname()[1]
-            ready.set()
-            await self._stopping.wait()
-            await runner.cleanup()
-
-        loop.run_until_complete(main())
-        loop.close()
+    def routes(self, app: web.Application) -> None:
+        app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        self._add_file_routes(app)
 
     # -- what a test does -----------------------------------------------------------------------
 
