@@ -9,11 +9,18 @@ import math
 def is_sparse(points) -> bool:
     """Whether a forecast's days are mostly no sale: every day's expectation under half a unit,
     so a day-by-day list of whole units would read "0" every day."""
-    return bool(points) and max(_get(p, "yhat") for p in points) < 0.5
+    return bool(points) and max(_expected(p) for p in points) < 0.5
 
 
 def _get(point, key: str) -> float:
     return float(point[key] if isinstance(point, dict) else getattr(point, key))
+
+
+def _expected(point) -> float:
+    """The day's expected demand: its `mean` when the point was scaled toward the typical day
+    (an intermittent item), else `yhat`."""
+    mean = point.get("mean") if isinstance(point, dict) else getattr(point, "mean", None)
+    return _get(point, "yhat") if mean is None else float(mean)
 
 
 def chance_of_a_sale(expected: float) -> float:
@@ -29,7 +36,7 @@ def weekly_totals(points) -> list[dict]:
     out = []
     for i in range(0, len(points), 7):
         week = points[i : i + 7]
-        expected = sum(_get(p, "yhat") for p in week)
+        expected = sum(_expected(p) for p in week)
         out.append(
             {
                 "start": str(_day(week[0])),

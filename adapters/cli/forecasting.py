@@ -47,7 +47,7 @@ def _as_forecast(result: ForecastAnswer) -> Forecast:
         result.model,
         result.reason,
         [
-            ForecastPoint(date.fromisoformat(p.date), p.yhat, p.yhat_lower, p.yhat_upper)
+            ForecastPoint(date.fromisoformat(p.date), p.yhat, p.yhat_lower, p.yhat_upper, p.mean)
             for p in result.points
         ],
     )
@@ -57,7 +57,7 @@ def _print_forecast(result: ForecastAnswer, uom: str | None) -> None:
     """A forecast for people: quantities rounded to what the item's unit allows (whole for
     counted units); the JSON keeps the model's numbers."""
     pts = result.points
-    total = sum(p.yhat for p in pts)
+    total = sum(p.expected for p in pts)
     lo = sum(p.yhat_lower for p in pts)
     hi = sum(p.yhat_upper for p in pts)
     unit = f" {uom}" if uom else ""

@@ -2,6 +2,13 @@
 items (fitted on a holiday-cleaned series, the holiday effects put back on the forecast), and
 `croston_sba`, `adida`, `imapa` for intermittent ones.
 
+`auto_ets` fits statsforecast's AutoETS to the series with its weekday profile divided out (the
+profile is the share of each weekday in the last year's holiday-cleaned weeks, stable where a
+seasonal ETS state re-learns it from a few noisy weeks), then multiplies the profile back.
+`mstl` has a yearly season only with three years of history: from two it would be little more
+than last year's noise, and the backtest's origins, which see less history than the final
+fit, would choose a model the final fit is not.
+
 Only the model modules are loaded, on the first fit: `import statsforecast` would also load its
 DataFrame front end (`StatsForecast`, fugue, dask.dataframe), which a model never needs and
 which costs seconds. A fitter is a frozen dataclass, picklable for loky and Dask workers.
@@ -29,7 +36,7 @@ from domain.planning.forecasting import (
 )
 
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
-MODEL_VERSION = "sf-1"
+MODEL_VERSION = "sf-2"
 LEVEL = 80
 WEEK, YEAR = 7, 365
 INTERMITTENT_MODELS = (CROSTON_SBA, ADIDA, IMAPA)
@@ -117,10 +124,11 @@ class StatsForecastFitter:
     def _estimator(self, n: int):
         m = models()
         if self.model == AUTO_ETS:
-            return m.AutoETS(season_length=WEEK)
+            # The weekday profile is divided out before the fit (`__call__`).
+            return m.AutoETS(season_length=1)
         if self.model == MSTL:
-            # Yearly seasonality needs two whole years; the trend goes to a non-seasonal ETS.
-            seasons = [WEEK, YEAR] if n >= 2 * YEAR else [WEEK]
+            # The trend goes to a non-seasonal ETS.
+            seasons = [WEEK, YEAR] if n >= 3 * YEAR else [WEEK]
             return m.MSTL(season_length=seasons, trend_forecaster=m.AutoETS(model="ZZN"))
         if self.model == CROSTON_SBA:
             return m.CrostonSBA()
@@ -148,6 +156,12 @@ class StatsForecastFitter:
             adjustment = HolidayAdjustment.learn(dates, y)
             y = adjustment.clean
             factors = adjustment.factors_for(future)
+        if self.model == AUTO_ETS:
+            profile = weekday_profile(y, [d.weekday() for d in dates])
+            y = y / profile[[d.weekday() for d in dates]]
+            factors = [
+                float(f * profile[d.weekday()]) for f, d in zip(factors, future, strict=True)
+            ]
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
             out = self._estimator(len(y)).forecast(y=y, h=days, level=[LEVEL] if regular else None)
@@ -162,3 +176,28 @@ class StatsForecastFitter:
             hi = hi if np.isfinite(hi) else yhat
             points.append(ForecastPoint(day, float(yhat) * f, float(lo) * f, float(hi) * f))
         return points
+
+
+def weekday_profile(y, weekdays: list[int], days: int = 365):
+    """Each weekday's demand relative to the average day (mean 1), from the last `days` days:
+    what the weekday sold over what its centred 7-day average sold. A weekday that never sold
+    gets a small floor, so dividing by the profile stays finite; a series too short for two
+    weeks, or that never sold, gets a flat profile."""
+    import numpy as np
+
+    y = np.asarray(y, dtype=float)[-days:]
+    dow = np.asarray(weekdays[-days:])
+    flat = np.ones(WEEK)
+    if len(y) < 2 * WEEK or y.sum() <= 0:
+        return flat
+    week_mean = np.convolve(y, np.ones(WEEK) / WEEK, mode="same")
+    inner = slice(WEEK // 2, len(y) - WEEK // 2)  # whole weeks around each day
+    y, dow, week_mean = y[inner], dow[inner], week_mean[inner]
+    profile = np.array(
+        [
+            y[dow == k].sum() / week_mean[dow == k].sum() if week_mean[dow == k].sum() > 0 else 1.0
+            for k in range(WEEK)
+        ]
+    )
+    profile = np.maximum(profile / profile.mean(), 0.05)
+    return profile / profile.mean()

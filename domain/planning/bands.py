@@ -1,4 +1,5 @@
-"""The band of a chosen model's forecast, calibrated on the backtest's errors.
+"""The band of a chosen model's forecast, calibrated on the backtest's errors, and the scale of
+an intermittent item's daily point.
 
 When the model's own 80 % interval held less than 75 % or more than 85 % of the actual days at
 the choice's origins, its half-widths are scaled so that 80 % would have held; a model without
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from domain.planning.forecasting import INTERVAL_WIDTH, ForecastPoint, clean_point
 
 COVERAGE_TARGET = (0.75, 0.85)
+# How far an intermittent item's daily point may be scaled toward the typical day.
+POINT_SCALE_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,38 @@ def calibrate(pairs: Sequence[tuple[float, ForecastPoint]]) -> Band:
         return _percentile_band(pairs, held)
     scale = _quantile([min(r, 1e6) for r in ratios], INTERVAL_WIDTH)
     return Band(scale=round(min(max(scale, 0.2), 20.0), 4), coverage=held)
+
+
+def point_scale(pairs: Sequence[tuple[float, ForecastPoint]]) -> float:
+    """The factor k on the forecast that would have erred least in absolute terms on these
+    `(actual, point)` pairs (the weighted median of actual ÷ forecast, weighted by the
+    forecast), between `POINT_SCALE_FLOOR` and 1.
+
+    An item that sells on few days has a typical day far below its average rate: the absolute
+    error (MASE's) is smallest at the median of a day's demand, not at its mean. The chosen
+    model's rate is its mean; scaling the daily point by k moves it toward the median, never
+    below half the rate, while totals and reorder points keep the rate.
+    """
+    weighted = sorted((a / p.yhat, p.yhat) for a, p in pairs if p.yhat > 1e-9)
+    if not weighted:
+        return 1.0
+    half, seen = sum(w for _, w in weighted) / 2, 0.0
+    for ratio, weight in weighted:
+        seen += weight
+        if seen >= half:
+            return round(min(max(ratio, POINT_SCALE_FLOOR), 1.0), 4)
+    return 1.0
+
+
+def scale_points(points: Sequence[ForecastPoint], k: float) -> list[ForecastPoint]:
+    """The points with `yhat` scaled by k (kept inside its band) and the unscaled `yhat` kept
+    as `mean`; k = 1 leaves them as they are."""
+    if k == 1.0:
+        return list(points)
+    return [
+        ForecastPoint(
+            p.date, min(max(p.yhat * k, p.yhat_lower), p.yhat_upper), p.yhat_lower, p.yhat_upper,
+            p.expected,
+        )
+        for p in points
+    ]  # fmt: skip

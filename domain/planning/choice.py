@@ -6,6 +6,10 @@ The backtest has 4 origins 28 days apart with a 28-day horizon; the choice score
 candidates on the three older origins (mean MASE) and the latest origin, which the choice never
 saw, scores the chosen model (`mase`). An item with too little history for an older origin
 takes its kind's default and says so.
+
+An intermittent item's daily point is also scaled toward its typical day on the same older
+origins (`domain.planning.bands.point_scale`); the unscaled rate stays with each point as its
+`mean`, for totals and reorder points.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 
-from domain.planning.bands import Band, calibrate, coverage
+from domain.planning.bands import Band, calibrate, coverage, point_scale, scale_points
 from domain.planning.candidates import (
     DEFAULTS,
+    INTERMITTENT,
     REGULAR,
     FitterTable,
     as_table,
@@ -44,7 +49,7 @@ from domain.planning.forecasting import (
 
 # Bump when the choice itself changes (origins, calibration, candidates), so stored choices
 # are made again.
-CHOICE_VERSION = "choice-1"
+CHOICE_VERSION = "choice-2"
 ORIGINS, SPACING, HORIZON = 4, 28, 28
 MIN_TRAIN_DAYS = 28
 
@@ -80,6 +85,12 @@ class Choice:
     key: str = ""
     last_day: str = ""
     scores: dict[str, float] = field(default_factory=dict)
+    point_scale: float = 1.0
+
+    def finish(self, points: Sequence[ForecastPoint]) -> list[ForecastPoint]:
+        """The chosen model's raw points as they are stored: the calibrated band, then the
+        daily point scaled toward the typical day (intermittent items)."""
+        return scale_points(self.band.apply(points), self.point_scale)
 
     def to_json(self) -> dict:
         """A plain dict to store."""
@@ -167,7 +178,7 @@ def choose(
         scores[pair] = statistics.fmean(
             _mase(o, p) for o, p in zip(older, preds[pair], strict=True)
         )
-    band = Band()
+    band, k = Band(), 1.0
     if scores:
         # Lowest mean MASE; on a tie the single model before the ensemble.
         best = min(scores, key=lambda c: (scores[c], c.startswith(ENSEMBLE)))
@@ -179,13 +190,19 @@ def choose(
         ranked = sorted(scores.items(), key=lambda i: i[1])
         others = [f"{candidate_name(c)} {x:.2f}" for c, x in ranked if c != best]
         how += f" (against {', '.join(others)})" if others else " (the only candidate)"
-        band = calibrate(
-            [
-                (a, p)
-                for o, ps in zip(older, preds[best], strict=True)
-                for a, p in zip(o.actual, ps, strict=True)
-            ]
-        )
+        pairs = [
+            (a, p)
+            for o, ps in zip(older, preds[best], strict=True)
+            for a, p in zip(o.actual, ps, strict=True)
+        ]
+        band = calibrate(pairs)
+        if kind == INTERMITTENT:
+            k = point_scale(pairs)
+            if k < 1.0:
+                how += (
+                    f"; its daily figure is ×{k:.2f} of its rate, nearer a typical day "
+                    "(totals and reorder points use the rate)"
+                )
     elif len(candidates) == 1:
         best = candidates[0]
         how = candidate_name(best)
@@ -201,11 +218,13 @@ def choose(
         family(best), best, f"{why}; {how}; {band.words()}", kind,
         score=_round(scores.get(best)), origins=len(older) if scores else 0, band=band,
         key=key, last_day=last_day, scores={c: _round(s) for c, s in scores.items()},
+        point_scale=k,
     )  # fmt: skip
     points = None if latest is None else _try(best, series[: latest.cut], horizon, table)
     if points is not None:
         naive = [ForecastPoint(p.date, y, y, y) for p, y in zip(points, latest.naive, strict=True)]
-        held = coverage(list(zip(latest.actual, band.apply(points), strict=True)))
+        points = choice.finish(points)
+        held = coverage(list(zip(latest.actual, points, strict=True)))
         choice = replace(
             choice,
             mase=_round(_mase(latest, points)),
@@ -240,7 +259,7 @@ def forecast_with(
             f"{candidate_name(choice.candidate)} could not fit ({type(exc).__name__}): day-of-week mean",
             points,
         )  # fmt: skip
-    return Forecast(sku, choice.model, choice.reason, choice.band.apply(points))
+    return Forecast(sku, choice.model, choice.reason, choice.finish(points))
 
 
 def forecast_series(

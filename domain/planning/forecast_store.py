@@ -36,6 +36,7 @@ def data_version(series: Series, choice: Choice) -> str:
     h = hashlib.sha256()
     band = choice.band
     h.update(f"{choice.key}|{choice.candidate}|{band.scale}|{band.lo}|{band.hi}|".encode())
+    h.update(f"{choice.point_scale}|".encode())
     h.update(f"{band.relative}|{series[0][0]}|{series[-1][0]}|".encode() if series else b"|")
     for day, qty in series:
         if qty:
@@ -44,15 +45,25 @@ def data_version(series: Series, choice: Choice) -> str:
 
 
 def _points_json(fc: Forecast) -> str:
-    return json.dumps([[p.date.isoformat(), p.yhat, p.yhat_lower, p.yhat_upper] for p in fc.points])
+    """`[date, yhat, lower, upper]` per day, and the day's `mean` fifth when it has one."""
+    return json.dumps(
+        [
+            [p.date.isoformat(), p.yhat, p.yhat_lower, p.yhat_upper]
+            + ([] if p.mean is None else [p.mean])
+            for p in fc.points
+        ]
+    )
 
 
 def points_from_json(text: str) -> list[ForecastPoint]:
     """The points of a stored forecast's `points` column."""
     return [
-        ForecastPoint(date.fromisoformat(d), float(y), float(lo), float(hi))
-        for d, y, lo, hi in json.loads(text or "[]")
-    ]
+        ForecastPoint(
+            date.fromisoformat(row[0]), float(row[1]), float(row[2]), float(row[3]),
+            float(row[4]) if len(row) > 4 else None,
+        )
+        for row in json.loads(text or "[]")
+    ]  # fmt: skip
 
 
 def load_stored(uow, item_id: int, sku: str, version: str, days: int) -> Forecast | None:

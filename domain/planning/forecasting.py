@@ -50,12 +50,20 @@ class ForecastError(ValueError):
 
 @dataclass(frozen=True)
 class ForecastPoint:
-    """One forecast day: expected demand and its 80 % interval."""
+    """One forecast day: the point forecast, its 80 % interval and, when the point was scaled
+    toward the typical day (an intermittent item, `domain.planning.bands.point_scale`), the
+    expected demand `mean` that totals and reorder points use."""
 
     date: date
     yhat: float
     yhat_lower: float
     yhat_upper: float
+    mean: float | None = None
+
+    @property
+    def expected(self) -> float:
+        """The day's expected demand: `mean` when the point was scaled, else `yhat`."""
+        return self.yhat if self.mean is None else self.mean
 
 
 @dataclass(frozen=True)
@@ -73,16 +81,20 @@ class Forecast:
             "sku": self.sku,
             "model": self.model,
             "reason": self.reason,
-            "points": [
-                {
-                    "date": p.date.isoformat(),
-                    "yhat": round(p.yhat, places),
-                    "yhat_lower": round(p.yhat_lower, places),
-                    "yhat_upper": round(p.yhat_upper, places),
-                }
-                for p in self.points
-            ],
+            "points": [_point_dict(p, places) for p in self.points],
         }
+
+
+def _point_dict(p: ForecastPoint, places: int) -> dict:
+    out = {
+        "date": p.date.isoformat(),
+        "yhat": round(p.yhat, places),
+        "yhat_lower": round(p.yhat_lower, places),
+        "yhat_upper": round(p.yhat_upper, places),
+    }
+    if p.mean is not None:
+        out["mean"] = round(p.mean, places)
+    return out
 
 
 Fitter = Callable[[Series, int], Sequence[ForecastPoint]]

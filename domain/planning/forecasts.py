@@ -157,7 +157,8 @@ def fresh_forecast(
     `max_age_days` (by the clock), or None when there is none (fall back to history).
 
     Takes the forecast's points after `after` (default: none skipped) and the first
-    `lead_time_days` of them (default: the item's lead time). The mean is that of `yhat`; σ is
+    `lead_time_days` of them (default: the item's lead time). The mean is that of each day's
+    expected demand (`yhat`, or the `mean` of a point scaled toward the typical day); σ is
     the forecast's own daily uncertainty, read back from each day's 80 % interval
     (`(upper − lower) / (2 × 1.2816)`) and pooled as a root mean square.
     """
@@ -178,7 +179,7 @@ def fresh_forecast(
     points = points[: max(int(lead_time_days or 0), 1)]
     if not points:
         return None
-    mean = statistics.fmean(p.yhat for p in points)
+    mean = statistics.fmean(p.expected for p in points)
     sd = math.sqrt(
         statistics.fmean(((p.yhat_upper - p.yhat_lower) / (2 * _Z)) ** 2 for p in points)
     )

@@ -296,3 +296,35 @@ def test_the_catalogue_forecast_and_backtest_answer_typed_results(app, users, fi
     assert (scored.mean_mase, scored.mean_mase_naive) == (row.mase, row.mase_naive)
     (family,) = scored.families
     assert (family.model, family.items, family.mean_mase) == ("prophet", 1, row.mase)
+
+
+def test_an_intermittent_item_shows_a_typical_day_and_plans_with_its_rate(app, users):
+    """An item sold on one day in five: the absolute error is least near a typical day (no
+    sale), so the daily point is scaled below the rate, but the rate stays as each day's
+    `mean` and the reorder point's demand is the rate."""
+    rate = CountingFitter(half=0)
+    bus = MessageBus(
+        app.uow,
+        {**app.bus.handlers,
+         "forecast": partial(forecast_item, fitters={"croston_sba": rate}, uow_factory=app.uow)},
+    )  # fmt: skip
+    days = [d for d in daily(date(2026, 6, 10), 200) if d.toordinal() % 5 == 0]
+    import_history(app, "DRILL-18V", days, qty=lambda d: 5)
+    result = bus.execute(Forecast(item="DRILL-18V", days=30), users["tom"])
+    assert result.model == "croston_sba" and "daily figure is ×0.50 of its rate" in result.reason
+    first = result.points[0]
+    assert first.mean == pytest.approx(1.0, abs=0.2)  # 5 every fifth day
+    assert first.yhat == pytest.approx(first.mean * 0.5, abs=1e-3)  # 3 places in JSON
+    assert first.yhat_lower <= first.yhat <= first.yhat_upper
+    assert "mean" in result.to_json()["points"][0]
+    with app.uow(write=False) as uow:
+        item = lookup.item(uow, "DRILL-18V")
+        demand = fresh_forecast(uow, item.id)
+    assert demand.mean_daily == pytest.approx(first.mean, abs=1e-3)
+
+
+def test_a_regular_item_has_no_separate_mean(app, users, bus):
+    import_history(app, "M6-20", daily(date(2026, 6, 10), 150))
+    result = bus.execute(Forecast(item="M6-20", days=7), users["tom"])
+    assert all(p.mean is None for p in result.points)
+    assert "mean" not in result.to_json()["points"][0]

@@ -231,3 +231,23 @@ def test_the_chosen_model_forecasts_the_golden_week_dip_it_saw_in_past_years():
     holiday = [day[date(2025, 10, d)] for d in range(2, 7)]
     normal = [day[date(2025, 10, d)] for d in (13, 14, 15)]  # Monday to Wednesday after
     assert max(holiday) < 0.4 * min(normal)
+
+
+def test_auto_ets_puts_back_the_weekday_profile_it_divides_out():
+    """Weekends sell a fifth of a weekday: the forecast keeps that shape, from a profile the
+    fit learned rather than from a noisy seasonal state."""
+    from adapters.forecasting.statsforecast_models import StatsForecastFitter, weekday_profile
+
+    first = date(2024, 3, 4)  # a Monday
+    shape = (10, 10, 10, 10, 10, 2, 2)
+    series = [
+        (first + timedelta(days=i), float(shape[i % 7] + (i * 7919) % 3 - 1)) for i in range(400)
+    ]
+    profile = weekday_profile([q for _, q in series], [d.weekday() for d, _ in series])
+    assert profile.mean() == pytest.approx(1.0)
+    assert profile[5] / profile[0] == pytest.approx(0.2, abs=0.05)
+    points = StatsForecastFitter("auto_ets", holidays=False)(series, 14)
+    weekday = [p.yhat for p in points if p.date.weekday() < 5]
+    weekend = [p.yhat for p in points if p.date.weekday() >= 5]
+    assert min(weekday) > 8 and max(weekend) < 3
+    assert all(p.yhat_lower <= p.yhat <= p.yhat_upper for p in points)

@@ -193,3 +193,29 @@ def test_swings_that_grow_with_the_level_ask_for_multiplicative_prophet():
     choice = choose(mult, table)
     assert choice.candidate == PROPHET_MULTIPLICATIVE and choice.model == PROPHET
     assert "multiplicative" in choice.reason
+
+
+def test_the_point_scale_is_the_factor_with_the_least_absolute_error():
+    from domain.planning.bands import point_scale, scale_points
+
+    day = date(2025, 1, 1)
+    # Actual 0 on three days in four and 4 on the fourth, a rate of 1: the median day is 0,
+    # so the factor goes to its floor of a half.
+    pairs = [(4.0 if i % 4 == 0 else 0.0, ForecastPoint(day, 1.0, 0.0, 3.0)) for i in range(40)]
+    assert point_scale(pairs) == 0.5
+    # Actual days around 0.8 of the forecast: the factor is 0.8.
+    pairs = [(0.8 * (1 + (i % 3 - 1) / 10), ForecastPoint(day, 1.0, 0.5, 1.5)) for i in range(30)]
+    assert point_scale(pairs) == pytest.approx(0.8)
+    # Never above 1: the model's rate is not raised.
+    assert point_scale([(3.0, ForecastPoint(day, 1.0, 0.0, 2.0))]) == 1.0
+    (scaled,) = scale_points([ForecastPoint(day, 2.0, 0.5, 5.0)], 0.5)
+    assert (scaled.yhat, scaled.mean, scaled.yhat_lower, scaled.yhat_upper) == (1.0, 2.0, 0.5, 5.0)
+    assert scale_points([ForecastPoint(day, 2.0, 0.5, 5.0)], 1.0)[0].mean is None
+
+
+def test_a_regular_item_keeps_its_point_unscaled():
+    table = {PROPHET: Knower(0.9, name="p"), AUTO_ETS: Knower(name="e")}
+    choice = choose(REGULAR_SERIES, table)
+    assert choice.point_scale == 1.0
+    fc = forecast_with("X", REGULAR_SERIES, 7, choice, table)
+    assert all(p.mean is None for p in fc.points)

@@ -88,7 +88,7 @@ def _forecast(r: ForecastAnswer, lang: str) -> Reply:
     from bot.report_text import chance_of_a_sale, chance_text, is_sparse, model_label
 
     pts = r.points
-    total = sum(p.yhat for p in pts)
+    total = sum(p.expected for p in pts)
     lo = sum(p.yhat_lower for p in pts)
     hi = sum(p.yhat_upper for p in pts)
     model = model_label(r.model, lang)

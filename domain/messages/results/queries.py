@@ -42,12 +42,19 @@ class AlertAction(Result):
 
 @dataclass(frozen=True, kw_only=True)
 class ForecastPointRow(Result):
-    """One forecast day: the expected quantity and its range."""
+    """One forecast day: the point forecast and its range; `mean`, the expected quantity,
+    when the point was scaled toward the typical day (an intermittent item)."""
 
     date: str
     yhat: float
     yhat_lower: float
     yhat_upper: float
+    mean: float | None = omitted()
+
+    @property
+    def expected(self) -> float:
+        """The day's expected quantity, what totals add up."""
+        return self.yhat if self.mean is None else self.mean
 
 
 @dataclass(frozen=True, kw_only=True)
