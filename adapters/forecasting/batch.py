@@ -98,7 +98,8 @@ def _fit_one(sku: str, series: Series, days: int, fitters: FitterTable, choice: 
     try:
         new = None
         if choice is None:
-            choice = new = choose(series, fitters, series[-1][0].isoformat())
+            # The latest origin's score is the backtest's to report, not the batch's.
+            choice = new = choose(series, fitters, series[-1][0].isoformat(), score_latest=False)
         return sku, forecast_with(sku, series, days, choice, fitters), new, None
     except Exception as exc:  # noqa: BLE001 - reported per item in BatchResult.errors
         return sku, None, None, exc

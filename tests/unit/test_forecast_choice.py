@@ -219,3 +219,40 @@ def test_a_regular_item_keeps_its_point_unscaled():
     assert choice.point_scale == 1.0
     fc = forecast_with("X", REGULAR_SERIES, 7, choice, table)
     assert all(p.mean is None for p in fc.points)
+
+
+@dataclass(frozen=True)
+class SlowKnower(Knower):
+    """A Knower that says it is slow, and counts its fits in a list it is given."""
+
+    fits: list = None  # type: ignore[assignment]
+    slow = True
+
+    def __call__(self, series, days):
+        self.fits.append(len(series))
+        return super().__call__(series, days)
+
+
+def test_a_slow_candidate_far_behind_on_the_first_origin_leaves_the_race():
+    fits: list = []
+    table = {PROPHET: SlowKnower(1.5, name="p", fits=fits), AUTO_ETS: Knower(name="e"),
+             MSTL: Knower(1.02, name="m")}  # fmt: skip
+    choice = choose(REGULAR_SERIES, table)
+    assert len(fits) == 1  # one origin, then out
+    assert PROPHET not in choice.scores and "Prophet left the race" in choice.reason
+    assert choice.model in (AUTO_ETS, ENSEMBLE)
+
+
+def test_a_slow_candidate_that_keeps_up_runs_every_origin_and_can_win():
+    fits: list = []
+    table = {PROPHET: SlowKnower(1.0, name="p", fits=fits), AUTO_ETS: Knower(1.03, name="e")}
+    choice = choose(REGULAR_SERIES, table)
+    assert len(fits) == 4  # three older origins and the latest
+    assert choice.model == PROPHET and "left the race" not in choice.reason
+
+
+def test_a_batch_choice_skips_the_latest_origin():
+    fits: list = []
+    table = {PROPHET: SlowKnower(1.0, name="p", fits=fits), AUTO_ETS: Knower(1.03, name="e")}
+    choice = choose(REGULAR_SERIES, table, score_latest=False)
+    assert len(fits) == 3 and choice.mase is None and choice.score is not None
