@@ -1,12 +1,17 @@
 """Real Prophet and statsforecast on the generated demo history and on synthetic series whose
 structure is known: the choice by backtest, the batch, the holiday file."""
 
+import contextlib
 from collections import defaultdict
 from datetime import date, timedelta
+from pathlib import Path
 
+import cmdstanpy
+import numpy as np
 import pytest
 
 from adapters.demo_history import generate_history
+from adapters.forecasting import prophet_model
 from adapters.forecasting.batch import MemoryStore, forecast_all
 from adapters.forecasting.chart import render_forecast_png
 from adapters.forecasting.fitters import default_fitters
@@ -155,6 +160,84 @@ def test_a_closed_day_in_the_holiday_file_is_forecast_as_zero(tmp_path, history)
     day = {p.date: p for p in points}
     assert (day[closed].yhat, day[closed].yhat_upper) == (0.0, 0.0)
     assert day[closed + timedelta(days=1)].yhat > 0
+
+
+class OptimizeSpy:
+    """Records what each ``CmdStanModel.optimize`` call is given and the parameters it finds;
+    ``fail_first`` makes the first L-BFGS run fail as a real one can, so Prophet retries."""
+
+    def __init__(self, monkeypatch, fail_first=False):
+        self.calls = []
+        self.params = []
+        self.fail_first = fail_first
+        original = cmdstanpy.CmdStanModel.optimize
+
+        def optimize(model, data=None, **kwargs):
+            self.calls.append((data, kwargs.get("inits"), kwargs.get("algorithm")))
+            if self.fail_first and len(self.calls) == 1:
+                raise RuntimeError("line search failed")
+            fit = original(model, data, **kwargs)
+            self.params.append(fit.optimized_params_np)
+            return fit
+
+        monkeypatch.setattr(cmdstanpy.CmdStanModel, "optimize", optimize)
+
+
+def plain_stan_inputs(monkeypatch):
+    """Let cmdstanpy write the data and inits itself, as Prophet alone does."""
+    monkeypatch.setattr(
+        prophet_model, "_stan_inputs_as_files", lambda model: contextlib.nullcontext()
+    )
+
+
+def assert_same_fit(fast, plain):
+    assert len(fast.params) == len(plain.params) >= 1
+    for a, b in zip(fast.params, plain.params, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+# Newton is slow on two years of daily history: its retry is tried on the last 150 days.
+@pytest.mark.parametrize(
+    ("days", "fail_first"), [(730, False), (150, True)], ids=["lbfgs", "newton-retry"]
+)
+def test_stan_inputs_written_as_json_files_give_the_same_fit(
+    history, monkeypatch, days, fail_first
+):
+    series = daily_series(history["TAPE-48"], LAST_DAY)[-days:]
+    assert len(series) == days
+    fast = OptimizeSpy(monkeypatch, fail_first)
+    fast_points = ProphetFitter()(series, 28)
+    assert all(isinstance(d, str) and isinstance(i, str) for d, i, _ in fast.calls)
+    # The files went with the fit.
+    assert not any(Path(d).parent.exists() for d, _, _ in fast.calls)
+
+    monkeypatch.undo()
+    plain = OptimizeSpy(monkeypatch, fail_first)
+    plain_stan_inputs(monkeypatch)
+    plain_points = ProphetFitter()(series, 28)
+    assert all(isinstance(d, dict) and isinstance(i, dict) for d, i, _ in plain.calls)
+
+    expected = ["LBFGS", "Newton"] if fail_first else ["LBFGS"]
+    assert [a for _, _, a in fast.calls] == [a for _, _, a in plain.calls] == expected
+    assert_same_fit(fast, plain)
+    assert fast_points == plain_points
+
+
+def test_stan_json_keeps_ints_and_leaves_unusual_values_to_cmdstanpy():
+    values = {"T": np.int64(3), "tau": 0.05, "y": np.array([[1.0, 2.5]]), "s": [1, 2]}
+    assert prophet_model._stan_json(values) == b'{"T":3,"tau":0.05,"y":[[1.0,2.5]],"s":[1,2]}'
+    for odd in (float("nan"), float("inf"), True, [1.0, None], np.array([True]), {1, 2}):
+        assert prophet_model._stan_json({"x": odd}) is None, odd
+
+
+def test_without_uncertainty_samples_the_band_is_the_point(history):
+    series = daily_series(history["TAPE-48"], LAST_DAY)
+    banded = ProphetFitter()(series, 14)
+    points = ProphetFitter(uncertainty_samples=0)(series, 14)
+    assert [p.date for p in points] == [p.date for p in banded]
+    assert [p.yhat for p in points] == [p.yhat for p in banded]
+    assert all(p.yhat_lower == p.yhat == p.yhat_upper for p in points)
+    assert any(p.yhat_lower < p.yhat_upper for p in banded)
 
 
 def test_a_bad_holiday_file_names_its_line(tmp_path):
