@@ -178,6 +178,9 @@ class ProphetFitter:
     ``uncertainty_samples=0`` Prophet draws no interval and each band is its point.
     """
 
+    # Prophet takes several times a statsforecast model's time: it races in the choice.
+    slow = True
+
     extra_holidays: tuple[HolidayEntry, ...] = ()
     country: str | None = "CN"
     interval_width: float = 0.8

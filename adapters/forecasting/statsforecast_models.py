@@ -9,9 +9,14 @@ seasonal ETS state re-learns it from a few noisy weeks), then multiplies the pro
 than last year's noise, and the backtest's origins, which see less history than the final
 fit, would choose a model the final fit is not.
 
-Only the model modules are loaded, on the first fit: `import statsforecast` would also load its
-DataFrame front end (`StatsForecast`, fugue, dask.dataframe), which a model never needs and
-which costs seconds. A fitter is a frozen dataclass, picklable for loky and Dask workers.
+Only the model modules are loaded, on the first fit, and only the one a model needs: `auto_ets`
+calls `statsforecast.ets` (the functions AutoETS itself calls), the others
+`statsforecast.models`. `import statsforecast` would also load its DataFrame front end
+(`StatsForecast`, fugue, dask.dataframe), which a model never needs and which costs seconds; and
+`statsforecast.ets` imports `statsmodels.tsa.seasonal` (most of statsmodels, about a second) for
+the one function a seasonal ETS starts from, which a non-seasonal fit never calls: it gets a
+stand-in that imports the real function on its first call. A fitter is a frozen dataclass,
+picklable for loky and Dask workers.
 """
 
 from __future__ import annotations
@@ -83,26 +88,49 @@ def _lazy(name: str) -> None:
     spec.loader.exec_module(module)
 
 
-def models() -> ModuleType:
-    """`statsforecast.models`, imported once, without what no model here needs."""
+def _seasonal_stand_in() -> ModuleType:
+    """A module standing in for `statsmodels.tsa.seasonal` while statsforecast loads: its
+    `seasonal_decompose` imports the real one when first called."""
+    stand_in = ModuleType("statsmodels.tsa.seasonal")
+
+    def seasonal_decompose(*args, **kwargs):
+        from statsmodels.tsa.seasonal import seasonal_decompose as real
+
+        return real(*args, **kwargs)
+
+    stand_in.seasonal_decompose = seasonal_decompose
+    return stand_in
+
+
+def _load(name: str) -> ModuleType:
+    """`statsforecast.<name>`, imported once, without what no model here needs."""
+    full = f"statsforecast.{name}"
     with _lock:
-        if "statsforecast.models" not in sys.modules:
+        if full not in sys.modules:
             _package_shell()
             _lazy("statsmodels.api")
             # utilsforecast loads dask.dataframe when it is installed, for DataFrames no model
             # here is given: hide it while statsforecast loads (the batch's Dask backend does
-            # not need it either).
-            hidden = "dask.dataframe" not in sys.modules
-            if hidden:
-                sys.modules["dask.dataframe"] = None
+            # not need it either). statsmodels.tsa.seasonal gets its stand-in meanwhile.
+            hidden = {
+                "dask.dataframe": None,
+                "statsmodels.tsa.seasonal": _seasonal_stand_in(),
+            }
+            hidden = {k: v for k, v in hidden.items() if k not in sys.modules}
+            sys.modules.update(hidden)
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    import statsforecast.models  # noqa: F401
+                    importlib.import_module(full)
             finally:
-                if hidden:
-                    del sys.modules["dask.dataframe"]
-        return sys.modules["statsforecast.models"]
+                for k in hidden:
+                    del sys.modules[k]
+        return sys.modules[full]
+
+
+def models() -> ModuleType:
+    """`statsforecast.models`, imported once, without what no model here needs."""
+    return _load("models")
 
 
 @dataclass(frozen=True)
@@ -123,9 +151,6 @@ class StatsForecastFitter:
 
     def _estimator(self, n: int):
         m = models()
-        if self.model == AUTO_ETS:
-            # The weekday profile is divided out before the fit (`__call__`).
-            return m.AutoETS(season_length=1)
         if self.model == MSTL:
             # The trend goes to a non-seasonal ETS.
             seasons = [WEEK, YEAR] if n >= 3 * YEAR else [WEEK]
@@ -164,7 +189,14 @@ class StatsForecastFitter:
             ]
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            out = self._estimator(len(y)).forecast(y=y, h=days, level=[LEVEL] if regular else None)
+            if self.model == AUTO_ETS:
+                # What AutoETS(season_length=1).forecast calls, from statsforecast.ets alone.
+                ets = _load("ets")
+                out = ets.forecast_ets(ets.ets_f(y, m=1, model="ZZZ"), h=days, level=[LEVEL])
+            else:
+                out = self._estimator(len(y)).forecast(
+                    y=y, h=days, level=[LEVEL] if regular else None
+                )
         mean = np.asarray(out["mean"], dtype=float)
         lower = np.asarray(out.get(f"lo-{LEVEL}", mean), dtype=float)
         upper = np.asarray(out.get(f"hi-{LEVEL}", mean), dtype=float)
