@@ -116,8 +116,10 @@ def test_an_unchanged_item_is_served_from_the_store_without_refitting(history):
     first = forecast_all(items, 14, LAST_DAY, n_jobs=1, store=store, fitters=counting_table())
     assert sorted(first.fitted) == sorted(first.chosen) == ["HELMET", "M6-20"]
     assert first.errors["EMPTY"].code == "unknown_item"
-    chosen = CountingFitter.calls  # Prophet's backtest fits (HELMET is intermittent: none)
-    assert chosen >= 3  # one a choice origin at least
+    # Prophet's backtest fits (HELMET is intermittent: none): the first origin at least, where
+    # it races, and the final fit when it won.
+    chosen = CountingFitter.calls
+    assert chosen >= 1
 
     progress = []
     second = forecast_all(
