@@ -111,11 +111,11 @@ def _load(name: str) -> ModuleType:
             _lazy("statsmodels.api")
             # utilsforecast loads dask.dataframe when it is installed, for DataFrames no model
             # here is given: hide it while statsforecast loads (the batch's Dask backend does
-            # not need it either). statsmodels.tsa.seasonal gets its stand-in meanwhile.
-            hidden = {
-                "dask.dataframe": None,
-                "statsmodels.tsa.seasonal": _seasonal_stand_in(),
-            }
+            # not need it either). While `ets` loads alone, statsmodels.tsa.seasonal gets its
+            # stand-in; `models` loads statsmodels.api (lazily) and must find the real one.
+            hidden: dict[str, ModuleType | None] = {"dask.dataframe": None}
+            if name == "ets":
+                hidden["statsmodels.tsa.seasonal"] = _seasonal_stand_in()
             hidden = {k: v for k, v in hidden.items() if k not in sys.modules}
             sys.modules.update(hidden)
             try:

@@ -336,3 +336,23 @@ def test_auto_ets_puts_back_the_weekday_profile_it_divides_out():
     weekend = [p.yhat for p in points if p.date.weekday() >= 5]
     assert min(weekday) > 8 and max(weekend) < 3
     assert all(p.yhat_lower <= p.yhat <= p.yhat_upper for p in points)
+
+
+@pytest.mark.parametrize("order", [("auto_ets", "mstl", "imapa"), ("mstl", "auto_ets", "adida")])
+def test_every_statsforecast_model_fits_whichever_loads_first(order):
+    """auto_ets loads statsforecast.ets alone, the others statsforecast.models: in a fresh
+    process each fits, in either order, and MSTL finds statsmodels whole."""
+    import subprocess
+    import sys
+
+    script = (
+        "from datetime import date, timedelta\n"
+        "from adapters.forecasting.statsforecast_models import StatsForecastFitter\n"
+        "s = [(date(2024, 1, 1) + timedelta(days=i), float(i * 7919 % 13 + i % 7 * 2))"
+        " for i in range(400)]\n"
+        f"for m in {order!r}:\n"
+        "    print(m, len(StatsForecastFitter(m)(s, 3)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.split() == [w for m in order for w in (m, "3")]
