@@ -24,7 +24,9 @@ GOLDEN_WEEK = "golden_week"
 SPRING_FESTIVAL_WINDOW = (14, 21)
 GOLDEN_WEEK_WINDOW = (7, 10)
 OTHER_WINDOW = (1, 2)
-# Pulls a learned factor towards 1 (no effect) by this many baseline days' worth of evidence.
+# Pulls a learned factor towards 1 (no effect) by this many days' worth of a normal day's
+# stray from its baseline: a busy item's clear dip keeps its depth, a noisy slow item's few
+# units on a holiday say little.
 _SHRINK = 0.5
 _LEVEL_HALF_WIDTH = 28
 
@@ -118,7 +120,8 @@ class HolidayAdjustment:
     def learn(cls, dates: list[date], values) -> HolidayAdjustment:
         """Learn from a daily series: a normal day is the mean of the non-window days within
         four weeks either side times that weekday's share; a window day's factor is what was
-        sold on it over what a normal day would have sold (summed over the years seen)."""
+        sold on it over what a normal day would have sold (summed over the years seen), pulled
+        toward 1 by half a normal day's mean absolute stray from its baseline."""
         import numpy as np
 
         y = np.asarray(values, dtype=float)
@@ -154,7 +157,9 @@ class HolidayAdjustment:
                 acc = sums.setdefault(key, [0.0, 0.0])
                 acc[0] += y[i]
                 acc[1] += baseline[i]
-        typical = float(np.mean(baseline)) if n else 0.0
+        # How far a normal day strays from its baseline: the evidence a window day's factor
+        # is pulled toward 1 by.
+        typical = float(np.mean(np.abs(y - baseline)[~in_window])) if (~in_window).any() else 0.0
         factors = {
             key: (got + _SHRINK * typical) / (base + _SHRINK * typical)
             for key, (got, base) in sums.items()

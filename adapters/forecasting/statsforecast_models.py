@@ -41,7 +41,7 @@ from domain.planning.forecasting import (
 )
 
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
-MODEL_VERSION = "sf-2"
+MODEL_VERSION = "sf-3"
 LEVEL = 80
 WEEK, YEAR = 7, 365
 INTERMITTENT_MODELS = (CROSTON_SBA, ADIDA, IMAPA)

@@ -356,3 +356,24 @@ def test_every_statsforecast_model_fits_whichever_loads_first(order):
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
     assert out.split() == [w for m in order for w in (m, "3")]
+
+
+def test_a_clear_golden_week_dip_keeps_its_depth_and_a_noisy_one_is_pulled_toward_none():
+    """A busy item sells 15 % of a normal day in Golden Week: the learned factor stays near
+    0.15. A slow item whose days stray as far as its level says little, and is pulled nearer 1."""
+    from adapters.forecasting.holidays import GOLDEN_WEEK, HolidayAdjustment
+
+    first = date(2023, 11, 1)
+    days = [first + timedelta(days=i) for i in range(730)]
+    golden = {date(y, 10, 1) + timedelta(days=k) for y in (2024, 2025) for k in range(7)}
+
+    def learned(level: float, stray: float) -> float:
+        values = [
+            (0.15 if d in golden else 1.0) * level + stray * ((d.toordinal() * 7919) % 3 - 1)
+            for d in days
+        ]
+        adjustment = HolidayAdjustment.learn(days, [max(v, 0.0) for v in values])
+        return adjustment.factors[(GOLDEN_WEEK, 3)]
+
+    assert 0.12 < learned(200, 10) < 0.2  # pulled toward 1 by a typical day: 0.32
+    assert learned(2, 2) > 0.4
