@@ -7,7 +7,8 @@ Quality, on the demo history and on a synthetic set with Chinese holidays: every
 on the backtest's latest origin (28 days the choice never saw) — the chosen model, each model
 forced on every item of its kind, and the lag-7 seasonal naive. `ratio` is mean MASE ÷ the
 naive's mean MASE on the same items (lower is better). `coverage` is the share of actual days
-inside the stored 80 % band. Times: the batch for N synthetic items with Prophet alone (one fit
+inside the stored 80 % band. Then, like the outside test of issue 22, the choice made on the
+history up to 8 September and scored on the next 56 days, across Golden Week. Times: the batch for N synthetic items with Prophet alone (one fit
 per item, as before the choice), with the choice made for every item (a first run), refitted
 with stored choices after a day of new sales (a nightly run), and answered from the store;
 the CLI's single item answered from the store and refitted with its stored choice, each in a
@@ -48,7 +49,7 @@ from domain.planning.candidates import (  # noqa: E402
     run_candidate,
     series_kind,
 )
-from domain.planning.choice import HORIZON, choose  # noqa: E402
+from domain.planning.choice import HORIZON, choose, forecast_with  # noqa: E402
 from domain.planning.forecasting import ENSEMBLE, daily_series, naive_scale, seasonal_naive  # noqa: E402
 
 LAST_DAY = date(2025, 11, 30)
@@ -157,6 +158,53 @@ def quality(name: str, items: dict, last_day: date, n_jobs: int, fitters) -> Non
         print(f"{name}_chose_{model}_items={len(rows)} mean_mase={m:.3f} ratio={m / n:.3f}")
 
 
+HOLIDAY_CUT, HOLIDAY_DAYS = date(2025, 9, 8), 56
+
+
+def score_across_golden_week(sku: str, rows, fitters) -> dict | None:
+    """The choice made on the history up to `HOLIDAY_CUT` and its forecast of the next 56 days,
+    across Golden Week, scored against the actual days (MASE; the naive repeats the last week)."""
+    full = daily_series(rows, LAST_DAY)
+    series = [x for x in full if x[0] <= HOLIDAY_CUT]
+    actual = [q for d, q in full if HOLIDAY_CUT < d <= HOLIDAY_CUT + timedelta(days=HOLIDAY_DAYS)]
+    scale = naive_scale([q for _, q in series]) if len(series) > 120 else None
+    if scale is None:
+        return None
+    choice = choose(series, fitters, HOLIDAY_CUT.isoformat(), score_latest=False)
+    points = forecast_with(sku, series, HOLIDAY_DAYS, choice, fitters).points
+
+    def m(values) -> float:
+        return statistics.fmean(abs(a - p) for a, p in zip(actual, values, strict=True)) / scale
+
+    inside = sum(
+        1 for a, p in zip(actual, points, strict=True) if p.yhat_lower <= a <= p.yhat_upper
+    )
+    return {
+        "kind": choice.kind,
+        "choice": m([p.yhat for p in points]),
+        "naive": m([p.yhat for p in seasonal_naive(series, HOLIDAY_DAYS)]),
+        "coverage": inside / len(actual),
+    }
+
+
+def quality_across_golden_week(name: str, items: dict, n_jobs: int, fitters) -> None:
+    """Like the issue's outside test: 56 unseen days that hold Golden Week."""
+    import joblib
+
+    scored = joblib.Parallel(n_jobs=n_jobs)(
+        joblib.delayed(score_across_golden_week)(sku, rows, fitters) for sku, rows in items.items()
+    )
+    scored = [s for s in scored if s is not None]
+    mase = statistics.fmean(s["choice"] for s in scored)
+    naive = statistics.fmean(s["naive"] for s in scored)
+    print(
+        f"{name}_golden_week_56d_choice_mean_mase={mase:.3f} naive={naive:.3f} "
+        f"ratio={mase / naive:.3f} items={len(scored)}"
+    )
+    cover = statistics.fmean(s["coverage"] for s in scored)
+    print(f"{name}_golden_week_56d_band_coverage_mean={cover:.3f}")
+
+
 def _prophet_one(series, days):
     return ProphetFitter()(series, days)
 
@@ -259,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         quality("demo", demo_items(), LAST_DAY, args.n_jobs, fitters)
         n_syn = args.synthetic or (24 if args.quick else 60)
         quality("synthetic", synthetic_items(n_syn), LAST_DAY, args.n_jobs, fitters)
+        quality_across_golden_week("demo", demo_items(), args.n_jobs, fitters)
+        quality_across_golden_week("synthetic", synthetic_items(n_syn), args.n_jobs, fitters)
     if not args.skip_cli:
         cli_times(2 if args.quick else 5)
     if not args.skip_batch:
