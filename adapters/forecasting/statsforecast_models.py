@@ -12,11 +12,13 @@ fit, would choose a model the final fit is not.
 Only the model modules are loaded, on the first fit, and only the one a model needs: `auto_ets`
 calls `statsforecast.ets` (the functions AutoETS itself calls), the others
 `statsforecast.models`. `import statsforecast` would also load its DataFrame front end
-(`StatsForecast`, fugue, dask.dataframe), which a model never needs and which costs seconds; and
-`statsforecast.ets` imports `statsmodels.tsa.seasonal` (most of statsmodels, about a second) for
-the one function a seasonal ETS starts from, which a non-seasonal fit never calls: it gets a
-stand-in that imports the real function on its first call. A fitter is a frozen dataclass,
-picklable for loky and Dask workers.
+(`StatsForecast`, fugue, dask.dataframe), which a model never needs and which costs seconds.
+statsforecast's modules import `statsmodels.api`, `statsmodels.tsa.seasonal` and
+`statsmodels.tsa.stattools` at the top (most of statsmodels, about 0.4 s) for ARIMA, theta,
+CES and seasonal ETS, which JXC does not fit: while they load, those names get stand-ins that
+import the real module when a fit first uses them (MSTL asks only for statsmodels' STL, taken
+from `statsmodels.tsa.seasonal` alone). A fitter is a frozen dataclass, picklable for loky and
+Dask workers.
 """
 
 from __future__ import annotations
@@ -73,32 +75,51 @@ def _package_shell() -> None:
     sys.modules["statsforecast"] = shell
 
 
-def _lazy(name: str) -> None:
-    """Register module `name` to run only when one of its names is first used (the standard
-    library's `LazyLoader`): `statsforecast.models` imports `statsmodels.api` for ARIMA and
-    MSTL, and only an MSTL fit needs it."""
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)
-    if spec is None:
-        return
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
+class _StatsmodelsApi(ModuleType):
+    """Stands in for `statsmodels.api` while statsforecast's modules load: `arima` and `mstl`
+    import it at the top (about 0.35 s, most of statsmodels) and use it only inside a fit.
+    A name asked of it later is taken from the real module, imported then; `sm.tsa.STL`,
+    all an MSTL fit asks for, from `statsmodels.tsa.seasonal` alone (0.02 s)."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name == "tsa":
+            return _StatsmodelsTsa("statsmodels.tsa")
+        return getattr(_real("statsmodels.api", self), name)
 
 
-def _seasonal_stand_in() -> ModuleType:
-    """A module standing in for `statsmodels.tsa.seasonal` while statsforecast loads: its
-    `seasonal_decompose` imports the real one when first called."""
-    stand_in = ModuleType("statsmodels.tsa.seasonal")
+class _StatsmodelsTsa(ModuleType):
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if name in ("STL", "MSTL", "seasonal_decompose"):
+            return getattr(importlib.import_module("statsmodels.tsa.seasonal"), name)
+        return getattr(importlib.import_module("statsmodels.api").tsa, name)
 
-    def seasonal_decompose(*args, **kwargs):
-        from statsmodels.tsa.seasonal import seasonal_decompose as real
 
-        return real(*args, **kwargs)
+def _real(name: str, stand_in: ModuleType) -> ModuleType:
+    """The real module `name`, imported now, never the stand-in left in its place."""
+    if sys.modules.get(name) is stand_in:
+        del sys.modules[name]
+    return importlib.import_module(name)
 
-    stand_in.seasonal_decompose = seasonal_decompose
+
+def _stand_in(name: str, *functions: str) -> ModuleType:
+    """A module standing in for `name` while statsforecast loads, whose `functions` import
+    the real module when first called (statsforecast imports them at the top and calls them
+    only for models JXC does not use, or for seasonal ETS fits, which it does not make)."""
+    stand_in = ModuleType(name)
+
+    def proxy(function: str):
+        def call(*args, **kwargs):
+            return getattr(_real(name, stand_in), function)(*args, **kwargs)
+
+        call.__name__ = function
+        return call
+
+    for function in functions:
+        setattr(stand_in, function, proxy(function))
     return stand_in
 
 
@@ -108,14 +129,18 @@ def _load(name: str) -> ModuleType:
     with _lock:
         if full not in sys.modules:
             _package_shell()
-            _lazy("statsmodels.api")
             # utilsforecast loads dask.dataframe when it is installed, for DataFrames no model
             # here is given: hide it while statsforecast loads (the batch's Dask backend does
-            # not need it either). While `ets` loads alone, statsmodels.tsa.seasonal gets its
-            # stand-in; `models` loads statsmodels.api (lazily) and must find the real one.
-            hidden: dict[str, ModuleType | None] = {"dask.dataframe": None}
-            if name == "ets":
-                hidden["statsmodels.tsa.seasonal"] = _seasonal_stand_in()
+            # not need it either). The statsmodels modules statsforecast imports at the top
+            # get stand-ins while it loads, and are imported for real when a fit uses them.
+            hidden: dict[str, ModuleType | None] = {
+                "dask.dataframe": None,
+                "statsmodels.api": _StatsmodelsApi("statsmodels.api"),
+                "statsmodels.tsa.seasonal": _stand_in(
+                    "statsmodels.tsa.seasonal", "seasonal_decompose"
+                ),
+                "statsmodels.tsa.stattools": _stand_in("statsmodels.tsa.stattools", "acf"),
+            }
             hidden = {k: v for k, v in hidden.items() if k not in sys.modules}
             sys.modules.update(hidden)
             try:
@@ -123,8 +148,9 @@ def _load(name: str) -> ModuleType:
                     warnings.simplefilter("ignore")
                     importlib.import_module(full)
             finally:
-                for k in hidden:
-                    del sys.modules[k]
+                for k, v in hidden.items():
+                    if sys.modules.get(k) is v:
+                        del sys.modules[k]
         return sys.modules[full]
 
 

@@ -341,7 +341,8 @@ def test_auto_ets_puts_back_the_weekday_profile_it_divides_out():
 @pytest.mark.parametrize("order", [("auto_ets", "mstl", "imapa"), ("mstl", "auto_ets", "adida")])
 def test_every_statsforecast_model_fits_whichever_loads_first(order):
     """auto_ets loads statsforecast.ets alone, the others statsforecast.models: in a fresh
-    process each fits, in either order, and MSTL finds statsmodels whole."""
+    process each fits, in either order, MSTL with a yearly season too, and statsmodels is
+    whole afterwards: the stand-ins used while statsforecast loads are gone."""
     import subprocess
     import sys
 
@@ -350,12 +351,18 @@ def test_every_statsforecast_model_fits_whichever_loads_first(order):
         "from adapters.forecasting.statsforecast_models import StatsForecastFitter\n"
         "s = [(date(2024, 1, 1) + timedelta(days=i), float(i * 7919 % 13 + i % 7 * 2))"
         " for i in range(400)]\n"
+        "long = [(date(2022, 1, 1) + timedelta(days=i), float(10 + i % 7)) for i in range(1100)]\n"
         f"for m in {order!r}:\n"
         "    print(m, len(StatsForecastFitter(m)(s, 3)))\n"
+        "print('yearly', len(StatsForecastFitter('mstl')(long, 3)))\n"
+        "import statsmodels.api, statsmodels.tsa.seasonal, statsmodels.tsa.stattools\n"
+        "print(statsmodels.api.OLS.__name__, statsmodels.tsa.stattools.acf([1.0, 2, 1, 2])[0])\n"
+        "print(statsmodels.tsa.seasonal.STL.__name__)\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          check=True).stdout  # fmt: skip
-    assert out.split() == [w for m in order for w in (m, "3")]
+    fits = [w for m in order for w in (m, "3")]
+    assert out.split() == [*fits, "yearly", "3", "OLS", "1.0", "STL"]
 
 
 def test_a_clear_golden_week_dip_keeps_its_depth_and_a_noisy_one_is_pulled_toward_none():
