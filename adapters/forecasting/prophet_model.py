@@ -29,6 +29,8 @@ from typing import Any
 
 from domain.planning.forecasting import ForecastPoint, Series
 
+from .stand_ins import stand_in, standing_in
+
 logger = logging.getLogger(__name__)
 
 HOLIDAY_KINDS = ("holiday", "closed", "workday")
@@ -70,12 +72,16 @@ def _quiet_logs() -> None:
 
 
 def _prophet():
-    """Import Prophet once, silencing its chatter (it resets its own logger level on import)."""
+    """Import Prophet once, silencing its chatter (it resets its own logger level on import),
+    without its chart module."""
     global _prophet_class
     with _import_lock:
         if _prophet_class is None:
             _quiet_logs()
-            from prophet import Prophet
+            # prophet.forecaster imports its charts (matplotlib.pyplot, about 0.3 s) at the
+            # top for `Prophet.plot`, which JXC never calls.
+            with standing_in({"prophet.plot": stand_in("prophet.plot", "plot", "plot_components")}):
+                from prophet import Prophet
 
             logging.getLogger("prophet").setLevel(logging.ERROR)
             _prophet_class = Prophet

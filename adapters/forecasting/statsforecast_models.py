@@ -42,6 +42,8 @@ from domain.planning.forecasting import (
     Series,
 )
 
+from .stand_ins import real, stand_in, standing_in
+
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
 MODEL_VERSION = "sf-3"
 LEVEL = 80
@@ -86,7 +88,7 @@ class _StatsmodelsApi(ModuleType):
             raise AttributeError(name)
         if name == "tsa":
             return _StatsmodelsTsa("statsmodels.tsa")
-        return getattr(_real("statsmodels.api", self), name)
+        return getattr(real("statsmodels.api", self), name)
 
 
 class _StatsmodelsTsa(ModuleType):
@@ -96,31 +98,6 @@ class _StatsmodelsTsa(ModuleType):
         if name in ("STL", "MSTL", "seasonal_decompose"):
             return getattr(importlib.import_module("statsmodels.tsa.seasonal"), name)
         return getattr(importlib.import_module("statsmodels.api").tsa, name)
-
-
-def _real(name: str, stand_in: ModuleType) -> ModuleType:
-    """The real module `name`, imported now, never the stand-in left in its place."""
-    if sys.modules.get(name) is stand_in:
-        del sys.modules[name]
-    return importlib.import_module(name)
-
-
-def _stand_in(name: str, *functions: str) -> ModuleType:
-    """A module standing in for `name` while statsforecast loads, whose `functions` import
-    the real module when first called (statsforecast imports them at the top and calls them
-    only for models JXC does not use, or for seasonal ETS fits, which it does not make)."""
-    stand_in = ModuleType(name)
-
-    def proxy(function: str):
-        def call(*args, **kwargs):
-            return getattr(_real(name, stand_in), function)(*args, **kwargs)
-
-        call.__name__ = function
-        return call
-
-    for function in functions:
-        setattr(stand_in, function, proxy(function))
-    return stand_in
 
 
 def _load(name: str) -> ModuleType:
@@ -136,21 +113,14 @@ def _load(name: str) -> ModuleType:
             hidden: dict[str, ModuleType | None] = {
                 "dask.dataframe": None,
                 "statsmodels.api": _StatsmodelsApi("statsmodels.api"),
-                "statsmodels.tsa.seasonal": _stand_in(
+                "statsmodels.tsa.seasonal": stand_in(
                     "statsmodels.tsa.seasonal", "seasonal_decompose"
                 ),
-                "statsmodels.tsa.stattools": _stand_in("statsmodels.tsa.stattools", "acf"),
+                "statsmodels.tsa.stattools": stand_in("statsmodels.tsa.stattools", "acf"),
             }
-            hidden = {k: v for k, v in hidden.items() if k not in sys.modules}
-            sys.modules.update(hidden)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    importlib.import_module(full)
-            finally:
-                for k, v in hidden.items():
-                    if sys.modules.get(k) is v:
-                        del sys.modules[k]
+            with standing_in(hidden), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                importlib.import_module(full)
         return sys.modules[full]
 
 

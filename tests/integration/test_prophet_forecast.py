@@ -365,6 +365,26 @@ def test_every_statsforecast_model_fits_whichever_loads_first(order):
     assert out.split() == [*fits, "yearly", "3", "OLS", "1.0", "STL"]
 
 
+def test_a_prophet_fit_leaves_its_charts_unloaded_and_they_load_when_asked_for():
+    """Prophet imports its chart module (matplotlib) at the top; a fit in a fresh process loads
+    neither, and importing prophet.plot afterwards gives the real module."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from datetime import date, timedelta\n"
+        "from adapters.forecasting.prophet_model import ProphetFitter\n"
+        "s = [(date(2024, 1, 1) + timedelta(days=i), float(10 + i % 7)) for i in range(120)]\n"
+        "print(len(ProphetFitter()(s, 3)), 'matplotlib.pyplot' in sys.modules)\n"
+        "import prophet.plot\n"
+        "print(prophet.plot.plot.__module__, 'matplotlib.pyplot' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    assert out.split() == ["3", "False", "prophet.plot", "True"]
+
+
 def test_a_clear_golden_week_dip_keeps_its_depth_and_a_noisy_one_is_pulled_toward_none():
     """A busy item sells 15 % of a normal day in Golden Week: the learned factor stays near
     0.15. A slow item whose days stray as far as its level says little, and is pulled nearer 1."""
