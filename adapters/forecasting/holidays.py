@@ -2,8 +2,10 @@
 
 Trade around the Spring Festival slows for weeks (stocking up before, closed shops for a week,
 a slow restart after) and Golden Week empties the first days of October, so a holiday is a
-window, not a day: the anchor day plus days before and after, each day of the window its own
-effect. Prophet learns the effects as holiday regressors (`prophet_frame`); the statsforecast
+window, not a day: the anchor day plus days before and after. Each day of the window has its
+own effect, keyed by whether it is a day off (`day_keys`), and shares what it cannot tell alone
+with the other days of its status. Prophet learns the effects as holiday regressors
+(`prophet_frame`); the statsforecast
 models, which know nothing of holidays, fit on a series where the window days are replaced by
 what a normal day would have sold and get the learned effect back on the window days of their
 forecast (`HolidayAdjustment`).
@@ -77,30 +79,81 @@ def windows_between(first: date, last: date) -> tuple[HolidayWindow, ...]:
     )
 
 
-def day_keys(first: date, last: date) -> dict[date, tuple[str, int]]:
-    """Each window day from `first` to `last` → (holiday, offset from its anchor); an overlap
-    goes to the longer window."""
-    keys: dict[date, tuple[str, int]] = {}
+OFF, MAKEUP, BEFORE, AFTER = "off", "makeup", "before", "after"
+Key = tuple[str, str, int]
+
+
+@functools.lru_cache(maxsize=32)
+def _calendar(first_year: int, last_year: int) -> tuple[frozenset[date], frozenset[date]]:
+    """The official days off and the make-up working days (a weekend day worked in exchange)
+    of the years."""
+    import holidays
+
+    cn = holidays.China(years=list(range(first_year, last_year + 1)))
+    workdays = {d for d in cn.weekend_workdays if first_year <= d.year <= last_year}
+    return frozenset(cn), frozenset(workdays)
+
+
+def day_keys(first: date, last: date) -> dict[date, Key]:
+    """Each window day from `first` to `last` → its key: (holiday, status, position).
+
+    What a day of a holiday window sells depends on whether it is a day off, and the days off
+    move from year to year (Golden Week ran from 1 to 7 October 2024 and from 1 to 8 October
+    2025; a day off can fall on a Monday one year and a Sunday the next). So the days off in a
+    window (official holidays, and the weekend days joined to them) are `off`, a make-up working
+    day is `makeup`, the other days are `before` or `after` the days off; the position is the
+    day's distance from the anchor day. An overlap goes to the longer window."""
+    keys: dict[date, Key] = {}
     for w in windows_between(first, last):
-        for offset in range(-w.before, w.after + 1):
-            day = w.day + timedelta(days=offset)
-            if first <= day <= last:
-                keys.setdefault(day, (w.name, offset))
+        start, end, workdays = _days_off(w)
+        for k in range(-w.before, w.after + 1):
+            d = w.day + timedelta(days=k)
+            if not first <= d <= last or d in keys:
+                continue
+            if d in workdays:
+                keys[d] = (w.name, MAKEUP, 0)
+            else:
+                status = OFF if start <= d <= end else BEFORE if d < start else AFTER
+                keys[d] = (w.name, status, k)
     return keys
 
 
+def _days_off(w: HolidayWindow) -> tuple[date, date, frozenset[date]]:
+    """The first and last day of the window's days off (its official holidays and the weekend
+    days joined to them; the anchor alone if the calendar has none), and the make-up working
+    days around it."""
+    days_off, workdays = _calendar(w.day.year - 1, w.day.year + 1)
+    first, last = w.day - timedelta(days=w.before), w.day + timedelta(days=w.after)
+
+    def off(d: date) -> bool:
+        return first <= d <= last and (d in days_off or (d.weekday() >= 5 and d not in workdays))
+
+    official = [d for d in days_off if first <= d <= last] or [w.day]
+    start, end = min(official), max(official)
+    while off(start - timedelta(days=1)):
+        start -= timedelta(days=1)
+    while off(end + timedelta(days=1)):
+        end += timedelta(days=1)
+    return start, end, workdays
+
+
 def prophet_frame(first: date, last: date, extra=None):
-    """Prophet's `holidays` frame: the CN windows (and `extra` rows, a frame of the same
-    columns) from `first` to `last`; None when there are none."""
+    """Prophet's `holidays` frame: each window day from `first` to `last` under two names, its
+    key's (`golden_week/off/5`) and its status's (`golden_week/off`), so Prophet learns an
+    effect shared by the days of a status and each day's own departure from it (and `extra`
+    rows, a frame of the same columns); None when there are none."""
     import pandas as pd
 
-    wins = windows_between(first, last)
+    keys = day_keys(first, last)
+    days = sorted(keys)
+    names = [f"{keys[d][0]}/{keys[d][1]}/{keys[d][2]}" for d in days]
+    names += [f"{keys[d][0]}/{keys[d][1]}" for d in days]
     frame = pd.DataFrame(
         {
-            "holiday": [w.name for w in wins],
-            "ds": pd.to_datetime([w.day for w in wins]),
-            "lower_window": [-w.before for w in wins],
-            "upper_window": [w.after for w in wins],
+            "holiday": names,
+            "ds": pd.to_datetime(days + days),
+            "lower_window": 0,
+            "upper_window": 0,
         }
     )
     if extra is not None and len(extra):
@@ -114,14 +167,17 @@ class HolidayAdjustment:
     a normal day's demand, and a factor per (holiday, offset) learned from the history."""
 
     clean: object  # numpy array
-    factors: dict[tuple[str, int], float]
+    factors: dict[tuple, float]  # by day key (holiday, status, position) and by (holiday, status)
 
     @classmethod
     def learn(cls, dates: list[date], values) -> HolidayAdjustment:
         """Learn from a daily series: a normal day is the mean of the non-window days within
-        four weeks either side times that weekday's share; a window day's factor is what was
-        sold on it over what a normal day would have sold (summed over the years seen), pulled
-        toward 1 by half a normal day's mean absolute stray from its baseline."""
+        four weeks either side times that weekday's share. A status's factor (the days off of
+        Golden Week, the days before it, ...) is what its days sold over what normal days would
+        have sold, pulled toward 1 by half a normal day's mean absolute stray from its baseline;
+        a window day's own factor is the same over the days of its key in the years seen, pulled
+        as far toward its status's factor. A forecast day whose key was never seen takes its
+        status's factor."""
         import numpy as np
 
         y = np.asarray(values, dtype=float)
@@ -150,21 +206,25 @@ class HolidayAdjustment:
                 share[k] = y[sel].sum() / level[sel].sum()
         share = share / share.mean() if share.mean() > 0 else np.ones(7)
         baseline = level * share[dow]
-        sums: dict[tuple[str, int], list[float]] = {}
+        sums: dict[tuple, list[float]] = {}
         for i, d in enumerate(dates):
             key = keys.get(d)
             if key is not None:
-                acc = sums.setdefault(key, [0.0, 0.0])
-                acc[0] += y[i]
-                acc[1] += baseline[i]
+                for k in (key, key[:2]):  # the day's own key and its status's
+                    acc = sums.setdefault(k, [0.0, 0.0])
+                    acc[0] += y[i]
+                    acc[1] += baseline[i]
         # How far a normal day strays from its baseline: the evidence a window day's factor
-        # is pulled toward 1 by.
+        # is pulled by, toward its status's factor, and that toward 1.
         typical = float(np.mean(np.abs(y - baseline)[~in_window])) if (~in_window).any() else 0.0
-        factors = {
-            key: (got + _SHRINK * typical) / (base + _SHRINK * typical)
-            for key, (got, base) in sums.items()
-            if base + _SHRINK * typical > 0
-        }
+        pull = _SHRINK * typical
+        factors: dict[tuple, float] = {}
+        for k, (got, base) in sums.items():
+            if len(k) == 2 and base + pull > 0:
+                factors[k] = (got + pull) / (base + pull)
+        for k, (got, base) in sums.items():
+            if len(k) == 3 and base + pull > 0:
+                factors[k] = (got + pull * factors.get(k[:2], 1.0)) / (base + pull)
         return cls(np.where(in_window, baseline, y), factors)
 
     def factors_for(self, days: list[date]) -> list[float]:
@@ -172,4 +232,9 @@ class HolidayAdjustment:
         if not self.factors or not days:
             return [1.0] * len(days)
         keys = day_keys(days[0], days[-1])
-        return [float(self.factors.get(keys.get(d), 1.0)) for d in days]
+        out = []
+        for d in days:
+            key = keys.get(d)
+            f = 1.0 if key is None else self.factors.get(key, self.factors.get(key[:2], 1.0))
+            out.append(float(f))
+        return out

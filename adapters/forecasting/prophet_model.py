@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 HOLIDAY_KINDS = ("holiday", "closed", "workday")
 MAKE_UP_WORKDAY = "make-up workday"
 # Bump when the way a model is fitted changes, so cached forecasts are refitted.
-MODEL_VERSION = "prophet-2"
+MODEL_VERSION = "prophet-3"
 ADDITIVE, MULTIPLICATIVE = "additive", "multiplicative"
 YEAR = 365
 

@@ -45,7 +45,7 @@ from domain.planning.forecasting import (
 from .stand_ins import real, stand_in, standing_in
 
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
-MODEL_VERSION = "sf-3"
+MODEL_VERSION = "sf-4"
 LEVEL = 80
 WEEK, YEAR = 7, 365
 INTERMITTENT_MODELS = (CROSTON_SBA, ADIDA, IMAPA)
