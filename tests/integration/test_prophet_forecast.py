@@ -16,6 +16,8 @@ from adapters.forecasting.batch import MemoryStore, forecast_all
 from adapters.forecasting.chart import render_forecast_png
 from adapters.forecasting.fitters import default_fitters
 from adapters.forecasting.prophet_model import (
+    ADDITIVE,
+    MULTIPLICATIVE,
     HolidayFileError,
     ProphetFitter,
     read_holiday_file,
@@ -404,3 +406,77 @@ def test_a_clear_golden_week_dip_keeps_its_depth_and_a_noisy_one_is_pulled_towar
 
     assert 0.12 < learned(200, 10) < 0.2  # pulled toward 1 by a typical day: 0.32
     assert learned(2, 2) > 0.4
+
+
+FAST_PROPHET_METHODS = ("make_holiday_features", "regressor_column_matrix")
+
+
+@contextlib.contextmanager
+def prophets_own_methods(monkeypatch):
+    """The fitted class with Prophet's own holiday features and component matrix."""
+    from prophet import Prophet
+
+    fast_class = prophet_model._prophet()
+    with monkeypatch.context() as patch:
+        for name in FAST_PROPHET_METHODS:
+            assert getattr(fast_class, name) is not getattr(Prophet, name)
+            patch.setattr(fast_class, name, getattr(Prophet, name))
+        yield
+
+
+def test_fast_holiday_features_and_component_matrix_are_prophets_own(monkeypatch):
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from adapters.forecasting.holidays import prophet_frame
+
+    fast_class = prophet_model._prophet()
+    first, last = date(2023, 12, 1), date(2025, 11, 30)
+    days = pd.Series(pd.date_range(first, last, freq="D"))
+    # Golden Week 2025 is cut by the shorter ranges, Spring Festival 2026 lies after them all;
+    # a training holiday absent from the dates comes back undated, as in Prophet's predict.
+    dated = prophet_frame(first, date(2026, 2, 28))
+    frame = pd.concat([dated, pd.DataFrame({"holiday": ["gone"]})], ignore_index=True)
+    assert frame["ds"].isna().sum() == 1 and frame["ds"].max() > days.max()
+    new_year = days[30:33].reset_index(drop=True)  # 31 December to 2 January
+    twice = pd.concat([new_year] * 2, ignore_index=True)
+    ranges = [days, days[-57:].reset_index(drop=True), new_year, twice]
+    for mode in (ADDITIVE, MULTIPLICATIVE):
+        for dates in ranges:
+            results = []
+            for own in (False, True):
+                model = fast_class(holidays=dated, holidays_mode=mode)
+                model.add_seasonality("weekly", period=7, fourier_order=3)
+                model.add_regressor("price", mode=MULTIPLICATIVE)
+                df = pd.DataFrame({"ds": dates, "price": np.linspace(1.0, 2.0, len(dates))})
+                with prophets_own_methods(monkeypatch) if own else contextlib.nullcontext():
+                    # Sets the training holiday names ("gone" among them) ...
+                    holidays = model.make_holiday_features(dates, frame)
+                    # ... so that Prophet adds "gone" undated to the frame it builds here.
+                    features, scales, columns, modes = model.make_all_seasonality_features(df)
+                results.append((holidays, features, scales, columns, modes, model))
+            (h, f, s, c, m, fast), (own_h, own_f, own_s, own_c, own_m, own) = results
+            assert_frame_equal(h[0], own_h[0], check_exact=True, check_index_type=True)
+            assert h[1:] == own_h[1:] and h[0].to_numpy().sum() > 0
+            assert "gone" in h[2] and "gone_delim_+0" in f
+            assert_frame_equal(f, own_f, check_exact=True, check_index_type=True)
+            assert_frame_equal(c, own_c, check_exact=True, check_index_type=True)
+            assert (s, m) == (own_s, own_m)
+            assert fast.train_holiday_names.equals(own.train_holiday_names)
+    for scales in ([1.0, 2.0], [0.0, 0.0]):  # inconsistent, nonpositive
+        odd = frame.iloc[:2].assign(holiday="odd", prior_scale=scales)
+        with pytest.raises(ValueError) as own_error, prophets_own_methods(monkeypatch):
+            fast_class().make_holiday_features(days, odd)
+        with pytest.raises(ValueError) as error:
+            fast_class().make_holiday_features(days, odd)
+        assert str(error.value) == str(own_error.value)
+
+
+@pytest.mark.parametrize("mode", [ADDITIVE, MULTIPLICATIVE])
+def test_a_fit_with_the_fast_prophet_methods_gives_the_same_forecast(history, monkeypatch, mode):
+    series = daily_series(history["TAPE-48"], LAST_DAY)
+    assert len(series) == 730
+    fast_points = ProphetFitter(mode=mode)(series, 28)
+    with prophets_own_methods(monkeypatch):
+        own_points = ProphetFitter(mode=mode)(series, 28)
+    assert fast_points == own_points
