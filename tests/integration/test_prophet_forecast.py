@@ -1,17 +1,12 @@
 """Real Prophet and statsforecast on the generated demo history and on synthetic series whose
 structure is known: the choice by backtest, the batch, the holiday file."""
 
-import contextlib
 from collections import defaultdict
 from datetime import date, timedelta
-from pathlib import Path
 
-import cmdstanpy
-import numpy as np
 import pytest
 
 from adapters.demo_history import generate_history
-from adapters.forecasting import prophet_model
 from adapters.forecasting.batch import MemoryStore, forecast_all
 from adapters.forecasting.chart import render_forecast_png
 from adapters.forecasting.fitters import default_fitters
@@ -164,74 +159,6 @@ def test_a_closed_day_in_the_holiday_file_is_forecast_as_zero(tmp_path, history)
     assert day[closed + timedelta(days=1)].yhat > 0
 
 
-class OptimizeSpy:
-    """Records what each ``CmdStanModel.optimize`` call is given and the parameters it finds;
-    ``fail_first`` makes the first L-BFGS run fail as a real one can, so Prophet retries."""
-
-    def __init__(self, monkeypatch, fail_first=False):
-        self.calls = []
-        self.params = []
-        self.fail_first = fail_first
-        original = cmdstanpy.CmdStanModel.optimize
-
-        def optimize(model, data=None, **kwargs):
-            self.calls.append((data, kwargs.get("inits"), kwargs.get("algorithm")))
-            if self.fail_first and len(self.calls) == 1:
-                raise RuntimeError("line search failed")
-            fit = original(model, data, **kwargs)
-            self.params.append(fit.optimized_params_np)
-            return fit
-
-        monkeypatch.setattr(cmdstanpy.CmdStanModel, "optimize", optimize)
-
-
-def plain_stan_inputs(monkeypatch):
-    """Let cmdstanpy write the data and inits itself, as Prophet alone does."""
-    monkeypatch.setattr(
-        prophet_model, "_stan_inputs_as_files", lambda model: contextlib.nullcontext()
-    )
-
-
-def assert_same_fit(fast, plain):
-    assert len(fast.params) == len(plain.params) >= 1
-    for a, b in zip(fast.params, plain.params, strict=True):
-        np.testing.assert_array_equal(a, b)
-
-
-# Newton is slow on two years of daily history: its retry is tried on the last 150 days.
-@pytest.mark.parametrize(
-    ("days", "fail_first"), [(730, False), (150, True)], ids=["lbfgs", "newton-retry"]
-)
-def test_stan_inputs_written_as_json_files_give_the_same_fit(
-    history, monkeypatch, days, fail_first
-):
-    series = daily_series(history["TAPE-48"], LAST_DAY)[-days:]
-    assert len(series) == days
-    fast = OptimizeSpy(monkeypatch, fail_first)
-    fast_points = ProphetFitter()(series, 28)
-    assert all(isinstance(d, str) and isinstance(i, str) for d, i, _ in fast.calls)
-    # The files went with the fit.
-    assert not any(Path(d).parent.exists() for d, _, _ in fast.calls)
-
-    monkeypatch.undo()
-    plain = OptimizeSpy(monkeypatch, fail_first)
-    plain_stan_inputs(monkeypatch)
-    plain_points = ProphetFitter()(series, 28)
-    assert all(isinstance(d, dict) and isinstance(i, dict) for d, i, _ in plain.calls)
-
-    expected = ["LBFGS", "Newton"] if fail_first else ["LBFGS"]
-    assert [a for _, _, a in fast.calls] == [a for _, _, a in plain.calls] == expected
-    assert_same_fit(fast, plain)
-    assert fast_points == plain_points
-
-
-def test_stan_json_keeps_ints_and_leaves_unusual_values_to_cmdstanpy():
-    values = {"T": np.int64(3), "tau": 0.05, "y": np.array([[1.0, 2.5]]), "s": [1, 2]}
-    assert prophet_model._stan_json(values) == b'{"T":3,"tau":0.05,"y":[[1.0,2.5]],"s":[1,2]}'
-    for odd in (float("nan"), float("inf"), True, [1.0, None], np.array([True]), {1, 2}):
-        assert prophet_model._stan_json({"x": odd}) is None, odd
-
-
 def test_without_uncertainty_samples_the_band_is_the_point(history):
     series = daily_series(history["TAPE-48"], LAST_DAY)
     banded = ProphetFitter()(series, 14)
@@ -298,26 +225,6 @@ def test_batch_runs_on_a_dask_cluster_given_its_address(history):
     assert result.forecasts["HAMMER"].model in ("auto_ets", "mstl", "ensemble")
 
 
-@pytest.mark.slow
-def test_the_chosen_model_forecasts_the_golden_week_dip_it_saw_in_past_years():
-    """Two years of a weekly pattern in which trade nearly stops in the first week of October:
-    whichever regular model wins, its forecast knows the holiday is coming."""
-    last = date(2025, 9, 25)
-    rows = []
-    for i in range(730):
-        day = last - timedelta(days=729 - i)
-        level = (10, 11, 10, 11, 12, 5, 3)[day.weekday()] + (i * 7919) % 5
-        if day.month == 10 and day.day <= 7:
-            level *= 0.1
-        rows.append((day, level))
-    fc = forecast("GW", rows, 21, last)
-    assert fc.model in ("prophet", "auto_ets", "mstl", "ensemble")
-    day = {p.date: p.yhat for p in fc.points}
-    holiday = [day[date(2025, 10, d)] for d in range(2, 7)]
-    normal = [day[date(2025, 10, d)] for d in (13, 14, 15)]  # Monday to Wednesday after
-    assert max(holiday) < 0.4 * min(normal)
-
-
 def test_auto_ets_puts_back_the_weekday_profile_it_divides_out():
     """Weekends sell a fifth of a weekday: the forecast keeps that shape, from a profile the
     fit learned rather than from a noisy seasonal state."""
@@ -336,116 +243,3 @@ def test_auto_ets_puts_back_the_weekday_profile_it_divides_out():
     weekend = [p.yhat for p in points if p.date.weekday() >= 5]
     assert min(weekday) > 8 and max(weekend) < 3
     assert all(p.yhat_lower <= p.yhat <= p.yhat_upper for p in points)
-
-
-@pytest.mark.parametrize("order", [("auto_ets", "mstl", "imapa"), ("mstl", "auto_ets", "adida")])
-def test_every_statsforecast_model_fits_whichever_loads_first(order):
-    """auto_ets loads statsforecast.ets alone, the others statsforecast.models: in a fresh
-    process each fits, in either order, MSTL with a yearly season too, and statsmodels is
-    whole afterwards: the stand-ins used while statsforecast loads are gone."""
-    import subprocess
-    import sys
-
-    script = (
-        "from datetime import date, timedelta\n"
-        "from adapters.forecasting.statsforecast_models import StatsForecastFitter\n"
-        "s = [(date(2024, 1, 1) + timedelta(days=i), float(i * 7919 % 13 + i % 7 * 2))"
-        " for i in range(400)]\n"
-        "long = [(date(2022, 1, 1) + timedelta(days=i), float(10 + i % 7)) for i in range(1100)]\n"
-        f"for m in {order!r}:\n"
-        "    print(m, len(StatsForecastFitter(m)(s, 3)))\n"
-        "print('yearly', len(StatsForecastFitter('mstl')(long, 3)))\n"
-        "import statsmodels.api, statsmodels.tsa.seasonal, statsmodels.tsa.stattools\n"
-        "print(statsmodels.api.OLS.__name__, statsmodels.tsa.stattools.acf([1.0, 2, 1, 2])[0])\n"
-        "print(statsmodels.tsa.seasonal.STL.__name__)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
-    fits = [w for m in order for w in (m, "3")]
-    assert out.split() == [*fits, "yearly", "3", "OLS", "1.0", "STL"]
-
-
-def test_a_prophet_fit_leaves_its_charts_unloaded_and_they_load_when_asked_for():
-    """Prophet imports its chart module (matplotlib) at the top; a fit in a fresh process loads
-    neither, and importing prophet.plot afterwards gives the real module."""
-    import subprocess
-    import sys
-
-    script = (
-        "import sys\n"
-        "from datetime import date, timedelta\n"
-        "from adapters.forecasting.prophet_model import ProphetFitter\n"
-        "s = [(date(2024, 1, 1) + timedelta(days=i), float(10 + i % 7)) for i in range(120)]\n"
-        "print(len(ProphetFitter()(s, 3)), 'matplotlib.pyplot' in sys.modules)\n"
-        "import prophet.plot\n"
-        "print(prophet.plot.plot.__module__, 'matplotlib.pyplot' in sys.modules)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
-    assert out.split() == ["3", "False", "prophet.plot", "True"]
-
-
-def test_a_clear_golden_week_dip_keeps_its_depth_and_a_noisy_one_is_pulled_toward_none():
-    """A busy item sells 15 % of a normal day in Golden Week: the learned factor stays near
-    0.15. A slow item whose days stray as far as its level says little, and is pulled nearer 1."""
-    from adapters.forecasting.holidays import GOLDEN_WEEK, OFF, HolidayAdjustment
-
-    first = date(2023, 11, 1)
-    days = [first + timedelta(days=i) for i in range(730)]
-    golden = {date(y, 10, 1) + timedelta(days=k) for y in (2024, 2025) for k in range(7)}
-
-    def learned(level: float, stray: float) -> float:
-        values = [
-            (0.15 if d in golden else 1.0) * level + stray * ((d.toordinal() * 7919) % 3 - 1)
-            for d in days
-        ]
-        adjustment = HolidayAdjustment.learn(days, [max(v, 0.0) for v in values])
-        return adjustment.factors[(GOLDEN_WEEK, OFF, 3)]
-
-    assert 0.12 < learned(200, 10) < 0.2  # pulled toward 1 by a typical day: 0.32
-    assert learned(2, 2) > 0.4
-
-
-def test_a_holiday_window_s_days_are_keyed_by_whether_they_are_days_off():
-    """Golden Week ran from 1 to 7 October 2024 and from 1 to 8 October 2025; 6 October was a
-    Sunday in 2024 and a Monday in 2025; 29 September 2024 and 28 September 2025 were Sundays
-    worked in exchange. A day is keyed by its status and its distance from 1 October."""
-    from adapters.forecasting.holidays import AFTER, BEFORE, GOLDEN_WEEK, MAKEUP, OFF, day_keys
-
-    keys = day_keys(date(2024, 9, 1), date(2025, 10, 31))
-    assert keys[date(2024, 10, 6)] == keys[date(2025, 10, 6)] == (GOLDEN_WEEK, OFF, 5)
-    assert keys[date(2024, 10, 8)] == (GOLDEN_WEEK, AFTER, 7)
-    assert keys[date(2025, 10, 8)] == (GOLDEN_WEEK, OFF, 7)
-    assert keys[date(2025, 10, 9)] == (GOLDEN_WEEK, AFTER, 8)
-    assert keys[date(2024, 9, 29)] == keys[date(2025, 9, 28)] == (GOLDEN_WEEK, MAKEUP, 0)
-    assert keys[date(2025, 9, 26)] == (GOLDEN_WEEK, BEFORE, -5)
-    assert date(2025, 9, 20) not in keys and date(2025, 10, 20) not in keys
-
-
-def test_a_day_off_that_was_a_working_day_last_year_gets_the_days_off_dip():
-    """Trade sells a tenth of a normal day on the official days off of Golden Week. In 2025
-    the 6th fell on a Monday (a Sunday in 2024) and the 8th was a day off (a Tuesday at work in
-    2024): the forecast from September 2025 has both at the dip, and the 9th back at work."""
-    import holidays
-
-    from adapters.forecasting.statsforecast_models import StatsForecastFitter
-
-    cn = holidays.China(years=[2023, 2024, 2025])
-    last = date(2025, 9, 20)
-    first = last - timedelta(days=729)
-    rows = []
-    for i in range(730):
-        day = first + timedelta(days=i)
-        level = (100, 110, 100, 110, 120, 50, 30)[day.weekday()] + (i * 7919) % 7
-        golden_weekend = day.weekday() >= 5 and date(day.year, 10, 1) <= day <= date(
-            day.year, 10, 7
-        )
-        if day in cn or golden_weekend:
-            level *= 0.1
-        rows.append((day, float(level)))
-    for model in ("auto_ets", "mstl"):
-        points = StatsForecastFitter(model)(rows, 26)
-        day = {p.date: p.yhat for p in points}
-        assert day[date(2025, 10, 6)] < 0.3 * day[date(2025, 10, 13)], model  # Mondays
-        assert day[date(2025, 10, 8)] < 0.3 * day[date(2025, 10, 15)], model  # Wednesdays
-        assert day[date(2025, 10, 9)] > 0.7 * day[date(2025, 10, 16)], model  # Thursdays
