@@ -1,6 +1,7 @@
-"""Prophet behind the domain's fitter port: weekly and yearly seasonality set explicitly, CN
-holidays as windows (the Spring Festival and Golden Week reach days before and after), additive
-or multiplicative, an optional holiday file, 80 % intervals, clipped at zero.
+"""Prophet behind the domain's fitter port: weekly and yearly seasonality set explicitly (additive
+or multiplicative), CN holidays as windows (the Spring Festival and Golden Week reach days before
+and after) whose effects always multiply the day's trade, an optional holiday file, 80 %
+intervals, clipped at zero.
 
 Each fit hands CmdStan its data and starting values as JSON files written with orjson: cmdstanpy
 would otherwise convert Prophet's nested lists value by value in Python, which took about half of
@@ -263,6 +264,9 @@ class ProphetFitter:
             weekly_seasonality=True,
             daily_seasonality=False,
             seasonality_mode=self.mode,
+            # A holiday takes a share of the day's trade whatever the weekday (a day off that
+            # fell on a Sunday last year and on a Monday this year): its effects multiply.
+            holidays_mode=MULTIPLICATIVE,
             holidays=self._holiday_frame(series[0][0], dates[-1]),
             interval_width=self.interval_width,
             uncertainty_samples=self.uncertainty_samples,
