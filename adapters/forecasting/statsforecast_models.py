@@ -5,7 +5,9 @@ items (fitted on a holiday-cleaned series, the holiday effects put back on the f
 `auto_ets` fits statsforecast's AutoETS (additive errors, `ETS_MODELS`) to the series with its
 weekday profile divided out (the profile is the share of each weekday in the last year's
 holiday-cleaned weeks, stable where a seasonal ETS state re-learns it from a few noisy weeks),
-then multiplies the profile back. MSTL's trend goes to the same non-seasonal AutoETS.
+then multiplies the profile back. MSTL's trend goes to the same non-seasonal AutoETS. Neither
+has a yearly season under three years of history, so their forecast days get last year's change
+over the same weeks, shrunk by how much the item's noise lets it be told (`yearly_factors`).
 `mstl` has a yearly season only with three years of history: from two it would be little more
 than last year's noise, and the backtest's origins, which see less history than the final
 fit, would choose a model the final fit is not.
@@ -183,6 +185,11 @@ class StatsForecastFitter:
             adjustment = HolidayAdjustment.learn(dates, y)
             y = adjustment.clean
             factors = adjustment.factors_for(future)
+        if self.model == AUTO_ETS or (self.model == MSTL and len(y) < 3 * YEAR):
+            # No yearly season in the model: last year's change over the same weeks, as far
+            # as the history's noise lets it be told.
+            yearly = yearly_factors(y, [d.weekday() for d in dates], days)
+            factors = [float(f * k) for f, k in zip(factors, yearly, strict=True)]
         if self.model == AUTO_ETS:
             profile = weekday_profile(y, [d.weekday() for d in dates])
             y = y / profile[[d.weekday() for d in dates]]
@@ -235,3 +242,45 @@ def weekday_profile(y, weekdays: list[int], days: int = 365):
     )
     profile = np.maximum(profile / profile.mean(), 0.05)
     return profile / profile.mean()
+
+
+# The yearly change a forecast day gets: last year's from the two weeks before the forecast's
+# start to the eight weeks around that day, pulled toward none by the noise of those means
+# against a prior spread of about 7 % (a variance of 0.005).
+_YEAR_LAG, _BASE_DAYS, _AROUND_DAYS, _YEARLY_PRIOR = 364, 14, 56, 0.005
+
+
+def yearly_factors(y, weekdays: list[int], days: int):
+    """Each forecast day's yearly factor, for a model with no yearly season of its own: what
+    the series (holiday-cleaned) sold in the 56 days around the same day 52 weeks before, over
+    what it sold in the 14 days before the forecast's start 52 weeks before, shrunk toward 1 as
+    an empirical Bayes estimate: by the noise of the two means (each day's stray from its
+    weekday and week, over the last year) against a prior spread of yearly changes. A busy item
+    with a clear yearly wave keeps most of it; a lumpy one, whose few weeks say little, keeps
+    little. Under 52 weeks and 14 days of history, no change."""
+    import numpy as np
+
+    y = np.asarray(y, dtype=float)
+    n = len(y)
+    flat = np.ones(days)
+    start = n - _YEAR_LAG
+    if start - _BASE_DAYS < 0:
+        return flat
+    base = y[start - _BASE_DAYS : start].mean()
+    profile = weekday_profile(y, weekdays)
+    last = y[-_YEAR_LAG:] / profile[np.asarray(weekdays[-_YEAR_LAG:])]
+    week = np.convolve(last, np.ones(WEEK) / WEEK, mode="valid")
+    if base <= 0 or week.mean() <= 0:
+        return flat
+    inner = last[WEEK // 2 : WEEK // 2 + len(week)]
+    stray = float(np.var(inner / np.maximum(week, 1e-9)))
+    out = np.ones(days)
+    for h in range(days):
+        lo = max(start + h - _AROUND_DAYS // 2, 0)
+        hi = min(start + h + _AROUND_DAYS // 2, n)
+        if hi <= lo:
+            break
+        change = y[lo:hi].mean() / base - 1
+        noise = stray / (hi - lo) + stray / _BASE_DAYS
+        out[h] = 1 + change * _YEARLY_PRIOR / (_YEARLY_PRIOR + noise)
+    return out

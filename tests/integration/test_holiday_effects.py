@@ -1,8 +1,10 @@
-"""Chinese holidays in the forecast: windows of days keyed by whether they are days off,
-effects learned from past years, and the chosen model's forecast of a holiday it saw before."""
+"""Holidays and seasons in the forecast: windows of days keyed by whether they are days off,
+effects learned from past years, the chosen model's forecast of a holiday it saw before, and
+last year's wave for the models without a yearly season."""
 
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from adapters.forecasting.fitters import default_fitters
@@ -97,3 +99,51 @@ def test_a_day_off_that_was_a_working_day_last_year_gets_the_days_off_dip():
         assert day[date(2025, 10, 6)] < 0.3 * day[date(2025, 10, 13)], model  # Mondays
         assert day[date(2025, 10, 8)] < 0.3 * day[date(2025, 10, 15)], model  # Wednesdays
         assert day[date(2025, 10, 9)] > 0.7 * day[date(2025, 10, 16)], model  # Thursdays
+
+
+def test_last_year_s_wave_is_kept_for_a_clear_series_and_shrunk_for_a_lumpy_one():
+    """Demand rises 40 % from its yearly low over the next eight weeks, as it did last year.
+    A busy item whose days stray little keeps most of last year's rise; an item sold in lumps
+    of a hundred, whose weeks say little, keeps almost none of it."""
+    from adapters.forecasting.statsforecast_models import yearly_factors
+
+    rng = np.random.default_rng(3)
+    first = date(2023, 12, 1)
+    days = [first + timedelta(days=i) for i in range(730)]
+    weekdays = [d.weekday() for d in days]
+    # The series ends at the wave's low; 56 days on it is 40 % higher.
+    t = np.arange(730 + 56)
+    wave = 1 + 0.4 * (1 - np.cos(2 * np.pi * (t - 730) / 365)) / (1 - np.cos(2 * np.pi * 56 / 365))
+    weekly = np.array([1.1, 1.05, 1.0, 1.05, 1.1, 0.45, 0.2])[
+        [(first + timedelta(days=int(i))).weekday() for i in t]
+    ]
+    clear = rng.poisson(100 * weekly * wave)[:730].astype(float)
+    lumpy = 100.0 * rng.poisson(weekly * wave * 0.3)[:730]
+    rise = wave[730 + 41 : 730 + 56].mean() / wave[730 - 14 : 730].mean()  # about 1.29
+    kept = yearly_factors(clear, weekdays, 56)[41:].mean()
+    assert 1 + 0.7 * (rise - 1) < kept < 1 + 1.15 * (rise - 1)
+    assert abs(yearly_factors(lumpy, weekdays, 56)[41:].mean() - 1) < 0.35 * (rise - 1)
+    assert list(yearly_factors(clear[:300], weekdays[:300], 5)) == [1.0] * 5
+
+
+def test_auto_ets_forecasts_last_year_s_rise_from_the_low():
+    """The same busy item: AutoETS alone would hold the low level; with last year's wave the
+    forecast's last two weeks sit well above its first two, as the true demand does."""
+    rng = np.random.default_rng(4)
+    first = date(2023, 12, 1)
+    t = np.arange(730)
+    wave = 1 + 0.2 * (1 - np.cos(2 * np.pi * (t - 730) / 365))
+    weekly = np.array([1.1, 1.05, 1.0, 1.05, 1.1, 0.45, 0.2])[
+        [(first + timedelta(days=int(i))).weekday() for i in t]
+    ]
+    rows = [
+        (first + timedelta(days=int(i)), float(q))
+        for i, q in zip(t, rng.poisson(100 * weekly * wave), strict=True)
+    ]
+    points = StatsForecastFitter("auto_ets", holidays=False)(rows, 56)
+    early = np.mean([p.yhat for p in points[:14]])
+    late = np.mean([p.yhat for p in points[42:]])
+    truth = (1 + 0.2 * (1 - np.cos(2 * np.pi * 49 / 365))) / (
+        1 + 0.2 * (1 - np.cos(2 * np.pi * 7 / 365))
+    )
+    assert late / early > 1 + 0.6 * (truth - 1)
