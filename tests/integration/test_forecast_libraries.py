@@ -3,7 +3,8 @@ without what no fit needs, and the faster paths JXC gives Prophet (its Stan inpu
 JSON files, its holiday features and component matrix) fit exactly as Prophet's own."""
 
 import contextlib
-from collections import defaultdict
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,6 @@ import cmdstanpy
 import numpy as np
 import pytest
 
-from adapters.demo_history import generate_history
 from adapters.forecasting import prophet_model
 from adapters.forecasting.prophet_model import ADDITIVE, MULTIPLICATIVE, ProphetFitter
 from domain.planning.forecasting import daily_series
@@ -19,12 +19,11 @@ from domain.planning.forecasting import daily_series
 LAST_DAY = date(2025, 11, 30)
 
 
-@pytest.fixture(scope="module")
-def history():
-    by_sku = defaultdict(list)
-    for row in generate_history(LAST_DAY):
-        by_sku[row.sku].append((row.date, row.qty))
-    return dict(by_sku)
+def fresh_process(script: str) -> list[str]:
+    """The words a Python script prints, run in a fresh process."""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         check=True).stdout  # fmt: skip
+    return out.split()
 
 
 class OptimizeSpy:
@@ -100,9 +99,6 @@ def test_every_statsforecast_model_fits_whichever_loads_first(order):
     """auto_ets loads statsforecast.ets alone, the others statsforecast.models: in a fresh
     process each fits, in either order, MSTL with a yearly season too, and statsmodels is
     whole afterwards: the stand-ins used while statsforecast loads are gone."""
-    import subprocess
-    import sys
-
     script = (
         "from datetime import date, timedelta\n"
         "from adapters.forecasting.statsforecast_models import StatsForecastFitter\n"
@@ -116,18 +112,13 @@ def test_every_statsforecast_model_fits_whichever_loads_first(order):
         "print(statsmodels.api.OLS.__name__, statsmodels.tsa.stattools.acf([1.0, 2, 1, 2])[0])\n"
         "print(statsmodels.tsa.seasonal.STL.__name__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
     fits = [w for m in order for w in (m, "3")]
-    assert out.split() == [*fits, "yearly", "3", "OLS", "1.0", "STL"]
+    assert fresh_process(script) == [*fits, "yearly", "3", "OLS", "1.0", "STL"]
 
 
 def test_a_prophet_fit_leaves_its_charts_unloaded_and_they_load_when_asked_for():
     """Prophet imports its chart module (matplotlib) at the top; a fit in a fresh process loads
     neither, and importing prophet.plot afterwards gives the real module."""
-    import subprocess
-    import sys
-
     script = (
         "import sys\n"
         "from datetime import date, timedelta\n"
@@ -137,9 +128,7 @@ def test_a_prophet_fit_leaves_its_charts_unloaded_and_they_load_when_asked_for()
         "import prophet.plot\n"
         "print(prophet.plot.plot.__module__, 'matplotlib.pyplot' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         check=True).stdout  # fmt: skip
-    assert out.split() == ["3", "False", "prophet.plot", "True"]
+    assert fresh_process(script) == ["3", "False", "prophet.plot", "True"]
 
 
 FAST_PROPHET_METHODS = ("make_holiday_features", "regressor_column_matrix")

@@ -36,14 +36,6 @@ LAST_DAY = date(2025, 11, 30)
 
 
 @pytest.fixture(scope="module")
-def history():
-    by_sku = defaultdict(list)
-    for row in generate_history(LAST_DAY):
-        by_sku[row.sku].append((row.date, row.qty))
-    return dict(by_sku)
-
-
-@pytest.fixture(scope="module")
 def tape_forecast(history):
     return forecast("TAPE-48", history["TAPE-48"], 30, LAST_DAY)
 
