@@ -2,6 +2,7 @@
 coverage, and the times that matter (a single item from the CLI, stored and refitted; a batch).
 
     python benchmarks/forecast.py [--quick] [--items N] [--n-jobs N] [--skip-cli]
+        [--reference CHECKOUT]  # e.g. `git worktree add ../at-issue 90e4724`
 
 Quality, on the demo history and on a synthetic set with Chinese holidays: every item is scored
 on the backtest's latest origin (28 days the choice never saw) — the chosen model, each model
@@ -209,13 +210,50 @@ def _prophet_one(series, days):
     return ProphetFitter()(series, days)
 
 
-def batch_times(n: int, n_jobs: int) -> None:
+_REFERENCE_SCRIPT = """
+import pickle, sys, time
+import joblib
+from adapters.forecasting.prophet_model import ProphetFitter
+
+def one(series):
+    return len(ProphetFitter()(series, 30))
+
+with open(sys.argv[1], "rb") as f:
+    series = pickle.load(f)
+start = time.perf_counter()
+joblib.Parallel(n_jobs=int(sys.argv[2]))(joblib.delayed(one)(s) for s in series)
+print(time.perf_counter() - start)
+"""
+
+
+def reference_batch_s(checkout: str, series: list, n_jobs: int) -> float:
+    """The Prophet-only batch of the same series with the ProphetFitter of another checkout
+    (for example the code when issue 22 was filed: `git worktree add DIR 90e4724`), in a
+    process of its own."""
+    import pickle
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "series.pickle"
+        path.write_bytes(pickle.dumps(series))
+        env = {**os.environ, "PYTHONPATH": str(Path(checkout).resolve())}
+        out = subprocess.run(
+            [sys.executable, "-c", _REFERENCE_SCRIPT, str(path), str(n_jobs)],
+            env=env, cwd=checkout, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    return float(out.stdout.split()[-1])
+
+
+def batch_times(n: int, n_jobs: int, reference: str | None = None) -> None:
     import joblib
 
     items = synthetic_items(n, seed=11)
     print(f"batch_items={n}")
     print(f"load_avg_1m_before_batch={os.getloadavg()[0]:.2f}")
     series = [daily_series(rows, LAST_DAY) for rows in items.values()]
+    reference_s = None
+    if reference:
+        reference_s = reference_batch_s(reference, series, n_jobs)
+        print(f"batch_reference_prophet_only_s={reference_s:.1f} checkout={reference}")
     start = time.perf_counter()
     joblib.Parallel(n_jobs=n_jobs)(joblib.delayed(_prophet_one)(s, 30) for s in series)
     prophet_s = time.perf_counter() - start
@@ -225,7 +263,10 @@ def batch_times(n: int, n_jobs: int) -> None:
     first = forecast_all(items, 30, LAST_DAY, n_jobs=n_jobs, store=store)
     first_s = time.perf_counter() - start
     assert len(first.chosen) == n, first.errors
-    print(f"batch_first_run_with_choice_s={first_s:.1f} x_prophet_only={first_s / prophet_s:.2f}")
+    line = f"batch_first_run_with_choice_s={first_s:.1f} x_prophet_only={first_s / prophet_s:.2f}"
+    if reference_s:
+        line += f" x_reference={first_s / reference_s:.2f}"
+    print(line)
     nxt = LAST_DAY + timedelta(days=1)
     for sku in items:
         items[sku] = [*items[sku], (nxt, 1.0)]
@@ -296,6 +337,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-cli", action="store_true")
     parser.add_argument("--skip-batch", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--reference",
+        metavar="CHECKOUT",
+        help="also time the Prophet-only batch with the ProphetFitter of this checkout",
+    )
     args = parser.parse_args(argv)
     import joblib
 
@@ -312,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_cli:
         cli_times(2 if args.quick else 5)
     if not args.skip_batch:
-        batch_times(args.items or (40 if args.quick else 1000), args.n_jobs)
+        batch_times(args.items or (40 if args.quick else 1000), args.n_jobs, args.reference)
     return 0
 
 
