@@ -45,7 +45,7 @@ from domain.planning.forecasting import (
     Series,
 )
 
-from .stand_ins import real, stand_in, standing_in
+from .stand_ins import real, scipy_stats_stand_in, stand_in, standing_in
 
 # Bump when the way a model is fitted changes, so stored choices and forecasts are redone.
 MODEL_VERSION = "sf-6"
@@ -129,6 +129,13 @@ def _load(name: str) -> ModuleType:
                     "statsmodels.tsa.seasonal", "seasonal_decompose"
                 ),
                 "statsmodels.tsa.stattools": stand_in("statsmodels.tsa.stattools", "acf"),
+                # scipy serves ARIMA, theta, GARCH and TBATS fits, which JXC does not make,
+                # and the normal quantile of an interval, which the stand-in computes.
+                "scipy.stats": scipy_stats_stand_in(),
+                "scipy.special": stand_in("scipy.special", "inv_boxcox"),
+                "scipy.optimize": stand_in("scipy.optimize", "minimize"),
+                "scipy.signal": stand_in("scipy.signal", "convolve"),
+                "scipy.linalg": stand_in("scipy.linalg"),
             }
             with standing_in(hidden), warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -203,3 +203,37 @@ def test_a_fit_with_the_fast_prophet_methods_gives_the_same_forecast(history, mo
     with prophets_own_methods(monkeypatch):
         own_points = ProphetFitter(mode=mode)(series, 28)
     assert fast_points == own_points
+
+
+def test_statsforecast_fits_without_scipy_and_its_intervals_are_scipy_s():
+    """statsforecast loads without scipy (its normal quantile comes from the standard library):
+    an auto_ets fit in a fresh process leaves scipy.stats unloaded, and its interval is the one
+    the same fit gives when statsforecast finds the real scipy.stats."""
+    fit = (
+        "from datetime import date, timedelta\n"
+        "from adapters.forecasting.statsforecast_models import StatsForecastFitter\n"
+        "s = [(date(2024, 1, 1) + timedelta(days=i), float(i * 7919 % 13 + i % 7 * 2))"
+        " for i in range(400)]\n"
+        "for p in StatsForecastFitter('auto_ets')(s, 5):\n"
+        "    print(repr(p.yhat_lower), repr(p.yhat_upper))\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    without = fresh_process("import sys\n" + fit)
+    with_scipy = fresh_process("import sys, scipy.stats\n" + fit)
+    assert without[-1] == "False" and with_scipy[-1] == "True"
+    assert [float(x) for x in without[:-1]] == pytest.approx(
+        [float(x) for x in with_scipy[:-1]], rel=1e-12
+    )
+
+
+def test_the_normal_quantile_stand_in_agrees_with_scipy():
+    import scipy.stats
+
+    from adapters.forecasting.stand_ins import scipy_stats_stand_in
+
+    norm = scipy_stats_stand_in().norm
+    q = np.array([1e-9, 0.01, 0.1, 0.5, 0.9, 0.975, 1 - 1e-9])
+    assert norm(scale=2.5).ppf(q) == pytest.approx(scipy.stats.norm(scale=2.5).ppf(q), rel=1e-12)
+    assert norm.ppf(0.95) == pytest.approx(scipy.stats.norm.ppf(0.95), rel=1e-12)
+    assert list(norm.ppf([0.0, 1.0])) == [-np.inf, np.inf]
+    assert norm(scale=2.0).cdf(0.0) == 0.5  # anything else is scipy's own
