@@ -159,10 +159,19 @@ def run_candidate(
 
 
 def average_points(a: Sequence[ForecastPoint], b: Sequence[ForecastPoint]) -> list[ForecastPoint]:
-    return [
-        clean_point(
-            p.date, (p.yhat + q.yhat) / 2, (p.yhat_lower + q.yhat_lower) / 2,
-            (p.yhat_upper + q.yhat_upper) / 2,
-        )
-        for p, q in zip(a, b, strict=True)
-    ]  # fmt: skip
+    """The mean of two forecasts, day by day, with the mean of their bands; when either has no
+    band (Prophet as the choice fits it, the intermittent models), the mean has none either and
+    gets its band from the backtest's percentiles like them: half of one member's band is no
+    band of the ensemble's."""
+    banded = _has_band(a) and _has_band(b)
+    out = []
+    for p, q in zip(a, b, strict=True):
+        y = (p.yhat + q.yhat) / 2
+        lower = (p.yhat_lower + q.yhat_lower) / 2 if banded else y
+        upper = (p.yhat_upper + q.yhat_upper) / 2 if banded else y
+        out.append(clean_point(p.date, y, lower, upper))
+    return out
+
+
+def _has_band(points: Sequence[ForecastPoint]) -> bool:
+    return any(p.yhat_upper - p.yhat_lower > 1e-9 for p in points)

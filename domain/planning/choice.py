@@ -55,7 +55,7 @@ from domain.planning.forecasting import (
 
 # Bump when the choice itself changes (origins, calibration, candidates), so stored choices
 # are made again.
-CHOICE_VERSION = "choice-2"
+CHOICE_VERSION = "choice-3"
 ORIGINS, SPACING, HORIZON = 4, 28, 28
 MIN_TRAIN_DAYS = 28
 # A slow candidate stays in the race while its MASE on the first origin is at most this many

@@ -256,3 +256,21 @@ def test_a_batch_choice_skips_the_latest_origin():
     table = {PROPHET: SlowKnower(1.0, name="p", fits=fits), AUTO_ETS: Knower(1.03, name="e")}
     choice = choose(REGULAR_SERIES, table, score_latest=False)
     assert len(fits) == 3 and choice.mase is None and choice.score is not None
+
+
+def test_an_ensemble_has_a_band_only_when_both_members_have_one():
+    """Half of one member's band would be too narrow for the ensemble: with a member that draws
+    no interval the mean has none either, and calibration gives it the backtest's percentiles."""
+    from datetime import date
+
+    from domain.planning.candidates import average_points
+    from domain.planning.forecasting import ForecastPoint
+
+    day = date(2026, 1, 5)
+    banded = [ForecastPoint(day, 10.0, 6.0, 14.0)]
+    other = [ForecastPoint(day, 20.0, 12.0, 30.0)]
+    bare = [ForecastPoint(day, 20.0, 20.0, 20.0)]
+    both = average_points(banded, other)[0]
+    assert (both.yhat, both.yhat_lower, both.yhat_upper) == (15.0, 9.0, 22.0)
+    one = average_points(banded, bare)[0]
+    assert (one.yhat, one.yhat_lower, one.yhat_upper) == (15.0, 15.0, 15.0)
