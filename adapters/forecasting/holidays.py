@@ -105,7 +105,7 @@ def day_keys(first: date, last: date) -> dict[date, Key]:
     day's distance from the anchor day. An overlap goes to the longer window."""
     keys: dict[date, Key] = {}
     for w in windows_between(first, last):
-        start, end, workdays = _days_off(w)
+        off, start, end, workdays = _days_off(w)
         for k in range(-w.before, w.after + 1):
             d = w.day + timedelta(days=k)
             if not first <= d <= last or d in keys:
@@ -113,28 +113,39 @@ def day_keys(first: date, last: date) -> dict[date, Key]:
             if d in workdays:
                 keys[d] = (w.name, MAKEUP, 0)
             else:
-                status = OFF if start <= d <= end else BEFORE if d < start else AFTER
+                status = OFF if d in off else BEFORE if d < start else AFTER
                 keys[d] = (w.name, status, k)
     return keys
 
 
-def _days_off(w: HolidayWindow) -> tuple[date, date, frozenset[date]]:
-    """The first and last day of the window's days off (its official holidays and the weekend
-    days joined to them; the anchor alone if the calendar has none), and the make-up working
-    days around it."""
+def _days_off(w: HolidayWindow) -> tuple[set[date], date, date, frozenset[date]]:
+    """The window's days off (its official holidays and the weekend days joined to them), the
+    first and last day of the run of them at the anchor (or nearest it; the anchor alone if the
+    calendar has none), and the make-up working days around it. Another holiday's days off in
+    the window (the Mid-Autumn Festival a week before Golden Week in 2026) are days off too, and
+    the working days between are not."""
     days_off, workdays = _calendar(w.day.year - 1, w.day.year + 1)
     first, last = w.day - timedelta(days=w.before), w.day + timedelta(days=w.after)
+    one = timedelta(days=1)
 
-    def off(d: date) -> bool:
-        return first <= d <= last and (d in days_off or (d.weekday() >= 5 and d not in workdays))
+    def weekend(d: date) -> bool:
+        return first <= d <= last and d.weekday() >= 5 and d not in workdays
 
-    official = [d for d in days_off if first <= d <= last] or [w.day]
-    start, end = min(official), max(official)
-    while off(start - timedelta(days=1)):
-        start -= timedelta(days=1)
-    while off(end + timedelta(days=1)):
-        end += timedelta(days=1)
-    return start, end, workdays
+    off = {d for d in days_off if first <= d <= last}
+    for d in list(off):
+        for step in (-one, one):
+            e = d + step
+            while weekend(e) and e not in off:
+                off.add(e)
+                e += step
+    if not off:
+        return {w.day}, w.day, w.day, workdays
+    start = end = min(off, key=lambda d: (abs((d - w.day).days), d))
+    while start - one in off:
+        start -= one
+    while end + one in off:
+        end += one
+    return off, start, end, workdays
 
 
 def prophet_frame(first: date, last: date, extra=None):

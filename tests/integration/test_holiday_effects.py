@@ -64,7 +64,7 @@ def test_a_holiday_window_s_days_are_keyed_by_whether_they_are_days_off():
     worked in exchange. A day is keyed by its status and its distance from 1 October."""
     from adapters.forecasting.holidays import AFTER, BEFORE, GOLDEN_WEEK, MAKEUP, OFF, day_keys
 
-    keys = day_keys(date(2024, 9, 1), date(2025, 10, 31))
+    keys = day_keys(date(2024, 9, 1), date(2026, 10, 31))
     assert keys[date(2024, 10, 6)] == keys[date(2025, 10, 6)] == (GOLDEN_WEEK, OFF, 5)
     assert keys[date(2024, 10, 8)] == (GOLDEN_WEEK, AFTER, 7)
     assert keys[date(2025, 10, 8)] == (GOLDEN_WEEK, OFF, 7)
@@ -72,6 +72,10 @@ def test_a_holiday_window_s_days_are_keyed_by_whether_they_are_days_off():
     assert keys[date(2024, 9, 29)] == keys[date(2025, 9, 28)] == (GOLDEN_WEEK, MAKEUP, 0)
     assert keys[date(2025, 9, 26)] == (GOLDEN_WEEK, BEFORE, -5)
     assert date(2025, 9, 20) not in keys and date(2025, 10, 20) not in keys
+    # 2026: the Mid-Autumn Festival's days off (25-27 September) sit in Golden Week's window,
+    # three working days before its own; those stay working days.
+    assert [keys[date(2026, 9, d)][1] for d in range(25, 31)] == [OFF] * 3 + [BEFORE] * 3
+    assert keys[date(2026, 10, 8)] == (GOLDEN_WEEK, AFTER, 7)
 
 
 def test_a_day_off_that_was_a_working_day_last_year_gets_the_days_off_dip():
