@@ -156,3 +156,24 @@ def test_jxc_forecast_of_a_sparse_item_shows_weeks_and_the_chance_of_a_sale(app,
         jxc(master_db, "forecast", "GLOVE-L", "--days", "28", "--json", check=True).stdout
     )["points"]
     assert len(points) == 28  # the JSON keeps every day
+
+
+def test_a_forecast_total_s_range_adds_the_days_spreads_not_their_bounds(app, chat, master_db):
+    """A month's total is not every day at its 10th percentile at once: the range said in chat
+    is the total ± 1.2816 σ with the days' σ added as independent days (as safety stock adds
+    them), inside the sum of the daily bounds and around the total."""
+    import json
+    import re
+
+    sparse_history(app, "GLOVE-L")
+    text = chat.handle("sam", "c-sam", "forecast gloves next 30 days").text
+    total, lo, hi = (
+        float(x.replace(",", ""))
+        for x in re.search(r"about ([\d,.]+) \(range ([\d,.]+)–([\d,.]+)\)", text).groups()
+    )
+    out = jxc(master_db, "forecast", "GLOVE-L", "--json", check=True).stdout
+    points = json.loads(out)["points"]
+    days_low = sum(p["yhat_lower"] for p in points)
+    days_high = sum(p["yhat_upper"] for p in points)
+    assert days_low - 0.5 <= lo <= total <= hi <= days_high + 0.5
+    assert hi - lo < days_high - days_low

@@ -85,12 +85,12 @@ def _digest(r: DigestAnswer, lang: str) -> Reply:
 
 @result_reply.register(ForecastAnswer)
 def _forecast(r: ForecastAnswer, lang: str) -> Reply:
+    from bot.forecast_text import total_range
     from bot.report_text import chance_of_a_sale, chance_text, is_sparse, model_label
 
     pts = r.points
     total = sum(p.expected for p in pts)
-    lo = sum(p.yhat_lower for p in pts)
-    hi = sum(p.yhat_upper for p in pts)
+    lo, hi = total_range(pts)
     model = model_label(r.model, lang)
     text = t(
         lang,
