@@ -4,12 +4,8 @@ span, its days summed by week, and the range of a sum of days."""
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
-from domain.planning.forecasting import INTERVAL_WIDTH
-
-# Half-width of the 80 % band in standard deviations (1.2816).
-_Z = NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
+from domain.planning.forecasting import band_sd, interval_half_width
 
 
 def is_sparse(points) -> bool:
@@ -65,10 +61,9 @@ def total_range(points) -> tuple[float, float]:
     have every day at its 10th percentile at once, and a lumpy item whose quiet days sell
     nothing would read "range 0–…" for a month."""
     total = sum(_expected(p) for p in points)
-    sd = math.sqrt(
-        sum(((_get(p, "yhat_upper") - _get(p, "yhat_lower")) / (2 * _Z)) ** 2 for p in points)
-    )
-    return max(total - _Z * sd, 0.0), total + _Z * sd
+    sd = math.sqrt(sum(band_sd(_get(p, "yhat_lower"), _get(p, "yhat_upper")) ** 2 for p in points))
+    half = interval_half_width(sd)
+    return max(total - half, 0.0), total + half
 
 
 def _day(point):

@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from domain.planning.forecasting import INTERVAL_WIDTH, ForecastPoint, clean_point
+from domain.planning.forecasting import INTERVAL_WIDTH, ForecastPoint, clean_point, has_band
 
 COVERAGE_TARGET = (0.75, 0.85)
 # How far an intermittent item's daily point may be scaled toward the typical day.
@@ -100,7 +100,7 @@ def calibrate(pairs: Sequence[tuple[float, ForecastPoint]]) -> Band:
     if not pairs:
         return Band()
     held = coverage(pairs)
-    if all(p.yhat_upper - p.yhat_lower <= 1e-9 for _, p in pairs):
+    if not has_band([p for _, p in pairs]):
         return _percentile_band(pairs, held)
     low, high = COVERAGE_TARGET
     if low <= held <= high:

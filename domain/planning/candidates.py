@@ -32,6 +32,7 @@ from domain.planning.forecasting import (
     Series,
     clean_point,
     future_dates,
+    has_band,
     seasonal_mean,
 )
 
@@ -163,7 +164,7 @@ def average_points(a: Sequence[ForecastPoint], b: Sequence[ForecastPoint]) -> li
     band (Prophet as the choice fits it, the intermittent models), the mean has none either and
     gets its band from the backtest's percentiles like them: half of one member's band is no
     band of the ensemble's."""
-    banded = _has_band(a) and _has_band(b)
+    banded = has_band(a) and has_band(b)
     out = []
     for p, q in zip(a, b, strict=True):
         y = (p.yhat + q.yhat) / 2
@@ -171,7 +172,3 @@ def average_points(a: Sequence[ForecastPoint], b: Sequence[ForecastPoint]) -> li
         upper = (p.yhat_upper + q.yhat_upper) / 2 if banded else y
         out.append(clean_point(p.date, y, lower, upper))
     return out
-
-
-def _has_band(points: Sequence[ForecastPoint]) -> bool:
-    return any(p.yhat_upper - p.yhat_lower > 1e-9 for p in points)

@@ -36,6 +36,23 @@ MODELS = (PROPHET, AUTO_ETS, MSTL, ENSEMBLE, CROSTON_SBA, ADIDA, IMAPA, SEASONAL
 # Two-sided 80 % interval of a normal error: ± 1.2816 σ.
 _Z_INTERVAL = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
 
+
+def band_sd(lower: float, upper: float) -> float:
+    """The σ an 80 % band implies: its width ÷ (2 × 1.2816)."""
+    return (upper - lower) / (2 * _Z_INTERVAL)
+
+
+def interval_half_width(sd: float) -> float:
+    """The half-width of the 80 % band of a normal error of σ `sd`: 1.2816 σ."""
+    return _Z_INTERVAL * sd
+
+
+def has_band(points) -> bool:
+    """Whether any of the points has a band wider than its point (a model that draws no
+    interval gives each band as its point)."""
+    return any(p.yhat_upper - p.yhat_lower > 1e-9 for p in points)
+
+
 Series = list[tuple[date, float]]
 
 

@@ -40,10 +40,10 @@ from domain.planning.forecast_store import (
     stored_t,
 )
 from domain.planning.forecasting import (
-    INTERVAL_WIDTH,
     MAX_DAYS,
     Fitter,
     ForecastError,
+    band_sd,
     check_days,
 )
 from domain.uow import UowFactory
@@ -54,10 +54,6 @@ DEFAULT_DAYS = 30
 FRESH_DAYS = 7
 
 item_t = Item.__table__
-
-# Half-width of the 80 % interval in standard deviations (1.2816): turns a band back into σ.
-_Z = statistics.NormalDist().inv_cdf(0.5 + INTERVAL_WIDTH / 2)
-
 
 # -- the service ----------------------------------------------------------------------------
 
@@ -180,7 +176,5 @@ def fresh_forecast(
     if not points:
         return None
     mean = statistics.fmean(p.expected for p in points)
-    sd = math.sqrt(
-        statistics.fmean(((p.yhat_upper - p.yhat_lower) / (2 * _Z)) ** 2 for p in points)
-    )
+    sd = math.sqrt(statistics.fmean(band_sd(p.yhat_lower, p.yhat_upper) ** 2 for p in points))
     return ForecastDemand(mean, sd, len(points), row.model, row.created_at)
