@@ -196,14 +196,15 @@ class StatsForecastFitter:
             adjustment = HolidayAdjustment.learn(dates, y)
             y = adjustment.clean
             factors = adjustment.factors_for(future)
+        weekdays = [d.weekday() for d in dates]
         if self.model == AUTO_ETS or (self.model == MSTL and len(y) < 3 * YEAR):
+            profile = weekday_profile(y, weekdays)
             # No yearly season in the model: last year's change over the same weeks, as far
             # as the history's noise lets it be told.
-            yearly = yearly_factors(y, [d.weekday() for d in dates], days)
+            yearly = yearly_factors(y, weekdays, days, profile)
             factors = [float(f * k) for f, k in zip(factors, yearly, strict=True)]
         if self.model == AUTO_ETS:
-            profile = weekday_profile(y, [d.weekday() for d in dates])
-            y = y / profile[[d.weekday() for d in dates]]
+            y = y / profile[weekdays]
             factors = [
                 float(f * profile[d.weekday()]) for f, d in zip(factors, future, strict=True)
             ]
@@ -261,14 +262,15 @@ def weekday_profile(y, weekdays: list[int], days: int = 365):
 _YEAR_LAG, _BASE_DAYS, _AROUND_DAYS, _YEARLY_PRIOR = 364, 14, 56, 0.005
 
 
-def yearly_factors(y, weekdays: list[int], days: int):
+def yearly_factors(y, weekdays: list[int], days: int, profile=None):
     """Each forecast day's yearly factor, for a model with no yearly season of its own: what
     the series (holiday-cleaned) sold in the 56 days around the same day 52 weeks before, over
     what it sold in the 14 days before the forecast's start 52 weeks before, shrunk toward 1 as
     an empirical Bayes estimate: by the noise of the two means (each day's stray from its
     weekday and week, over the last year) against a prior spread of yearly changes. A busy item
     with a clear yearly wave keeps most of it; a lumpy one, whose few weeks say little, keeps
-    little. Under 52 weeks and 14 days of history, no change."""
+    little. Under 52 weeks and 14 days of history, no change. `profile` is the series'
+    `weekday_profile`, when the caller has it already."""
     import numpy as np
 
     y = np.asarray(y, dtype=float)
@@ -278,7 +280,8 @@ def yearly_factors(y, weekdays: list[int], days: int):
     if start - _BASE_DAYS < 0:
         return flat
     base = y[start - _BASE_DAYS : start].mean()
-    profile = weekday_profile(y, weekdays)
+    if profile is None:
+        profile = weekday_profile(y, weekdays)
     last = y[-_YEAR_LAG:] / profile[np.asarray(weekdays[-_YEAR_LAG:])]
     week = np.convolve(last, np.ones(WEEK) / WEEK, mode="valid")
     if base <= 0 or week.mean() <= 0:
