@@ -85,8 +85,8 @@ class _Normal:
             raise AttributeError(name)
         import scipy.stats
 
-        real = scipy.stats.norm
-        return getattr(real(loc=self.loc, scale=self.scale) if self.frozen else real, name)
+        norm = scipy.stats.norm
+        return getattr(norm(loc=self.loc, scale=self.scale) if self.frozen else norm, name)
 
 
 def scipy_stats_stand_in() -> ModuleType:
