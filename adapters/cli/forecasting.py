@@ -20,6 +20,7 @@ from adapters.cli.common import (
     png_path,
     resolve_user,
 )
+from bot.forecast_text import total_range
 from bot.report_text import (
     chance_of_a_sale,
     chance_text,
@@ -58,8 +59,7 @@ def _print_forecast(result: ForecastAnswer, uom: str | None) -> None:
     counted units); the JSON keeps the model's numbers."""
     pts = result.points
     total = sum(p.expected for p in pts)
-    lo = sum(p.yhat_lower for p in pts)
-    hi = sum(p.yhat_upper for p in pts)
+    lo, hi = total_range(pts)
     unit = f" {uom}" if uom else ""
 
     def q(x: float) -> str:
